@@ -1,0 +1,4 @@
+//! binmap: read, write, inspect and convert binary files described by a
+//! small layout language.
+
+pub mod text;

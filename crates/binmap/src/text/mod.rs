@@ -1,0 +1,6 @@
+//! Text in and out: number formatting and parsing exactly as numpy and
+//! Python print and read them, and a JSON reader that keeps number text so
+//! every value is rounded once, straight to its field's own precision.
+
+pub mod json_read;
+pub mod number;
