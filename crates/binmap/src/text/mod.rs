@@ -2,5 +2,6 @@
 //! Python print and read them, and a JSON reader that keeps number text so
 //! every value is rounded once, straight to its field's own precision.
 
+pub mod escape;
 pub mod json_read;
 pub mod number;

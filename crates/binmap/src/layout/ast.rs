@@ -1,0 +1,434 @@
+//! The parsed layout: types, items and expressions, independent of any file.
+//!
+//! Sizes are kept as expressions ([`Expr`]) and evaluated only when the
+//! layout is resolved against a file ([`crate::map`]). Byte order is settled
+//! at parse time: every [`Scalar`] carries its own, so `endian` lines need no
+//! state later. Foreign notations (numpy dtypes, Python struct formats) are
+//! meant to lower into these same types.
+
+use std::sync::Arc;
+
+/// A byte range in the layout text, for error messages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Byte order of a multi-byte scalar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Endian {
+    Little,
+    Big,
+}
+
+impl Endian {
+    /// The byte order of the machine binmap runs on (`endian native`).
+    pub const NATIVE: Endian = if cfg!(target_endian = "big") {
+        Endian::Big
+    } else {
+        Endian::Little
+    };
+}
+
+/// The kind of a fixed-size scalar value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScalarKind {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+    F16,
+    BF16,
+    F32,
+    F64,
+    Bool,
+}
+
+impl ScalarKind {
+    /// Size in bytes.
+    pub fn size(self) -> u64 {
+        use ScalarKind::*;
+        match self {
+            I8 | U8 | Bool => 1,
+            I16 | U16 | F16 | BF16 => 2,
+            I32 | U32 | F32 => 4,
+            I64 | U64 | F64 => 8,
+        }
+    }
+
+    /// The layout-language name (`i32`, `f16`, `bool`...).
+    pub fn name(self) -> &'static str {
+        use ScalarKind::*;
+        match self {
+            I8 => "i8",
+            I16 => "i16",
+            I32 => "i32",
+            I64 => "i64",
+            U8 => "u8",
+            U16 => "u16",
+            U32 => "u32",
+            U64 => "u64",
+            F16 => "f16",
+            BF16 => "bf16",
+            F32 => "f32",
+            F64 => "f64",
+            Bool => "bool",
+        }
+    }
+
+    /// True for the integer kinds (usable as sizes in expressions).
+    pub fn is_integer(self) -> bool {
+        use ScalarKind::*;
+        matches!(self, I8 | I16 | I32 | I64 | U8 | U16 | U32 | U64)
+    }
+
+    /// True for the floating-point kinds.
+    pub fn is_float(self) -> bool {
+        use ScalarKind::*;
+        matches!(self, F16 | BF16 | F32 | F64)
+    }
+
+    /// The inclusive range of an integer kind.
+    pub fn int_range(self) -> Option<(i128, i128)> {
+        use ScalarKind::*;
+        Some(match self {
+            I8 => (i8::MIN.into(), i8::MAX.into()),
+            I16 => (i16::MIN.into(), i16::MAX.into()),
+            I32 => (i32::MIN.into(), i32::MAX.into()),
+            I64 => (i64::MIN.into(), i64::MAX.into()),
+            U8 => (0, u8::MAX.into()),
+            U16 => (0, u16::MAX.into()),
+            U32 => (0, u32::MAX.into()),
+            U64 => (0, u64::MAX.into()),
+            _ => return None,
+        })
+    }
+}
+
+/// A scalar type with its byte order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Scalar {
+    pub kind: ScalarKind,
+    pub endian: Endian,
+}
+
+impl std::fmt::Display for Scalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.kind.name())?;
+        if self.kind.size() > 1 && self.endian == Endian::Big {
+            f.write_str("be")?;
+        }
+        Ok(())
+    }
+}
+
+/// How a run of bytes is shown as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextKind {
+    /// `bytes[N]`: raw bytes, trailing NULs stripped (numpy `S`N).
+    Bytes,
+    /// `utf8[N]`: UTF-8 text, trailing NULs stripped; invalid UTF-8 is an error.
+    Utf8,
+}
+
+/// A type in the layout language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    Scalar(Scalar),
+    /// One byte shown as a one-byte string (Python struct `c`).
+    Char,
+    /// `bytes[N]` or `utf8[N]`.
+    Text { kind: TextKind, len: Expr },
+    /// A NUL-terminated string of variable size.
+    Cstr,
+    Struct(Arc<StructType>),
+    Array { elem: Arc<Type>, dims: Dims },
+}
+
+/// The dimensions of an array.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dims {
+    /// `T[D1, D2, ...]`, C order.
+    Fixed(Vec<Expr>),
+    /// `T[..]`: as many as fit up to the end of the file.
+    ToEnd,
+}
+
+/// A struct: items laid out one after another.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StructType {
+    pub items: Vec<Item>,
+}
+
+/// One item of a struct.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Field(Field),
+    /// `align N`: pad to a multiple of N from the start of the struct.
+    Align { to: u64, span: Span },
+    /// `if EXPR { items }`.
+    If { cond: Expr, body: Vec<Item> },
+}
+
+/// `[@ EXPR] name: TYPE [== LITERAL]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// `None` for the anonymous padding field `_`.
+    pub name: Option<Arc<str>>,
+    pub placement: Option<Expr>,
+    pub ty: Type,
+    pub check: Option<Literal>,
+    /// The whole item, for error messages (`data: f64[rows, cols]`).
+    pub span: Span,
+}
+
+/// A literal value after `==`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    Int(i128),
+    Float(f64),
+    Str(Vec<u8>),
+    Bool(bool),
+}
+
+impl std::fmt::Display for Literal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Literal::Int(v) => write!(f, "{v}"),
+            Literal::Float(v) => write!(f, "{v:?}"),
+            Literal::Bool(v) => write!(f, "{v}"),
+            Literal::Str(b) => write!(f, "\"{}\"", crate::text::escape::escape_bytes(b)),
+        }
+    }
+}
+
+/// An integer expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+/// The forms of [`Expr`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Int(i128),
+    /// A field by name or dotted path (`rows`, `header.rows`).
+    Path(Vec<Arc<str>>),
+    FileSize,
+    SizeOf(Arc<Type>),
+    Neg(Box<Expr>),
+    Not(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+}
+
+/// Binary operators, by increasing precedence group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        use BinOp::*;
+        match self {
+            Or => "||",
+            And => "&&",
+            Eq => "==",
+            Ne => "!=",
+            Lt => "<",
+            Le => "<=",
+            Gt => ">",
+            Ge => ">=",
+            Add => "+",
+            Sub => "-",
+            Mul => "*",
+            Div => "/",
+            Rem => "%",
+        }
+    }
+}
+
+impl Expr {
+    /// The field paths this expression reads, in order of appearance.
+    pub fn paths(&self) -> Vec<&[Arc<str>]> {
+        let mut out = Vec::new();
+        self.collect_paths(&mut out);
+        out
+    }
+
+    fn collect_paths<'a>(&'a self, out: &mut Vec<&'a [Arc<str>]>) {
+        match &self.kind {
+            ExprKind::Path(p) => out.push(p),
+            ExprKind::Neg(e) | ExprKind::Not(e) => e.collect_paths(out),
+            ExprKind::Binary(_, a, b) => {
+                a.collect_paths(out);
+                b.collect_paths(out);
+            }
+            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) => {}
+        }
+    }
+
+    /// The value of an expression that reads no field and not `filesize`.
+    pub fn constant(&self) -> Option<i128> {
+        match &self.kind {
+            ExprKind::Int(v) => Some(*v),
+            ExprKind::SizeOf(t) => t.fixed_size().map(i128::from),
+            ExprKind::Neg(e) => e.constant()?.checked_neg(),
+            ExprKind::Not(e) => Some(i128::from(e.constant()? == 0)),
+            ExprKind::Binary(op, a, b) => apply_binop(*op, a.constant()?, b.constant()?).ok(),
+            ExprKind::Path(_) | ExprKind::FileSize => None,
+        }
+    }
+}
+
+/// Checked integer arithmetic shared by layouts and `--where` expressions.
+///
+/// Errors are short reasons (`overflow`, `division by zero`).
+pub fn apply_binop(op: BinOp, a: i128, b: i128) -> Result<i128, &'static str> {
+    use BinOp::*;
+    let r = match op {
+        Or => Some(i128::from(a != 0 || b != 0)),
+        And => Some(i128::from(a != 0 && b != 0)),
+        Eq => Some(i128::from(a == b)),
+        Ne => Some(i128::from(a != b)),
+        Lt => Some(i128::from(a < b)),
+        Le => Some(i128::from(a <= b)),
+        Gt => Some(i128::from(a > b)),
+        Ge => Some(i128::from(a >= b)),
+        Add => a.checked_add(b),
+        Sub => a.checked_sub(b),
+        Mul => a.checked_mul(b),
+        Div | Rem if b == 0 => return Err("division by zero"),
+        Div => a.checked_div_euclid(b),
+        Rem => a.checked_rem_euclid(b),
+    };
+    r.ok_or("overflow")
+}
+
+impl Type {
+    /// The size in bytes when it does not depend on the data, else `None`.
+    ///
+    /// ```
+    /// let l = binmap::Layout::parse("p: { x: f64, y: f64 }[3]").unwrap();
+    /// let binmap::layout::Item::Field(f) = &l.root.items[0] else { panic!() };
+    /// assert_eq!(f.ty.fixed_size(), Some(48));
+    /// ```
+    pub fn fixed_size(&self) -> Option<u64> {
+        match self {
+            Type::Scalar(s) => Some(s.kind.size()),
+            Type::Char => Some(1),
+            Type::Text { len, .. } => u64::try_from(len.constant()?).ok(),
+            Type::Cstr => None,
+            Type::Struct(s) => s.fixed_size(),
+            Type::Array { elem, dims } => {
+                let Dims::Fixed(dims) = dims else { return None };
+                let mut n = elem.fixed_size()?;
+                for d in dims {
+                    n = n.checked_mul(u64::try_from(d.constant()?).ok()?)?;
+                }
+                Some(n)
+            }
+        }
+    }
+
+    /// A short description for `info` and messages (`f64[rows, cols]`).
+    pub fn describe(&self) -> String {
+        match self {
+            Type::Scalar(s) => s.to_string(),
+            Type::Char => "char".into(),
+            Type::Text { kind, len } => {
+                let k = match kind {
+                    TextKind::Bytes => "bytes",
+                    TextKind::Utf8 => "utf8",
+                };
+                format!("{k}[{}]", len.describe())
+            }
+            Type::Cstr => "cstr".into(),
+            Type::Struct(_) => "{...}".into(),
+            Type::Array { elem, dims } => match dims {
+                Dims::ToEnd => format!("{}[..]", elem.describe()),
+                Dims::Fixed(d) => {
+                    let d: Vec<String> = d.iter().map(Expr::describe).collect();
+                    format!("{}[{}]", elem.describe(), d.join(", "))
+                }
+            },
+        }
+    }
+}
+
+impl StructType {
+    /// The size in bytes when it does not depend on the data.
+    pub fn fixed_size(&self) -> Option<u64> {
+        items_fixed_size(&self.items, 0)
+    }
+}
+
+/// Continue a fixed-size walk of `items` from `pos` (an `if` body continues
+/// its enclosing struct, so alignment inside it counts from the struct start).
+fn items_fixed_size(items: &[Item], mut pos: u64) -> Option<u64> {
+    for item in items {
+        match item {
+            Item::Field(f) => {
+                if f.placement.is_some() {
+                    return None;
+                }
+                pos = pos.checked_add(f.ty.fixed_size()?)?;
+            }
+            Item::Align { to, .. } => pos = align_up(pos, *to)?,
+            Item::If { cond, body } => {
+                if cond.constant()? != 0 {
+                    pos = items_fixed_size(body, pos)?;
+                }
+            }
+        }
+    }
+    Some(pos)
+}
+
+/// Round `pos` up to a multiple of `to` (checked).
+pub fn align_up(pos: u64, to: u64) -> Option<u64> {
+    if to <= 1 {
+        return Some(pos);
+    }
+    let rem = pos % to;
+    if rem == 0 {
+        Some(pos)
+    } else {
+        pos.checked_add(to - rem)
+    }
+}
+
+impl Expr {
+    /// The expression as layout text (`rows * cols`).
+    pub fn describe(&self) -> String {
+        match &self.kind {
+            ExprKind::Int(v) => v.to_string(),
+            ExprKind::Path(p) => p.join("."),
+            ExprKind::FileSize => "filesize".into(),
+            ExprKind::SizeOf(t) => format!("sizeof({})", t.describe()),
+            ExprKind::Neg(e) => format!("-{}", e.describe()),
+            ExprKind::Not(e) => format!("!{}", e.describe()),
+            ExprKind::Binary(op, a, b) => {
+                format!("{} {} {}", a.describe(), op.symbol(), b.describe())
+            }
+        }
+    }
+}

@@ -1,0 +1,431 @@
+//! Tokens to a [`Layout`]: a hand-written recursive-descent parser.
+//!
+//! Hand-written rather than a combinator library so that every error can
+//! name what was expected at the exact token, with a caret under it.
+//! Byte order (`endian`) and named types (`type T = ...`) are settled here,
+//! so the resolved types carry no parser state.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::Layout;
+use super::ast::*;
+use super::lex::{Tok, Token, lex};
+use crate::error::{Error, ErrorKind};
+
+/// Deepest nesting of structs, arrays and expressions accepted: deeper
+/// layouts are an error, not a stack overflow.
+const MAX_DEPTH: usize = 256;
+
+/// Parse layout text; `origin` names it in errors (a file path or `<layout>`).
+pub fn parse(src: &str, origin: &str) -> Result<Layout, Error> {
+    let tokens = lex(src).map_err(|(msg, span)| syntax_error(src, origin, &msg, span))?;
+    let mut p = Parser { src, origin, tokens, pos: 0, types: vec![HashMap::new()], depth: 0 };
+    let items = p.items(Endian::Little, None)?;
+    Ok(Layout { root: Arc::new(StructType { items }), source: Arc::from(src), origin: origin.into() })
+}
+
+/// A syntax error with line, column and a caret under the span.
+pub fn syntax_error(src: &str, origin: &str, msg: &str, span: Span) -> Error {
+    let start = span.start.min(src.len());
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+    let line_no = src[..start].matches('\n').count() + 1;
+    let col = src[line_start..start].chars().count() + 1;
+    let text = &src[line_start..line_end];
+    let width = src[start..span.end.clamp(start, line_end)].chars().count().max(1);
+    let gutter = line_no.to_string().len();
+    let mut e = Error::new(ErrorKind::Layout, format!("layout syntax: {msg}"));
+    e.notes.push(format!("{origin}:{line_no}:{col}"));
+    e.message.push_str(&format!(
+        "\n{:gutter$}  |\n{line_no}  | {text}\n{:gutter$}  | {}{}",
+        "",
+        "",
+        " ".repeat(col - 1),
+        "^".repeat(width)
+    ));
+    e
+}
+
+struct Parser<'s> {
+    src: &'s str,
+    origin: &'s str,
+    tokens: Vec<Token>,
+    pos: usize,
+    /// Named types, innermost scope last.
+    types: Vec<HashMap<String, Type>>,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> &Tok {
+        &self.tokens[self.pos].tok
+    }
+
+    fn peek_at(&self, k: usize) -> &Tok {
+        &self.tokens[(self.pos + k).min(self.tokens.len() - 1)].tok
+    }
+
+    fn span(&self) -> Span {
+        self.tokens[self.pos].span
+    }
+
+    fn prev_end(&self) -> usize {
+        self.tokens[self.pos.saturating_sub(1)].span.end
+    }
+
+    fn bump(&mut self) -> Token {
+        let t = self.tokens[self.pos].clone();
+        if self.pos + 1 < self.tokens.len() {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn err_at(&self, msg: &str, span: Span) -> Error {
+        syntax_error(self.src, self.origin, msg, span)
+    }
+
+    fn expected(&self, what: &str) -> Error {
+        self.err_at(&format!("expected {what}, found {}", self.peek().describe()), self.span())
+    }
+
+    fn is_punct(&self, p: &str) -> bool {
+        matches!(self.peek(), Tok::Punct(q) if *q == p)
+    }
+
+    fn eat(&mut self, p: &str) -> bool {
+        if self.is_punct(p) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, p: &str) -> Result<(), Error> {
+        if self.eat(p) { Ok(()) } else { Err(self.expected(&format!("'{p}'"))) }
+    }
+
+    fn enter(&mut self) -> Result<(), Error> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err_at(&format!("layout nests deeper than {MAX_DEPTH} levels"), self.span()));
+        }
+        Ok(())
+    }
+
+    fn skip_separators(&mut self) {
+        while matches!(self.peek(), Tok::Newline | Tok::Punct(";" | ",")) {
+            self.bump();
+        }
+    }
+
+    /// Items up to `close` (a `}`) or the end of the layout.
+    fn items(&mut self, mut endian: Endian, close: Option<&str>) -> Result<Vec<Item>, Error> {
+        self.enter()?;
+        self.types.push(HashMap::new());
+        let mut items = Vec::new();
+        loop {
+            self.skip_separators();
+            match (self.peek(), close) {
+                (Tok::Eof, None) => break,
+                (Tok::Eof, Some(c)) => return Err(self.expected(&format!("'{c}'"))),
+                (Tok::Punct(p), Some(c)) if *p == c => break,
+                _ => {}
+            }
+            if let Some(item) = self.item(&mut endian)? {
+                items.push(item);
+            }
+            match self.peek() {
+                Tok::Newline | Tok::Punct(";" | ",") | Tok::Eof => {}
+                Tok::Punct(p) if Some(*p) == close => {}
+                _ => return Err(self.expected("a new line, ';' or ',' after the item")),
+            }
+        }
+        self.types.pop();
+        self.depth -= 1;
+        Ok(items)
+    }
+
+    /// One item; `None` for items that only change parser state.
+    fn item(&mut self, endian: &mut Endian) -> Result<Option<Item>, Error> {
+        let keyword_use = !matches!(self.peek_at(1), Tok::Punct(":"));
+        if let Tok::Ident(word) = self.peek().clone()
+            && keyword_use
+        {
+            match word.as_str() {
+                "endian" => {
+                    self.bump();
+                    *endian = match self.peek() {
+                        Tok::Ident(w) if w == "little" => Endian::Little,
+                        Tok::Ident(w) if w == "big" => Endian::Big,
+                        Tok::Ident(w) if w == "native" => Endian::NATIVE,
+                        _ => return Err(self.expected("'little', 'big' or 'native'")),
+                    };
+                    self.bump();
+                    return Ok(None);
+                }
+                "align" => {
+                    let start = self.bump().span.start;
+                    let Tok::Int(n) = *self.peek() else { return Err(self.expected("an alignment in bytes")) };
+                    let span = Span { start, end: self.span().end };
+                    let to = u64::try_from(n).ok().filter(|n| *n > 0 && *n <= 1 << 32);
+                    let Some(to) = to else { return Err(self.err_at("alignment must be between 1 and 2^32", span)) };
+                    self.bump();
+                    return Ok(Some(Item::Align { to, span }));
+                }
+                "type" => {
+                    self.bump();
+                    let name_span = self.span();
+                    let Tok::Ident(name) = self.peek().clone() else { return Err(self.expected("a type name")) };
+                    if builtin_type(&name, *endian).is_some() || matches!(name.as_str(), "bytes" | "utf8" | "cstr" | "char") {
+                        return Err(self.err_at(&format!("'{name}' is a built-in type and cannot be redefined"), name_span));
+                    }
+                    self.bump();
+                    self.expect("=")?;
+                    let ty = self.ty(*endian)?;
+                    if let Some(scope) = self.types.last_mut() {
+                        scope.insert(name, ty);
+                    }
+                    return Ok(None);
+                }
+                "if" => {
+                    self.bump();
+                    let cond = self.expr()?;
+                    self.expect("{")?;
+                    let body = self.items(*endian, Some("}"))?;
+                    self.expect("}")?;
+                    return Ok(Some(Item::If { cond, body }));
+                }
+                _ => {}
+            }
+        }
+        self.field(*endian).map(|f| Some(Item::Field(f)))
+    }
+
+    fn field(&mut self, endian: Endian) -> Result<Field, Error> {
+        let start = self.span().start;
+        let placement = if self.eat("@") { Some(self.expr()?) } else { None };
+        let name = match self.peek().clone() {
+            Tok::Ident(n) if n == "_" => None,
+            Tok::Ident(n) => Some(Arc::<str>::from(n)),
+            _ => return Err(self.expected("a field name")),
+        };
+        self.bump();
+        self.expect(":")?;
+        let ty = self.ty(endian)?;
+        let check = if self.eat("==") { Some(self.literal()?) } else { None };
+        if let Some(lit) = &check {
+            self.check_literal_fits(&ty, lit, start)?;
+        }
+        Ok(Field { name, placement, ty, check, span: Span { start, end: self.prev_end() } })
+    }
+
+    fn check_literal_fits(&self, ty: &Type, lit: &Literal, start: usize) -> Result<(), Error> {
+        let span = Span { start, end: self.prev_end() };
+        let ok = match (ty, lit) {
+            (Type::Scalar(s), Literal::Int(v)) if s.kind.is_integer() => {
+                s.kind.int_range().is_some_and(|(lo, hi)| (lo..=hi).contains(v))
+            }
+            (Type::Scalar(s), Literal::Int(_) | Literal::Float(_)) => s.kind.is_float(),
+            (Type::Scalar(s), Literal::Bool(_)) => s.kind == ScalarKind::Bool,
+            (Type::Text { .. } | Type::Char | Type::Cstr, Literal::Str(_)) => true,
+            _ => false,
+        };
+        if ok { Ok(()) } else { Err(self.err_at(&format!("'== {lit}' cannot be checked on a field of type {}", ty.describe()), span)) }
+    }
+
+    fn literal(&mut self) -> Result<Literal, Error> {
+        let neg = self.eat("-");
+        let lit = match self.peek().clone() {
+            Tok::Int(v) => Literal::Int(if neg { -v } else { v }),
+            Tok::Float(v) => Literal::Float(if neg { -v } else { v }),
+            Tok::Str(s) if !neg => Literal::Str(s),
+            Tok::Ident(w) if !neg && w == "true" => Literal::Bool(true),
+            Tok::Ident(w) if !neg && w == "false" => Literal::Bool(false),
+            _ => return Err(self.expected("a number, a string, true or false")),
+        };
+        self.bump();
+        Ok(lit)
+    }
+
+    fn ty(&mut self, endian: Endian) -> Result<Type, Error> {
+        self.enter()?;
+        let start_span = self.span();
+        let base = match self.peek().clone() {
+            Tok::Punct("{") => {
+                self.bump();
+                let items = self.items(endian, Some("}"))?;
+                self.expect("}")?;
+                Type::Struct(Arc::new(StructType { items }))
+            }
+            Tok::Ident(name) => {
+                self.bump();
+                match name.as_str() {
+                    "bytes" | "utf8" => {
+                        let kind = if name == "bytes" { TextKind::Bytes } else { TextKind::Utf8 };
+                        self.expect("[")?;
+                        let len = self.expr()?;
+                        self.expect("]")?;
+                        Type::Text { kind, len }
+                    }
+                    "cstr" => Type::Cstr,
+                    "char" => Type::Char,
+                    _ => match builtin_type(&name, endian) {
+                        Some(t) => t,
+                        None => match self.types.iter().rev().find_map(|s| s.get(&name)) {
+                            Some(t) => t.clone(),
+                            None => return Err(self.err_at(&format!("unknown type '{name}'"), start_span)),
+                        },
+                    },
+                }
+            }
+            _ => return Err(self.expected("a type")),
+        };
+        let ty = if self.eat("[") {
+            let dims = if self.eat("..") {
+                Dims::ToEnd
+            } else {
+                let mut d = vec![self.expr()?];
+                while self.eat(",") {
+                    d.push(self.expr()?);
+                }
+                Dims::Fixed(d)
+            };
+            self.expect("]")?;
+            if self.is_punct("[") {
+                return Err(self.err_at("write several dimensions as T[a, b], not T[a][b]", self.span()));
+            }
+            Type::Array { elem: Arc::new(base), dims }
+        } else {
+            base
+        };
+        self.depth -= 1;
+        Ok(ty)
+    }
+
+    fn expr(&mut self) -> Result<Expr, Error> {
+        self.enter()?;
+        let e = self.binary(0)?;
+        self.depth -= 1;
+        Ok(e)
+    }
+
+    /// Precedence climbing over [`LEVELS`].
+    fn binary(&mut self, level: usize) -> Result<Expr, Error> {
+        if level == LEVELS.len() {
+            return self.unary();
+        }
+        let mut lhs = self.binary(level + 1)?;
+        loop {
+            let op = match self.peek() {
+                Tok::Punct(p) => LEVELS[level].iter().find(|(s, _)| s == p).map(|(_, op)| *op),
+                _ => None,
+            };
+            let Some(op) = op else { break };
+            self.bump();
+            let rhs = self.binary(level + 1)?;
+            let span = Span { start: lhs.span.start, end: rhs.span.end };
+            lhs = Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span };
+        }
+        Ok(lhs)
+    }
+
+    fn unary(&mut self) -> Result<Expr, Error> {
+        let start = self.span().start;
+        if self.eat("-") || self.eat("!") {
+            let neg = matches!(self.tokens[self.pos - 1].tok, Tok::Punct("-"));
+            self.enter()?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            let span = Span { start, end: inner.span.end };
+            let kind = if neg { ExprKind::Neg(Box::new(inner)) } else { ExprKind::Not(Box::new(inner)) };
+            return Ok(Expr { kind, span });
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<Expr, Error> {
+        let span = self.span();
+        let kind = match self.peek().clone() {
+            Tok::Int(v) => {
+                self.bump();
+                ExprKind::Int(v)
+            }
+            Tok::Punct("(") => {
+                self.bump();
+                let e = self.expr()?;
+                self.expect(")")?;
+                return Ok(Expr { kind: e.kind, span: Span { start: span.start, end: self.prev_end() } });
+            }
+            Tok::Ident(w) if w == "filesize" => {
+                self.bump();
+                ExprKind::FileSize
+            }
+            Tok::Ident(w) if w == "sizeof" => {
+                self.bump();
+                self.expect("(")?;
+                let ty = self.ty(Endian::Little)?;
+                self.expect(")")?;
+                if ty.fixed_size().is_none() {
+                    return Err(self.err_at("sizeof needs a type whose size does not depend on the data", span));
+                }
+                ExprKind::SizeOf(Arc::new(ty))
+            }
+            Tok::Ident(first) => {
+                self.bump();
+                let mut path = vec![Arc::<str>::from(first)];
+                while self.eat(".") {
+                    let Tok::Ident(next) = self.peek().clone() else { return Err(self.expected("a field name after '.'")) };
+                    self.bump();
+                    path.push(Arc::from(next));
+                }
+                ExprKind::Path(path)
+            }
+            Tok::Float(_) => return Err(self.err_at("expressions are integers: a float is not allowed here", span)),
+            _ => return Err(self.expected("an expression")),
+        };
+        Ok(Expr { kind, span: Span { start: span.start, end: self.prev_end() } })
+    }
+}
+
+type Level = &'static [(&'static str, BinOp)];
+
+/// Binary operator precedence, loosest first.
+const LEVELS: [Level; 5] = [
+    &[("||", BinOp::Or)],
+    &[("&&", BinOp::And)],
+    &[("==", BinOp::Eq), ("!=", BinOp::Ne), ("<", BinOp::Lt), ("<=", BinOp::Le), (">", BinOp::Gt), (">=", BinOp::Ge)],
+    &[("+", BinOp::Add), ("-", BinOp::Sub)],
+    &[("*", BinOp::Mul), ("/", BinOp::Div), ("%", BinOp::Rem)],
+];
+
+/// A built-in scalar name (`u16`, `f64be`, `bool`) with the default byte order.
+pub fn builtin_type(name: &str, endian: Endian) -> Option<Type> {
+    let (base, endian) = if let Some(b) = name.strip_suffix("le") {
+        (b, Endian::Little)
+    } else if let Some(b) = name.strip_suffix("be") {
+        (b, Endian::Big)
+    } else {
+        (name, endian)
+    };
+    use ScalarKind::*;
+    let kind = match base {
+        "i8" => I8,
+        "i16" => I16,
+        "i32" => I32,
+        "i64" => I64,
+        "u8" => U8,
+        "u16" => U16,
+        "u32" => U32,
+        "u64" => U64,
+        "f16" => F16,
+        "bf16" => BF16,
+        "f32" => F32,
+        "f64" => F64,
+        "bool" if base.len() == name.len() => Bool,
+        _ => return None,
+    };
+    Some(Type::Scalar(Scalar { kind, endian }))
+}
