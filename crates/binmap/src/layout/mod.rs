@@ -11,6 +11,11 @@ mod parse;
 pub use ast::*;
 pub use parse::builtin_type;
 
+/// A layout error pointing at `span` of `layout`'s text.
+pub fn syntax_error_at(layout: &Layout, msg: &str, span: Span) -> Error {
+    parse::syntax_error(&layout.source, &layout.origin, msg, span)
+}
+
 use std::sync::Arc;
 
 use crate::error::Error;

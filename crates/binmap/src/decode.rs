@@ -1,0 +1,120 @@
+//! Bytes to leaf values: one scalar, one string, at an absolute offset.
+//!
+//! The decoder is chosen per (kind, byte order) by a `match` that the
+//! compiler hoists out of column loops; `from_le_bytes`/`from_be_bytes` on
+//! unaligned slices compile to single loads.
+
+use half::{bf16, f16};
+
+use crate::layout::{Endian, Scalar, ScalarKind, TextKind};
+
+/// A decoded leaf value, borrowing string bytes from the file.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value<'a> {
+    Int(i64),
+    UInt(u64),
+    F16(f16),
+    BF16(bf16),
+    F32(f32),
+    F64(f64),
+    Bool(bool),
+    /// Raw bytes (`bytes[N]` with trailing NULs stripped, `char`, `cstr`).
+    Bytes(&'a [u8]),
+    /// Checked UTF-8 (`utf8[N]`, trailing NULs stripped).
+    Text(&'a str),
+}
+
+impl Value<'_> {
+    /// The value as an integer, for expressions (`None` for floats and text).
+    pub fn as_int(&self) -> Option<i128> {
+        match *self {
+            Value::Int(v) => Some(v.into()),
+            Value::UInt(v) => Some(v.into()),
+            Value::Bool(b) => Some(b.into()),
+            Value::Bytes([c]) => Some((*c).into()),
+            _ => None,
+        }
+    }
+
+    /// The value as an f64 (exact for every float kind and for integers up to 2^53).
+    pub fn as_f64(&self) -> Option<f64> {
+        Some(match *self {
+            Value::Int(v) => v as f64,
+            Value::UInt(v) => v as f64,
+            Value::F16(v) => v.to_f64(),
+            Value::BF16(v) => v.to_f64(),
+            Value::F32(v) => v.into(),
+            Value::F64(v) => v,
+            Value::Bool(b) => f64::from(u8::from(b)),
+            _ => return None,
+        })
+    }
+}
+
+/// Why a leaf could not be decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// A `bool` byte that is neither 0 nor 1.
+    BadBool(u8),
+    /// `utf8[N]` bytes that are not UTF-8; the offset of the first bad byte
+    /// from the start of the field.
+    BadUtf8(usize),
+}
+
+fn arr<const N: usize>(b: &[u8]) -> [u8; N] {
+    let mut a = [0u8; N];
+    a.copy_from_slice(&b[..N]);
+    a
+}
+
+macro_rules! load {
+    ($t:ty, $b:expr, $e:expr) => {
+        match $e {
+            Endian::Little => <$t>::from_le_bytes(arr($b)),
+            Endian::Big => <$t>::from_be_bytes(arr($b)),
+        }
+    };
+}
+
+/// Decode the scalar `s` from the start of `b` (which holds at least its size).
+///
+/// ```
+/// use binmap::decode::{decode_scalar, Value};
+/// use binmap::layout::{Endian, Scalar, ScalarKind};
+/// let s = Scalar { kind: ScalarKind::U16, endian: Endian::Big };
+/// assert_eq!(decode_scalar(&[1, 2], s), Ok(Value::UInt(258)));
+/// ```
+#[inline]
+pub fn decode_scalar(b: &[u8], s: Scalar) -> Result<Value<'_>, DecodeError> {
+    use ScalarKind::*;
+    let e = s.endian;
+    Ok(match s.kind {
+        I8 => Value::Int(i8::from_le_bytes([b[0]]).into()),
+        U8 => Value::UInt(b[0].into()),
+        I16 => Value::Int(load!(i16, b, e).into()),
+        U16 => Value::UInt(load!(u16, b, e).into()),
+        I32 => Value::Int(load!(i32, b, e).into()),
+        U32 => Value::UInt(load!(u32, b, e).into()),
+        I64 => Value::Int(load!(i64, b, e)),
+        U64 => Value::UInt(load!(u64, b, e)),
+        F16 => Value::F16(f16::from_bits(load!(u16, b, e))),
+        BF16 => Value::BF16(bf16::from_bits(load!(u16, b, e))),
+        F32 => Value::F32(load!(f32, b, e)),
+        F64 => Value::F64(load!(f64, b, e)),
+        Bool => match b[0] {
+            0 => Value::Bool(false),
+            1 => Value::Bool(true),
+            v => return Err(DecodeError::BadBool(v)),
+        },
+    })
+}
+
+/// Decode a `bytes[N]`/`utf8[N]` field: trailing NULs stripped.
+pub fn decode_text(b: &[u8], kind: TextKind) -> Result<Value<'_>, DecodeError> {
+    let end = b.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
+    let b = &b[..end];
+    match kind {
+        TextKind::Bytes => Ok(Value::Bytes(b)),
+        TextKind::Utf8 => std::str::from_utf8(b).map(Value::Text).map_err(|e| DecodeError::BadUtf8(e.valid_up_to())),
+    }
+}

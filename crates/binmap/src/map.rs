@@ -1,0 +1,691 @@
+//! A [`Layout`] applied to a file's bytes: every field's offset and shape.
+//!
+//! Resolution happens once, here, with every check: sizes evaluated with
+//! checked arithmetic, every byte the map names inside the file, `==`
+//! checks compared, the remainder of a `T[..]` array reported. Readers then
+//! index without checking bounds again.
+//!
+//! Arrays come in two kinds. When an element's size and inner offsets do not
+//! depend on the element's own bytes (no `cstr`, no `@`, no `[..]`, no size
+//! read from a field inside it), the element is resolved once into a
+//! template and element `i` sits at `i * stride`: a 100 GB array costs the
+//! same memory as a 1 KB one. Otherwise each element is walked once, and the
+//! walk is refused up front when the count exceeds the bytes that remain,
+//! so a corrupt count never turns into a huge allocation.
+//!
+//! Node offsets are relative to the node's container (a struct's start, an
+//! array element's start); readers carry the absolute base as they descend.
+
+use std::sync::Arc;
+
+use crate::decode::{DecodeError, Value, decode_scalar};
+use crate::error::{Error, ErrorKind, Result, grouped};
+use crate::layout::{
+    Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, ScalarKind, Span, StructType, TextKind, Type, apply_binop,
+    align_up,
+};
+
+/// One resolved piece of a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Offset from the start of the container.
+    pub offset: u64,
+    /// Size in bytes.
+    pub size: u64,
+    pub kind: NodeKind,
+}
+
+/// What a [`Node`] holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Char,
+    Text(TextKind),
+    /// A NUL-terminated string; the size includes the NUL.
+    Cstr,
+    Struct(Vec<Member>),
+    Array(Box<ArrayNode>),
+}
+
+/// A field of a resolved struct.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    /// `None` for `_` padding and `align` gaps.
+    pub name: Option<Arc<str>>,
+    pub node: Node,
+    pub check: Option<Literal>,
+    /// The declaration in the layout text.
+    pub decl: Span,
+}
+
+/// A resolved array.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArrayNode {
+    /// Dimensions, C order (one entry for `T[n]` and `T[..]`).
+    pub shape: Vec<u64>,
+    /// Number of elements (the product of `shape`).
+    pub count: u64,
+    pub elems: Elems,
+    /// The element type, for descriptions.
+    pub elem_type: Arc<Type>,
+}
+
+/// How to find an array's elements.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Elems {
+    /// Every element has this shape; element `i` starts at `i * stride`.
+    Uniform { stride: u64, elem: Node },
+    /// Elements of varying size, each with its offset from the array start.
+    Walked(Vec<Node>),
+}
+
+impl ArrayNode {
+    /// Element `i`: its node and its offset from the array start.
+    pub fn elem(&self, i: u64) -> (&Node, u64) {
+        match &self.elems {
+            Elems::Uniform { stride, elem } => (elem, i * stride),
+            Elems::Walked(v) => {
+                let n = &v[usize::try_from(i).unwrap_or(usize::MAX).min(v.len() - 1)];
+                (n, n.offset)
+            }
+        }
+    }
+}
+
+/// A layout resolved against one file's bytes.
+#[derive(Debug)]
+pub struct Map<'a> {
+    data: &'a [u8],
+    name: String,
+    layout: Layout,
+    /// The whole file, as the layout's top-level struct.
+    pub root: Node,
+}
+
+impl<'a> Map<'a> {
+    /// Resolve `layout` against `data` (the bytes of the file called `name`).
+    ///
+    /// ```
+    /// let layout = binmap::Layout::parse("n: u8\nv: u16be[n]").unwrap();
+    /// let map = binmap::Map::new(&layout, &[2, 0, 1, 0, 2], "x.bin").unwrap();
+    /// assert_eq!(map.root.size, 5);
+    /// let err = binmap::Map::new(&layout, &[3, 0, 1], "x.bin").unwrap_err();
+    /// assert!(err.to_string().starts_with("layout needs 7 bytes but x.bin has 3"));
+    /// ```
+    pub fn new(layout: &Layout, data: &'a [u8], name: &str) -> Result<Map<'a>> {
+        let mut r = Resolver { data, filesize: data.len() as u64, layout, name, frames: Vec::new() };
+        let root = r.resolve_struct(&layout.root, 0, true)?;
+        Ok(Map { data, name: name.to_string(), layout: layout.clone(), root })
+    }
+
+    /// The file's bytes.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// The file's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The layout this map was resolved from.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+}
+
+struct Frame {
+    base: u64,
+    members: Vec<Member>,
+}
+
+struct Resolver<'r> {
+    data: &'r [u8],
+    filesize: u64,
+    layout: &'r Layout,
+    name: &'r str,
+    /// The structs being resolved, innermost last: where names are looked up.
+    frames: Vec<Frame>,
+}
+
+impl Resolver<'_> {
+    fn layout_error(&self, msg: &str, span: Span) -> Error {
+        crate::layout::syntax_error_at(self.layout, msg, span)
+    }
+
+    fn resolve_struct(&mut self, st: &StructType, pos: u64, bounded: bool) -> Result<Node> {
+        self.frames.push(Frame { base: pos, members: Vec::new() });
+        let mut cursor = pos;
+        let res = self.resolve_items(&st.items, pos, &mut cursor, bounded);
+        let frame = self.frames.pop().unwrap_or(Frame { base: pos, members: Vec::new() });
+        res?;
+        Ok(Node { offset: 0, size: cursor - pos, kind: NodeKind::Struct(frame.members) })
+    }
+
+    fn push_member(&mut self, m: Member) {
+        if let Some(f) = self.frames.last_mut() {
+            f.members.push(m);
+        }
+    }
+
+    fn resolve_items(&mut self, items: &[Item], base: u64, cursor: &mut u64, bounded: bool) -> Result<()> {
+        for item in items {
+            match item {
+                Item::Align { to, span } => {
+                    let rel = *cursor - base;
+                    let Some(aligned) = align_up(rel, *to) else {
+                        return Err(self.layout_error("alignment overflows", *span));
+                    };
+                    let pad = aligned - rel;
+                    if pad > 0 {
+                        let node = Node { offset: rel, size: pad, kind: NodeKind::Text(TextKind::Bytes) };
+                        self.check_bounds(*cursor, pad, &format!("align {to}"), "", bounded)?;
+                        self.push_member(Member { name: None, node, check: None, decl: *span });
+                    }
+                    *cursor += pad;
+                }
+                Item::If { cond, body } => {
+                    if self.eval(cond)? != 0 {
+                        self.resolve_items(body, base, cursor, bounded)?;
+                    }
+                }
+                Item::Field(f) => self.resolve_field(f, base, cursor, bounded)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve_field(&mut self, f: &Field, base: u64, cursor: &mut u64, bounded: bool) -> Result<()> {
+        let pos = match &f.placement {
+            None => *cursor,
+            Some(e) => {
+                let v = self.eval(e)?;
+                let p = u64::try_from(v).map_err(|_| {
+                    self.data_error(format!("placement @ {} = {v} is negative", e.describe()), f, 0)
+                })?;
+                if bounded && p > self.filesize {
+                    return Err(self
+                        .data_error(
+                            format!("placement @ {} = {} is past the end of {} ({} bytes)", e.describe(), grouped(p), self.name, grouped(self.filesize)),
+                            f,
+                            p,
+                        )
+                        .with_bytes(self.data, self.filesize));
+                }
+                if p < base {
+                    return Err(self.data_error(
+                        format!("placement @ {} = {p:#x} is before the start of the enclosing struct at {base:#x}", e.describe()),
+                        f,
+                        p,
+                    ));
+                }
+                p
+            }
+        };
+        let mut node = self.resolve_type(&f.ty, pos, bounded, f)?;
+        node.offset = pos - base;
+        let member = Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span };
+        if bounded && f.check.is_some() {
+            self.verify_check(&member, pos)?;
+        }
+        *cursor = pos + member.node.size;
+        self.push_member(member);
+        Ok(())
+    }
+
+    /// `decl at offset 0x8 with rows = 100000, cols = 6000`.
+    fn field_note(&mut self, f: &Field, pos: u64) -> String {
+        let mut note = format!("{} at offset {pos:#x}", self.layout.text(f.span));
+        let mut exprs = Vec::new();
+        collect_type_exprs(&f.ty, &mut exprs);
+        let mut seen = Vec::new();
+        for e in exprs {
+            for p in e.paths() {
+                let name = p.join(".");
+                if seen.contains(&name) {
+                    continue;
+                }
+                if let Ok(v) = self.lookup(p, e.span) {
+                    seen.push(name.clone());
+                    note.push_str(if seen.len() == 1 { " with " } else { ", " });
+                    note.push_str(&format!("{name} = {v}"));
+                }
+            }
+        }
+        note
+    }
+
+    fn data_error(&mut self, msg: String, f: &Field, pos: u64) -> Error {
+        let note = self.field_note(f, pos);
+        Error::data(msg).note(note)
+    }
+
+    fn check_bounds(&self, pos: u64, size: u64, what: &str, note: &str, bounded: bool) -> Result<()> {
+        if !bounded {
+            return Ok(());
+        }
+        let end = pos.checked_add(size);
+        match end {
+            Some(end) if end <= self.filesize => Ok(()),
+            _ => {
+                let needs = end.map_or_else(|| "more than 2^64".to_string(), grouped);
+                let mut e = Error::data(format!("layout needs {needs} bytes but {} has {}", self.name, grouped(self.filesize)));
+                e = e.note(if note.is_empty() { format!("{what} at offset {pos:#x}") } else { note.to_string() });
+                Err(e.with_bytes(self.data, pos.min(self.filesize)))
+            }
+        }
+    }
+
+    fn bounds(&mut self, pos: u64, size: u64, f: &Field, bounded: bool) -> Result<()> {
+        if !bounded || pos.checked_add(size).is_some_and(|e| e <= self.filesize) {
+            return Ok(());
+        }
+        let note = self.field_note(f, pos);
+        self.check_bounds(pos, size, "", &note, bounded)
+    }
+
+    fn eval_size(&mut self, e: &Expr, f: &Field, pos: u64) -> Result<u64> {
+        let v = self.eval(e)?;
+        u64::try_from(v).map_err(|_| self.data_error(format!("size {} = {v} is negative", e.describe()), f, pos))
+    }
+
+    fn resolve_type(&mut self, ty: &Type, pos: u64, bounded: bool, f: &Field) -> Result<Node> {
+        let leaf = |size, kind| Node { offset: 0, size, kind };
+        let node = match ty {
+            Type::Scalar(s) => leaf(s.kind.size(), NodeKind::Scalar(*s)),
+            Type::Char => leaf(1, NodeKind::Char),
+            Type::Text { kind, len } => leaf(self.eval_size(len, f, pos)?, NodeKind::Text(*kind)),
+            Type::Cstr => {
+                let start = usize::try_from(pos.min(self.filesize)).unwrap_or(usize::MAX);
+                match self.data.get(start..).and_then(|rest| rest.iter().position(|&b| b == 0)) {
+                    Some(i) => leaf(i as u64 + 1, NodeKind::Cstr),
+                    None => {
+                        return Err(self
+                            .data_error(format!("cstr at offset {pos:#x} has no NUL byte before the end of {}", self.name), f, pos)
+                            .with_bytes(self.data, pos));
+                    }
+                }
+            }
+            Type::Struct(st) => return self.resolve_struct(st, pos, bounded),
+            Type::Array { elem, dims } => return self.resolve_array(elem, dims, pos, bounded, f),
+        };
+        self.bounds(pos, node.size, f, bounded)?;
+        Ok(node)
+    }
+
+    fn resolve_array(&mut self, elem: &Arc<Type>, dims: &Dims, pos: u64, bounded: bool, f: &Field) -> Result<Node> {
+        let remaining = self.filesize.saturating_sub(pos);
+        let shape = match dims {
+            Dims::ToEnd => None,
+            Dims::Fixed(ds) => {
+                let mut shape = Vec::with_capacity(ds.len());
+                for d in ds {
+                    shape.push(self.eval_size(d, f, pos)?);
+                }
+                Some(shape)
+            }
+        };
+        let fixed_count = match &shape {
+            None => None,
+            Some(s) => Some(s.iter().try_fold(1u64, |a, &d| a.checked_mul(d)).ok_or_else(|| {
+                let dims: Vec<String> = s.iter().map(|d| grouped(*d)).collect();
+                self.data_error(format!("array shape [{}] overflows a 64-bit element count", dims.join(", ")), f, pos)
+            })?),
+        };
+        let node_of = |shape: Vec<u64>, count: u64, elems: Elems, size: u64| Node {
+            offset: 0,
+            size,
+            kind: NodeKind::Array(Box::new(ArrayNode { shape, count, elems, elem_type: elem.clone() })),
+        };
+        if is_uniform(elem) {
+            let template = self.resolve_type(elem, pos, false, f)?;
+            let stride = template.size;
+            let (count, shape) = match fixed_count {
+                Some(c) => (c, shape.unwrap_or_default()),
+                None => {
+                    if stride == 0 {
+                        return Err(self.data_error("T[..] of a zero-size element would never end".into(), f, pos));
+                    }
+                    let (count, rest) = (remaining / stride, remaining % stride);
+                    if bounded && rest != 0 {
+                        return Err(self
+                            .data_error(
+                                format!(
+                                    "{} ends with {rest} trailing bytes that are not a whole {}-byte element ({} whole elements fit)",
+                                    self.name,
+                                    stride,
+                                    grouped(count)
+                                ),
+                                f,
+                                pos,
+                            )
+                            .with_bytes(self.data, pos + count * stride));
+                    }
+                    (count, vec![count])
+                }
+            };
+            if bounded && stride == 0 && count > remaining {
+                return Err(self.data_error(format!("array of {} zero-size elements claims more elements than the {} bytes that remain", grouped(count), grouped(remaining)), f, pos));
+            }
+            let Some(size) = stride.checked_mul(count) else {
+                return Err(self.data_error(
+                    format!("array of {} elements of {} bytes overflows a 64-bit size", grouped(count), grouped(stride)),
+                    f,
+                    pos,
+                ));
+            };
+            self.bounds(pos, size, f, bounded)?;
+            if bounded && has_checks(&template) {
+                for i in 0..count {
+                    self.verify_checks(&template, pos + i * stride)?;
+                }
+            }
+            return Ok(node_of(shape, count, Elems::Uniform { stride, elem: template }, size));
+        }
+        // Walked: elements of varying size.
+        let mut nodes = Vec::new();
+        let mut p = pos;
+        match fixed_count {
+            Some(count) => {
+                if count > remaining {
+                    return Err(self
+                        .data_error(
+                            format!(
+                                "array claims {} variable-size elements but only {} bytes remain in {}",
+                                grouped(count),
+                                grouped(remaining),
+                                self.name
+                            ),
+                            f,
+                            pos,
+                        )
+                        .with_bytes(self.data, pos));
+                }
+                nodes.reserve(usize::try_from(count).unwrap_or(0));
+                for _ in 0..count {
+                    let mut n = self.resolve_type(elem, p, bounded, f)?;
+                    n.offset = p - pos;
+                    p += n.size;
+                    nodes.push(n);
+                }
+            }
+            None => {
+                while p < self.filesize {
+                    let mut n = self.resolve_type(elem, p, bounded, f).map_err(|e| {
+                        e.note(format!("while reading element {} of a [..] array: the file may end with a partial element", nodes.len()))
+                    })?;
+                    if n.size == 0 {
+                        return Err(self.data_error("T[..] element of size zero would never end".into(), f, p));
+                    }
+                    n.offset = p - pos;
+                    p += n.size;
+                    nodes.push(n);
+                }
+            }
+        }
+        let count = nodes.len() as u64;
+        let shape = shape.unwrap_or_else(|| vec![count]);
+        Ok(node_of(shape, count, Elems::Walked(nodes), p - pos))
+    }
+
+    fn verify_checks(&mut self, node: &Node, abs: u64) -> Result<()> {
+        match &node.kind {
+            NodeKind::Struct(members) => {
+                for m in members {
+                    let at = abs + m.node.offset;
+                    if m.check.is_some() {
+                        self.verify_check(m, at)?;
+                    }
+                    if has_checks(&m.node) {
+                        self.verify_checks(&m.node, at)?;
+                    }
+                }
+            }
+            NodeKind::Array(a) => {
+                for i in 0..a.count {
+                    let (e, off) = a.elem(i);
+                    self.verify_checks(e, abs + off)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn verify_check(&mut self, m: &Member, abs: u64) -> Result<()> {
+        let Some(lit) = &m.check else { return Ok(()) };
+        let bytes = slice(self.data, abs, m.node.size);
+        let (ok, found) = check_literal(lit, &m.node.kind, bytes);
+        if ok {
+            return Ok(());
+        }
+        let decl = self.layout.text(m.decl);
+        Err(Error::data(format!(
+            "check failed: {} expected {lit}, found {found}",
+            m.name.as_deref().unwrap_or("_")
+        ))
+        .note(format!("{decl} at offset {abs:#x}"))
+        .with_bytes(self.data, abs))
+    }
+
+    fn eval(&mut self, e: &Expr) -> Result<i128> {
+        Ok(match &e.kind {
+            ExprKind::Int(v) => *v,
+            ExprKind::FileSize => self.filesize.into(),
+            ExprKind::SizeOf(t) => t.fixed_size().map_or(0, i128::from),
+            ExprKind::Neg(x) => {
+                let v = self.eval(x)?;
+                v.checked_neg().ok_or_else(|| self.overflow(e))?
+            }
+            ExprKind::Not(x) => i128::from(self.eval(x)? == 0),
+            ExprKind::Binary(op, a, b) => {
+                let (a, b) = (self.eval(a)?, self.eval(b)?);
+                apply_binop(*op, a, b).map_err(|why| {
+                    Error::data(format!("{why} in `{}` with {a} {} {b}", e.describe(), op.symbol()))
+                        .note(self.layout_location(e.span))
+                })?
+            }
+            ExprKind::Path(p) => self.lookup(p, e.span)?,
+        })
+    }
+
+    fn overflow(&self, e: &Expr) -> Error {
+        Error::data(format!("overflow in `{}`", e.describe())).note(self.layout_location(e.span))
+    }
+
+    fn layout_location(&self, span: Span) -> String {
+        let src = &self.layout.source;
+        let start = span.start.min(src.len());
+        let line = src[..start].matches('\n').count() + 1;
+        let col = src[..start].rfind('\n').map_or(start, |i| start - i - 1) + 1;
+        format!("{}:{line}:{col}", self.layout.origin)
+    }
+
+    /// The integer value of the field at `path`, searched from the innermost struct out.
+    fn lookup(&self, path: &[Arc<str>], span: Span) -> Result<i128> {
+        let Some((first, rest)) = path.split_first() else { return Err(self.layout_error("empty path", span)) };
+        for frame in self.frames.iter().rev() {
+            let Some(m) = frame.members.iter().rev().find(|m| m.name.as_deref() == Some(first)) else { continue };
+            let mut node = &m.node;
+            let mut abs = frame.base + m.node.offset;
+            for seg in rest {
+                let NodeKind::Struct(ms) = &node.kind else {
+                    return Err(self.layout_error(&format!("'{}' is not a struct, it has no field '{seg}'", path.join(".")), span));
+                };
+                let Some(c) = ms.iter().find(|c| c.name.as_deref() == Some(seg)) else {
+                    return Err(self.layout_error(&format!("no field '{seg}' in '{}'", path.join(".")), span));
+                };
+                abs += c.node.offset;
+                node = &c.node;
+            }
+            let bytes = slice(self.data, abs, node.size);
+            let v = match &node.kind {
+                NodeKind::Scalar(s) if !s.kind.is_float() && bytes.len() as u64 == s.kind.size() => {
+                    decode_scalar(bytes, *s).ok().and_then(|v| v.as_int())
+                }
+                NodeKind::Char if bytes.len() == 1 => Some(bytes[0].into()),
+                _ => {
+                    return Err(self.layout_error(
+                        &format!("'{}' is not an integer field, so it cannot be used in an expression", path.join(".")),
+                        span,
+                    ));
+                }
+            };
+            return v.ok_or_else(|| {
+                Error::data(format!("'{}' at offset {abs:#x} is not a valid integer", path.join("."))).with_bytes(self.data, abs)
+            });
+        }
+        Err(self.layout_error(&format!("unknown field '{}' (fields can only refer to fields before them)", path.join(".")), span))
+    }
+}
+
+/// The bytes `[abs, abs + size)`, or an empty slice when they are not in `data`.
+pub(crate) fn slice(data: &[u8], abs: u64, size: u64) -> &[u8] {
+    let (Ok(s), Some(e)) = (usize::try_from(abs), abs.checked_add(size).and_then(|e| usize::try_from(e).ok())) else {
+        return &[];
+    };
+    data.get(s..e).unwrap_or(&[])
+}
+
+/// Compare a `== LITERAL` check with the bytes of a field; also returns the
+/// found value as text for the message.
+fn check_literal(lit: &Literal, kind: &NodeKind, bytes: &[u8]) -> (bool, String) {
+    match kind {
+        NodeKind::Scalar(s) if bytes.len() as u64 == s.kind.size() => match decode_scalar(bytes, *s) {
+            Err(DecodeError::BadBool(b)) => (false, format!("byte {b}")),
+            Err(DecodeError::BadUtf8(_)) => (false, "?".into()),
+            Ok(v) => match (lit, v) {
+                (Literal::Bool(b), Value::Bool(x)) => (*b == x, x.to_string()),
+                (Literal::Int(i), v) if v.as_int().is_some() => {
+                    let x = v.as_int().unwrap_or_default();
+                    (*i == x, format!("{x} ({x:#x})"))
+                }
+                (Literal::Int(_) | Literal::Float(_), v) => {
+                    let want = match lit {
+                        Literal::Int(i) => *i as f64,
+                        Literal::Float(f) => *f,
+                        _ => f64::NAN,
+                    };
+                    let want = round_to(s.kind, want);
+                    let x = v.as_f64().unwrap_or(f64::NAN);
+                    (x == want, format!("{x:?}"))
+                }
+                _ => (false, "a value of another type".into()),
+            },
+        },
+        NodeKind::Text(_) | NodeKind::Char | NodeKind::Cstr => {
+            let Literal::Str(want) = lit else { return (false, "text".into()) };
+            let got = if matches!(kind, NodeKind::Cstr) { &bytes[..bytes.len().saturating_sub(1)] } else { bytes };
+            let mut padded = want.clone();
+            if padded.len() < got.len() && matches!(kind, NodeKind::Text(_)) {
+                padded.resize(got.len(), 0);
+            }
+            (padded == got, format!("\"{}\"", crate::text::escape::escape_bytes(got)))
+        }
+        _ => (false, "?".into()),
+    }
+}
+
+/// `x` rounded to the precision of a float kind (as f64).
+fn round_to(kind: ScalarKind, x: f64) -> f64 {
+    match kind {
+        ScalarKind::F16 => half::f16::from_f64(x).to_f64(),
+        ScalarKind::BF16 => half::bf16::from_f64(x).to_f64(),
+        ScalarKind::F32 => f64::from(x as f32),
+        _ => x,
+    }
+}
+
+fn has_checks(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Struct(ms) => ms.iter().any(|m| m.check.is_some() || has_checks(&m.node)),
+        NodeKind::Array(a) => match &a.elems {
+            Elems::Uniform { elem, .. } => has_checks(elem),
+            Elems::Walked(v) => v.iter().any(has_checks),
+        },
+        _ => false,
+    }
+}
+
+/// The expressions a type's size depends on (dimensions, text lengths).
+fn collect_type_exprs<'t>(ty: &'t Type, out: &mut Vec<&'t Expr>) {
+    match ty {
+        Type::Text { len, .. } => out.push(len),
+        Type::Array { elem, dims } => {
+            if let Dims::Fixed(ds) = dims {
+                out.extend(ds.iter());
+            }
+            collect_type_exprs(elem, out);
+        }
+        _ => {}
+    }
+}
+
+/// True when every element of an array of `ty` has the same size and inner
+/// offsets (see the module docs).
+pub fn is_uniform(ty: &Type) -> bool {
+    let mut local = Vec::new();
+    collect_names(ty, &mut local);
+    uniform_in(ty, &local)
+}
+
+fn collect_names<'t>(ty: &'t Type, out: &mut Vec<&'t str>) {
+    match ty {
+        Type::Struct(st) => collect_item_names(&st.items, out),
+        Type::Array { elem, .. } => collect_names(elem, out),
+        _ => {}
+    }
+}
+
+fn collect_item_names<'t>(items: &'t [Item], out: &mut Vec<&'t str>) {
+    for it in items {
+        match it {
+            Item::Field(f) => {
+                if let Some(n) = &f.name {
+                    out.push(n);
+                }
+                collect_names(&f.ty, out);
+            }
+            Item::If { body, .. } => collect_item_names(body, out),
+            Item::Align { .. } => {}
+        }
+    }
+}
+
+fn expr_is_outer(e: &Expr, local: &[&str]) -> bool {
+    e.paths().iter().all(|p| !local.contains(&&*p[0]))
+}
+
+fn uniform_in(ty: &Type, local: &[&str]) -> bool {
+    match ty {
+        Type::Scalar(_) | Type::Char => true,
+        Type::Cstr => false,
+        Type::Text { len, .. } => expr_is_outer(len, local),
+        Type::Array { elem, dims } => match dims {
+            Dims::ToEnd => false,
+            Dims::Fixed(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),
+        },
+        Type::Struct(st) => items_uniform(&st.items, local),
+    }
+}
+
+fn items_uniform(items: &[Item], local: &[&str]) -> bool {
+    items.iter().all(|it| match it {
+        Item::Field(f) => f.placement.is_none() && uniform_in(&f.ty, local),
+        Item::If { cond, body } => expr_is_outer(cond, local) && items_uniform(body, local),
+        Item::Align { .. } => true,
+    })
+}
+
+impl ErrorKind {
+    /// Short name of the kind, for JSON error reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Layout => "layout",
+            ErrorKind::Data => "data",
+            ErrorKind::Input => "input",
+            ErrorKind::Usage => "usage",
+            ErrorKind::Io => "io",
+        }
+    }
+}
