@@ -1,1 +1,41 @@
-fn main() {}
+//! The `binmap` command: argument parsing and dispatch only. Each command
+//! lives in `cmd/<command>.rs`; the work is done by the `binmap` library.
+
+mod cmd;
+mod util;
+
+use clap::{Parser, Subcommand};
+
+/// Read, write, inspect and convert binary files described by a small layout language.
+#[derive(Parser)]
+#[command(name = "binmap", version, about, long_about = None, arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Info(cmd::info::Args),
+    Show(cmd::show::Args),
+    Pack(cmd::pack::Args),
+    Set(cmd::set::Args),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Info(a) => cmd::info::run(a),
+        Command::Show(a) => cmd::show::run(a),
+        Command::Pack(a) => cmd::pack::run(a),
+        Command::Set(a) => cmd::set::run(a),
+    };
+    if let Err(e) = result {
+        if util::is_broken_pipe(&e) {
+            // The reader stopped early (`| head`): not an error of ours.
+            std::process::exit(0);
+        }
+        eprintln!("error: {e}");
+        std::process::exit(e.exit_code());
+    }
+}

@@ -134,9 +134,99 @@ impl<'a> Map<'a> {
     }
 }
 
-struct Frame {
-    base: u64,
-    members: Vec<Member>,
+/// A struct being resolved: where names are looked up.
+pub(crate) struct Frame {
+    pub base: u64,
+    pub members: Vec<Member>,
+}
+
+/// What expressions see: the structs being resolved and the bytes so far.
+pub(crate) struct Env<'e> {
+    pub frames: &'e [Frame],
+    pub data: &'e [u8],
+    /// `None` while packing, when the final size is not known.
+    pub filesize: Option<u64>,
+    pub layout: &'e Layout,
+}
+
+impl Env<'_> {
+    fn layout_error(&self, msg: &str, span: Span) -> Error {
+        crate::layout::syntax_error_at(self.layout, msg, span)
+    }
+
+    /// Evaluate an expression (checked arithmetic).
+    pub(crate) fn eval(&self, e: &Expr) -> Result<i128> {
+        Ok(match &e.kind {
+            ExprKind::Int(v) => *v,
+            ExprKind::FileSize => match self.filesize {
+                Some(n) => n.into(),
+                None => return Err(self.layout_error("filesize is not known while packing: give sizes explicitly", e.span)),
+            },
+            ExprKind::SizeOf(t) => t.fixed_size().map_or(0, i128::from),
+            ExprKind::Neg(x) => {
+                let v = self.eval(x)?;
+                v.checked_neg().ok_or_else(|| self.overflow(e))?
+            }
+            ExprKind::Not(x) => i128::from(self.eval(x)? == 0),
+            ExprKind::Binary(op, a, b) => {
+                let (a, b) = (self.eval(a)?, self.eval(b)?);
+                apply_binop(*op, a, b).map_err(|why| {
+                    Error::data(format!("{why} in `{}` with {a} {} {b}", e.describe(), op.symbol()))
+                        .note(self.layout_location(e.span))
+                })?
+            }
+            ExprKind::Path(p) => self.lookup(p, e.span)?,
+        })
+    }
+
+    fn overflow(&self, e: &Expr) -> Error {
+        Error::data(format!("overflow in `{}`", e.describe())).note(self.layout_location(e.span))
+    }
+
+    fn layout_location(&self, span: Span) -> String {
+        let src = &self.layout.source;
+        let start = span.start.min(src.len());
+        let line = src[..start].matches('\n').count() + 1;
+        let col = src[..start].rfind('\n').map_or(start, |i| start - i - 1) + 1;
+        format!("{}:{line}:{col}", self.layout.origin)
+    }
+
+    /// The integer value of the field at `path`, searched from the innermost struct out.
+    pub(crate) fn lookup(&self, path: &[Arc<str>], span: Span) -> Result<i128> {
+        let Some((first, rest)) = path.split_first() else { return Err(self.layout_error("empty path", span)) };
+        for frame in self.frames.iter().rev() {
+            let Some(m) = frame.members.iter().rev().find(|m| m.name.as_deref() == Some(first)) else { continue };
+            let mut node = &m.node;
+            let mut abs = frame.base + m.node.offset;
+            for seg in rest {
+                let NodeKind::Struct(ms) = &node.kind else {
+                    return Err(self.layout_error(&format!("'{}' is not a struct, it has no field '{seg}'", path.join(".")), span));
+                };
+                let Some(c) = ms.iter().find(|c| c.name.as_deref() == Some(seg)) else {
+                    return Err(self.layout_error(&format!("no field '{seg}' in '{}'", path.join(".")), span));
+                };
+                abs += c.node.offset;
+                node = &c.node;
+            }
+            let bytes = slice(self.data, abs, node.size);
+            let v = match &node.kind {
+                NodeKind::Scalar(s) if !s.kind.is_float() && bytes.len() as u64 == s.kind.size() => {
+                    decode_scalar(bytes, *s).ok().and_then(|v| v.as_int())
+                }
+                NodeKind::Char if bytes.len() == 1 => Some(bytes[0].into()),
+                _ => {
+                    return Err(self.layout_error(
+                        &format!("'{}' is not an integer field, so it cannot be used in an expression", path.join(".")),
+                        span,
+                    ));
+                }
+            };
+            return v.ok_or_else(|| {
+                Error::data(format!("'{}' at offset {abs:#x} is not a valid integer", path.join("."))).with_bytes(self.data, abs)
+            });
+        }
+        Err(self.layout_error(&format!("unknown field '{}' (fields can only refer to fields before them)", path.join(".")), span))
+    }
 }
 
 struct Resolver<'r> {
@@ -468,74 +558,16 @@ impl Resolver<'_> {
         .with_bytes(self.data, abs))
     }
 
+    fn env(&self) -> Env<'_> {
+        Env { frames: &self.frames, data: self.data, filesize: Some(self.filesize), layout: self.layout }
+    }
+
     fn eval(&mut self, e: &Expr) -> Result<i128> {
-        Ok(match &e.kind {
-            ExprKind::Int(v) => *v,
-            ExprKind::FileSize => self.filesize.into(),
-            ExprKind::SizeOf(t) => t.fixed_size().map_or(0, i128::from),
-            ExprKind::Neg(x) => {
-                let v = self.eval(x)?;
-                v.checked_neg().ok_or_else(|| self.overflow(e))?
-            }
-            ExprKind::Not(x) => i128::from(self.eval(x)? == 0),
-            ExprKind::Binary(op, a, b) => {
-                let (a, b) = (self.eval(a)?, self.eval(b)?);
-                apply_binop(*op, a, b).map_err(|why| {
-                    Error::data(format!("{why} in `{}` with {a} {} {b}", e.describe(), op.symbol()))
-                        .note(self.layout_location(e.span))
-                })?
-            }
-            ExprKind::Path(p) => self.lookup(p, e.span)?,
-        })
+        self.env().eval(e)
     }
 
-    fn overflow(&self, e: &Expr) -> Error {
-        Error::data(format!("overflow in `{}`", e.describe())).note(self.layout_location(e.span))
-    }
-
-    fn layout_location(&self, span: Span) -> String {
-        let src = &self.layout.source;
-        let start = span.start.min(src.len());
-        let line = src[..start].matches('\n').count() + 1;
-        let col = src[..start].rfind('\n').map_or(start, |i| start - i - 1) + 1;
-        format!("{}:{line}:{col}", self.layout.origin)
-    }
-
-    /// The integer value of the field at `path`, searched from the innermost struct out.
     fn lookup(&self, path: &[Arc<str>], span: Span) -> Result<i128> {
-        let Some((first, rest)) = path.split_first() else { return Err(self.layout_error("empty path", span)) };
-        for frame in self.frames.iter().rev() {
-            let Some(m) = frame.members.iter().rev().find(|m| m.name.as_deref() == Some(first)) else { continue };
-            let mut node = &m.node;
-            let mut abs = frame.base + m.node.offset;
-            for seg in rest {
-                let NodeKind::Struct(ms) = &node.kind else {
-                    return Err(self.layout_error(&format!("'{}' is not a struct, it has no field '{seg}'", path.join(".")), span));
-                };
-                let Some(c) = ms.iter().find(|c| c.name.as_deref() == Some(seg)) else {
-                    return Err(self.layout_error(&format!("no field '{seg}' in '{}'", path.join(".")), span));
-                };
-                abs += c.node.offset;
-                node = &c.node;
-            }
-            let bytes = slice(self.data, abs, node.size);
-            let v = match &node.kind {
-                NodeKind::Scalar(s) if !s.kind.is_float() && bytes.len() as u64 == s.kind.size() => {
-                    decode_scalar(bytes, *s).ok().and_then(|v| v.as_int())
-                }
-                NodeKind::Char if bytes.len() == 1 => Some(bytes[0].into()),
-                _ => {
-                    return Err(self.layout_error(
-                        &format!("'{}' is not an integer field, so it cannot be used in an expression", path.join(".")),
-                        span,
-                    ));
-                }
-            };
-            return v.ok_or_else(|| {
-                Error::data(format!("'{}' at offset {abs:#x} is not a valid integer", path.join("."))).with_bytes(self.data, abs)
-            });
-        }
-        Err(self.layout_error(&format!("unknown field '{}' (fields can only refer to fields before them)", path.join(".")), span))
+        self.env().lookup(path, span)
     }
 }
 

@@ -1,0 +1,57 @@
+//! `binmap pack -l LAYOUT INPUT -o OUT [--format json|csv]`
+//!
+//! The reverse of `show`: INPUT (a file, or `-` for stdin) is JSON in the
+//! shape `show --format json` prints, or CSV for a layout whose last field
+//! is an array of records. Size fields the input leaves out are derived from
+//! the data. OUT is written to a temporary file and renamed into place only
+//! when complete: on any error nothing is written.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use binmap::encode::Origin;
+use binmap::pack::{csv_doc, pack};
+use binmap::text::json_read::parse_json;
+use binmap::{Error, ErrorKind, Result};
+
+use crate::util::load_layout;
+
+/// Build a binary file from JSON or CSV.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The input: JSON or CSV (`-` for stdin).
+    input: String,
+    /// The layout: a .bml file or the layout text itself.
+    #[arg(short, long)]
+    layout: String,
+    /// The binary file to write.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Input format (default: from INPUT's extension; JSON for stdin).
+    #[arg(long, value_parser = ["json", "csv"])]
+    format: Option<String>,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let layout = load_layout(&a.layout)?;
+    let mut bytes = Vec::new();
+    if a.input == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::io("<stdin>", &e))?;
+    } else {
+        bytes = std::fs::read(&a.input).map_err(|e| Error::io(&a.input, &e))?;
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Error::input(format!("{} is not UTF-8 text (bad byte at offset {:#x})", a.input, e.utf8_error().valid_up_to())))?;
+    let csv = match a.format.as_deref() {
+        Some(f) => f == "csv",
+        None => a.input.to_ascii_lowercase().ends_with(".csv"),
+    };
+    let (doc, origin) = if csv {
+        (csv_doc(&layout, &text)?, Origin::Text)
+    } else {
+        let doc = parse_json(&text).map_err(|e| Error::new(ErrorKind::Input, format!("{}: bad JSON: {e}", a.input)))?;
+        (doc, Origin::Json)
+    };
+    let out = pack(&layout, &doc, origin)?;
+    binmap::write::write_atomic(&a.output, &out)
+}

@@ -1,0 +1,77 @@
+//! Plumbing shared by the commands: reading the layout argument, opening
+//! the input file, and writing output to stdout or atomically to `-o FILE`.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use binmap::{Error, ErrorKind, Layout, Mode, Result, Source};
+
+/// `-l LAYOUT`: a file path when such a file exists, else the layout text.
+pub fn load_layout(arg: &str) -> Result<Layout> {
+    let p = Path::new(arg);
+    if p.is_file() {
+        let text = std::fs::read(p).map_err(|e| Error::io(arg, &e))?;
+        let text = String::from_utf8(text).map_err(|e| {
+            Error::new(ErrorKind::Layout, format!("layout file {arg} is not UTF-8 text (bad byte at {:#x})", e.utf8_error().valid_up_to()))
+        })?;
+        return Layout::parse_named(&text, arg);
+    }
+    if arg.ends_with(".bml") && !arg.contains('\n') && !arg.contains(':') {
+        return Err(Error::usage(format!("layout file {arg} does not exist")));
+    }
+    Layout::parse(arg)
+}
+
+/// The file to read: a path, or `-` for standard input.
+pub fn open_input(path: &str, mode: Mode) -> Result<Source> {
+    if path == "-" { Source::stdin() } else { Source::open(path, mode) }
+}
+
+/// Where output goes: stdout, or a temporary file renamed over `-o FILE` at the end.
+pub enum Output {
+    Stdout(BufWriter<std::io::Stdout>),
+    File { tmp: BufWriter<tempfile::NamedTempFile>, dest: PathBuf },
+}
+
+impl Output {
+    pub fn new(dest: Option<&Path>) -> Result<Output> {
+        let Some(dest) = dest else { return Ok(Output::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout()))) };
+        let name = dest.display().to_string();
+        let dir = match dest.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new().prefix(".binmap-").suffix(".tmp").tempfile_in(dir).map_err(|e| Error::io(&name, &e))?;
+        Ok(Output::File { tmp: BufWriter::with_capacity(1 << 16, tmp), dest: dest.to_path_buf() })
+    }
+
+    pub fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Output::Stdout(w) => w,
+            Output::File { tmp, .. } => tmp,
+        }
+    }
+
+    /// Flush, and for a file, move it into place.
+    pub fn finish(self) -> Result<()> {
+        match self {
+            Output::Stdout(mut w) => w.flush().map_err(|e| pipe_or_io("<stdout>", &e)),
+            Output::File { tmp, dest } => {
+                let name = dest.display().to_string();
+                let tmp = tmp.into_inner().map_err(|e| Error::io(&name, e.error()))?;
+                tmp.as_file().sync_all().map_err(|e| Error::io(&name, &e))?;
+                tmp.persist(&dest).map_err(|e| Error::io(&name, &e.error))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+fn pipe_or_io(name: &str, e: &std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe { Error::new(ErrorKind::Io, "broken pipe") } else { Error::io(name, e) }
+}
+
+/// True for the error of writing into a closed pipe.
+pub fn is_broken_pipe(e: &Error) -> bool {
+    e.kind == ErrorKind::Io && e.message == "broken pipe"
+}

@@ -1,0 +1,194 @@
+//! Values to bytes: one leaf (scalar, char, string) from its text or JSON
+//! form, range-checked and rounded once to the field's own precision.
+//!
+//! Used by `pack` (JSON and CSV input) and `set` (command-line values).
+
+use crate::error::{Error, Result};
+use crate::layout::{Endian, Scalar, ScalarKind, TextKind};
+use crate::map::NodeKind;
+use crate::text::escape::{from_hex, unescape_bytes};
+use crate::text::json_read::Doc;
+use crate::text::number;
+
+/// Where a leaf value comes from, which decides how strings are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// JSON: numbers are JSON numbers, strings are exact.
+    Json,
+    /// CSV cells and command-line values: everything is text; byte strings
+    /// use the `\xNN` escape rule of [`crate::text::escape`].
+    Text,
+}
+
+macro_rules! store {
+    ($v:expr, $e:expr, $out:expr) => {
+        match $e {
+            Endian::Little => $out.extend_from_slice(&$v.to_le_bytes()),
+            Endian::Big => $out.extend_from_slice(&$v.to_be_bytes()),
+        }
+    };
+}
+
+fn what(doc: &Doc) -> String {
+    match doc {
+        Doc::Null => "null".into(),
+        Doc::Bool(b) => b.to_string(),
+        Doc::Number(t) => t.clone(),
+        Doc::String(s) => format!("\"{s}\""),
+        Doc::Array(_) => "a list".into(),
+        Doc::Object(_) => "an object".into(),
+    }
+}
+
+/// The text of a number: a JSON number, or any string from text input.
+fn number_text<'d>(doc: &'d Doc, origin: Origin) -> Option<&'d str> {
+    match doc {
+        Doc::Number(t) => Some(t),
+        Doc::String(s) if origin == Origin::Text => Some(s),
+        _ => None,
+    }
+}
+
+/// `{"nan": "0x..."}`: a NaN with its exact bits.
+fn nan_bits(doc: &Doc) -> Option<u64> {
+    let Doc::Object(kv) = doc else { return None };
+    let [(k, Doc::String(v))] = kv.as_slice() else { return None };
+    if k != "nan" {
+        return None;
+    }
+    u64::from_str_radix(v.strip_prefix("0x").unwrap_or(v), 16).ok()
+}
+
+/// Encode a scalar.
+///
+/// ```
+/// use binmap::encode::{encode_scalar, Origin};
+/// use binmap::layout::{Endian, Scalar, ScalarKind};
+/// use binmap::text::json_read::Doc;
+/// let mut out = Vec::new();
+/// let s = Scalar { kind: ScalarKind::U16, endian: Endian::Big };
+/// encode_scalar(&Doc::Number("258".into()), s, Origin::Json, &mut out).unwrap();
+/// assert_eq!(out, [1, 2]);
+/// let err = encode_scalar(&Doc::Number("70000".into()), s, Origin::Json, &mut out).unwrap_err();
+/// assert!(err.message.contains("out of range for u16"));
+/// ```
+pub fn encode_scalar(doc: &Doc, s: Scalar, origin: Origin, out: &mut Vec<u8>) -> Result<()> {
+    use ScalarKind::*;
+    let e = s.endian;
+    if s.kind == Bool {
+        let b = match doc {
+            Doc::Bool(b) => *b,
+            _ => match number_text(doc, origin).or(if let Doc::String(t) = doc { Some(t.as_str()) } else { None }) {
+                Some("1" | "true" | "True" | "TRUE") => true,
+                Some("0" | "false" | "False" | "FALSE") => false,
+                _ => return Err(Error::input(format!("expected true or false for a bool, found {}", what(doc)))),
+            },
+        };
+        out.push(u8::from(b));
+        return Ok(());
+    }
+    if s.kind.is_float() {
+        if let Some(bits) = nan_bits(doc) {
+            let fits = match s.kind {
+                F16 | BF16 => bits <= 0xffff,
+                F32 => bits <= 0xffff_ffff,
+                _ => true,
+            };
+            if !fits {
+                return Err(Error::input(format!("NaN bits {bits:#x} do not fit a {}", s.kind.name())));
+            }
+            match s.kind {
+                F16 | BF16 => store!(bits as u16, e, out),
+                F32 => store!(bits as u32, e, out),
+                _ => store!(bits, e, out),
+            }
+            return Ok(());
+        }
+        let Some(t) = number_text(doc, origin) else {
+            return Err(Error::input(format!("expected a number for a {}, found {}", s.kind.name(), what(doc))));
+        };
+        let bad = || Error::input(format!("'{t}' is not a number (for a {})", s.kind.name()));
+        match s.kind {
+            F16 => store!(number::parse_f16(t).ok_or_else(bad)?.to_bits(), e, out),
+            BF16 => store!(number::parse_bf16(t).ok_or_else(bad)?.to_bits(), e, out),
+            F32 => store!(number::parse_f32(t).ok_or_else(bad)?, e, out),
+            _ => store!(number::parse_f64(t).ok_or_else(bad)?, e, out),
+        }
+        return Ok(());
+    }
+    let Some(t) = number_text(doc, origin) else {
+        return Err(Error::input(format!("expected an integer for a {}, found {}", s.kind.name(), what(doc))));
+    };
+    let v = number::parse_int(t).ok_or_else(|| Error::input(format!("'{t}' is not an integer (for a {})", s.kind.name())))?;
+    let (lo, hi) = s.kind.int_range().unwrap_or((0, 0));
+    if v < lo || v > hi {
+        return Err(Error::input(format!("{v} is out of range for {} ({lo}..={hi})", s.kind.name())));
+    }
+    match s.kind {
+        I8 => out.push(v as i8 as u8),
+        U8 => out.push(v as u8),
+        I16 => store!(v as i16, e, out),
+        U16 => store!(v as u16, e, out),
+        I32 => store!(v as i32, e, out),
+        U32 => store!(v as u32, e, out),
+        I64 => store!(v as i64, e, out),
+        _ => store!(v as u64, e, out),
+    }
+    Ok(())
+}
+
+/// The bytes of a string value: JSON strings as UTF-8, `{"hex": ...}`, or
+/// escaped text.
+pub fn string_bytes(doc: &Doc, origin: Origin) -> Result<Vec<u8>> {
+    match doc {
+        Doc::String(s) if origin == Origin::Text => {
+            unescape_bytes(s).map(|b| b.into_owned()).map_err(|why| Error::input(format!("bad text \"{s}\": {why}")))
+        }
+        Doc::String(s) => Ok(s.as_bytes().to_vec()),
+        Doc::Number(t) if origin == Origin::Text => Ok(t.as_bytes().to_vec()),
+        Doc::Object(kv) => match kv.as_slice() {
+            [(k, Doc::String(h))] if k == "hex" => {
+                from_hex(h).ok_or_else(|| Error::input(format!("bad hex \"{h}\": expected pairs of hex digits")))
+            }
+            _ => Err(Error::input("expected a string or {\"hex\": \"...\"}, found an object")),
+        },
+        other => Err(Error::input(format!("expected a string, found {}", what(other)))),
+    }
+}
+
+/// Encode a leaf node's value; `size` is the field's size for `bytes[N]`/`utf8[N]`.
+pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &mut Vec<u8>) -> Result<()> {
+    match kind {
+        NodeKind::Scalar(s) => encode_scalar(doc, *s, origin, out),
+        NodeKind::Char => {
+            let b = string_bytes(doc, origin)?;
+            if b.len() != 1 {
+                return Err(Error::input(format!("a char is one byte, found {} bytes", b.len())));
+            }
+            out.push(b[0]);
+            Ok(())
+        }
+        NodeKind::Text(k) => {
+            let b = string_bytes(doc, origin)?;
+            if *k == TextKind::Utf8 && std::str::from_utf8(&b).is_err() {
+                return Err(Error::input("a utf8 field needs valid UTF-8 text"));
+            }
+            if b.len() as u64 > size {
+                return Err(Error::input(format!("{} bytes do not fit in a {size}-byte field", b.len())));
+            }
+            out.extend_from_slice(&b);
+            out.resize(out.len() + (size as usize - b.len()), 0);
+            Ok(())
+        }
+        NodeKind::Cstr => {
+            let b = string_bytes(doc, origin)?;
+            if b.contains(&0) {
+                return Err(Error::input("a cstr cannot contain a NUL byte"));
+            }
+            out.extend_from_slice(&b);
+            out.push(0);
+            Ok(())
+        }
+        NodeKind::Struct(_) | NodeKind::Array(_) => Err(Error::input("internal: not a leaf")),
+    }
+}

@@ -1,0 +1,167 @@
+//! `info`: the resolved map as a list of fields with offsets, sizes, types
+//! and shapes, and how the layout's size compares with the file's.
+
+use std::fmt::Write as _;
+
+use crate::map::{Elems, Map, Node, NodeKind};
+use crate::sink::write_json_str;
+
+/// One line of `info`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldInfo {
+    /// `records`, `records[*].name` (every element of a uniform array),
+    /// `items[0].len` (the first element of a walked array).
+    pub path: String,
+    pub offset: u64,
+    pub size: u64,
+    pub ty: String,
+    pub shape: Vec<u64>,
+}
+
+/// The map summarized.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Info {
+    pub file: String,
+    pub file_size: u64,
+    /// End of the last byte the layout names.
+    pub layout_end: u64,
+    pub fields: Vec<FieldInfo>,
+}
+
+impl Info {
+    /// Summarize `map`.
+    ///
+    /// ```
+    /// let layout = binmap::Layout::parse("n: u8\nv: u16[n]").unwrap();
+    /// let map = binmap::Map::new(&layout, &[2, 1, 0, 2, 0, 9], "x.bin").unwrap();
+    /// let info = binmap::info::Info::of(&map);
+    /// assert_eq!(info.layout_end, 5);
+    /// assert_eq!(info.fields[1].path, "v");
+    /// assert_eq!(info.fields[1].shape, [2]);
+    /// ```
+    pub fn of(map: &Map<'_>) -> Info {
+        let mut fields = Vec::new();
+        let mut end = 0;
+        walk(&map.root, 0, "", &mut fields, &mut end);
+        Info { file: map.name().to_string(), file_size: map.data().len() as u64, layout_end: end, fields }
+    }
+
+    /// Readable text.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "file: {} ({} bytes)", self.file, crate::error::grouped(self.file_size));
+        let _ = match self.file_size.cmp(&self.layout_end) {
+            std::cmp::Ordering::Equal => writeln!(s, "layout: {} bytes, the whole file", crate::error::grouped(self.layout_end)),
+            std::cmp::Ordering::Greater => writeln!(
+                s,
+                "layout: {} bytes; {} trailing bytes after it ({:#x}..{:#x}) are not described",
+                crate::error::grouped(self.layout_end),
+                crate::error::grouped(self.file_size - self.layout_end),
+                self.layout_end,
+                self.file_size
+            ),
+            std::cmp::Ordering::Less => writeln!(s, "layout: {} bytes, past the end of the file", crate::error::grouped(self.layout_end)),
+        };
+        let rows: Vec<[String; 6]> = self
+            .fields
+            .iter()
+            .map(|f| {
+                let shape = if f.shape.is_empty() {
+                    String::new()
+                } else {
+                    format!("[{}]", f.shape.iter().map(u64::to_string).collect::<Vec<_>>().join(", "))
+                };
+                [f.offset.to_string(), format!("{:#x}", f.offset), f.size.to_string(), f.ty.clone(), shape, f.path.clone()]
+            })
+            .collect();
+        let head = ["offset", "hex", "size", "type", "shape", "path"].map(String::from);
+        let mut w = [0usize; 6];
+        for r in std::iter::once(&head).chain(rows.iter()) {
+            for (k, c) in r.iter().enumerate() {
+                w[k] = w[k].max(c.len());
+            }
+        }
+        for r in std::iter::once(&head).chain(rows.iter()) {
+            let line = format!(
+                "{:>w0$}  {:>w1$}  {:>w2$}  {:<w3$}  {:<w4$}  {}",
+                r[0], r[1], r[2], r[3], r[4], r[5],
+                w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4]
+            );
+            let _ = writeln!(s, "{}", line.trim_end());
+        }
+        s
+    }
+
+    /// JSON.
+    pub fn to_json(&self) -> String {
+        let mut b = Vec::new();
+        b.extend_from_slice(b"{\"file\":");
+        write_json_str(&mut b, &self.file);
+        b.extend_from_slice(format!(",\"file_size\":{},\"layout_size\":{},\"trailing\":{},\"fields\":[", self.file_size, self.layout_end, self.file_size.saturating_sub(self.layout_end)).as_bytes());
+        for (i, f) in self.fields.iter().enumerate() {
+            if i > 0 {
+                b.push(b',');
+            }
+            b.extend_from_slice(b"{\"path\":");
+            write_json_str(&mut b, &f.path);
+            b.extend_from_slice(format!(",\"offset\":{},\"size\":{},\"type\":", f.offset, f.size).as_bytes());
+            write_json_str(&mut b, &f.ty);
+            let shape: Vec<String> = f.shape.iter().map(u64::to_string).collect();
+            let count: u64 = f.shape.iter().product();
+            b.extend_from_slice(format!(",\"shape\":[{}],\"count\":{}}}", shape.join(","), if f.shape.is_empty() { 1 } else { count }).as_bytes());
+        }
+        b.extend_from_slice(b"]}\n");
+        String::from_utf8_lossy(&b).into_owned()
+    }
+}
+
+fn type_of(n: &Node) -> String {
+    match &n.kind {
+        NodeKind::Scalar(s) => s.to_string(),
+        NodeKind::Char => "char".into(),
+        NodeKind::Text(crate::layout::TextKind::Bytes) => format!("bytes[{}]", n.size),
+        NodeKind::Text(crate::layout::TextKind::Utf8) => format!("utf8[{}]", n.size),
+        NodeKind::Cstr => "cstr".into(),
+        NodeKind::Struct(_) => "struct".into(),
+        NodeKind::Array(a) => match &*a.elem_type {
+            crate::layout::Type::Struct(_) => "struct[]".into(),
+            t => format!("{}[]", t.describe().split('[').next().unwrap_or("?")),
+        },
+    }
+}
+
+fn walk(n: &Node, abs: u64, path: &str, out: &mut Vec<FieldInfo>, end: &mut u64) {
+    *end = (*end).max(abs + n.size);
+    match &n.kind {
+        NodeKind::Struct(ms) => {
+            for m in ms {
+                let Some(name) = &m.name else { continue };
+                let p = if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+                let at = abs + m.node.offset;
+                out.push(FieldInfo { path: p.clone(), offset: at, size: m.node.size, ty: type_of(&m.node), shape: shape_of(&m.node) });
+                walk(&m.node, at, &p, out, end);
+            }
+        }
+        NodeKind::Array(a) => {
+            let (label, elem) = match &a.elems {
+                Elems::Uniform { elem, .. } => (format!("{path}[*]"), Some(elem)),
+                Elems::Walked(v) => (format!("{path}[0]"), v.first()),
+            };
+            if let Some(e) = elem
+                && a.count > 0
+                && matches!(e.kind, NodeKind::Struct(_))
+            {
+                let mut inner_end = 0;
+                walk(e, abs + a.elem(0).1, &label, out, &mut inner_end);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn shape_of(n: &Node) -> Vec<u64> {
+    match &n.kind {
+        NodeKind::Array(a) => a.shape.clone(),
+        _ => Vec::new(),
+    }
+}

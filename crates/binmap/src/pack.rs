@@ -1,0 +1,428 @@
+//! `pack`: a document (JSON in the shape `show --format json` prints, or
+//! CSV rows) and a layout to the file's bytes.
+//!
+//! The walk mirrors [`crate::map`]'s resolver: fields one after another,
+//! `@` placements, `align`, `if`, and sizes evaluated with the same checked
+//! expressions over the bytes written so far. Size fields that the input
+//! leaves out (`N` of `coords: {...}[N]`, `M` of `utf8[M]`) are derived from
+//! the data; when given they are checked against it. The result is finally
+//! resolved with [`Map::new`], so a packed file always reads back.
+
+use std::sync::Arc;
+
+use crate::encode::{Origin, encode_leaf, string_bytes};
+use crate::error::{Error, Result};
+use crate::layout::{Dims, ExprKind, Field, Item, Layout, Literal, StructType, TextKind, Type, align_up};
+use crate::select::{Seg, parse_path};
+use crate::map::{ArrayNode, Elems, Env, Frame, Map, Member, Node, NodeKind};
+use crate::text::json_read::Doc;
+
+/// Pack `doc` (the whole file's object) with `layout` into bytes.
+///
+/// ```
+/// use binmap::text::json_read::parse_json;
+/// let layout = binmap::Layout::parse("n: u8\nv: u16be[n]").unwrap();
+/// let doc = parse_json(r#"{"v": [1, 2]}"#).unwrap();
+/// assert_eq!(binmap::pack::pack(&layout, &doc, binmap::encode::Origin::Json).unwrap(), [2, 0, 1, 0, 2]);
+/// ```
+pub fn pack(layout: &Layout, doc: &Doc, origin: Origin) -> Result<Vec<u8>> {
+    let mut p = Packer { out: Vec::new(), frames: Vec::new(), layout, origin };
+    p.structure(&layout.root, doc, "")?;
+    let out = p.out;
+    // Read it back: a packed file must resolve (sizes, checks, `[..]`).
+    Map::new(layout, &out, "<packed output>").map_err(|e| {
+        let mut e = e;
+        e.message = format!("the packed bytes do not read back: {}", e.message);
+        e
+    })?;
+    Ok(out)
+}
+
+struct Packer<'l> {
+    out: Vec<u8>,
+    frames: Vec<Frame>,
+    layout: &'l Layout,
+    origin: Origin,
+}
+
+fn at(path: &str, e: Error) -> Error {
+    if path.is_empty() || e.notes.iter().any(|n| n.starts_with("at ")) {
+        e
+    } else {
+        e.note(format!("at {path}"))
+    }
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
+}
+
+impl Packer<'_> {
+    fn env(&self) -> Env<'_> {
+        Env { frames: &self.frames, data: &self.out, filesize: None, layout: self.layout }
+    }
+
+    fn pos(&self) -> u64 {
+        self.out.len() as u64
+    }
+
+    fn structure(&mut self, st: &StructType, doc: &Doc, path: &str) -> Result<Node> {
+        let Doc::Object(kv) = doc else {
+            return Err(at(path, Error::input(format!("expected an object with fields {}", field_list(&st.items)))));
+        };
+        let mut kv = kv.clone();
+        derive_sizes(&st.items, &mut kv, self.origin);
+        let known = all_names(&st.items);
+        if let Some((k, _)) = kv.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+            return Err(at(path, Error::input(format!("unknown field '{k}'; the layout has {}", field_list(&st.items)))));
+        }
+        let base = self.pos();
+        self.frames.push(Frame { base, members: Vec::new() });
+        let r = self.items(&st.items, &kv, base, path);
+        let frame = self.frames.pop().unwrap_or(Frame { base, members: Vec::new() });
+        r?;
+        Ok(Node { offset: 0, size: self.pos() - base, kind: NodeKind::Struct(frame.members) })
+    }
+
+    fn items(&mut self, items: &[Item], kv: &[(String, Doc)], base: u64, path: &str) -> Result<()> {
+        for item in items {
+            match item {
+                Item::Align { to, .. } => {
+                    let rel = self.pos() - base;
+                    let aligned = align_up(rel, *to).ok_or_else(|| Error::input("alignment overflows"))?;
+                    self.out.resize(self.out.len() + (aligned - rel) as usize, 0);
+                }
+                Item::If { cond, body } => {
+                    if self.env().eval(cond).map_err(|e| at(path, e))? != 0 {
+                        self.items(body, kv, base, path)?;
+                    }
+                }
+                Item::Field(f) => self.field(f, kv, base, path)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn field(&mut self, f: &Field, kv: &[(String, Doc)], base: u64, path: &str) -> Result<()> {
+        let fpath = join(path, f.name.as_deref().unwrap_or("_"));
+        if let Some(e) = &f.placement {
+            let p = self.env().eval(e).map_err(|e| at(&fpath, e))?;
+            let p = u64::try_from(p).map_err(|_| at(&fpath, Error::input(format!("placement @ {} = {p} is negative", e.describe()))))?;
+            if p < self.pos() {
+                return Err(at(
+                    &fpath,
+                    Error::input(format!("placement @ {} = {p:#x} overlaps bytes already written (up to {:#x})", e.describe(), self.pos())),
+                ));
+            }
+            self.out.resize(usize::try_from(p).map_err(|_| Error::input("placement too large"))?, 0);
+        }
+        let start = self.pos();
+        let value = f.name.as_ref().and_then(|n| kv.iter().find(|(k, _)| k == &**n).map(|(_, v)| v));
+        let node = match (value, &f.check, &f.name) {
+            (_, _, None) => {
+                // `_` padding: zeros of the type's size.
+                let size = self.zero_size(&f.ty, &fpath)?;
+                self.out.resize(self.out.len() + size as usize, 0);
+                Node { offset: 0, size, kind: NodeKind::Text(TextKind::Bytes) }
+            }
+            (Some(v), _, _) => self.value(&f.ty, v, &fpath)?,
+            (None, Some(lit), _) => self.value(&f.ty, &literal_doc(lit), &fpath)?,
+            (None, None, Some(name)) => {
+                return Err(at(path, Error::input(format!("field '{name}' is missing from the input"))));
+            }
+        };
+        if let (Some(lit), Some(_)) = (&f.check, value) {
+            let written = &self.out[start as usize..];
+            let mut want = Vec::new();
+            let mut probe = Packer { out: Vec::new(), frames: Vec::new(), layout: self.layout, origin: Origin::Json };
+            if probe.value(&f.ty, &literal_doc(lit), &fpath).is_ok() {
+                want = probe.out;
+            }
+            if written != want.as_slice() {
+                return Err(at(&fpath, Error::input(format!("the layout requires == {lit}, the input gives another value"))));
+            }
+        }
+        let mut node = node;
+        node.offset = start - base;
+        if let Some(frame) = self.frames.last_mut() {
+            frame.members.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span });
+        }
+        Ok(())
+    }
+
+    fn zero_size(&self, ty: &Type, path: &str) -> Result<u64> {
+        let env = self.env();
+        let size = |e: &crate::layout::Expr| -> Result<u64> {
+            let v = env.eval(e).map_err(|e| at(path, e))?;
+            u64::try_from(v).map_err(|_| at(path, Error::input(format!("size {} = {v} is negative", e.describe()))))
+        };
+        Ok(match ty {
+            Type::Text { len, .. } => size(len)?,
+            Type::Array { elem, dims: Dims::Fixed(ds) } => {
+                let mut n = self.zero_size(elem, path)?;
+                for d in ds {
+                    n = n.checked_mul(size(d)?).ok_or_else(|| Error::input("padding size overflows"))?;
+                }
+                n
+            }
+            other => other.fixed_size().ok_or_else(|| at(path, Error::input("padding `_` needs a type of fixed size")))?,
+        })
+    }
+
+    fn value(&mut self, ty: &Type, v: &Doc, path: &str) -> Result<Node> {
+        let start = self.pos();
+        let leaf = |kind: NodeKind, p: &mut Self, size: u64| -> Result<Node> {
+            encode_leaf(v, &kind, size, p.origin, &mut p.out).map_err(|e| at(path, e))?;
+            Ok(Node { offset: 0, size: p.pos() - start, kind })
+        };
+        match ty {
+            Type::Scalar(s) => leaf(NodeKind::Scalar(*s), self, s.kind.size()),
+            Type::Char => leaf(NodeKind::Char, self, 1),
+            Type::Cstr => leaf(NodeKind::Cstr, self, 0),
+            Type::Text { kind, len } => {
+                let n = self.env().eval(len).map_err(|e| at(path, e))?;
+                let n = u64::try_from(n).map_err(|_| at(path, Error::input(format!("size {} = {n} is negative", len.describe()))))?;
+                leaf(NodeKind::Text(*kind), self, n)
+            }
+            Type::Struct(st) => self.structure(st, v, path),
+            Type::Array { elem, dims } => self.array(elem, dims, v, path),
+        }
+    }
+
+    fn array(&mut self, elem: &Arc<Type>, dims: &Dims, v: &Doc, path: &str) -> Result<Node> {
+        let start = self.pos();
+        let shape: Option<Vec<u64>> = match dims {
+            Dims::ToEnd => None,
+            Dims::Fixed(ds) => {
+                let mut s = Vec::new();
+                for d in ds {
+                    let n = self.env().eval(d).map_err(|e| at(path, e))?;
+                    s.push(u64::try_from(n).map_err(|_| at(path, Error::input(format!("size {} = {n} is negative", d.describe()))))?);
+                }
+                Some(s)
+            }
+        };
+        let ndim = shape.as_ref().map_or(1, Vec::len);
+        let mut flat = Vec::new();
+        flatten(v, ndim, shape.as_deref(), path, &mut flat)?;
+        for (i, e) in flat.iter().enumerate() {
+            self.value(elem, e, &format!("{path}[{i}]"))?;
+        }
+        let count = flat.len() as u64;
+        let kind = NodeKind::Array(Box::new(ArrayNode {
+            shape: shape.unwrap_or(vec![count]),
+            count,
+            elems: Elems::Walked(Vec::new()),
+            elem_type: elem.clone(),
+        }));
+        Ok(Node { offset: 0, size: self.pos() - start, kind })
+    }
+}
+
+/// Flatten nested lists of depth `ndim` (checking them against `shape`).
+fn flatten<'d>(v: &'d Doc, ndim: usize, shape: Option<&[u64]>, path: &str, out: &mut Vec<&'d Doc>) -> Result<()> {
+    let Doc::Array(items) = v else {
+        return Err(at(path, Error::input(format!("expected a list, found {}", short(v)))));
+    };
+    if let Some(&want) = shape.and_then(|s| s.first())
+        && items.len() as u64 != want
+    {
+        return Err(at(path, Error::input(format!("the layout says {want} elements here, the input has {}", items.len()))));
+    }
+    if ndim <= 1 {
+        out.extend(items.iter());
+        return Ok(());
+    }
+    for it in items {
+        flatten(it, ndim - 1, shape.map(|s| &s[1..]), path, out)?;
+    }
+    Ok(())
+}
+
+fn short(v: &Doc) -> &'static str {
+    match v {
+        Doc::Null => "null",
+        Doc::Bool(_) => "a bool",
+        Doc::Number(_) => "a number",
+        Doc::String(_) => "a string",
+        Doc::Array(_) => "a list",
+        Doc::Object(_) => "an object",
+    }
+}
+
+fn literal_doc(lit: &Literal) -> Doc {
+    match lit {
+        Literal::Int(i) => Doc::Number(i.to_string()),
+        Literal::Float(f) => Doc::Number(format!("{f:?}")),
+        Literal::Bool(b) => Doc::Bool(*b),
+        Literal::Str(s) => Doc::Object(vec![("hex".into(), Doc::String(crate::text::escape::to_hex(s)))]),
+    }
+}
+
+/// Every field name of a struct (including those inside `if` blocks).
+fn all_names(items: &[Item]) -> Vec<&str> {
+    let mut v = Vec::new();
+    for it in items {
+        match it {
+            Item::Field(f) => v.extend(f.name.as_deref()),
+            Item::If { body, .. } => v.extend(all_names(body)),
+            Item::Align { .. } => {}
+        }
+    }
+    v
+}
+
+fn field_list(items: &[Item]) -> String {
+    let names = all_names(items);
+    if names.is_empty() { "no fields".into() } else { names.join(", ") }
+}
+
+/// Fill in size fields the input leaves out, from the lengths of the data
+/// they size: `N` from `coords: T[N]`, `rows, cols` from `data: f64[rows, cols]`,
+/// `M` from `info: utf8[M]`. Only plain names of fields in the same struct
+/// (or dotted paths into a sibling struct) are derived.
+fn derive_sizes(items: &[Item], kv: &mut Vec<(String, Doc)>, origin: Origin) {
+    let mut wants: Vec<(Vec<Arc<str>>, u64)> = Vec::new();
+    collect_wants(items, kv, origin, &mut wants);
+    for (path, n) in wants {
+        insert_if_missing(kv, &path, n);
+    }
+}
+
+fn collect_wants(items: &[Item], kv: &[(String, Doc)], origin: Origin, wants: &mut Vec<(Vec<Arc<str>>, u64)>) {
+    for it in items {
+        match it {
+            Item::If { body, .. } => collect_wants(body, kv, origin, wants),
+            Item::Align { .. } => {}
+            Item::Field(f) => {
+                let Some(name) = &f.name else { continue };
+                let Some((_, v)) = kv.iter().find(|(k, _)| k == &**name) else { continue };
+                match &f.ty {
+                    Type::Text { len, .. } => {
+                        if let ExprKind::Path(p) = &len.kind
+                            && let Ok(b) = string_bytes(v, origin)
+                        {
+                            wants.push((p.clone(), b.len() as u64));
+                        }
+                    }
+                    Type::Array { dims: Dims::Fixed(ds), .. } => {
+                        let mut cur = Some(v);
+                        for d in ds {
+                            let Some(Doc::Array(items)) = cur else { break };
+                            if let ExprKind::Path(p) = &d.kind {
+                                wants.push((p.clone(), items.len() as u64));
+                            }
+                            cur = items.first();
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn insert_if_missing(kv: &mut Vec<(String, Doc)>, path: &[Arc<str>], n: u64) {
+    let Some((first, rest)) = path.split_first() else { return };
+    match kv.iter_mut().find(|(k, _)| k == &**first) {
+        Some((_, Doc::Object(inner))) if !rest.is_empty() => insert_if_missing(inner, rest, n),
+        Some(_) => {}
+        None if rest.is_empty() => kv.push((first.to_string(), Doc::Number(n.to_string()))),
+        None => {}
+    }
+}
+
+/// Turn CSV text into the document `pack` takes: the rows fill the layout's
+/// last top-level field, which must be an array (of records, or a 2-D
+/// numeric matrix written without a header). The other top-level fields
+/// must be derivable sizes or `==` constants.
+pub fn csv_doc(layout: &Layout, text: &str) -> Result<Doc> {
+    let Some(Item::Field(last)) = layout.root.items.iter().rev().find(|i| matches!(i, Item::Field(f) if f.name.is_some())) else {
+        return Err(Error::input("CSV input needs a layout whose last field is an array of records"));
+    };
+    let Type::Array { elem, dims } = &last.ty else {
+        return Err(Error::input("CSV input needs a layout whose last field is an array of records"));
+    };
+    let name = last.name.as_deref().unwrap_or("_").to_string();
+    let matrix = matches!(dims, Dims::Fixed(d) if d.len() == 2) && matches!(**elem, Type::Scalar(_));
+    let mut rdr = csv::ReaderBuilder::new().has_headers(!matrix).flexible(false).from_reader(text.as_bytes());
+    let csv_err = |e: csv::Error| {
+        let pos = e.position().map_or(String::new(), |p| format!(" (CSV line {})", p.line()));
+        Error::input(format!("bad CSV{pos}: {e}"))
+    };
+    let mut rows = Vec::new();
+    if matrix {
+        for rec in rdr.records() {
+            let rec = rec.map_err(csv_err)?;
+            rows.push(Doc::Array(rec.iter().map(|c| Doc::String(c.to_string())).collect()));
+        }
+        return Ok(Doc::Object(vec![(name, Doc::Array(rows))]));
+    }
+    let header: Vec<Vec<Seg>> = rdr
+        .headers()
+        .map_err(csv_err)?
+        .iter()
+        .map(|h| parse_path(h).map_err(|e| Error::input(format!("bad CSV column name '{h}': {}", e.message))))
+        .collect::<Result<_>>()?;
+    let scalar_rows = !matches!(**elem, Type::Struct(_) | Type::Array { .. });
+    for (line, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(csv_err)?;
+        if scalar_rows {
+            let cell = rec.get(0).unwrap_or_default();
+            rows.push(Doc::String(cell.to_string()));
+            continue;
+        }
+        let mut obj = Doc::Object(Vec::new());
+        for (segs, cell) in header.iter().zip(rec.iter()) {
+            insert_cell(&mut obj, segs, Doc::String(cell.to_string()))
+                .map_err(|why| Error::input(format!("CSV row {}: column '{}': {why}", line + 1, crate::select::path_to_string(segs))))?;
+        }
+        rows.push(obj);
+    }
+    Ok(Doc::Object(vec![(name, Doc::Array(rows))]))
+}
+
+/// Put `value` at `segs` (`coords.x`, `v[2]`, `m[0,1]`) inside `doc`, creating
+/// objects and lists on the way; list indexes must come in order.
+fn insert_cell(doc: &mut Doc, segs: &[Seg], value: Doc) -> std::result::Result<(), String> {
+    let Some((first, rest)) = segs.split_first() else {
+        *doc = value;
+        return Ok(());
+    };
+    match first {
+        Seg::Field(name) => {
+            let Doc::Object(kv) = doc else { return Err("a field inside a non-record".into()) };
+            if !kv.iter().any(|(k, _)| k == &**name) {
+                let fresh = match rest.first() {
+                    Some(Seg::Index(_)) => Doc::Array(Vec::new()),
+                    Some(Seg::Field(_)) => Doc::Object(Vec::new()),
+                    None => Doc::Null,
+                };
+                kv.push((name.to_string(), fresh));
+            }
+            let slot = kv.iter_mut().find(|(k, _)| k == &**name).map(|(_, v)| v).ok_or("internal")?;
+            insert_cell(slot, rest, value)
+        }
+        Seg::Index(ix) => {
+            let mut cur = doc;
+            for (k, &i) in ix.iter().enumerate() {
+                let Doc::Array(items) = cur else { return Err("an index inside a non-list".into()) };
+                let i = usize::try_from(i).map_err(|_| "negative index".to_string())?;
+                if i == items.len() {
+                    let last = k + 1 == ix.len();
+                    items.push(if !last { Doc::Array(Vec::new()) } else {
+                        match rest.first() {
+                            Some(Seg::Field(_)) => Doc::Object(Vec::new()),
+                            Some(Seg::Index(_)) => Doc::Array(Vec::new()),
+                            None => Doc::Null,
+                        }
+                    });
+                } else if i > items.len() {
+                    return Err("columns of a sub-array must come in index order".into());
+                }
+                cur = &mut items[i];
+            }
+            insert_cell(cur, rest, value)
+        }
+    }
+}

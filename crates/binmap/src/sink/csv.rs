@@ -1,0 +1,209 @@
+//! CSV: one line per row with a header of flattened column names
+//! (`coords.x`, `v[0]`, `m[0,1]`), or a 2-D numeric array as a bare matrix.
+//!
+//! Columns are worked out once from the element's shape; when elements are
+//! of uniform shape every row is then a list of fixed offsets, decoded and
+//! formatted straight into the output buffer. Quoting follows RFC 4180
+//! (a field with a comma, quote or line break is quoted, quotes doubled);
+//! hand-written because cells are formatted in place, with no per-field
+//! allocation.
+
+use std::io::Write;
+
+use super::{flush, is_leaf, leaf, maybe_flush, write_text};
+use crate::error::{Error, Result};
+use crate::map::{Elems, Node, NodeKind};
+use crate::select::{RowSet, Seg, View};
+
+/// One CSV column: a leaf at a fixed offset from the row's element.
+#[derive(Clone, Debug)]
+pub struct Column<'m> {
+    pub name: String,
+    pub rel: u64,
+    pub node: &'m Node,
+}
+
+/// The leaf columns of a node, named under `prefix`.
+pub fn columns<'m>(node: &'m Node, prefix: &str, rel: u64, out: &mut Vec<Column<'m>>) {
+    match &node.kind {
+        NodeKind::Struct(ms) => {
+            for m in ms {
+                let Some(name) = &m.name else { continue };
+                let p = if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
+                columns(&m.node, &p, rel + m.node.offset, out);
+            }
+        }
+        NodeKind::Array(a) => {
+            for i in 0..a.count {
+                let (e, off) = a.elem(i);
+                columns(e, &format!("{prefix}[{}]", index_text(&a.shape, i)), rel + off, out);
+            }
+        }
+        _ => out.push(Column { name: prefix.to_string(), rel, node }),
+    }
+}
+
+/// `i` as a (multi-)index over `shape`: `3` or `1,2`.
+fn index_text(shape: &[u64], mut i: u64) -> String {
+    let mut parts = vec![0u64; shape.len()];
+    for (k, d) in shape.iter().enumerate().rev() {
+        if *d > 0 {
+            parts[k] = i % d;
+            i /= d;
+        }
+    }
+    parts.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// Append one CSV field, quoted when it must be.
+fn push_field(out: &mut Vec<u8>, start: usize) {
+    let needs = out[start..].iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r'));
+    if needs {
+        let cell: Vec<u8> = out.drain(start..).collect();
+        out.push(b'"');
+        for c in cell {
+            if c == b'"' {
+                out.push(b'"');
+            }
+            out.push(c);
+        }
+        out.push(b'"');
+    }
+}
+
+/// Write `rows` as CSV. `name` heads a column of scalars (`value` for `records.value`).
+pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result<()> {
+    let mut buf = Vec::with_capacity(super::FLUSH_AT + 4096);
+    let a = rows.array;
+    let matrix = a.shape.len() == 2;
+    let row_len = rows.row_len();
+    let default_name = match rows.path.iter().rev().find_map(|s| if let Seg::Field(n) = s { Some(n) } else { None }) {
+        Some(n) => n.to_string(),
+        None => "value".to_string(),
+    };
+    // The element shape that fixes the columns: the uniform template, projected.
+    let template = match &a.elems {
+        Elems::Uniform { elem, .. } => Some(crate::select::project(View { node: elem, abs: 0 }, &rows.proj, &rows.path)?),
+        Elems::Walked(_) => None,
+    };
+    let leaf_elems = template.map_or_else(
+        || rows.rows.start < rows.rows.end && rows.elem(rows.rows.start * row_len).is_ok_and(|v| is_leaf(&v.node.kind)),
+        |t| is_leaf(&t.node.kind),
+    );
+    if matrix && leaf_elems {
+        // A 2-D numeric array: a bare matrix, like numpy.savetxt(delimiter=',').
+        for r in rows.rows.clone() {
+            for j in 0..row_len {
+                if j > 0 {
+                    buf.push(b',');
+                }
+                let v = rows.elem(r * row_len + j)?;
+                let start = buf.len();
+                write_text(&mut buf, &leaf(data, v)?);
+                push_field(&mut buf, start);
+            }
+            buf.push(b'\n');
+            maybe_flush(&mut buf, out)?;
+        }
+        return flush(&mut buf, out);
+    }
+    let row_columns = |r: u64| -> Result<Vec<Column<'_>>> {
+        let mut cols = Vec::new();
+        for j in 0..row_len {
+            let v = rows.elem(r * row_len + j)?;
+            let prefix = if a.shape.len() > 1 { format!("[{}]", index_text(&a.shape[1..], j)) } else { String::new() };
+            let start = cols.len();
+            columns(v.node, &prefix, v.abs - rows.abs, &mut cols);
+            if is_leaf(&v.node.kind) && a.shape.len() <= 1 {
+                cols[start].name = default_name.clone();
+            }
+        }
+        Ok(cols)
+    };
+    let Some(first_row) = (rows.rows.start < rows.rows.end).then_some(rows.rows.start) else {
+        // No rows: the header alone, from the template when there is one.
+        if let Some(t) = template {
+            let mut cols = Vec::new();
+            columns(t.node, "", 0, &mut cols);
+            if is_leaf(&t.node.kind) {
+                cols[0].name = default_name;
+            }
+            write_header(&mut buf, &cols);
+        }
+        return flush(&mut buf, out);
+    };
+    let first = row_columns(first_row)?;
+    write_header(&mut buf, &first);
+    if let (Some(_), Elems::Uniform { stride, .. }) = (template, &a.elems) {
+        // Uniform rows: fixed offsets relative to the row's first element.
+        let first_abs = rows.abs + first_row * row_len * stride;
+        let rels: Vec<(u64, &Node)> = first.iter().map(|c| (rows.abs + c.rel - first_abs, c.node)).collect();
+        let row_stride = row_len * stride;
+        for r in rows.rows.clone() {
+            let base = rows.abs + r * row_stride;
+            for (k, (rel, node)) in rels.iter().enumerate() {
+                if k > 0 {
+                    buf.push(b',');
+                }
+                let start = buf.len();
+                write_text(&mut buf, &leaf(data, View { node, abs: base + rel })?);
+                push_field(&mut buf, start);
+            }
+            buf.push(b'\n');
+            maybe_flush(&mut buf, out)?;
+        }
+        return flush(&mut buf, out);
+    }
+    for r in rows.rows.clone() {
+        let cols = if r == first_row { first.clone() } else { row_columns(r)? };
+        if cols.len() != first.len() || cols.iter().zip(&first).any(|(a, b)| a.name != b.name) {
+            return Err(Error::usage(format!(
+                "row {r} has different columns from row {first_row} (variable-size elements); CSV needs one shape per row: use --format json or jsonl"
+            )));
+        }
+        for (k, c) in cols.iter().enumerate() {
+            if k > 0 {
+                buf.push(b',');
+            }
+            let start = buf.len();
+            write_text(&mut buf, &leaf(data, View { node: c.node, abs: rows.abs + c.rel })?);
+            push_field(&mut buf, start);
+        }
+        buf.push(b'\n');
+        maybe_flush(&mut buf, out)?;
+    }
+    flush(&mut buf, out)
+}
+
+/// Write a single node (a struct or a scalar) as a header and one row.
+pub fn write_one(data: &[u8], v: View<'_>, name: &str, out: &mut dyn Write) -> Result<()> {
+    let mut cols = Vec::new();
+    columns(v.node, "", 0, &mut cols);
+    if is_leaf(&v.node.kind) {
+        cols[0].name = name.to_string();
+    }
+    let mut buf = Vec::new();
+    write_header(&mut buf, &cols);
+    for (k, c) in cols.iter().enumerate() {
+        if k > 0 {
+            buf.push(b',');
+        }
+        let start = buf.len();
+        write_text(&mut buf, &leaf(data, View { node: c.node, abs: v.abs + c.rel })?);
+        push_field(&mut buf, start);
+    }
+    buf.push(b'\n');
+    flush(&mut buf, out)
+}
+
+fn write_header(buf: &mut Vec<u8>, cols: &[Column<'_>]) {
+    for (k, c) in cols.iter().enumerate() {
+        if k > 0 {
+            buf.push(b',');
+        }
+        let start = buf.len();
+        buf.extend_from_slice(c.name.as_bytes());
+        push_field(buf, start);
+    }
+    buf.push(b'\n');
+}

@@ -1,0 +1,168 @@
+//! Sinks: a [`Selection`](crate::select::Selection) to JSON, JSON lines, CSV
+//! or a table, streamed into a writer without building a value tree.
+//!
+//! Every sink formats into one reused buffer with `itoa` and the shortest
+//! float digits of [`crate::text::number`], and writes it out in large blocks.
+
+pub mod csv;
+pub mod json;
+pub mod table;
+
+use std::io::Write;
+
+use crate::decode::{DecodeError, Value, decode_scalar, decode_text};
+use crate::error::{Error, Result};
+use crate::map::{NodeKind, slice};
+use crate::select::View;
+use crate::text::escape::{escape_bytes, to_hex};
+use crate::text::number::{self, NonFinite};
+
+/// Output is written out whenever the buffer grows past this.
+pub(crate) const FLUSH_AT: usize = 1 << 18;
+
+/// The output formats of `show`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Jsonl,
+}
+
+impl std::str::FromStr for Format {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Format> {
+        Ok(match s {
+            "table" => Format::Table,
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            "jsonl" => Format::Jsonl,
+            _ => return Err(Error::usage(format!("unknown format '{s}': expected table, csv, json or jsonl"))),
+        })
+    }
+}
+
+/// Decode the leaf at `view` (a scalar, char, text or cstr node).
+#[inline]
+pub fn leaf<'a>(data: &'a [u8], view: View<'_>) -> Result<Value<'a>> {
+    let n = view.node;
+    let b = slice(data, view.abs, n.size);
+    let r = match &n.kind {
+        NodeKind::Scalar(s) => decode_scalar(b, *s),
+        NodeKind::Char | NodeKind::Cstr if b.is_empty() => Ok(Value::Bytes(b)),
+        NodeKind::Char => Ok(Value::Bytes(b)),
+        NodeKind::Cstr => Ok(Value::Bytes(&b[..b.len() - 1])),
+        NodeKind::Text(k) => decode_text(b, *k),
+        NodeKind::Struct(_) | NodeKind::Array(_) => return Err(Error::usage("internal: not a leaf")),
+    };
+    r.map_err(|e| match e {
+        DecodeError::BadBool(v) => Error::data(format!("bool at offset {:#x} is {v}, not 0 or 1", view.abs)).with_bytes(data, view.abs),
+        DecodeError::BadUtf8(i) => {
+            let at = view.abs + i as u64;
+            Error::data(format!("invalid UTF-8 in a utf8[{}] field at offset {at:#x}", n.size)).with_bytes(data, at)
+        }
+    })
+}
+
+/// True for nodes that hold one value.
+pub fn is_leaf(kind: &NodeKind) -> bool {
+    !matches!(kind, NodeKind::Struct(_) | NodeKind::Array(_))
+}
+
+/// Append `v` as text: CSV and table style (`nan`, `inf`, `True`, escaped bytes).
+#[inline]
+pub fn write_text(out: &mut Vec<u8>, v: &Value<'_>) {
+    match *v {
+        Value::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
+        Value::UInt(u) => out.extend_from_slice(itoa::Buffer::new().format(u).as_bytes()),
+        Value::F16(x) => number::write_f16(out, x, NonFinite::Text),
+        Value::BF16(x) => number::write_bf16(out, x, NonFinite::Text),
+        Value::F32(x) => number::write_f32(out, x, NonFinite::Text),
+        Value::F64(x) => number::write_f64(out, x, NonFinite::Text),
+        Value::Bool(b) => out.extend_from_slice(if b { b"True" } else { b"False" }),
+        Value::Bytes(b) => out.extend_from_slice(escape_bytes(b).as_bytes()),
+        Value::Text(t) => out.extend_from_slice(t.as_bytes()),
+    }
+}
+
+/// Append `v` as JSON (`NaN`, `Infinity`; bytes that are not UTF-8 as
+/// `{"hex": ...}`; a NaN other than the canonical one as `{"nan": "0x..."}`
+/// so that `pack` restores its bits).
+#[inline]
+pub fn write_json(out: &mut Vec<u8>, v: &Value<'_>) {
+    let nan_bits = |out: &mut Vec<u8>, bits: u64, digits: usize| {
+        out.extend_from_slice(format!("{{\"nan\":\"0x{bits:0digits$x}\"}}").as_bytes());
+    };
+    match *v {
+        Value::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes()),
+        Value::UInt(u) => out.extend_from_slice(itoa::Buffer::new().format(u).as_bytes()),
+        Value::F16(x) if x.is_nan() && !number::is_canonical_nan_f16(x) => nan_bits(out, x.to_bits().into(), 4),
+        Value::BF16(x) if x.is_nan() && !number::is_canonical_nan_bf16(x) => nan_bits(out, x.to_bits().into(), 4),
+        Value::F32(x) if x.is_nan() && !number::is_canonical_nan_f32(x) => nan_bits(out, x.to_bits().into(), 8),
+        Value::F64(x) if x.is_nan() && !number::is_canonical_nan_f64(x) => nan_bits(out, x.to_bits(), 16),
+        Value::F16(x) => number::write_f16(out, x, NonFinite::Json),
+        Value::BF16(x) => number::write_bf16(out, x, NonFinite::Json),
+        Value::F32(x) => number::write_f32(out, x, NonFinite::Json),
+        Value::F64(x) => number::write_f64(out, x, NonFinite::Json),
+        Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
+        Value::Bytes(b) => match std::str::from_utf8(b) {
+            Ok(s) => write_json_str(out, s),
+            Err(_) => {
+                out.extend_from_slice(b"{\"hex\":\"");
+                out.extend_from_slice(to_hex(b).as_bytes());
+                out.extend_from_slice(b"\"}");
+            }
+        },
+        Value::Text(t) => write_json_str(out, t),
+    }
+}
+
+/// A JSON string, escaped as Python's `json.dumps(ensure_ascii=False)` does.
+pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let b = s.as_bytes();
+    let mut start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let esc: &[u8] = match c {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..0x20 => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&b[start..i]);
+        if esc.is_empty() {
+            out.extend_from_slice(format!("\\u{c:04x}").as_bytes());
+        } else {
+            out.extend_from_slice(esc);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&b[start..]);
+    out.push(b'"');
+}
+
+/// Write `buf` out and clear it once it is large.
+#[inline]
+pub(crate) fn maybe_flush(buf: &mut Vec<u8>, w: &mut dyn Write) -> Result<()> {
+    if buf.len() >= FLUSH_AT {
+        flush(buf, w)?;
+    }
+    Ok(())
+}
+
+/// Write `buf` out and clear it.
+pub(crate) fn flush(buf: &mut Vec<u8>, w: &mut dyn Write) -> Result<()> {
+    match w.write_all(buf) {
+        Ok(()) => {}
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Err(Error::new(crate::ErrorKind::Io, "broken pipe")),
+        Err(e) => return Err(Error::io("<output>", &e)),
+    }
+    buf.clear();
+    Ok(())
+}

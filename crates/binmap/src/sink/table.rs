@@ -1,0 +1,180 @@
+//! Human-readable output: scalars as `name: value`, arrays as aligned
+//! tables in the style of a pandas DataFrame, with the middle of long arrays
+//! elided the way numpy does (more than 1000 rows: the first and last 3).
+//!
+//! For reading, not for reading back: control characters in text are shown
+//! escaped (`\n`) so a row stays on one line.
+
+use std::io::Write;
+
+use super::csv::{Column, columns};
+use super::{flush, is_leaf, leaf, write_text};
+use crate::error::Result;
+use crate::map::{Map, NodeKind};
+use crate::select::{RowSet, Rows, Selection, View};
+
+/// Arrays longer than this are elided (numpy's `threshold`).
+pub const THRESHOLD: u64 = 1000;
+/// Rows shown at each end of an elided array (numpy's `edgeitems`).
+pub const EDGE_ITEMS: u64 = 3;
+
+/// Print a whole selection as readable text.
+pub fn write_selection(map: &Map<'_>, sel: &Selection<'_>, path: &[crate::select::Seg], name: &str, out: &mut dyn Write) -> Result<()> {
+    let mut buf = Vec::new();
+    match sel {
+        Selection::One(v) if !matches!(v.node.kind, NodeKind::Array(_)) => node_lines(map, *v, name, &mut buf)?,
+        _ => {
+            if let Some(rows) = sel.rows(Rows::default(), path) {
+                table(map.data(), &rows, &mut buf)?;
+            }
+        }
+    }
+    flush(&mut buf, out)
+}
+
+/// Print `rows` (already limited by `--rows`) as a table.
+pub fn write_rows(map: &Map<'_>, rows: &RowSet<'_>, out: &mut dyn Write) -> Result<()> {
+    let mut buf = Vec::new();
+    table(map.data(), rows, &mut buf)?;
+    flush(&mut buf, out)
+}
+
+fn node_lines(map: &Map<'_>, v: View<'_>, name: &str, buf: &mut Vec<u8>) -> Result<()> {
+    match &v.node.kind {
+        NodeKind::Struct(ms) => {
+            for m in ms {
+                let Some(n) = &m.name else { continue };
+                let full = if name.is_empty() { n.to_string() } else { format!("{name}.{n}") };
+                node_lines(map, View { node: &m.node, abs: v.abs + m.node.offset }, &full, buf)?;
+            }
+        }
+        NodeKind::Array(a) => {
+            let dims: Vec<String> = a.shape.iter().map(u64::to_string).collect();
+            buf.extend_from_slice(format!("{name}: {}[{}]\n", a.elem_type.describe(), dims.join(", ")).as_bytes());
+            let rows = RowSet {
+                array: a,
+                abs: v.abs,
+                rows: 0..a.shape.first().copied().unwrap_or(0),
+                proj: Vec::new(),
+                path: Vec::new(),
+            };
+            table(map.data(), &rows, buf)?;
+        }
+        _ => {
+            buf.extend_from_slice(name.as_bytes());
+            buf.extend_from_slice(b": ");
+            cell(map.data(), v, buf)?;
+            buf.push(b'\n');
+        }
+    }
+    Ok(())
+}
+
+fn cell(data: &[u8], v: View<'_>, buf: &mut Vec<u8>) -> Result<()> {
+    let start = buf.len();
+    write_text(buf, &leaf(data, v)?);
+    if buf[start..].iter().any(|c| c.is_ascii_control()) {
+        let text: Vec<u8> = buf.drain(start..).collect();
+        for c in text {
+            match c {
+                b'\n' => buf.extend_from_slice(b"\\n"),
+                b'\r' => buf.extend_from_slice(b"\\r"),
+                b'\t' => buf.extend_from_slice(b"\\t"),
+                c if c.is_ascii_control() => buf.extend_from_slice(format!("\\x{c:02x}").as_bytes()),
+                c => buf.push(c),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The rows to show: all, or the first and last [`EDGE_ITEMS`] with a gap.
+fn shown(range: std::ops::Range<u64>) -> Vec<Option<u64>> {
+    if range.end - range.start <= THRESHOLD {
+        return range.map(Some).collect();
+    }
+    let mut v: Vec<Option<u64>> = (range.start..range.start + EDGE_ITEMS).map(Some).collect();
+    v.push(None);
+    v.extend((range.end - EDGE_ITEMS..range.end).map(Some));
+    v
+}
+
+fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
+    let a = rows.array;
+    let row_len = rows.row_len();
+    let multi = a.shape.len() > 1;
+    let mut header: Vec<String> = Vec::new();
+    let mut right: Vec<bool> = Vec::new();
+    let mut body: Vec<Vec<String>> = Vec::new();
+    for r in shown(rows.rows.clone()) {
+        let Some(r) = r else {
+            body.push(vec!["...".to_string(); header.len() + 1]);
+            continue;
+        };
+        let mut cols: Vec<Column<'_>> = Vec::new();
+        let inner = shown(0..row_len);
+        for j in inner.iter() {
+            let Some(j) = *j else {
+                continue;
+            };
+            let v = rows.elem(r * row_len + j)?;
+            let prefix = if multi { format!("{j}") } else { String::new() };
+            let start = cols.len();
+            columns(v.node, &prefix, v.abs, &mut cols);
+            if is_leaf(&v.node.kind) && !multi {
+                cols[start].name = rows.path.last().map_or("value".into(), |_| crate::select::path_to_string(&rows.path));
+                if let Some(crate::select::Seg::Field(n)) = rows.path.last() {
+                    cols[start].name = n.to_string();
+                }
+            }
+        }
+        if header.is_empty() {
+            header = cols.iter().map(|c| c.name.clone()).collect();
+            right = cols.iter().map(|c| matches!(c.node.kind, NodeKind::Scalar(_))).collect();
+        }
+        let mut line = vec![r.to_string()];
+        for c in &cols {
+            let mut b = Vec::new();
+            cell(data, View { node: c.node, abs: c.rel }, &mut b)?;
+            line.push(String::from_utf8_lossy(&b).into_owned());
+        }
+        body.push(line);
+    }
+    let ncols = header.len() + 1;
+    let mut width = vec![0usize; ncols];
+    let all = std::iter::once(&{
+        let mut h = vec![String::new()];
+        h.extend(header.iter().cloned());
+        h
+    })
+    .chain(body.iter())
+    .cloned()
+    .collect::<Vec<_>>();
+    for line in &all {
+        for (k, c) in line.iter().enumerate().take(ncols) {
+            width[k] = width[k].max(c.chars().count());
+        }
+    }
+    for line in &all {
+        let mut text = String::new();
+        for (k, c) in line.iter().enumerate().take(ncols) {
+            let pad = width[k] - c.chars().count();
+            if k > 0 {
+                text.push_str("  ");
+            }
+            let right_align = k > 0 && right.get(k - 1).copied().unwrap_or(false);
+            if k == 0 || !right_align {
+                text.push_str(c);
+                if k + 1 < ncols {
+                    text.push_str(&" ".repeat(pad));
+                }
+            } else {
+                text.push_str(&" ".repeat(pad));
+                text.push_str(c);
+            }
+        }
+        buf.extend_from_slice(text.trim_end().as_bytes());
+        buf.push(b'\n');
+    }
+    Ok(())
+}
