@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(short, long)]
     layout: String,
     /// Rows of the outermost array: `A..B`, `A..`, `..B`, `-10..`, `7` (Python slice rules).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     rows: Option<String>,
     /// Output format.
     #[arg(short, long, default_value = "table", value_parser = ["table", "csv", "json", "jsonl"])]

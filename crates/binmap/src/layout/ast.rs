@@ -362,7 +362,18 @@ impl Type {
                 format!("{k}[{}]", len.describe())
             }
             Type::Cstr => "cstr".into(),
-            Type::Struct(_) => "{...}".into(),
+            Type::Struct(st) => {
+                let parts: Vec<String> = st
+                    .items
+                    .iter()
+                    .map(|it| match it {
+                        Item::Field(f) => format!("{}: {}", f.name.as_deref().unwrap_or("_"), f.ty.describe()),
+                        Item::Align { to, .. } => format!("align {to}"),
+                        Item::If { cond, .. } => format!("if {} {{...}}", cond.describe()),
+                    })
+                    .collect();
+                format!("{{{}}}", parts.join(", "))
+            }
             Type::Array { elem, dims } => match dims {
                 Dims::ToEnd => format!("{}[..]", elem.describe()),
                 Dims::Fixed(d) => {

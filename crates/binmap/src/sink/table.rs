@@ -56,7 +56,7 @@ fn node_lines(map: &Map<'_>, v: View<'_>, name: &str, buf: &mut Vec<u8>) -> Resu
                 abs: v.abs,
                 rows: 0..a.shape.first().copied().unwrap_or(0),
                 proj: Vec::new(),
-                path: Vec::new(),
+                path: vec![crate::select::Seg::Field(name.rsplit('.').next().unwrap_or(name).into())],
             };
             table(map.data(), &rows, buf)?;
         }
@@ -122,10 +122,10 @@ fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
             let start = cols.len();
             columns(v.node, &prefix, v.abs, &mut cols);
             if is_leaf(&v.node.kind) && !multi {
-                cols[start].name = rows.path.last().map_or("value".into(), |_| crate::select::path_to_string(&rows.path));
-                if let Some(crate::select::Seg::Field(n)) = rows.path.last() {
-                    cols[start].name = n.to_string();
-                }
+                cols[start].name = match rows.path.iter().rev().find_map(|s| if let crate::select::Seg::Field(n) = s { Some(n) } else { None }) {
+                    Some(n) => n.to_string(),
+                    None => "value".into(),
+                };
             }
         }
         if header.is_empty() {
