@@ -124,8 +124,8 @@ fn type_of(n: &Node) -> String {
         NodeKind::Cstr => "cstr".into(),
         NodeKind::Struct(_) => "struct".into(),
         NodeKind::Array(a) => match &*a.elem_type {
-            crate::layout::Type::Struct(_) => "struct[]".into(),
-            t => format!("{}[]", t.describe().split('[').next().unwrap_or("?")),
+            crate::layout::Type::Struct(_) => "struct".into(),
+            t => t.describe(),
         },
     }
 }

@@ -551,7 +551,7 @@ impl Resolver<'_> {
         }
         let decl = self.layout.text(m.decl);
         Err(Error::data(format!(
-            "check failed: {} expected {lit}, found {found}",
+            "check failed for {}: expected {lit}, found {found}",
             m.name.as_deref().unwrap_or("_")
         ))
         .note(format!("{decl} at offset {abs:#x}"))

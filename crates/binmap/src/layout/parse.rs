@@ -36,9 +36,8 @@ pub fn syntax_error(src: &str, origin: &str, msg: &str, span: Span) -> Error {
     let width = src[start..span.end.clamp(start, line_end)].chars().count().max(1);
     let gutter = line_no.to_string().len();
     let mut e = Error::new(ErrorKind::Layout, format!("layout syntax: {msg}"));
-    e.notes.push(format!("{origin}:{line_no}:{col}"));
-    e.message.push_str(&format!(
-        "\n{:gutter$}  |\n{line_no}  | {text}\n{:gutter$}  | {}{}",
+    e.notes.push(format!(
+        "{origin}:{line_no}:{col}\n{:gutter$} |\n{line_no} | {text}\n{:gutter$} | {}{}",
         "",
         "",
         " ".repeat(col - 1),
