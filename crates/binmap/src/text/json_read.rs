@@ -149,7 +149,8 @@ impl<'a> Parser<'a> {
     /// `'x'` for the character at `at`, or `end of input`.
     fn found(&self, at: usize) -> String {
         match self.src.get(at..).and_then(|r| r.chars().next()) {
-            Some(c) => format!("'{}'", c.escape_debug()),
+            Some(c) if c.is_control() => format!("'{}'", c.escape_debug()),
+            Some(c) => format!("'{c}'"),
             None => "end of input".to_string(),
         }
     }
