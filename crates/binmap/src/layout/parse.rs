@@ -15,7 +15,7 @@ use crate::error::{Error, ErrorKind};
 
 /// Deepest nesting of structs, arrays and expressions accepted: deeper
 /// layouts are an error, not a stack overflow.
-const MAX_DEPTH: usize = 256;
+const MAX_DEPTH: usize = 64;
 
 /// Parse layout text; `origin` names it in errors (a file path or `<layout>`).
 pub fn parse(src: &str, origin: &str) -> Result<Layout, Error> {

@@ -1,0 +1,186 @@
+//! Every construct of the layout language (SPEC §2), each resolved against
+//! hand-made bytes and shown as JSON.
+
+use binmap::select::select;
+use binmap::sink::json::JsonWriter;
+use binmap::{Layout, Map};
+
+fn json(layout: &str, bytes: &[u8]) -> String {
+    let l = Layout::parse(layout).unwrap_or_else(|e| panic!("{layout}: {e}"));
+    let map = Map::new(&l, bytes, "t.bin").unwrap_or_else(|e| panic!("{layout}: {e}"));
+    let sel = select(&map, &[]).expect("select");
+    let mut out = Vec::new();
+    JsonWriter::new(map.data(), &mut out).document(&sel, &[]).expect("json");
+    String::from_utf8(out).expect("utf8").trim_end().to_string()
+}
+
+fn err(layout: &str, bytes: &[u8]) -> String {
+    match Layout::parse(layout) {
+        Err(e) => e.to_string(),
+        Ok(l) => Map::new(&l, bytes, "t.bin").expect_err("should fail").to_string(),
+    }
+}
+
+#[test]
+fn integers_of_every_width_and_byte_order() {
+    let b = [0xff, 0x01, 0x02, 0x01, 0x02, 0x01, 0x02, 0x03, 0x04];
+    assert_eq!(json("a: i8; b: u16; c: u16be; d: i32be", &b), r#"{"a":-1,"b":513,"c":258,"d":16909060}"#);
+    assert_eq!(json("a: u8, b: i16le, c: u16le, d: u32le", &b), r#"{"a":255,"b":513,"c":513,"d":67305985}"#);
+    let b = [0xff; 16];
+    assert_eq!(json("a: i64\nb: u64", &b), r#"{"a":-1,"b":18446744073709551615}"#);
+}
+
+#[test]
+fn endian_lines_apply_to_what_follows_and_nest() {
+    let b = [0, 1, 0, 1, 1, 0];
+    assert_eq!(json("endian big\na: u16\ns: { b: u16 }\nendian little\nc: u16", &b), r#"{"a":1,"s":{"b":1},"c":1}"#);
+    let native = if cfg!(target_endian = "little") { 256 } else { 1 };
+    assert_eq!(json("endian native\na: u16", &[0, 1]), format!("{{\"a\":{native}}}"));
+}
+
+#[test]
+fn floats_at_their_own_precision() {
+    let mut b = Vec::new();
+    b.extend_from_slice(&6.2f32.to_le_bytes());
+    b.extend_from_slice(&0.1f64.to_be_bytes());
+    b.extend_from_slice(&half::f16::from_f64(0.1).to_le_bytes());
+    b.extend_from_slice(&half::bf16::from_f64(1.5).to_be_bytes());
+    b.extend_from_slice(&(-0.0f64).to_le_bytes());
+    b.extend_from_slice(&1e16f64.to_le_bytes());
+    assert_eq!(
+        json("a: f32\nb: f64be\nc: f16\nd: bf16be\ne: f64\nf: f64", &b),
+        r#"{"a":6.2,"b":0.1,"c":0.1,"d":1.5,"e":-0.0,"f":1e+16}"#
+    );
+}
+
+#[test]
+fn nan_and_infinity_in_json() {
+    let mut b = Vec::new();
+    b.extend_from_slice(&f64::NAN.to_le_bytes());
+    b.extend_from_slice(&f64::INFINITY.to_le_bytes());
+    b.extend_from_slice(&f64::NEG_INFINITY.to_le_bytes());
+    b.extend_from_slice(&f64::from_bits(0xfff8_0000_0000_0000).to_le_bytes());
+    b.extend_from_slice(&f32::from_bits(0x7f80_0001).to_le_bytes());
+    assert_eq!(
+        json("v: f64[4]\nw: f32", &b),
+        r#"{"v":[NaN,Infinity,-Infinity,{"nan":"0xfff8000000000000"}],"w":{"nan":"0x7f800001"}}"#
+    );
+}
+
+#[test]
+fn bool_char_bytes_utf8_cstr() {
+    let b = b"\x01Aab\0\0h\xc3\xa9\0hi\0\xff\0";
+    assert_eq!(
+        json("t: bool\nc: char\nb: bytes[4]\nu: utf8[3]\n_: u8\nz: cstr\nx: bytes[2]", b),
+        r#"{"t":true,"c":"A","b":"ab","u":"hé","z":"hi","x":{"hex":"ff"}}"#
+    );
+}
+
+#[test]
+fn named_and_inline_structs() {
+    let b = [1, 2, 3, 4];
+    assert_eq!(
+        json("type P = { x: u8, y: u8 }\na: P\nb: { p: P }", &b),
+        r#"{"a":{"x":1,"y":2},"b":{"p":{"x":3,"y":4}}}"#
+    );
+}
+
+#[test]
+fn multi_dimensional_arrays_with_expressions() {
+    let b = [2, 3, 0, 1, 2, 3, 4, 5, 9];
+    assert_eq!(
+        json("r: u8\nc: u8\nm: u8[r, c]\nlast: u8[(r * c) % 5 - 0x0]", &b),
+        r#"{"r":2,"c":3,"m":[[0,1,2],[3,4,5]],"last":[9]}"#
+    );
+    assert_eq!(json("m: u8[2, 0b10]\nk: u8[sizeof({a: u16, b: u8}) - 3]", &[1, 2, 3, 4]), r#"{"m":[[1,2],[3,4]],"k":[]}"#);
+}
+
+#[test]
+fn dotted_paths_in_expressions() {
+    let b = [1, 2, 7, 8, 9, 10];
+    assert_eq!(json("header: { rows: u8, cols: u8 }\ndata: u8[header.rows, header.cols * 2]", &b), r#"{"header":{"rows":1,"cols":2},"data":[[7,8,9,10]]}"#);
+}
+
+#[test]
+fn records_to_the_end_of_the_file() {
+    let b = [1, 0, 2, 0, 3, 0];
+    assert_eq!(json("r: u16[..]", &b), r#"{"r":[1,2,3]}"#);
+    assert_eq!(json("n: u8\nr: { a: u8 }[..]", &[5, 1, 2]), r#"{"n":5,"r":[{"a":1},{"a":2}]}"#);
+}
+
+#[test]
+fn placement_filesize_and_footers() {
+    let b = [1, 2, 3, 4, 5, 6, 7, 8];
+    assert_eq!(json("a: u8\n@ filesize - 2 footer: u8[2]", &b), r#"{"a":1,"footer":[7,8]}"#);
+    assert_eq!(json("@ 4 x: u8\ny: u8", &b), r#"{"x":5,"y":6}"#);
+    assert_eq!(json("n: u8[filesize / 4]", &b), r#"{"n":[1,2]}"#);
+}
+
+#[test]
+fn align_and_padding() {
+    let b = [1, 0, 0, 0, 2, 0, 0, 0, 3];
+    assert_eq!(json("a: u8\nalign 4\nb: u8\n_: u8[3]\nc: u8", &b), r#"{"a":1,"b":2,"c":3}"#);
+    // align counts from the start of the enclosing struct.
+    let b = [9, 1, 0, 2];
+    assert_eq!(json("x: u8\ns: { a: u8, align 2, b: u8 }", &b), r#"{"x":9,"s":{"a":1,"b":2}}"#);
+}
+
+#[test]
+fn checks_pass_silently() {
+    assert_eq!(json("m: bytes[4] == \"RIFF\"\nv: u16 == 0x0102\nf: f32 == 1.5\nb: bool == true", &[b'R', b'I', b'F', b'F', 2, 1, 0, 0, 0xc0, 0x3f, 1]), r#"{"m":"RIFF","v":258,"f":1.5,"b":true}"#);
+}
+
+#[test]
+fn if_blocks() {
+    assert_eq!(json("has: u8\nif has { x: u8 }\ny: u8", &[1, 5, 6]), r#"{"has":1,"x":5,"y":6}"#);
+    assert_eq!(json("has: u8\nif has { x: u8 }\ny: u8", &[0, 6]), r#"{"has":0,"y":6}"#);
+    assert_eq!(json("v: u8\nif v >= 2 && !(v == 3) || v < 0 { x: u8 }", &[2, 7]), r#"{"v":2,"x":7}"#);
+}
+
+#[test]
+fn variable_size_elements() {
+    let b = [2, 1, b'a', 3, b'x', b'y', b'z'];
+    assert_eq!(json("n: u8\nitems: { len: u8, text: utf8[len] }[n]", &b), r#"{"n":2,"items":[{"len":1,"text":"a"},{"len":3,"text":"xyz"}]}"#);
+    assert_eq!(json("s: cstr[2]", b"ab\0c\0"), r#"{"s":["ab","c"]}"#);
+}
+
+#[test]
+fn comments_and_separators() {
+    let b = [1, 2, 3];
+    assert_eq!(json("# header\na: u8 # first\n\nb: u8; c: u8,", &b), r#"{"a":1,"b":2,"c":3}"#);
+    assert_eq!(json("s: {\n  a: u8\n  b: u8\n}\n", &b[..2]), r#"{"s":{"a":1,"b":2}}"#);
+    assert_eq!(json("m: u8[\n  1,\n  2\n]", &b[..2]), r#"{"m":[[1,2]]}"#);
+}
+
+#[test]
+fn keywords_can_be_field_names() {
+    assert_eq!(json("type: u8\nalign: u8\nendian: u8\nif: u8", &[1, 2, 3, 4]), r#"{"type":1,"align":2,"endian":3,"if":4}"#);
+}
+
+#[test]
+fn uniform_arrays_do_not_grow_with_the_count() {
+    // 2^40 elements of 0 bytes would be refused; 2^20 records of 8 bytes
+    // each are located by arithmetic, and the map is the same small tree.
+    let layout = Layout::parse("r: { a: u32, b: f32 }[..]").expect("parse");
+    let data = vec![0u8; 8 << 20];
+    let map = Map::new(&layout, &data, "big").expect("map");
+    let binmap::map::NodeKind::Struct(ms) = &map.root.kind else { panic!() };
+    let binmap::map::NodeKind::Array(a) = &ms[0].node.kind else { panic!() };
+    assert_eq!(a.count, 1 << 20);
+    assert!(matches!(a.elems, binmap::map::Elems::Uniform { stride: 8, .. }));
+}
+
+#[test]
+fn parse_errors() {
+    assert!(err("a: u8[1][2]", &[]).contains("write several dimensions as T[a, b], not T[a][b]"));
+    assert!(err("type u8 = u16", &[]).contains("'u8' is a built-in type and cannot be redefined"));
+    assert!(err("endian middle", &[]).contains("expected 'little', 'big' or 'native'"));
+    assert!(err("align 0", &[]).contains("alignment must be between 1 and 2^32"));
+    assert!(err("a: u8[1.5]", &[]).contains("expressions are integers"));
+    assert!(err("a: u8[sizeof(cstr)]", &[]).contains("sizeof needs a type whose size does not depend on the data"));
+    assert!(err("a: u8 $", &[]).contains("unexpected character '$'"));
+    assert!(err("a: u8[b]\nb: u8", &[0, 0]).contains("unknown field 'b' (fields can only refer to fields before them)"));
+    assert!(err("a: u8\nb: u8[1 / (a - a)]", &[1]).contains("division by zero in `1 / a - a`"));
+    let deep = format!("a: {}u8{}", "{ x: ".repeat(300), " }".repeat(300));
+    assert!(err(&deep, &[]).contains("nests deeper than"));
+}
