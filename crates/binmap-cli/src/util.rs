@@ -12,7 +12,10 @@ pub fn load_layout(arg: &str) -> Result<Layout> {
     if p.is_file() {
         let text = std::fs::read(p).map_err(|e| Error::io(arg, &e))?;
         let text = String::from_utf8(text).map_err(|e| {
-            Error::new(ErrorKind::Layout, format!("layout file {arg} is not UTF-8 text (bad byte at {:#x})", e.utf8_error().valid_up_to()))
+            Error::new(
+                ErrorKind::Layout,
+                format!("layout file {arg} is not UTF-8 text (bad byte at {:#x})", e.utf8_error().valid_up_to()),
+            )
         })?;
         return Layout::parse_named(&text, arg);
     }
@@ -41,7 +44,11 @@ impl Output {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let tmp = tempfile::Builder::new().prefix(".binmap-").suffix(".tmp").tempfile_in(dir).map_err(|e| Error::io(&name, &e))?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".binmap-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(&name, &e))?;
         Ok(Output::File { tmp: BufWriter::with_capacity(1 << 16, tmp), dest: dest.to_path_buf() })
     }
 
@@ -68,7 +75,11 @@ impl Output {
 }
 
 fn pipe_or_io(name: &str, e: &std::io::Error) -> Error {
-    if e.kind() == std::io::ErrorKind::BrokenPipe { Error::new(ErrorKind::Io, "broken pipe") } else { Error::io(name, e) }
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Error::new(ErrorKind::Io, "broken pipe")
+    } else {
+        Error::io(name, e)
+    }
 }
 
 /// True for the error of writing into a closed pipe.

@@ -58,7 +58,13 @@ fn file_shorter_than_the_layout() {
 
 #[test]
 fn scalar_past_the_end() {
-    run(&Case { layout: "a: u32\nb: u64", bytes: &[1, 2, 3, 4, 5], args: &[], code: 1, expect: &["layout needs 12 bytes but", "has 5", "--> b: u64 at offset 0x4"] });
+    run(&Case {
+        layout: "a: u32\nb: u64",
+        bytes: &[1, 2, 3, 4, 5],
+        args: &[],
+        code: 1,
+        expect: &["layout needs 12 bytes but", "has 5", "--> b: u64 at offset 0x4"],
+    });
 }
 
 #[test]
@@ -71,7 +77,10 @@ fn header_sizes_that_overflow() {
         bytes: &b,
         args: &[],
         code: 1,
-        expect: &["array shape [4,611,686,018,427,387,904, 4,611,686,018,427,387,904] overflows a 64-bit element count", "--> d: f64[a, b] at offset 0x10"],
+        expect: &[
+            "array shape [4,611,686,018,427,387,904, 4,611,686,018,427,387,904] overflows a 64-bit element count",
+            "--> d: f64[a, b] at offset 0x10",
+        ],
     });
     // Count fits, bytes do not.
     let b = (1u64 << 62).to_le_bytes();
@@ -83,12 +92,24 @@ fn header_sizes_that_overflow() {
         expect: &["array of 4,611,686,018,427,387,904 elements of 8 bytes overflows a 64-bit size"],
     });
     // Arithmetic in an expression.
-    run(&Case { layout: "n: u64\nd: u8[n * n * n]", bytes: &b, args: &[], code: 1, expect: &["overflow in `n * n * n`"] });
+    run(&Case {
+        layout: "n: u64\nd: u8[n * n * n]",
+        bytes: &b,
+        args: &[],
+        code: 1,
+        expect: &["overflow in `n * n * n`"],
+    });
 }
 
 #[test]
 fn a_bool_that_is_7() {
-    run(&Case { layout: "ok: bool\nflag: bool", bytes: &[1, 7], args: &[], code: 1, expect: &["bool at offset 0x1 is 7, not 0 or 1", "> 00000000: 0107"] });
+    run(&Case {
+        layout: "ok: bool\nflag: bool",
+        bytes: &[1, 7],
+        args: &[],
+        code: 1,
+        expect: &["bool at offset 0x1 is 7, not 0 or 1", "> 00000000: 0107"],
+    });
 }
 
 #[test]
@@ -109,14 +130,43 @@ fn layout_syntax_errors_point_with_a_caret() {
         bytes: &[],
         args: &[],
         code: 1,
-        expect: &["layout syntax: expected ']', found end of layout", "--> <layout>:3:21", "3 | data: f64[rows, cols", "  |                     ^"],
+        expect: &[
+            "layout syntax: expected ']', found end of layout",
+            "--> <layout>:3:21",
+            "3 | data: f64[rows, cols",
+            "  |                     ^",
+        ],
     });
-    run(&Case { layout: "a: i33", bytes: &[], args: &[], code: 1, expect: &["unknown type 'i33'", "<layout>:1:4", "^^^"] });
-    run(&Case { layout: "a: u8 b: u8", bytes: &[], args: &[], code: 1, expect: &["expected a new line, ';' or ',' after the item, found 'b'"] });
+    run(&Case {
+        layout: "a: i33",
+        bytes: &[],
+        args: &[],
+        code: 1,
+        expect: &["unknown type 'i33'", "<layout>:1:4", "^^^"],
+    });
+    run(&Case {
+        layout: "a: u8 b: u8",
+        bytes: &[],
+        args: &[],
+        code: 1,
+        expect: &["expected a new line, ';' or ',' after the item, found 'b'"],
+    });
     run(&Case { layout: "a: u8[n]", bytes: &[1], args: &[], code: 1, expect: &["unknown field 'n'", "<layout>:1:7"] });
-    run(&Case { layout: "x: f32\na: u8[x]", bytes: &[0; 8], args: &[], code: 1, expect: &["'x' is not an integer field"] });
+    run(&Case {
+        layout: "x: f32\na: u8[x]",
+        bytes: &[0; 8],
+        args: &[],
+        code: 1,
+        expect: &["'x' is not an integer field"],
+    });
     run(&Case { layout: "s: \"abc", bytes: &[], args: &[], code: 1, expect: &["unterminated string"] });
-    run(&Case { layout: "a: u8 == 300", bytes: &[1], args: &[], code: 1, expect: &["'== 300' cannot be checked on a field of type u8"] });
+    run(&Case {
+        layout: "a: u8 == 300",
+        bytes: &[1],
+        args: &[],
+        code: 1,
+        expect: &["'== 300' cannot be checked on a field of type u8"],
+    });
 }
 
 #[test]
@@ -126,9 +176,18 @@ fn magic_and_version_checks() {
         bytes: b"RIFX\0\0\0\0",
         args: &[],
         code: 1,
-        expect: &["check failed for magic: expected \"RIFF\", found \"RIFX\"", "--> magic: bytes[4] == \"RIFF\" at offset 0x0"],
+        expect: &[
+            "check failed for magic: expected \"RIFF\", found \"RIFX\"",
+            "--> magic: bytes[4] == \"RIFF\" at offset 0x0",
+        ],
     });
-    run(&Case { layout: "v: u16be == 3", bytes: &[0, 4], args: &[], code: 1, expect: &["check failed for v: expected 3, found 4 (0x4)"] });
+    run(&Case {
+        layout: "v: u16be == 3",
+        bytes: &[0, 4],
+        args: &[],
+        code: 1,
+        expect: &["check failed for v: expected 3, found 4 (0x4)"],
+    });
     // Checks inside every element of a record array.
     run(&Case {
         layout: "r: { tag: u8 == 1, v: u8 }[..]",
@@ -152,8 +211,20 @@ fn partial_record_at_the_end_is_reported() {
 
 #[test]
 fn placement_past_the_end() {
-    run(&Case { layout: "@ 100 x: u8", bytes: &[0; 5], args: &[], code: 1, expect: &["placement @ 100 = 100 is past the end of", "(5 bytes)"] });
-    run(&Case { layout: "@ filesize - 8 x: u8", bytes: &[0; 5], args: &[], code: 1, expect: &["placement @ filesize - 8 = -3 is negative"] });
+    run(&Case {
+        layout: "@ 100 x: u8",
+        bytes: &[0; 5],
+        args: &[],
+        code: 1,
+        expect: &["placement @ 100 = 100 is past the end of", "(5 bytes)"],
+    });
+    run(&Case {
+        layout: "@ filesize - 8 x: u8",
+        bytes: &[0; 5],
+        args: &[],
+        code: 1,
+        expect: &["placement @ filesize - 8 = -3 is negative"],
+    });
 }
 
 #[test]
@@ -168,37 +239,81 @@ fn corrupt_counts_never_allocate() {
         code: 1,
         expect: &["array claims 4,294,967,295 variable-size elements but only 5 bytes remain", "with n = 4294967295"],
     });
-    run(&Case { layout: "n: i8\nx: bytes[n]", bytes: &[0xfb], args: &[], code: 1, expect: &["size n = -5 is negative"] });
+    run(&Case {
+        layout: "n: i8\nx: bytes[n]",
+        bytes: &[0xfb],
+        args: &[],
+        code: 1,
+        expect: &["size n = -5 is negative"],
+    });
 }
 
 #[test]
 fn cstr_without_terminator() {
-    run(&Case { layout: "c: cstr", bytes: b"abc", args: &[], code: 1, expect: &["cstr at offset 0x0 has no NUL byte before the end of"] });
+    run(&Case {
+        layout: "c: cstr",
+        bytes: b"abc",
+        args: &[],
+        code: 1,
+        expect: &["cstr at offset 0x0 has no NUL byte before the end of"],
+    });
 }
 
 #[test]
 fn zero_size_elements_to_the_end() {
-    run(&Case { layout: "e: {}[..]", bytes: &[1], args: &[], code: 1, expect: &["T[..] of a zero-size element would never end"] });
+    run(&Case {
+        layout: "e: {}[..]",
+        bytes: &[1],
+        args: &[],
+        code: 1,
+        expect: &["T[..] of a zero-size element would never end"],
+    });
 }
 
 #[test]
 fn bad_command_lines_exit_2() {
-    run(&Case { layout: "x: u8", bytes: &[1], args: &["nope"], code: 2, expect: &["no field 'nope' in path 'nope'; fields here: x"] });
-    run(&Case { layout: "x: u8[2]", bytes: &[1, 2], args: &["x[5]"], code: 2, expect: &["index 5 is out of range for a dimension of 2"] });
-    run(&Case { layout: "x: u8[2]", bytes: &[1, 2], args: &["--rows", "a..b"], code: 2, expect: &["bad row range 'a..b'"] });
+    run(&Case {
+        layout: "x: u8",
+        bytes: &[1],
+        args: &["nope"],
+        code: 2,
+        expect: &["no field 'nope' in path 'nope'; fields here: x"],
+    });
+    run(&Case {
+        layout: "x: u8[2]",
+        bytes: &[1, 2],
+        args: &["x[5]"],
+        code: 2,
+        expect: &["index 5 is out of range for a dimension of 2"],
+    });
+    run(&Case {
+        layout: "x: u8[2]",
+        bytes: &[1, 2],
+        args: &["--rows", "a..b"],
+        code: 2,
+        expect: &["bad row range 'a..b'"],
+    });
     run(&Case { layout: "x: u8", bytes: &[1], args: &["--format", "xml"], code: 2, expect: &["invalid value 'xml'"] });
     run(&Case { layout: "x: u8", bytes: &[1], args: &["--rows", "1..2"], code: 2, expect: &["--rows needs an array"] });
 }
 
 #[test]
 fn missing_files() {
-    let out = Command::cargo_bin("binmap").expect("bin").args(["show", "/nonexistent/x.bin", "-l", "x: u8"]).output().expect("run");
+    let out = Command::cargo_bin("binmap")
+        .expect("bin")
+        .args(["show", "/nonexistent/x.bin", "-l", "x: u8"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/x.bin: No such file or directory"));
     let out = Command::cargo_bin("binmap").expect("bin").args(["show", "/tmp", "-l", "x: u8"]).output().expect("run");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/tmp is a directory, not a file"));
-    let out = Command::cargo_bin("binmap").expect("bin").args(["show", "/tmp/x.bin", "-l", "missing.bml"]).output().expect("run");
+    let out = Command::cargo_bin("binmap")
+        .expect("bin")
+        .args(["show", "/tmp/x.bin", "-l", "missing.bml"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("layout file missing.bml does not exist"));
 }
@@ -235,7 +350,11 @@ fn pack_errors_leave_the_output_untouched() {
         assert_eq!(code, Some(1), "{layout} {input}: {err}");
         assert!(err.contains(want), "{layout} {input}: expected {want:?} in {err}");
         assert_eq!(std::fs::read(&out_path).expect("read"), b"old contents", "output changed for {input}");
-        let leftovers: Vec<_> = std::fs::read_dir(out_path.parent().expect("dir")).expect("ls").flatten().filter(|e| e.file_name().to_string_lossy().contains(".tmp")).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(out_path.parent().expect("dir"))
+            .expect("ls")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+            .collect();
         assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     }
 }
@@ -260,7 +379,11 @@ fn set_errors() {
         ("v", 2, "'v' is not PATH=VALUE"),
         ("v=1", 2, "'v' is not a single value"),
     ] {
-        let out = Command::cargo_bin("binmap").expect("bin").args(["set", &fs, "-l", "n: u8\nv: u8[n]", assign]).output().expect("run");
+        let out = Command::cargo_bin("binmap")
+            .expect("bin")
+            .args(["set", &fs, "-l", "n: u8\nv: u8[n]", assign])
+            .output()
+            .expect("run");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(code), "{assign}: {err}");
         assert!(err.contains(want), "{assign}: expected {want:?} in {err}");

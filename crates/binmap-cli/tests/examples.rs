@@ -86,7 +86,8 @@ fn paths_and_rows() {
 
 #[test]
 fn flight_path_shows_info_and_coordinates() {
-    let out = binmap().args(["show", "examples/flight_path.b", "-l", "examples/flight_path.bml"]).output().expect("run");
+    let out =
+        binmap().args(["show", "examples/flight_path.b", "-l", "examples/flight_path.bml"]).output().expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("info: Flight path around MHK starting from Ward Hall"), "{text}");
     assert!(text.contains("-96.5852293") && text.contains("39.1916258"), "{text}");
@@ -94,14 +95,21 @@ fn flight_path_shows_info_and_coordinates() {
 
 #[test]
 fn inline_layout_text_works_like_a_file() {
-    let out = binmap().args(["show", &example("tmp.b"), "-l", "endian big; a: i32; b: f64; c: bytes[5]", "--format", "json"]).output().expect("run");
+    let out = binmap()
+        .args(["show", &example("tmp.b"), "-l", "endian big; a: i32; b: f64; c: bytes[5]", "--format", "json"])
+        .output()
+        .expect("run");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "{\"a\":123,\"b\":0.1,\"c\":\"hello\"}\n");
 }
 
 #[test]
 fn stdin_input() {
     let bytes = std::fs::read(example("tmp.b")).expect("read");
-    let out = binmap().args(["show", "-", "-l", "examples/tmp.bml", "--format", "json"]).write_stdin(bytes).output().expect("run");
+    let out = binmap()
+        .args(["show", "-", "-l", "examples/tmp.bml", "--format", "json"])
+        .write_stdin(bytes)
+        .output()
+        .expect("run");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "{\"a\":123,\"b\":0.1,\"c\":\"hello\"}\n");
 }
 
@@ -113,7 +121,10 @@ fn pack_round_trip(name: &str, file: &str, format: &str) {
     let shown = binmap().args(["show", &example(file), "-l", &layout, "--format", format]).output().expect("run");
     assert!(shown.status.success());
     std::fs::write(&text, &shown.stdout).expect("write");
-    let packed = binmap().args(["pack", "-l", &layout, &text.display().to_string(), "-o", &out_path.display().to_string()]).output().expect("run");
+    let packed = binmap()
+        .args(["pack", "-l", &layout, &text.display().to_string(), "-o", &out_path.display().to_string()])
+        .output()
+        .expect("run");
     assert!(packed.status.success(), "pack {name} from {format}: {}", String::from_utf8_lossy(&packed.stderr));
     let want = std::fs::read(example(file)).expect("read");
     let got = std::fs::read(&out_path).expect("read");
@@ -142,10 +153,20 @@ fn pack_derives_size_fields_left_out() {
     .expect("write");
     let out = dir.path().join("fp.b");
     binmap()
-        .args(["pack", "-l", "examples/flight_path.bml", &input.display().to_string(), "-o", &out.display().to_string()])
+        .args([
+            "pack",
+            "-l",
+            "examples/flight_path.bml",
+            &input.display().to_string(),
+            "-o",
+            &out.display().to_string(),
+        ])
         .assert()
         .success();
-    let shown = binmap().args(["show", &out.display().to_string(), "-l", "examples/flight_path.bml", "--format", "json"]).output().expect("run");
+    let shown = binmap()
+        .args(["show", &out.display().to_string(), "-l", "examples/flight_path.bml", "--format", "json"])
+        .output()
+        .expect("run");
     assert_eq!(
         String::from_utf8_lossy(&shown.stdout),
         "{\"M\":2,\"N\":2,\"info\":\"hi\",\"coords\":[{\"x\":1.5,\"y\":-2.0,\"z\":1e+300},{\"x\":0.0,\"y\":0.0,\"z\":NaN}]}\n"
@@ -159,14 +180,19 @@ fn set_edits_in_place_and_checks_first() {
     std::fs::copy(example("data.bin"), &f).expect("copy");
     let fs = f.display().to_string();
     binmap().args(["set", &fs, "-l", "examples/data.bml", "data[0,1]=42", "data[-1,-1]=-0.5"]).assert().success();
-    let out = binmap().args(["show", &fs, "-l", "examples/data.bml", "data", "--rows", "0", "--format", "json"]).output().expect("run");
+    let out = binmap()
+        .args(["show", &fs, "-l", "examples/data.bml", "data", "--rows", "0", "--format", "json"])
+        .output()
+        .expect("run");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "[[0.0,42.0,2.0,3.0,4.0]]\n");
-    let out = binmap().args(["show", &fs, "-l", "examples/data.bml", "data[5,4]", "--format", "json"]).output().expect("run");
+    let out =
+        binmap().args(["show", &fs, "-l", "examples/data.bml", "data[5,4]", "--format", "json"]).output().expect("run");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "-0.5\n");
 
     // One bad value among good ones: nothing changes.
     let before = std::fs::read(&f).expect("read");
-    let out = binmap().args(["set", &fs, "-l", "examples/data.bml", "data[0,0]=1", "data[0,2]=abc"]).output().expect("run");
+    let out =
+        binmap().args(["set", &fs, "-l", "examples/data.bml", "data[0,0]=1", "data[0,2]=abc"]).output().expect("run");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("'abc' is not a number (for a f64)"));
     assert_eq!(std::fs::read(&f).expect("read"), before);
@@ -178,7 +204,13 @@ fn set_every_record_and_strings() {
     let f = dir.path().join("db.dat");
     std::fs::copy(example("db.dat"), &f).expect("copy");
     let fs = f.display().to_string();
-    binmap().args(["set", &fs, "-l", "examples/db.bml", "records.value=0", "records[7].name=AAPL_profit"]).assert().success();
-    let out = binmap().args(["show", &fs, "-l", "examples/db.bml", "--rows", "-1", "--format", "jsonl"]).output().expect("run");
+    binmap()
+        .args(["set", &fs, "-l", "examples/db.bml", "records.value=0", "records[7].name=AAPL_profit"])
+        .assert()
+        .success();
+    let out = binmap()
+        .args(["show", &fs, "-l", "examples/db.bml", "--rows", "-1", "--format", "jsonl"])
+        .output()
+        .expect("run");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "{\"name\":\"AAPL_profit\",\"time\":1000390,\"value\":0.0}\n");
 }

@@ -30,10 +30,7 @@ fn binmap() -> assert_cmd::Command {
 }
 
 fn first_diff(a: &[u8], b: &[u8]) -> usize {
-    a.iter()
-        .zip(b)
-        .position(|(x, y)| x != y)
-        .unwrap_or_else(|| a.len().min(b.len()))
+    a.iter().zip(b).position(|(x, y)| x != y).unwrap_or_else(|| a.len().min(b.len()))
 }
 
 /// A short, readable window of `bytes` around `at`.
@@ -91,14 +88,7 @@ impl Checker {
     fn pack(&mut self, case: &str, dir: &Path, input: &Path, tmp: &Path, what: &str) {
         let bml = dir.join(format!("{case}.bml"));
         let out = tmp.join(format!("{case}.{what}.out"));
-        let args = [
-            "pack",
-            "-l",
-            bml.to_str().unwrap(),
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ];
+        let args = ["pack", "-l", bml.to_str().unwrap(), input.to_str().unwrap(), "-o", out.to_str().unwrap()];
         if self.run(case, what, &args).is_some() {
             let want = fs::read(dir.join(format!("{case}.bin"))).unwrap();
             match fs::read(&out) {
@@ -106,12 +96,10 @@ impl Checker {
                 Ok(got) => {
                     let at = first_diff(&got, &want);
                     let hex = |b: &[u8]| {
-                        b[at.min(b.len())..(at + 16).min(b.len())]
-                            .iter()
-                            .fold(String::new(), |mut s, x| {
-                                let _ = write!(s, "{x:02x}");
-                                s
-                            })
+                        b[at.min(b.len())..(at + 16).min(b.len())].iter().fold(String::new(), |mut s, x| {
+                            let _ = write!(s, "{x:02x}");
+                            s
+                        })
                     };
                     self.failures.push(format!(
                         "{case}: {what}: bytes differ at offset {at} (got {} bytes, expected {})\n    got      {}\n    expected {}",
@@ -138,11 +126,7 @@ fn fixtures_show_and_pack() {
         })
         .collect();
     names.sort();
-    assert!(
-        !names.is_empty(),
-        "no fixture cases in {}: run tests/fixtures/make.py",
-        dir.display()
-    );
+    assert!(!names.is_empty(), "no fixture cases in {}: run tests/fixtures/make.py", dir.display());
 
     let tmp = tempfile::tempdir().unwrap();
     let mut c = Checker { failures: Vec::new(), checks: 0 };
@@ -161,13 +145,7 @@ fn fixtures_show_and_pack() {
             for line in paths.lines().filter(|l| !l.is_empty()) {
                 let (path, json) = line.split_once('\t').expect("PATH<TAB>JSON");
                 let want = format!("{json}\n");
-                c.show(
-                    name,
-                    &dir,
-                    &[path, "--format", "json"],
-                    want.as_bytes(),
-                    &format!("show {path} --format json"),
-                );
+                c.show(name, &dir, &[path, "--format", "json"], want.as_bytes(), &format!("show {path} --format json"));
             }
         }
 

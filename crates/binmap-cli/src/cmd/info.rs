@@ -31,4 +31,3 @@ pub fn run(a: Args) -> Result<()> {
     out.writer().write_all(text.as_bytes()).map_err(|e| binmap::Error::io("<stdout>", &e))?;
     out.finish()
 }
-

@@ -40,8 +40,9 @@ pub fn run(a: Args) -> Result<()> {
     } else {
         bytes = std::fs::read(&a.input).map_err(|e| Error::io(&a.input, &e))?;
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|e| Error::input(format!("{} is not UTF-8 text (bad byte at offset {:#x})", a.input, e.utf8_error().valid_up_to())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::input(format!("{} is not UTF-8 text (bad byte at offset {:#x})", a.input, e.utf8_error().valid_up_to()))
+    })?;
     let csv = match a.format.as_deref() {
         Some(f) => f == "csv",
         None => a.input.to_ascii_lowercase().ends_with(".csv"),

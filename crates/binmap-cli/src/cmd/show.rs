@@ -51,7 +51,10 @@ pub fn run(a: Args) -> Result<()> {
     let data = map.data();
     let row_set = sel.rows(rows.unwrap_or_default(), &path);
     if rows.is_some() && row_set.is_none() {
-        return Err(Error::usage(format!("--rows needs an array; '{}' is not one", a.path.as_deref().unwrap_or("the file"))));
+        return Err(Error::usage(format!(
+            "--rows needs an array; '{}' is not one",
+            a.path.as_deref().unwrap_or("the file")
+        )));
     }
     let name = binmap::select::path_to_string(&path);
     match (format, row_set) {
