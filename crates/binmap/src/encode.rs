@@ -41,7 +41,7 @@ fn what(doc: &Doc) -> String {
 }
 
 /// The text of a number: a JSON number, or any string from text input.
-fn number_text<'d>(doc: &'d Doc, origin: Origin) -> Option<&'d str> {
+fn number_text(doc: &Doc, origin: Origin) -> Option<&str> {
     match doc {
         Doc::Number(t) => Some(t),
         Doc::String(s) if origin == Origin::Text => Some(s),

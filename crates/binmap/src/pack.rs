@@ -26,7 +26,15 @@ use crate::text::json_read::Doc;
 /// assert_eq!(binmap::pack::pack(&layout, &doc, binmap::encode::Origin::Json).unwrap(), [2, 0, 1, 0, 2]);
 /// ```
 pub fn pack(layout: &Layout, doc: &Doc, origin: Origin) -> Result<Vec<u8>> {
-    let mut p = Packer { out: Vec::new(), frames: Vec::new(), layout, origin };
+    let mut p = Packer { out: Vec::new(), frames: Vec::new(), layout, origin, filesize: None };
+    if layout.source.contains("filesize") {
+        // `filesize` is the size being computed: a first pass takes array
+        // lengths from the data and places `@ filesize - k` fields right
+        // after what precedes them; the second pass uses the size it found.
+        let mut first = Packer { out: Vec::new(), frames: Vec::new(), layout, origin, filesize: Some(Guess::Unknown) };
+        first.structure(&layout.root, doc, "")?;
+        p.filesize = Some(Guess::Known(first.out.len() as u64));
+    }
     p.structure(&layout.root, doc, "")?;
     let out = p.out;
     // Read it back: a packed file must resolve (sizes, checks, `[..]`).
@@ -43,6 +51,17 @@ struct Packer<'l> {
     frames: Vec<Frame>,
     layout: &'l Layout,
     origin: Origin,
+    /// What `filesize` means while packing (see [`pack`]).
+    filesize: Option<Guess>,
+}
+
+/// `filesize` during the two passes of packing a layout that uses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Guess {
+    /// First pass: sizes that need `filesize` come from the data.
+    Unknown,
+    /// Second pass: the size the first pass produced.
+    Known(u64),
 }
 
 fn at(path: &str, e: Error) -> Error {
@@ -59,7 +78,17 @@ fn join(path: &str, name: &str) -> String {
 
 impl Packer<'_> {
     fn env(&self) -> Env<'_> {
-        Env { frames: &self.frames, data: &self.out, filesize: None, layout: self.layout }
+        let filesize = match self.filesize {
+            Some(Guess::Known(n)) => Some(n),
+            _ => None,
+        };
+        Env { frames: &self.frames, data: &self.out, filesize, layout: self.layout }
+    }
+
+    /// In the first pass of a `filesize` layout, expressions that cannot be
+    /// evaluated yet fall back to the data.
+    fn guessing(&self) -> bool {
+        self.filesize == Some(Guess::Unknown)
     }
 
     fn pos(&self) -> u64 {
@@ -106,7 +135,10 @@ impl Packer<'_> {
     fn field(&mut self, f: &Field, kv: &[(String, Doc)], base: u64, path: &str) -> Result<()> {
         let fpath = join(path, f.name.as_deref().unwrap_or("_"));
         if let Some(e) = &f.placement {
-            let p = self.env().eval(e).map_err(|e| at(&fpath, e))?;
+            let p = match self.env().eval(e) {
+                Err(_) if self.guessing() => self.pos().into(),
+                r => r.map_err(|e| at(&fpath, e))?,
+            };
             let p = u64::try_from(p).map_err(|_| at(&fpath, Error::input(format!("placement @ {} = {p} is negative", e.describe()))))?;
             if p < self.pos() {
                 return Err(at(
@@ -134,7 +166,7 @@ impl Packer<'_> {
         if let (Some(lit), Some(_)) = (&f.check, value) {
             let written = &self.out[start as usize..];
             let mut want = Vec::new();
-            let mut probe = Packer { out: Vec::new(), frames: Vec::new(), layout: self.layout, origin: Origin::Json };
+            let mut probe = Packer { out: Vec::new(), frames: Vec::new(), layout: self.layout, origin: Origin::Json, filesize: None };
             if probe.value(&f.ty, &literal_doc(lit), &fpath).is_ok() {
                 want = probe.out;
             }
@@ -193,6 +225,7 @@ impl Packer<'_> {
         let start = self.pos();
         let shape: Option<Vec<u64>> = match dims {
             Dims::ToEnd => None,
+            Dims::Fixed(ds) if self.guessing() && ds.iter().any(|d| self.env().eval(d).is_err()) => None,
             Dims::Fixed(ds) => {
                 let mut s = Vec::new();
                 for d in ds {
@@ -202,7 +235,11 @@ impl Packer<'_> {
                 Some(s)
             }
         };
-        let ndim = shape.as_ref().map_or(1, Vec::len);
+        let ndim = match (&shape, dims) {
+            (Some(s), _) => s.len(),
+            (None, Dims::Fixed(ds)) => ds.len(),
+            (None, Dims::ToEnd) => 1,
+        };
         let mut flat = Vec::new();
         flatten(v, ndim, shape.as_deref(), path, &mut flat)?;
         for (i, e) in flat.iter().enumerate() {
@@ -210,7 +247,7 @@ impl Packer<'_> {
         }
         let count = flat.len() as u64;
         let kind = NodeKind::Array(Box::new(ArrayNode {
-            shape: shape.unwrap_or(vec![count]),
+            shape: shape.unwrap_or_else(|| vec![count]),
             count,
             elems: Elems::Walked(Vec::new()),
             elem_type: elem.clone(),

@@ -239,16 +239,34 @@ pub struct RowSet<'m> {
     pub proj: Vec<Seg>,
     /// The full path, for messages and CSV headers.
     pub path: Vec<Seg>,
+    /// For uniform elements: (stride, offset of the projected node in the
+    /// element, the projected node), so `elem` is arithmetic only.
+    fixed: Option<(u64, u64, &'m Node)>,
 }
 
 impl<'m> RowSet<'m> {
+    /// Rows `rows` of `array` (at `abs`), each element projected through `proj`.
+    pub fn new(array: &'m ArrayNode, abs: u64, rows: Range<u64>, proj: Vec<Seg>, path: Vec<Seg>) -> RowSet<'m> {
+        let fixed = match &array.elems {
+            Elems::Uniform { stride, elem } => {
+                project(View { node: elem, abs: 0 }, &proj, &path).ok().map(|v| (*stride, v.abs, v.node))
+            }
+            Elems::Walked(_) => None,
+        };
+        RowSet { array, abs, rows, proj, path, fixed }
+    }
+
     /// Elements per row (product of the inner dimensions).
     pub fn row_len(&self) -> u64 {
         self.array.shape.iter().skip(1).product()
     }
 
     /// Element `flat` of the array, projected.
+    #[inline]
     pub fn elem(&self, flat: u64) -> Result<View<'m>> {
+        if let Some((stride, rel, node)) = self.fixed {
+            return Ok(View { node, abs: self.abs + flat * stride + rel });
+        }
         let (e, off) = self.array.elem(flat);
         project(View { node: e, abs: self.abs + off }, &self.proj, &self.path)
     }
@@ -263,7 +281,7 @@ impl<'m> Selection<'m> {
         };
         let NodeKind::Array(a) = &array.node.kind else { return None };
         let first = a.shape.first().copied().unwrap_or(0);
-        Some(RowSet { array: a, abs, rows: rows.range(first), proj, path: path.to_vec() })
+        Some(RowSet::new(a, abs, rows.range(first), proj, path.to_vec()))
     }
 }
 

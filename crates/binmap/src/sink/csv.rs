@@ -139,20 +139,22 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
         let first_abs = rows.abs + first_row * row_len * stride;
         let rels: Vec<(u64, &Node)> = first.iter().map(|c| (rows.abs + c.rel - first_abs, c.node)).collect();
         let row_stride = row_len * stride;
-        for r in rows.rows.clone() {
-            let base = rows.abs + r * row_stride;
-            for (k, (rel, node)) in rels.iter().enumerate() {
-                if k > 0 {
-                    buf.push(b',');
+        flush(&mut buf, out)?;
+        return super::write_chunks(rows.rows.clone(), out, |range, buf| {
+            for r in range {
+                let base = rows.abs + r * row_stride;
+                for (k, (rel, node)) in rels.iter().enumerate() {
+                    if k > 0 {
+                        buf.push(b',');
+                    }
+                    let start = buf.len();
+                    write_text(buf, &leaf(data, View { node, abs: base + rel })?);
+                    push_field(buf, start);
                 }
-                let start = buf.len();
-                write_text(&mut buf, &leaf(data, View { node, abs: base + rel })?);
-                push_field(&mut buf, start);
+                buf.push(b'\n');
             }
-            buf.push(b'\n');
-            maybe_flush(&mut buf, out)?;
-        }
-        return flush(&mut buf, out);
+            Ok(())
+        });
     }
     for r in rows.rows.clone() {
         let cols = if r == first_row { first.clone() } else { row_columns(r)? };

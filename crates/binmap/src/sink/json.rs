@@ -43,14 +43,19 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
         flush(&mut self.buf, self.out)
     }
 
-    /// One line per row.
+    /// One line per row, formatted on all cores.
     pub fn lines(&mut self, rows: &RowSet<'_>) -> Result<()> {
-        for r in rows.rows.clone() {
-            self.row(rows, r)?;
-            self.buf.push(b'\n');
-            maybe_flush(&mut self.buf, self.out)?;
-        }
-        flush(&mut self.buf, self.out)
+        let data = self.data;
+        super::write_chunks(rows.rows.clone(), self.out, |range, buf| {
+            let mut sink: Vec<u8> = Vec::new();
+            let mut w = JsonWriter { data, buf: std::mem::take(buf), out: &mut sink };
+            for r in range {
+                w.row(rows, r)?;
+                w.buf.push(b'\n');
+            }
+            *buf = w.buf;
+            Ok(())
+        })
     }
 
     fn rows_list(&mut self, rows: &RowSet<'_>) -> Result<()> {

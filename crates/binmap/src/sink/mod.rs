@@ -146,6 +146,44 @@ pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// Rows per chunk when rows are formatted in parallel.
+const CHUNK_ROWS: u64 = 16 * 1024;
+
+/// Format `rows` in chunks on all cores and write the chunks in order.
+///
+/// `format(range, buf)` appends the text of the rows in `range` to `buf`.
+/// At most a few chunks per core are in flight, so memory stays flat
+/// whatever the number of rows. On an error, the rows before it are
+/// written (as a sequential writer would have) and the error is returned.
+pub(crate) fn write_chunks<F>(rows: std::ops::Range<u64>, out: &mut dyn Write, format: F) -> Result<()>
+where
+    F: Fn(std::ops::Range<u64>, &mut Vec<u8>) -> Result<()> + Sync,
+{
+    use rayon::prelude::*;
+    let window = (4 * rayon::current_num_threads()) as u64;
+    let mut start = rows.start;
+    while start < rows.end {
+        let chunks: Vec<std::ops::Range<u64>> = (0..window)
+            .map(|k| start + k * CHUNK_ROWS)
+            .take_while(|s| *s < rows.end)
+            .map(|s| s..(s + CHUNK_ROWS).min(rows.end))
+            .collect();
+        start = chunks.last().map_or(rows.end, |c| c.end);
+        let bufs: Vec<Result<Vec<u8>>> = chunks
+            .into_par_iter()
+            .map(|range| {
+                let mut buf = Vec::with_capacity((range.end - range.start) as usize * 16);
+                format(range, &mut buf).map(|()| buf)
+            })
+            .collect();
+        for buf in bufs {
+            let mut buf = buf?;
+            flush(&mut buf, out)?;
+        }
+    }
+    Ok(())
+}
+
 /// Write `buf` out and clear it once it is large.
 #[inline]
 pub(crate) fn maybe_flush(buf: &mut Vec<u8>, w: &mut dyn Write) -> Result<()> {

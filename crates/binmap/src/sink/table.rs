@@ -51,13 +51,13 @@ fn node_lines(map: &Map<'_>, v: View<'_>, name: &str, buf: &mut Vec<u8>) -> Resu
         NodeKind::Array(a) => {
             let dims: Vec<String> = a.shape.iter().map(u64::to_string).collect();
             buf.extend_from_slice(format!("{name}: {}[{}]\n", a.elem_type.describe(), dims.join(", ")).as_bytes());
-            let rows = RowSet {
-                array: a,
-                abs: v.abs,
-                rows: 0..a.shape.first().copied().unwrap_or(0),
-                proj: Vec::new(),
-                path: vec![crate::select::Seg::Field(name.rsplit('.').next().unwrap_or(name).into())],
-            };
+            let rows = RowSet::new(
+                a,
+                v.abs,
+                0..a.shape.first().copied().unwrap_or(0),
+                Vec::new(),
+                vec![crate::select::Seg::Field(name.rsplit('.').next().unwrap_or(name).into())],
+            );
             table(map.data(), &rows, buf)?;
         }
         _ => {

@@ -95,11 +95,7 @@ pub struct JsonError {
 /// assert!(parse_json(&"[".repeat(20_000)).is_err()); // too deep, no overflow
 /// ```
 pub fn parse_json(text: &str) -> Result<Doc, JsonError> {
-    let mut p = Parser {
-        src: text,
-        s: text.as_bytes(),
-        pos: 0,
-    };
+    let mut p = Parser { src: text, s: text.as_bytes(), pos: 0 };
     if text.starts_with('\u{feff}') {
         p.pos = '\u{feff}'.len_utf8();
     }
@@ -139,11 +135,7 @@ impl<'a> Parser<'a> {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let line = 1 + before.bytes().filter(|&b| b == b'\n').count();
         let column = 1 + before[line_start..].chars().count();
-        JsonError {
-            line,
-            column,
-            message,
-        }
+        JsonError { line, column, message }
     }
 
     /// `'x'` for the character at `at`, or `end of input`.
@@ -251,10 +243,7 @@ impl<'a> Parser<'a> {
     /// nest deeper than MAX_DEPTH (pos is at its bracket).
     fn check_depth(&self, open: usize) -> Result<(), JsonError> {
         if open >= MAX_DEPTH {
-            return Err(self.error_at(
-                self.pos,
-                format!("arrays and objects nest deeper than {MAX_DEPTH} levels"),
-            ));
+            return Err(self.error_at(self.pos, format!("arrays and objects nest deeper than {MAX_DEPTH} levels")));
         }
         Ok(())
     }
@@ -299,11 +288,8 @@ impl<'a> Parser<'a> {
                 Ok(Doc::Number("Infinity".to_string()))
             }
             Some(c) if c.is_ascii_alphabetic() => {
-                let word: String = self.src[self.pos..]
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .take(20)
-                    .collect();
+                let word: String =
+                    self.src[self.pos..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').take(20).collect();
                 Err(self.error_at(self.pos, format!("expected value, found '{word}'")))
             }
             _ => Err(self.expected("value")),
@@ -331,10 +317,7 @@ impl<'a> Parser<'a> {
             Some(b'0') => {
                 self.pos += 1;
                 if let Some(b'0'..=b'9') = self.peek() {
-                    return Err(self.error_at(
-                        self.pos - 1,
-                        "leading zeros are not allowed in numbers".to_string(),
-                    ));
+                    return Err(self.error_at(self.pos - 1, "leading zeros are not allowed in numbers".to_string()));
                 }
             }
             Some(b'1'..=b'9') => {
@@ -370,10 +353,7 @@ impl<'a> Parser<'a> {
         loop {
             // Fast scan to the next quote, backslash or control character.
             let rest = &self.s[self.pos..];
-            let n = rest
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-                .unwrap_or(rest.len());
+            let n = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
             self.pos += n;
             match self.peek() {
                 None => {
@@ -410,25 +390,16 @@ impl<'a> Parser<'a> {
                             let hi = self.hex4()?;
                             let c = if (0xD800..0xDC00).contains(&hi) {
                                 if !self.s[self.pos..].starts_with(b"\\u") {
-                                    return Err(self.error_at(
-                                        esc,
-                                        format!("lone surrogate \\u{hi:04x} in string"),
-                                    ));
+                                    return Err(self.error_at(esc, format!("lone surrogate \\u{hi:04x} in string")));
                                 }
                                 self.pos += 2;
                                 let lo = self.hex4()?;
                                 if !(0xDC00..0xE000).contains(&lo) {
-                                    return Err(self.error_at(
-                                        esc,
-                                        format!("lone surrogate \\u{hi:04x} in string"),
-                                    ));
+                                    return Err(self.error_at(esc, format!("lone surrogate \\u{hi:04x} in string")));
                                 }
                                 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                             } else if (0xDC00..0xE000).contains(&hi) {
-                                return Err(self.error_at(
-                                    esc,
-                                    format!("lone surrogate \\u{hi:04x} in string"),
-                                ));
+                                return Err(self.error_at(esc, format!("lone surrogate \\u{hi:04x} in string")));
                             } else {
                                 hi
                             };
@@ -458,10 +429,7 @@ impl<'a> Parser<'a> {
                 Some(_) => {
                     return Err(self.error_at(
                         self.pos,
-                        format!(
-                            "control character {} in string (escape it)",
-                            self.found(self.pos)
-                        ),
+                        format!("control character {} in string (escape it)", self.found(self.pos)),
                     ));
                 }
             }
@@ -503,8 +471,19 @@ mod tests {
         assert_eq!(parse_json(" true "), Ok(Doc::Bool(true)));
         assert_eq!(parse_json("false"), Ok(Doc::Bool(false)));
         for n in [
-            "0", "-0", "1", "-1.5", "0.10", "1e5", "1E+05", "-2.5e-3", "123456789012345678901234567890",
-            "NaN", "Infinity", "-Infinity", "1e400",
+            "0",
+            "-0",
+            "1",
+            "-1.5",
+            "0.10",
+            "1e5",
+            "1E+05",
+            "-2.5e-3",
+            "123456789012345678901234567890",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "1e400",
         ] {
             assert_eq!(parse_json(n), Ok(num(n)), "{n}");
         }
@@ -513,10 +492,7 @@ mod tests {
 
     #[test]
     fn strings() {
-        assert_eq!(
-            parse_json(r#""a\"b\\c\/d\be\ff\ng\rh\ti""#),
-            Ok(st("a\"b\\c/d\u{8}e\u{c}f\ng\rh\ti"))
-        );
+        assert_eq!(parse_json(r#""a\"b\\c\/d\be\ff\ng\rh\ti""#), Ok(st("a\"b\\c/d\u{8}e\u{c}f\ng\rh\ti")));
         assert_eq!(parse_json(r#""\u0041\u00e9\u20AC""#), Ok(st("Aé€")));
         assert_eq!(parse_json(r#""x\ud83d\ude00y""#), Ok(st("x😀y")));
         assert_eq!(parse_json(r#""\u0000""#), Ok(st("\0")));
@@ -543,10 +519,7 @@ mod tests {
         assert_eq!(
             d,
             Doc::Object(vec![
-                (
-                    "b".into(),
-                    Doc::Array(vec![num("1"), Doc::Array(vec![]), Doc::Object(vec![])])
-                ),
+                ("b".into(), Doc::Array(vec![num("1"), Doc::Array(vec![]), Doc::Object(vec![])])),
                 ("a".into(), num("2")),
                 ("b".into(), Doc::Null),
             ])
@@ -561,28 +534,16 @@ mod tests {
 
     #[test]
     fn error_messages() {
-        assert_eq!(
-            err("[1 x]"),
-            (1, 4, "expected ',' or ']' after array element, found 'x'".into())
-        );
-        assert_eq!(
-            err("{\"a\" 1}"),
-            (1, 6, "expected ':' after object key, found '1'".into())
-        );
-        assert_eq!(
-            err("{\"a\":1 \"b\"}"),
-            (1, 8, "expected ',' or '}' after object member, found '\"'".into())
-        );
+        assert_eq!(err("[1 x]"), (1, 4, "expected ',' or ']' after array element, found 'x'".into()));
+        assert_eq!(err("{\"a\" 1}"), (1, 6, "expected ':' after object key, found '1'".into()));
+        assert_eq!(err("{\"a\":1 \"b\"}"), (1, 8, "expected ',' or '}' after object member, found '\"'".into()));
         assert_eq!(err("{1:2}"), (1, 2, "expected string key or '}', found '1'".into()));
         assert_eq!(err("{\"a\":1,}"), (1, 8, "expected string key, found '}'".into()));
         assert_eq!(err("[1,]"), (1, 4, "expected value, found ']'".into()));
         assert_eq!(err(""), (1, 1, "expected value, found end of input".into()));
         assert_eq!(err("[1,"), (1, 4, "expected value, found end of input".into()));
         assert_eq!(err("[\"é\", tru]"), (1, 7, "expected value, found 'tru'".into()));
-        assert_eq!(
-            err("1 2"),
-            (1, 3, "expected end of input after the JSON document, found '2'".into())
-        );
+        assert_eq!(err("1 2"), (1, 3, "expected end of input after the JSON document, found '2'".into()));
         assert_eq!(err("01"), (1, 1, "leading zeros are not allowed in numbers".into()));
         assert_eq!(err("-"), (1, 2, "expected digit after '-', found end of input".into()));
         assert_eq!(err("1."), (1, 3, "expected digit after decimal point, found end of input".into()));
@@ -590,18 +551,12 @@ mod tests {
         assert_eq!(err("\n\n  \"ab"), (3, 3, "unterminated string".into()));
         assert_eq!(err("\"é\\q\""), (1, 3, "invalid escape '\\q' in string".into()));
         assert_eq!(err("\"\\ud83d\""), (1, 2, "lone surrogate \\ud83d in string".into()));
-        assert_eq!(
-            err("\"a\tb\""),
-            (1, 3, "control character '\\t' in string (escape it)".into())
-        );
+        assert_eq!(err("\"a\tb\""), (1, 3, "control character '\\t' in string (escape it)".into()));
         assert_eq!(err("[.5]"), (1, 2, "expected value, found '.'".into()));
         assert_eq!(err("[+1]"), (1, 2, "expected value, found '+'".into()));
         assert_eq!(err("nan"), (1, 1, "expected value, found 'nan'".into()));
         let e = parse_json("[1 x]").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "expected ',' or ']' after array element, found 'x' at line 1, column 4"
-        );
+        assert_eq!(e.to_string(), "expected ',' or ']' after array element, found 'x' at line 1, column 4");
     }
 
     #[test]
@@ -697,9 +652,7 @@ mod tests {
     fn arb_doc() -> impl Strategy<Value = Doc> {
         let num = prop_oneof![
             any::<i64>().prop_map(|v| v.to_string()),
-            any::<f64>()
-                .prop_filter("finite", |v| v.is_finite())
-                .prop_map(|v| format!("{v:e}")),
+            any::<f64>().prop_filter("finite", |v| v.is_finite()).prop_map(|v| format!("{v:e}")),
             Just("NaN".to_string()),
             Just("-Infinity".to_string()),
             Just("-0.0E+01".to_string()),

@@ -12,6 +12,13 @@
 //! `Infinity`, `-Infinity`) and rounds correctly, once, straight to the
 //! target precision (round to nearest, ties to even).
 //!
+//! numpy 2's own `str`/`repr` of float16 and float32 scalars picks the same
+//! digits but a different layout in places: scientific notation from 1e3 for
+//! float16 and from 1e6 for float32 (`np.float32(1e6)` prints `1e+06`, this
+//! module `1000000.0`), and the 1e-4 threshold tested on the exact binary
+//! value (`np.float32(1e-4)` prints `1e-04`, this module `0.0001`). Both
+//! spellings read back to the same bits. For float64 the two agree.
+//!
 //! ```
 //! use binmap::text::number::{parse_f32, write_f32, NonFinite};
 //! let x = parse_f32("6.2").unwrap();
@@ -22,6 +29,7 @@
 
 use core::cmp::Ordering;
 use half::{bf16, f16};
+use std::sync::OnceLock;
 
 /// How non-finite values are spelled.
 ///
@@ -93,12 +101,12 @@ fn write_layout(out: &mut Vec<u8>, neg: bool, digits: &[u8], decpt: i32) {
         }
         let e = decpt - 1;
         out.extend_from_slice(if e < 0 { b"e-" } else { b"e+" });
-        let a = e.unsigned_abs();
-        if a < 10 {
-            out.push(b'0');
+        let a = e.unsigned_abs(); // at most 324
+        if a >= 100 {
+            out.push(b'0' + (a / 100) as u8);
         }
-        let mut buf = itoa::Buffer::new();
-        out.extend_from_slice(buf.format(a).as_bytes());
+        out.push(b'0' + (a / 10 % 10) as u8);
+        out.push(b'0' + (a % 10) as u8);
     }
 }
 
@@ -230,16 +238,8 @@ struct Small {
     max_digits: u32,
 }
 
-const F16: Small = Small {
-    mbits: 10,
-    ebits: 5,
-    max_digits: 5,
-};
-const BF16: Small = Small {
-    mbits: 7,
-    ebits: 8,
-    max_digits: 4,
-};
+const F16: Small = Small { mbits: 10, ebits: 5, max_digits: 5 };
+const BF16: Small = Small { mbits: 7, ebits: 8, max_digits: 4 };
 
 impl Small {
     fn bias(self) -> i32 {
@@ -348,10 +348,7 @@ fn shortest_small(fmt: Small, bits: u32) -> Option<(u64, i32)> {
     let (big_m, e) = if efield == 0 {
         (u64::from(m), 1 - fmt.bias() - fmt.mbits as i32)
     } else {
-        (
-            u64::from(m | (1 << fmt.mbits)),
-            efield as i32 - fmt.bias() - fmt.mbits as i32,
-        )
+        (u64::from(m | (1 << fmt.mbits)), efield as i32 - fmt.bias() - fmt.mbits as i32)
     };
     // Everything in units of 2^(e-2): value 4M, bounds 4M±2 (or 4M-1 below a
     // power of two, where the gap to the next smaller value is half).
@@ -394,11 +391,7 @@ fn shortest_small(fmt: Small, bits: u32) -> Option<(u64, i32)> {
     for j in (0..top).rev() {
         let p = POW10_U64[j as usize];
         let fl = qlo / p;
-        let lower = if lo_exact && qlo % p == 0 && inclusive {
-            fl
-        } else {
-            fl + 1
-        };
+        let lower = if lo_exact && qlo % p == 0 && inclusive { fl } else { fl + 1 };
         let fh = qhi / p;
         let upper = if hi_exact && qhi % p == 0 && !inclusive {
             match fh.checked_sub(1) {
@@ -435,11 +428,7 @@ fn shortest_small(fmt: Small, bits: u32) -> Option<(u64, i32)> {
             // down (9·10^(k-1), ...) are just as short; take the closest.
             let p1 = POW10_U64[j as usize - 1];
             let fl1 = qlo / p1;
-            let lower1 = if lo_exact && qlo % p1 == 0 && inclusive {
-                fl1
-            } else {
-                fl1 + 1
-            };
+            let lower1 = if lo_exact && qlo % p1 == 0 && inclusive { fl1 } else { fl1 + 1 };
             let upper1 = (qhi / p1).min(9);
             if lower1 <= upper1 {
                 let e1 = (qx / p1).clamp(lower1, upper1);
@@ -469,7 +458,25 @@ fn shortest_small(fmt: Small, bits: u32) -> Option<(u64, i32)> {
     None
 }
 
-fn write_small(out: &mut Vec<u8>, fmt: Small, bits: u32, nf: NonFinite) {
+/// The shortest digits of every positive finite value of a small format,
+/// computed once (a few milliseconds) on first use: `digits << 8 | decpt`
+/// (decpt as a byte), 0 where there is none (zero; never otherwise).
+type DigitTable = OnceLock<Box<[u32]>>;
+static F16_DIGITS: DigitTable = OnceLock::new();
+static BF16_DIGITS: DigitTable = OnceLock::new();
+
+fn digit_table(fmt: Small, cell: &'static DigitTable) -> &'static [u32] {
+    cell.get_or_init(|| {
+        (0..fmt.inf_bits())
+            .map(|mag| match shortest_small(fmt, mag) {
+                Some((d, decpt)) if mag != 0 && d < 1 << 24 => ((d as u32) << 8) | u32::from(decpt as i8 as u8),
+                _ => 0,
+            })
+            .collect()
+    })
+}
+
+fn write_small(out: &mut Vec<u8>, fmt: Small, table: &'static DigitTable, bits: u32, nf: NonFinite) {
     let neg = bits & fmt.sign_bit() != 0;
     let mag = bits & (fmt.sign_bit() - 1);
     if mag >= fmt.inf_bits() {
@@ -480,17 +487,14 @@ fn write_small(out: &mut Vec<u8>, fmt: Small, bits: u32, nf: NonFinite) {
         write_zero(out, neg);
         return;
     }
-    match shortest_small(fmt, mag) {
-        Some((d, decpt)) => {
-            let mut buf = itoa::Buffer::new();
-            write_layout(out, neg, buf.format(d).as_bytes(), decpt);
-        }
-        None => {
-            // Unreachable for f16/bf16 (tested exhaustively); still print
-            // something that reads back exactly: the f32 shortest digits.
-            let v = small_to_f64(fmt, bits) as f32;
-            write_f32(out, v, nf);
-        }
+    let packed = digit_table(fmt, table).get(mag as usize).copied().unwrap_or(0);
+    if packed != 0 {
+        let mut buf = itoa::Buffer::new();
+        write_layout(out, neg, buf.format(packed >> 8).as_bytes(), i32::from(packed as u8 as i8));
+    } else {
+        // Unreachable for f16/bf16 (tested exhaustively); still print
+        // something that reads back exactly: the f32 shortest digits.
+        write_f32(out, small_to_f64(fmt, bits) as f32, nf);
     }
 }
 
@@ -510,6 +514,7 @@ fn small_to_f64(fmt: Small, bits: u32) -> f64 {
 
 /// Writes an IEEE half-precision value with the shortest digits that read
 /// back to the same `f16` (numpy's digits), laid out as Python's `repr`.
+/// The first call builds a 128 KB table of every value's digits.
 ///
 /// ```
 /// use binmap::text::number::{write_f16, NonFinite};
@@ -522,11 +527,12 @@ fn small_to_f64(fmt: Small, bits: u32) -> f64 {
 /// assert_eq!(out, b"0.1 65500.0 34000.0 0.0001 6e-08 ");
 /// ```
 pub fn write_f16(out: &mut Vec<u8>, x: f16, nf: NonFinite) {
-    write_small(out, F16, u32::from(x.to_bits()), nf);
+    write_small(out, F16, &F16_DIGITS, u32::from(x.to_bits()), nf);
 }
 
 /// Writes a bfloat16 value with the shortest digits that read back to the
-/// same `bf16`, laid out as Python's `repr`.
+/// same `bf16`, laid out as Python's `repr`. The first call builds a 128 KB
+/// table of every value's digits.
 ///
 /// ```
 /// use binmap::text::number::{write_bf16, NonFinite};
@@ -539,7 +545,7 @@ pub fn write_f16(out: &mut Vec<u8>, x: f16, nf: NonFinite) {
 /// assert_eq!(out, b"0.1 1.0 3e+38 -2.5 ");
 /// ```
 pub fn write_bf16(out: &mut Vec<u8>, x: bf16, nf: NonFinite) {
-    write_small(out, BF16, u32::from(x.to_bits()), nf);
+    write_small(out, BF16, &BF16_DIGITS, u32::from(x.to_bits()), nf);
 }
 
 // ---------------------------------------------------------------------------
@@ -670,10 +676,7 @@ fn scan_float(s: &str) -> Option<Scanned<'_>> {
         }
         let st = i;
         while i < body.len() && body[i].is_ascii_digit() {
-            exp = exp
-                .saturating_mul(10)
-                .saturating_add(i64::from(body[i] - b'0'))
-                .min(1 << 60);
+            exp = exp.saturating_mul(10).saturating_add(i64::from(body[i] - b'0')).min(1 << 60);
             i += 1;
         }
         if i == st {
@@ -707,11 +710,7 @@ fn scan_float(s: &str) -> Option<Scanned<'_>> {
 pub fn parse_f64(s: &str) -> Option<f64> {
     match scan_float(s)? {
         Scanned::Nan => Some(f64::from_bits(0x7ff8_0000_0000_0000)),
-        Scanned::Inf(neg) => Some(if neg {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        }),
+        Scanned::Inf(neg) => Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
         Scanned::Num(neg, _, text) => {
             let v: f64 = text.parse().ok()?;
             Some(if neg { -v } else { v })
@@ -733,11 +732,7 @@ pub fn parse_f64(s: &str) -> Option<f64> {
 pub fn parse_f32(s: &str) -> Option<f32> {
     match scan_float(s)? {
         Scanned::Nan => Some(f32::from_bits(0x7fc0_0000)),
-        Scanned::Inf(neg) => Some(if neg {
-            f32::NEG_INFINITY
-        } else {
-            f32::INFINITY
-        }),
+        Scanned::Inf(neg) => Some(if neg { f32::NEG_INFINITY } else { f32::INFINITY }),
         Scanned::Num(neg, _, text) => {
             let v: f32 = text.parse().ok()?;
             Some(if neg { -v } else { v })
@@ -751,11 +746,8 @@ pub fn parse_f32(s: &str) -> Option<f32> {
 fn narrow(fmt: Small, y: f64) -> (u32, Ordering) {
     let b = y.to_bits();
     let e64 = ((b >> 52) & 0x7ff) as i32;
-    let (m64, lsb_exp) = if e64 == 0 {
-        (b & ((1 << 52) - 1), -1074)
-    } else {
-        ((b & ((1 << 52) - 1)) | (1 << 52), e64 - 1075)
-    };
+    let (m64, lsb_exp) =
+        if e64 == 0 { (b & ((1 << 52) - 1), -1074) } else { ((b & ((1 << 52) - 1)) | (1 << 52), e64 - 1075) };
     if m64 == 0 {
         return (0, Ordering::Less);
     }
@@ -781,11 +773,8 @@ fn narrow(fmt: Small, y: f64) -> (u32, Ordering) {
         (n, rem.cmp(&(1u128 << (d - 1))))
     };
     let n = n as u32; // < 2^(mbits+1) since y < 2^(te+1)
-    let bits = if n < (1 << fmt.mbits) {
-        n
-    } else {
-        (((te + fmt.bias()) as u32) << fmt.mbits) | (n - (1 << fmt.mbits))
-    };
+    let bits =
+        if n < (1 << fmt.mbits) { n } else { (((te + fmt.bias()) as u32) << fmt.mbits) | (n - (1 << fmt.mbits)) };
     (bits, cmp)
 }
 
@@ -794,11 +783,8 @@ fn narrow(fmt: Small, y: f64) -> (u32, Ordering) {
 fn exact_decimal(y: f64) -> (Vec<u8>, i64) {
     let b = y.to_bits();
     let e64 = ((b >> 52) & 0x7ff) as i32;
-    let (mut m, mut e) = if e64 == 0 {
-        (b & ((1 << 52) - 1), -1074)
-    } else {
-        ((b & ((1 << 52) - 1)) | (1 << 52), e64 - 1075)
-    };
+    let (mut m, mut e) =
+        if e64 == 0 { (b & ((1 << 52) - 1), -1074) } else { ((b & ((1 << 52) - 1)) | (1 << 52), e64 - 1075) };
     if m == 0 {
         return (Vec::new(), 0);
     }
@@ -827,11 +813,8 @@ fn exact_decimal(y: f64) -> (Vec<u8>, i64) {
     };
     // value = m·2^e: for e >= 0 multiply by 2^e; else by 5^-e and shift the
     // decimal point by e.
-    let (factor, count, mut dec_shift) = if e >= 0 {
-        (2u64, e as u32, 0i64)
-    } else {
-        (5u64, e.unsigned_abs(), i64::from(e))
-    };
+    let (factor, count, mut dec_shift) =
+        if e >= 0 { (2u64, e as u32, 0i64) } else { (5u64, e.unsigned_abs(), i64::from(e)) };
     let mut left = count;
     while left > 0 {
         let step = left.min(12);
@@ -892,11 +875,7 @@ fn cmp_decimal_f64(d: &Decimal<'_>, y: f64) -> Ordering {
                 o => return o,
             },
             (Some(a), None) => {
-                return if a != b'0' || sig.any(|c| c != b'0') {
-                    Ordering::Greater
-                } else {
-                    Ordering::Equal
-                };
+                return if a != b'0' || sig.any(|c| c != b'0') { Ordering::Greater } else { Ordering::Equal };
             }
             // y's digits end in a non-zero digit: the decimal is smaller.
             (None, Some(_)) => return Ordering::Less,
@@ -1131,8 +1110,7 @@ mod tests {
     fn small_formats_round_trip_exhaustively() {
         for (fmt, name) in [(F16, "f16"), (BF16, "bf16")] {
             for bits in 1u32..fmt.inf_bits() {
-                let (d, decpt) = shortest_small(fmt, bits)
-                    .unwrap_or_else(|| panic!("{name} {bits:#x}: no digits"));
+                let (d, decpt) = shortest_small(fmt, bits).unwrap_or_else(|| panic!("{name} {bits:#x}: no digits"));
                 let nd = num_digits(u128::from(d)) as i32;
                 let text = format!("{d}e{}", decpt - nd);
                 assert_eq!(parse_small(fmt, &text), Some(bits), "{name} {bits:#x} {text}");
@@ -1200,8 +1178,8 @@ mod tests {
             assert_eq!(got.to_bits(), v.to_bits(), "{s:?}");
         }
         for s in [
-            "", " ", "1e", "--1", "0x10", "1_000", ".", "e5", "+", "-", "1.2.3", "1e5.0",
-            "infinit", "nana", "in f", "1 0", "١", "1e+", "+-1", "0b1", "1d5",
+            "", " ", "1e", "--1", "0x10", "1_000", ".", "e5", "+", "-", "1.2.3", "1e5.0", "infinit", "nana", "in f",
+            "1 0", "١", "1e+", "+-1", "0b1", "1d5",
         ] {
             assert_eq!(parse_f64(s), None, "{s:?}");
             assert_eq!(parse_f32(s), None, "{s:?}");
@@ -1243,7 +1221,8 @@ mod tests {
         assert_eq!(b("3.3961775292304600552692270390162e38"), Some(0x7f7f));
         // half the smallest subnormal, 2^-134: a tie to zero, a hair above
         // rounds up, a hair below rounds down
-        let half_min = "4.591774807899560578002877098524397178979162331140966880893561352650067419745028018951416015625e-41";
+        let half_min =
+            "4.591774807899560578002877098524397178979162331140966880893561352650067419745028018951416015625e-41";
         assert_eq!(b(half_min), Some(0x0000));
         assert_eq!(b(&half_min.replace("625e", "626e")), Some(0x0001));
         assert_eq!(b(&half_min.replace("625e", "624e")), Some(0x0000));
@@ -1264,6 +1243,79 @@ mod tests {
         assert_eq!(parse_int("0O7"), Some(7));
         for s in ["", "-", "+", "1_000", "0x", "0b2", "0o8", "1e3", "--1", "0xg", " - 1", "١"] {
             assert_eq!(parse_int(s), None, "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn f64_round_trips(bits in proptest::prelude::any::<u64>()) {
+            let x = f64::from_bits(bits);
+            let text = f64s(x);
+            let back = parse_f64(&text).map(f64::to_bits);
+            if x.is_nan() {
+                proptest::prop_assert_eq!(back, Some(0x7ff8_0000_0000_0000));
+            } else {
+                proptest::prop_assert_eq!(back, Some(bits), "{}", text);
+                // Python's repr is what std's shortest digits give, laid out.
+                proptest::prop_assert_eq!(text.parse::<f64>().map(f64::to_bits).ok(), Some(bits));
+            }
+        }
+
+        #[test]
+        fn f32_round_trips(bits in proptest::prelude::any::<u32>()) {
+            let x = f32::from_bits(bits);
+            let text = f32s(x);
+            let back = parse_f32(&text).map(f32::to_bits);
+            if x.is_nan() {
+                proptest::prop_assert_eq!(back, Some(0x7fc0_0000));
+            } else {
+                proptest::prop_assert_eq!(back, Some(bits), "{}", text);
+            }
+        }
+
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,40}|[-+ .eE0-9infatyINFATY_xob]{0,30}") {
+            let _ = parse_f64(&s);
+            let _ = parse_f32(&s);
+            let _ = parse_f16(&s);
+            let _ = parse_bf16(&s);
+            let _ = parse_int(&s);
+        }
+
+        #[test]
+        fn small_parse_agrees_with_f32_path(x in proptest::prelude::any::<f32>()) {
+            // The exact decimal expansion of an f32 rounds to f16/bf16 as
+            // half's (correct) f32 conversions do.
+            proptest::prop_assume!(x.is_finite());
+            let text = format!("{x:.160e}");
+            proptest::prop_assert_eq!(parse_f16(&text).map(f16::to_bits), Some(f16::from_f32(x).to_bits()));
+            proptest::prop_assert_eq!(parse_bf16(&text).map(bf16::to_bits), Some(bf16::from_f32(x).to_bits()));
+        }
+    }
+
+    /// Every midpoint between adjacent f16/bf16 values, written exactly,
+    /// a hair above and a hair below (beyond float64's resolution).
+    #[test]
+    fn every_midpoint_rounds_once() {
+        for (fmt, name) in [(F16, "f16"), (BF16, "bf16")] {
+            for b in 0..fmt.inf_bits() {
+                let v = small_to_f64(fmt, b);
+                let mid = if b + 1 == fmt.inf_bits() {
+                    v + (v - small_to_f64(fmt, b - 1)) / 2.0 // the overflow threshold
+                } else {
+                    (v + small_to_f64(fmt, b + 1)) / 2.0 // exact
+                };
+                let exact = format!("{mid:.200e}");
+                let even = if b % 2 == 0 { b } else { b + 1 };
+                assert_eq!(parse_small(fmt, &exact), Some(even), "{name} {exact}");
+                let (mant, exp) = exact.split_once('e').unwrap();
+                let above = format!("{mant}1e{exp}");
+                assert_eq!(parse_small(fmt, &above), Some(b + 1), "{name} {above}");
+                let below = format!("{:.200e}", f64::from_bits(mid.to_bits() - 1));
+                assert_eq!(parse_small(fmt, &below), Some(b), "{name} {below}");
+                let neg = format!("-{above}");
+                assert_eq!(parse_small(fmt, &neg), Some(fmt.sign_bit() | (b + 1)), "{name} {neg}");
+            }
         }
     }
 
