@@ -1,6 +1,53 @@
 //! binmap: read, write, inspect and convert binary files described by a
 //! small layout language.
+//!
+//! One pipeline, five nouns:
+//!
+//! ```text
+//! layout text ──parse──▶ Layout ──resolve against bytes──▶ Map ──select paths──▶ views ──▶ sinks
+//!  (.bml)               (types, byte orders,            (every field's         (select)      (JSON, CSV,
+//!                        sizes as expressions)            offset and shape)                    tables)
+//! ```
+//!
+//! [`Layout`] is the parsed text ([`layout`]); [`Source`] holds a file's bytes
+//! (a memory map in numpy's modes, or a buffer); [`Map`] is a layout resolved
+//! against those bytes with every check done ([`map`]); [`select`] turns
+//! paths like `records.value` into views; [`sink`] formats views as JSON,
+//! CSV or tables; [`column`] reads a numeric field as a strided typed view;
+//! [`pack`], [`set`] and [`encode`] go the other way. The library knows
+//! nothing of terminals or process exits: the `binmap` command is a thin
+//! layer over it.
+//!
+//! ```
+//! use binmap::{Layout, Map};
+//! use binmap::column::Column;
+//!
+//! // The numpy tutorial's data.bin: a rows x cols header, then float64 data.
+//! let layout = Layout::parse("rows: i32\ncols: i32\ndata: f64[rows, cols]").unwrap();
+//! let mut bytes = Vec::new();
+//! bytes.extend(2i32.to_le_bytes());
+//! bytes.extend(3i32.to_le_bytes());
+//! for v in 0..6 {
+//!     bytes.extend(f64::from(v).to_le_bytes());
+//! }
+//! let map = Map::new(&layout, &bytes, "data.bin").unwrap();
+//!
+//! // As JSON, exactly what `binmap show --format json` prints.
+//! let sel = binmap::select::select(&map, &[]).unwrap();
+//! let mut out = Vec::new();
+//! binmap::sink::json::JsonWriter::new(map.data(), &mut out).document(&sel, &[]).unwrap();
+//! assert_eq!(out, b"{\"rows\":2,\"cols\":3,\"data\":[[0.0,1.0,2.0],[3.0,4.0,5.0]]}\n");
+//!
+//! // As a typed column.
+//! let data: Column<f64> = Column::new(&map, "data", None).unwrap();
+//! assert_eq!(data.to_vec(), [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+//!
+//! // A header that lies is an error, not garbage.
+//! let err = Map::new(&layout, &bytes[..20], "short.bin").unwrap_err();
+//! assert!(err.to_string().starts_with("layout needs 56 bytes but short.bin has 20"));
+//! ```
 
+pub mod column;
 pub mod decode;
 pub mod encode;
 pub mod error;

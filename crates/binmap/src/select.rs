@@ -256,6 +256,12 @@ impl<'m> RowSet<'m> {
         RowSet { array, abs, rows, proj, path, fixed }
     }
 
+    /// For uniform elements: (offset of the projected node in an element,
+    /// stride, the projected node).
+    pub fn fixed(&self) -> Option<(u64, u64, &'m Node)> {
+        self.fixed.map(|(stride, rel, node)| (rel, stride, node))
+    }
+
     /// Elements per row (product of the inner dimensions).
     pub fn row_len(&self) -> u64 {
         self.array.shape.iter().skip(1).product()

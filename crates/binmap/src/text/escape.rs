@@ -44,8 +44,8 @@ pub fn escape_bytes(bytes: &[u8]) -> Cow<'_, str> {
 ///
 /// ```
 /// use binmap::text::escape::unescape_bytes;
-/// assert_eq!(unescape_bytes("a\\xffb").unwrap(), b"a\xffb");
-/// assert_eq!(unescape_bytes("plain").unwrap(), b"plain");
+/// assert_eq!(&*unescape_bytes("a\\xffb").unwrap(), b"a\xffb");
+/// assert_eq!(&*unescape_bytes("plain").unwrap(), b"plain");
 /// assert!(unescape_bytes("bad\\q").is_err());
 /// ```
 pub fn unescape_bytes(text: &str) -> Result<Cow<'_, [u8]>, String> {

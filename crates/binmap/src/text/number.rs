@@ -350,6 +350,9 @@ fn shortest_small(fmt: Small, bits: u32) -> Option<(u64, i32)> {
     } else {
         (u64::from(m | (1 << fmt.mbits)), efield as i32 - fmt.bias() - fmt.mbits as i32)
     };
+    if big_m == 0 {
+        return None;
+    }
     // Everything in units of 2^(e-2): value 4M, bounds 4M±2 (or 4M-1 below a
     // power of two, where the gap to the next smaller value is half).
     let f = e - 2;
@@ -449,7 +452,7 @@ fn shortest_small(fmt: Small, bits: u32) -> Option<(u64, i32)> {
                 }
             }
         }
-        while d % 10 == 0 {
+        while d != 0 && d % 10 == 0 {
             d /= 10;
             k += 1;
         }
