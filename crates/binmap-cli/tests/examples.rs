@@ -214,3 +214,17 @@ fn set_every_record_and_strings() {
         .expect("run");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "{\"name\":\"AAPL_profit\",\"time\":1000390,\"value\":0.0}\n");
 }
+
+#[test]
+fn long_arrays_are_elided_in_tables_like_numpy() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = dir.path().join("v.bin");
+    let bytes: Vec<u8> = (0u16..2000).flat_map(|v| v.to_le_bytes()).collect();
+    std::fs::write(&f, bytes).expect("write");
+    let out = binmap().args(["show", &f.display().to_string(), "-l", "v: u16[..]"]).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text, "v: u16[2000]\n         v\n0        0\n1        1\n2        2\n...    ...\n1997  1997\n1998  1998\n1999  1999\n");
+    // 1000 rows or fewer are shown whole.
+    let out = binmap().args(["show", &f.display().to_string(), "-l", "v: u16[..]", "--rows", "..1000"]).output().expect("run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1001);
+}

@@ -491,7 +491,8 @@ impl Resolver<'_> {
                         )
                         .with_bytes(self.data, pos));
                 }
-                nodes.reserve(usize::try_from(count).unwrap_or(0));
+                // Grow as elements prove to exist: a count is only a claim.
+                nodes.reserve(usize::try_from(count.min(4096)).unwrap_or(0));
                 for _ in 0..count {
                     let mut n = self.resolve_type(elem, p, bounded, f)?;
                     n.offset = p - pos;
