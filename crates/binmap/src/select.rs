@@ -291,13 +291,13 @@ impl<'m> Selection<'m> {
     }
 }
 
-/// The default table of a whole file: the last top-level field, when it is an
-/// array (`records` of db.dat, `coords` of flight_path.b, `data` of data.bin).
+/// The default table of a whole file: its last top-level array (`records`
+/// of db.dat, `coords` of flight_path.b, `data` of data.bin), even when a
+/// footer follows it.
 pub fn main_table(map: &Map<'_>) -> Option<Vec<Seg>> {
     let NodeKind::Struct(ms) = &map.root.kind else { return None };
-    let last = ms.iter().rev().find(|m| m.name.is_some())?;
-    let name = last.name.clone()?;
-    matches!(last.node.kind, NodeKind::Array(_)).then(|| vec![Seg::Field(name)])
+    let last = ms.iter().rev().find(|m| m.name.is_some() && matches!(m.node.kind, NodeKind::Array(_)))?;
+    Some(vec![Seg::Field(last.name.clone()?)])
 }
 
 /// Render a path back to text (`records[3].value`).

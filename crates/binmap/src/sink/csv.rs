@@ -15,6 +15,21 @@ use crate::error::{Error, Result};
 use crate::map::{Elems, Node, NodeKind};
 use crate::select::{RowSet, Seg, View};
 
+/// The most columns a single-row CSV may have before binmap asks for a path.
+const MAX_COLUMNS: u64 = 100_000;
+
+/// Number of leaves under a node (saturating).
+fn leaf_count(node: &Node) -> u64 {
+    match &node.kind {
+        NodeKind::Struct(ms) => ms.iter().filter(|m| m.name.is_some()).fold(0u64, |a, m| a.saturating_add(leaf_count(&m.node))),
+        NodeKind::Array(a) => match &a.elems {
+            Elems::Uniform { elem, .. } => a.count.saturating_mul(leaf_count(elem)),
+            Elems::Walked(v) => v.iter().fold(0u64, |acc, e| acc.saturating_add(leaf_count(e))),
+        },
+        _ => 1,
+    }
+}
+
 /// One CSV column: a leaf at a fixed offset from the row's element.
 #[derive(Clone, Debug)]
 pub struct Column<'m> {
@@ -179,6 +194,12 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
 
 /// Write a single node (a struct or a scalar) as a header and one row.
 pub fn write_one(data: &[u8], v: View<'_>, name: &str, out: &mut dyn Write) -> Result<()> {
+    let leaves = leaf_count(v.node);
+    if leaves > MAX_COLUMNS {
+        return Err(Error::usage(format!(
+            "as one CSV row this would have {leaves} columns; select an array with a path (like `records`) to get one row per element"
+        )));
+    }
     let mut cols = Vec::new();
     columns(v.node, "", 0, &mut cols);
     if is_leaf(&v.node.kind) {
