@@ -252,10 +252,16 @@ impl Resolver<'_> {
         Ok(Node { offset: 0, size: cursor - pos, kind: NodeKind::Struct(frame.members) })
     }
 
-    fn push_member(&mut self, m: Member) {
+    fn push_member(&mut self, m: Member) -> Result<()> {
         if let Some(f) = self.frames.last_mut() {
+            if let Some(n) = &m.name
+                && f.members.iter().any(|o| o.name.as_ref() == Some(n))
+            {
+                return Err(self.layout_error(&format!("field '{n}' is present twice in this struct"), m.decl));
+            }
             f.members.push(m);
         }
+        Ok(())
     }
 
     fn resolve_items(&mut self, items: &[Item], base: u64, cursor: &mut u64, bounded: bool) -> Result<()> {
@@ -270,7 +276,7 @@ impl Resolver<'_> {
                     if pad > 0 {
                         let node = Node { offset: rel, size: pad, kind: NodeKind::Text(TextKind::Bytes) };
                         self.check_bounds(*cursor, pad, &format!("align {to}"), "", bounded)?;
-                        self.push_member(Member { name: None, node, check: None, decl: *span });
+                        self.push_member(Member { name: None, node, check: None, decl: *span })?;
                     }
                     *cursor += pad;
                 }
@@ -319,8 +325,7 @@ impl Resolver<'_> {
             self.verify_check(&member, pos)?;
         }
         *cursor = pos + member.node.size;
-        self.push_member(member);
-        Ok(())
+        self.push_member(member)
     }
 
     /// `decl at offset 0x8 with rows = 100000, cols = 6000`.
@@ -582,7 +587,7 @@ pub(crate) fn slice(data: &[u8], abs: u64, size: u64) -> &[u8] {
 
 /// Compare a `== LITERAL` check with the bytes of a field; also returns the
 /// found value as text for the message.
-fn check_literal(lit: &Literal, kind: &NodeKind, bytes: &[u8]) -> (bool, String) {
+pub(crate) fn check_literal(lit: &Literal, kind: &NodeKind, bytes: &[u8]) -> (bool, String) {
     match kind {
         NodeKind::Scalar(s) if bytes.len() as u64 == s.kind.size() => match decode_scalar(bytes, *s) {
             Err(DecodeError::BadBool(b)) => (false, format!("byte {b}")),
@@ -594,14 +599,11 @@ fn check_literal(lit: &Literal, kind: &NodeKind, bytes: &[u8]) -> (bool, String)
                     (*i == x, format!("{x} ({x:#x})"))
                 }
                 (Literal::Int(_) | Literal::Float(_), v) => {
-                    let want = match lit {
-                        Literal::Int(i) => *i as f64,
-                        Literal::Float(f) => *f,
-                        _ => f64::NAN,
-                    };
-                    let want = round_to(s.kind, want);
+                    // Bits, not values: -0.0 is not `== 0.0`, exactly as `pack`
+                    // writes the literal.
+                    let want = literal_as_float(lit, s.kind);
                     let x = v.as_f64().unwrap_or(f64::NAN);
-                    (x == want, format!("{x:?}"))
+                    (want.map(f64::to_bits) == Some(x.to_bits()), format!("{x:?}"))
                 }
                 _ => (false, "a value of another type".into()),
             },
@@ -619,13 +621,19 @@ fn check_literal(lit: &Literal, kind: &NodeKind, bytes: &[u8]) -> (bool, String)
     }
 }
 
-/// `x` rounded to the precision of a float kind (as f64).
-fn round_to(kind: ScalarKind, x: f64) -> f64 {
+/// A numeric literal rounded once, from its text, to a float kind (as f64).
+fn literal_as_float(lit: &Literal, kind: ScalarKind) -> Option<f64> {
+    use crate::text::number::{parse_bf16, parse_f16, parse_f32, parse_f64};
+    let text = match lit {
+        Literal::Int(i) => i.to_string(),
+        Literal::Float(t) => t.clone(),
+        _ => return None,
+    };
     match kind {
-        ScalarKind::F16 => half::f16::from_f64(x).to_f64(),
-        ScalarKind::BF16 => half::bf16::from_f64(x).to_f64(),
-        ScalarKind::F32 => f64::from(x as f32),
-        _ => x,
+        ScalarKind::F16 => parse_f16(&text).map(half::f16::to_f64),
+        ScalarKind::BF16 => parse_bf16(&text).map(half::bf16::to_f64),
+        ScalarKind::F32 => parse_f32(&text).map(f64::from),
+        _ => parse_f64(&text),
     }
 }
 

@@ -160,18 +160,34 @@ impl Packer<'_> {
             (Some(v), _, _) => self.value(&f.ty, v, &fpath)?,
             (None, Some(lit), _) => self.value(&f.ty, &literal_doc(lit), &fpath)?,
             (None, None, Some(name)) => {
-                return Err(at(path, Error::input(format!("field '{name}' is missing from the input"))));
+                // A member with nothing to show (`s: {}`, `v: u8[0]`) has no
+                // CSV column: pack it empty when the layout allows that.
+                let empty = match &f.ty {
+                    Type::Struct(_) => Some(Doc::Object(Vec::new())),
+                    Type::Array { dims: Dims::Fixed(ds), .. } => {
+                        let shape: Option<Vec<u64>> =
+                            ds.iter().map(|d| self.env().eval(d).ok().and_then(|v| u64::try_from(v).ok())).collect();
+                        // Only small shells of empty lists (`[[]]`), never a huge one.
+                        let shell = |s: &Vec<u64>| s.iter().take_while(|d| **d != 0).try_fold(1u64, |a, d| a.checked_mul(*d));
+                        shape.filter(|s| s.contains(&0) && shell(s).is_some_and(|n| n <= 1 << 16)).map(|s| empty_lists(&s))
+                    }
+                    _ => None,
+                };
+                let mark = self.out.len();
+                match empty.map(|d| self.value(&f.ty, &d, &fpath)) {
+                    Some(Ok(node)) => node,
+                    _ => {
+                        self.out.truncate(mark);
+                        return Err(at(path, Error::input(format!("field '{name}' is missing from the input"))));
+                    }
+                }
             }
         };
         if let (Some(lit), Some(_)) = (&f.check, value) {
-            let written = &self.out[start as usize..];
-            let mut want = Vec::new();
-            let mut probe = Packer { out: Vec::new(), frames: Vec::new(), layout: self.layout, origin: Origin::Json, filesize: None };
-            if probe.value(&f.ty, &literal_doc(lit), &fpath).is_ok() {
-                want = probe.out;
-            }
-            if written != want.as_slice() {
-                return Err(at(&fpath, Error::input(format!("the layout requires == {lit}, the input gives another value"))));
+            // The same comparison as reading: a packed file must read back.
+            let (ok, found) = crate::map::check_literal(lit, &node.kind, &self.out[start as usize..]);
+            if !ok {
+                return Err(at(&fpath, Error::input(format!("the layout requires == {lit}, the input gives {found}"))));
             }
         }
         let mut node = node;
@@ -256,6 +272,14 @@ impl Packer<'_> {
     }
 }
 
+/// Nested lists of `shape` (which holds a zero), with no elements.
+fn empty_lists(shape: &[u64]) -> Doc {
+    match shape.split_first() {
+        Some((&0, _)) | None => Doc::Array(Vec::new()),
+        Some((&n, rest)) => Doc::Array((0..n).map(|_| empty_lists(rest)).collect()),
+    }
+}
+
 /// Flatten nested lists of depth `ndim` (checking them against `shape`).
 fn flatten<'d>(v: &'d Doc, ndim: usize, shape: Option<&[u64]>, path: &str, out: &mut Vec<&'d Doc>) -> Result<()> {
     let Doc::Array(items) = v else {
@@ -290,7 +314,7 @@ fn short(v: &Doc) -> &'static str {
 fn literal_doc(lit: &Literal) -> Doc {
     match lit {
         Literal::Int(i) => Doc::Number(i.to_string()),
-        Literal::Float(f) => Doc::Number(format!("{f:?}")),
+        Literal::Float(t) => Doc::Number(t.clone()),
         Literal::Bool(b) => Doc::Bool(*b),
         Literal::Str(s) => Doc::Object(vec![("hex".into(), Doc::String(crate::text::escape::to_hex(s)))]),
     }
@@ -321,8 +345,12 @@ fn field_list(items: &[Item]) -> String {
 fn derive_sizes(items: &[Item], kv: &mut Vec<(String, Doc)>, origin: Origin) {
     let mut wants: Vec<(Vec<Arc<str>>, u64)> = Vec::new();
     collect_wants(items, kv, origin, &mut wants);
+    let own = all_names(items);
     for (path, n) in wants {
-        insert_if_missing(kv, &path, n);
+        // Only this struct's own fields; outer names are the outer struct's to derive.
+        if own.contains(&&*path[0]) {
+            insert_if_missing(kv, &path, n);
+        }
     }
 }
 
@@ -350,6 +378,16 @@ fn collect_wants(items: &[Item], kv: &[(String, Doc)], origin: Origin, wants: &m
                                 wants.push((p.clone(), items.len() as u64));
                             }
                             cur = items.first();
+                        }
+                    }
+                    // A nested struct may size its fields by a field out here
+                    // (`n: u8; s: { v: u8[n] }`): names it does not define refer outward.
+                    Type::Struct(st) => {
+                        if let Doc::Object(inner) = v {
+                            let own = all_names(&st.items);
+                            let mut inner_wants = Vec::new();
+                            collect_wants(&st.items, inner, origin, &mut inner_wants);
+                            wants.extend(inner_wants.into_iter().filter(|(p, _)| !own.contains(&&*p[0])));
                         }
                     }
                     _ => {}
@@ -381,7 +419,7 @@ pub fn csv_doc(layout: &Layout, text: &str) -> Result<Doc> {
         return Err(Error::input("CSV input needs a layout whose last field is an array of records"));
     };
     let name = last.name.as_deref().unwrap_or("_").to_string();
-    let matrix = matches!(dims, Dims::Fixed(d) if d.len() == 2) && matches!(**elem, Type::Scalar(_));
+    let matrix = matches!(dims, Dims::Fixed(d) if d.len() == 2) && !matches!(**elem, Type::Struct(_) | Type::Array { .. });
     let mut rdr = csv::ReaderBuilder::new().has_headers(!matrix).flexible(false).from_reader(text.as_bytes());
     let csv_err = |e: csv::Error| {
         let pos = e.position().map_or(String::new(), |p| format!(" (CSV line {})", p.line()));

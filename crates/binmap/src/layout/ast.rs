@@ -191,7 +191,9 @@ pub struct Field {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Literal {
     Int(i128),
-    Float(f64),
+    /// A float literal as written (`-1.5`, `2.9802322387695313e-8`), so it is
+    /// rounded once, straight to the field's precision.
+    Float(String),
     Str(Vec<u8>),
     Bool(bool),
 }
@@ -200,7 +202,7 @@ impl std::fmt::Display for Literal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Literal::Int(v) => write!(f, "{v}"),
-            Literal::Float(v) => write!(f, "{v:?}"),
+            Literal::Float(t) => f.write_str(t),
             Literal::Bool(v) => write!(f, "{v}"),
             Literal::Str(b) => write!(f, "\"{}\"", crate::text::escape::escape_bytes(b)),
         }

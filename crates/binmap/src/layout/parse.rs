@@ -134,6 +134,11 @@ impl Parser<'_> {
                 _ => {}
             }
             if let Some(item) = self.item(&mut endian)? {
+                if let Item::Field(Field { name: Some(n), span, .. }) = &item
+                    && items.iter().any(|i| matches!(i, Item::Field(Field { name: Some(m), .. }) if m == n))
+                {
+                    return Err(self.err_at(&format!("field '{n}' is already defined in this struct"), *span));
+                }
                 items.push(item);
             }
             match self.peek() {
@@ -237,9 +242,13 @@ impl Parser<'_> {
 
     fn literal(&mut self) -> Result<Literal, Error> {
         let neg = self.eat("-");
+        let span = self.span();
         let lit = match self.peek().clone() {
             Tok::Int(v) => Literal::Int(if neg { -v } else { v }),
-            Tok::Float(v) => Literal::Float(if neg { -v } else { v }),
+            Tok::Float(_) => {
+                let text: String = self.src[span.start..span.end].chars().filter(|c| *c != '_').collect();
+                Literal::Float(if neg { format!("-{text}") } else { text })
+            }
             Tok::Str(s) if !neg => Literal::Str(s),
             Tok::Ident(w) if !neg && w == "true" => Literal::Bool(true),
             Tok::Ident(w) if !neg && w == "false" => Literal::Bool(false),

@@ -70,6 +70,15 @@ fn index_text(shape: &[u64], mut i: u64) -> String {
     parts.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
 }
 
+/// End a CSV line. A line of one empty field is written `""`: an empty line
+/// would be skipped by CSV readers, and the row lost.
+fn end_line(buf: &mut Vec<u8>, line_start: usize) {
+    if buf.len() == line_start {
+        buf.extend_from_slice(b"\"\"");
+    }
+    buf.push(b'\n');
+}
+
 /// Append one CSV field, quoted when it must be.
 fn push_field(out: &mut Vec<u8>, start: usize) {
     let needs = out[start..].iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r'));
@@ -108,6 +117,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
     if matrix && leaf_elems {
         // A 2-D numeric array: a bare matrix, like numpy.savetxt(delimiter=',').
         for r in rows.rows.clone() {
+            let line_start = buf.len();
             for j in 0..row_len {
                 if j > 0 {
                     buf.push(b',');
@@ -117,7 +127,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
                 write_text(&mut buf, &leaf(data, v)?);
                 push_field(&mut buf, start);
             }
-            buf.push(b'\n');
+            end_line(&mut buf, line_start);
             maybe_flush(&mut buf, out)?;
         }
         return flush(&mut buf, out);
@@ -158,6 +168,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
         return super::write_chunks(rows.rows.clone(), out, |range, buf| {
             for r in range {
                 let base = rows.abs + r * row_stride;
+                let line_start = buf.len();
                 for (k, (rel, node)) in rels.iter().enumerate() {
                     if k > 0 {
                         buf.push(b',');
@@ -166,7 +177,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
                     write_text(buf, &leaf(data, View { node, abs: base + rel })?);
                     push_field(buf, start);
                 }
-                buf.push(b'\n');
+                end_line(buf, line_start);
             }
             Ok(())
         });
@@ -178,6 +189,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
                 "row {r} has different columns from row {first_row} (variable-size elements); CSV needs one shape per row: use --format json or jsonl"
             )));
         }
+        let line_start = buf.len();
         for (k, c) in cols.iter().enumerate() {
             if k > 0 {
                 buf.push(b',');
@@ -186,7 +198,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
             write_text(&mut buf, &leaf(data, View { node: c.node, abs: rows.abs + c.rel })?);
             push_field(&mut buf, start);
         }
-        buf.push(b'\n');
+        end_line(&mut buf, line_start);
         maybe_flush(&mut buf, out)?;
     }
     flush(&mut buf, out)
@@ -207,6 +219,7 @@ pub fn write_one(data: &[u8], v: View<'_>, name: &str, out: &mut dyn Write) -> R
     }
     let mut buf = Vec::new();
     write_header(&mut buf, &cols);
+    let line_start = buf.len();
     for (k, c) in cols.iter().enumerate() {
         if k > 0 {
             buf.push(b',');
@@ -215,7 +228,7 @@ pub fn write_one(data: &[u8], v: View<'_>, name: &str, out: &mut dyn Write) -> R
         write_text(&mut buf, &leaf(data, View { node: c.node, abs: v.abs + c.rel })?);
         push_field(&mut buf, start);
     }
-    buf.push(b'\n');
+    end_line(&mut buf, line_start);
     flush(&mut buf, out)
 }
 

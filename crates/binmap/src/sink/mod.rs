@@ -81,7 +81,7 @@ pub fn write_text(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::F64(x) => number::write_f64(out, x, NonFinite::Text),
         Value::Bool(b) => out.extend_from_slice(if b { b"True" } else { b"False" }),
         Value::Bytes(b) => out.extend_from_slice(escape_bytes(b).as_bytes()),
-        Value::Text(t) => out.extend_from_slice(t.as_bytes()),
+        Value::Text(t) => out.extend_from_slice(escape_bytes(t.as_bytes()).as_bytes()),
     }
 }
 

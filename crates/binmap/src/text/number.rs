@@ -192,14 +192,46 @@ pub fn write_f64(out: &mut Vec<u8>, x: f64, nf: NonFinite) {
         return;
     }
     let mut buf = ryu::Buffer::new();
-    let s = buf.format_finite(x).as_bytes();
-    // ryu lays out like Python (fixed for 1e-5 <= |x| < 1e16) except at
-    // 1e-5 <= |x| < 1e-4 ("0.0000..."), and in scientific notation.
+    emit_ryu(out, buf.format_finite(x).as_bytes());
+}
+
+/// Writes ryu's output for a finite non-zero value in Python's layout,
+/// copying it where the two layouts agree (most values).
+fn emit_ryu(out: &mut Vec<u8>, s: &[u8]) {
     let body = if s.first() == Some(&b'-') { &s[1..] } else { s };
-    if !body.starts_with(b"0.0000") && !s.contains(&b'e') {
-        out.extend_from_slice(s);
-    } else {
-        relayout_ryu(out, s);
+    match body.iter().rposition(|&c| c == b'e') {
+        None => {
+            // ryu's fixed layout is Python's, except that Python switches to
+            // scientific below 1e-4 ("0.0000...").
+            if body.starts_with(b"0.0000") {
+                relayout_ryu(out, s);
+            } else {
+                out.extend_from_slice(s);
+            }
+        }
+        Some(epos) => {
+            // Scientific: ryu's mantissa ("1", "1.5") is Python's; only the
+            // exponent is spelled differently (`e-7` vs `e-07`, `e16` vs
+            // `e+16`). Python is fixed for exponents 0..=15 (f32 from ryu
+            // can be scientific from 1e13).
+            let e = &body[epos + 1..];
+            let (eneg, ed) = match e.split_first() {
+                Some((b'-', rest)) => (true, rest),
+                _ => (false, e),
+            };
+            let big = ed.len() >= 3 || (ed.len() == 2 && ed >= b"16".as_slice());
+            if !(eneg || big) {
+                relayout_ryu(out, s);
+                return;
+            }
+            let mant_end = s.len() - body.len() + epos;
+            out.extend_from_slice(&s[..mant_end]);
+            out.extend_from_slice(if eneg { b"e-" } else { b"e+" });
+            if ed.len() == 1 {
+                out.push(b'0');
+            }
+            out.extend_from_slice(ed);
+        }
     }
 }
 
@@ -225,7 +257,7 @@ pub fn write_f32(out: &mut Vec<u8>, x: f32, nf: NonFinite) {
         return;
     }
     let mut buf = ryu::Buffer::new();
-    relayout_ryu(out, buf.format_finite(x).as_bytes());
+    emit_ryu(out, buf.format_finite(x).as_bytes());
 }
 
 /// A binary format narrower than f32: `mbits` stored mantissa bits,
