@@ -223,8 +223,14 @@ fn long_arrays_are_elided_in_tables_like_numpy() {
     std::fs::write(&f, bytes).expect("write");
     let out = binmap().args(["show", &f.display().to_string(), "-l", "v: u16[..]"]).output().expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(text, "v: u16[2000]\n         v\n0        0\n1        1\n2        2\n...    ...\n1997  1997\n1998  1998\n1999  1999\n");
+    assert_eq!(
+        text,
+        "v: u16[2000]\n         v\n0        0\n1        1\n2        2\n...    ...\n1997  1997\n1998  1998\n1999  1999\n"
+    );
     // 1000 rows or fewer are shown whole.
-    let out = binmap().args(["show", &f.display().to_string(), "-l", "v: u16[..]", "--rows", "..1000"]).output().expect("run");
+    let out = binmap()
+        .args(["show", &f.display().to_string(), "-l", "v: u16[..]", "--rows", "..1000"])
+        .output()
+        .expect("run");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1001);
 }

@@ -80,9 +80,9 @@ impl<'a, T: Element> Column<'a, T> {
             return Err(Error::usage(format!("'{path}' is not an array")));
         };
         let row_len = rs.row_len();
-        let (start, stride, node) = rs
-            .fixed()
-            .ok_or_else(|| Error::usage(format!("'{path}' has elements of varying size: it has no stride; read it with show")))?;
+        let (start, stride, node) = rs.fixed().ok_or_else(|| {
+            Error::usage(format!("'{path}' has elements of varying size: it has no stride; read it with show"))
+        })?;
         let NodeKind::Scalar(scalar) = node.kind else {
             return Err(Error::usage(format!("'{path}' is not a numeric field")));
         };

@@ -51,7 +51,9 @@ impl Info {
         let mut s = String::new();
         let _ = writeln!(s, "file: {} ({} bytes)", self.file, crate::error::grouped(self.file_size));
         let _ = match self.file_size.cmp(&self.layout_end) {
-            std::cmp::Ordering::Equal => writeln!(s, "layout: {} bytes, the whole file", crate::error::grouped(self.layout_end)),
+            std::cmp::Ordering::Equal => {
+                writeln!(s, "layout: {} bytes, the whole file", crate::error::grouped(self.layout_end))
+            }
             std::cmp::Ordering::Greater => writeln!(
                 s,
                 "layout: {} bytes; {} trailing bytes after it ({:#x}..{:#x}) are not described",
@@ -60,7 +62,9 @@ impl Info {
                 self.layout_end,
                 self.file_size
             ),
-            std::cmp::Ordering::Less => writeln!(s, "layout: {} bytes, past the end of the file", crate::error::grouped(self.layout_end)),
+            std::cmp::Ordering::Less => {
+                writeln!(s, "layout: {} bytes, past the end of the file", crate::error::grouped(self.layout_end))
+            }
         };
         let rows: Vec<[String; 6]> = self
             .fields
@@ -71,7 +75,14 @@ impl Info {
                 } else {
                     format!("[{}]", f.shape.iter().map(u64::to_string).collect::<Vec<_>>().join(", "))
                 };
-                [f.offset.to_string(), format!("{:#x}", f.offset), f.size.to_string(), f.ty.clone(), shape, f.path.clone()]
+                [
+                    f.offset.to_string(),
+                    format!("{:#x}", f.offset),
+                    f.size.to_string(),
+                    f.ty.clone(),
+                    shape,
+                    f.path.clone(),
+                ]
             })
             .collect();
         let head = ["offset", "hex", "size", "type", "shape", "path"].map(String::from);
@@ -84,8 +95,17 @@ impl Info {
         for r in std::iter::once(&head).chain(rows.iter()) {
             let line = format!(
                 "{:>w0$}  {:>w1$}  {:>w2$}  {:<w3$}  {:<w4$}  {}",
-                r[0], r[1], r[2], r[3], r[4], r[5],
-                w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4]
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                w0 = w[0],
+                w1 = w[1],
+                w2 = w[2],
+                w3 = w[3],
+                w4 = w[4]
             );
             let _ = writeln!(s, "{}", line.trim_end());
         }
@@ -97,7 +117,15 @@ impl Info {
         let mut b = Vec::new();
         b.extend_from_slice(b"{\"file\":");
         write_json_str(&mut b, &self.file);
-        b.extend_from_slice(format!(",\"file_size\":{},\"layout_size\":{},\"trailing\":{},\"fields\":[", self.file_size, self.layout_end, self.file_size.saturating_sub(self.layout_end)).as_bytes());
+        b.extend_from_slice(
+            format!(
+                ",\"file_size\":{},\"layout_size\":{},\"trailing\":{},\"fields\":[",
+                self.file_size,
+                self.layout_end,
+                self.file_size.saturating_sub(self.layout_end)
+            )
+            .as_bytes(),
+        );
         for (i, f) in self.fields.iter().enumerate() {
             if i > 0 {
                 b.push(b',');
@@ -108,7 +136,10 @@ impl Info {
             write_json_str(&mut b, &f.ty);
             let shape: Vec<String> = f.shape.iter().map(u64::to_string).collect();
             let count: u64 = f.shape.iter().product();
-            b.extend_from_slice(format!(",\"shape\":[{}],\"count\":{}}}", shape.join(","), if f.shape.is_empty() { 1 } else { count }).as_bytes());
+            b.extend_from_slice(
+                format!(",\"shape\":[{}],\"count\":{}}}", shape.join(","), if f.shape.is_empty() { 1 } else { count })
+                    .as_bytes(),
+            );
         }
         b.extend_from_slice(b"]}\n");
         String::from_utf8_lossy(&b).into_owned()
@@ -138,7 +169,13 @@ fn walk(n: &Node, abs: u64, path: &str, out: &mut Vec<FieldInfo>, end: &mut u64)
                 let Some(name) = &m.name else { continue };
                 let p = if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
                 let at = abs + m.node.offset;
-                out.push(FieldInfo { path: p.clone(), offset: at, size: m.node.size, ty: type_of(&m.node), shape: shape_of(&m.node) });
+                out.push(FieldInfo {
+                    path: p.clone(),
+                    offset: at,
+                    size: m.node.size,
+                    ty: type_of(&m.node),
+                    shape: shape_of(&m.node),
+                });
                 walk(&m.node, at, &p, out, end);
             }
         }

@@ -21,8 +21,8 @@ use std::sync::Arc;
 use crate::decode::{DecodeError, Value, decode_scalar};
 use crate::error::{Error, ErrorKind, Result, grouped};
 use crate::layout::{
-    Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, ScalarKind, Span, StructType, TextKind, Type, apply_binop,
-    align_up,
+    Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, ScalarKind, Span, StructType, TextKind, Type, align_up,
+    apply_binop,
 };
 
 /// One resolved piece of a file.
@@ -160,7 +160,9 @@ impl Env<'_> {
             ExprKind::Int(v) => *v,
             ExprKind::FileSize => match self.filesize {
                 Some(n) => n.into(),
-                None => return Err(self.layout_error("filesize is not known while packing: give sizes explicitly", e.span)),
+                None => {
+                    return Err(self.layout_error("filesize is not known while packing: give sizes explicitly", e.span));
+                }
             },
             ExprKind::SizeOf(t) => t.fixed_size().map_or(0, i128::from),
             ExprKind::Neg(x) => {
@@ -200,7 +202,10 @@ impl Env<'_> {
             let mut abs = frame.base + m.node.offset;
             for seg in rest {
                 let NodeKind::Struct(ms) = &node.kind else {
-                    return Err(self.layout_error(&format!("'{}' is not a struct, it has no field '{seg}'", path.join(".")), span));
+                    return Err(self.layout_error(
+                        &format!("'{}' is not a struct, it has no field '{seg}'", path.join(".")),
+                        span,
+                    ));
                 };
                 let Some(c) = ms.iter().find(|c| c.name.as_deref() == Some(seg)) else {
                     return Err(self.layout_error(&format!("no field '{seg}' in '{}'", path.join(".")), span));
@@ -222,10 +227,14 @@ impl Env<'_> {
                 }
             };
             return v.ok_or_else(|| {
-                Error::data(format!("'{}' at offset {abs:#x} is not a valid integer", path.join("."))).with_bytes(self.data, abs)
+                Error::data(format!("'{}' at offset {abs:#x} is not a valid integer", path.join(".")))
+                    .with_bytes(self.data, abs)
             });
         }
-        Err(self.layout_error(&format!("unknown field '{}' (fields can only refer to fields before them)", path.join(".")), span))
+        Err(self.layout_error(
+            &format!("unknown field '{}' (fields can only refer to fields before them)", path.join(".")),
+            span,
+        ))
     }
 }
 
@@ -296,13 +305,18 @@ impl Resolver<'_> {
             None => *cursor,
             Some(e) => {
                 let v = self.eval(e)?;
-                let p = u64::try_from(v).map_err(|_| {
-                    self.data_error(format!("placement @ {} = {v} is negative", e.describe()), f, 0)
-                })?;
+                let p = u64::try_from(v)
+                    .map_err(|_| self.data_error(format!("placement @ {} = {v} is negative", e.describe()), f, 0))?;
                 if bounded && p > self.filesize {
                     return Err(self
                         .data_error(
-                            format!("placement @ {} = {} is past the end of {} ({} bytes)", e.describe(), grouped(p), self.name, grouped(self.filesize)),
+                            format!(
+                                "placement @ {} = {} is past the end of {} ({} bytes)",
+                                e.describe(),
+                                grouped(p),
+                                self.name,
+                                grouped(self.filesize)
+                            ),
                             f,
                             p,
                         )
@@ -310,7 +324,10 @@ impl Resolver<'_> {
                 }
                 if p < base {
                     return Err(self.data_error(
-                        format!("placement @ {} = {p:#x} is before the start of the enclosing struct at {base:#x}", e.describe()),
+                        format!(
+                            "placement @ {} = {p:#x} is before the start of the enclosing struct at {base:#x}",
+                            e.describe()
+                        ),
                         f,
                         p,
                     ));
@@ -364,7 +381,8 @@ impl Resolver<'_> {
             Some(end) if end <= self.filesize => Ok(()),
             _ => {
                 let needs = end.map_or_else(|| "more than 2^64".to_string(), grouped);
-                let mut e = Error::data(format!("layout needs {needs} bytes but {} has {}", self.name, grouped(self.filesize)));
+                let mut e =
+                    Error::data(format!("layout needs {needs} bytes but {} has {}", self.name, grouped(self.filesize)));
                 e = e.note(if note.is_empty() { format!("{what} at offset {pos:#x}") } else { note.to_string() });
                 Err(e.with_bytes(self.data, pos.min(self.filesize)))
             }
@@ -396,7 +414,11 @@ impl Resolver<'_> {
                     Some(i) => leaf(i as u64 + 1, NodeKind::Cstr),
                     None => {
                         return Err(self
-                            .data_error(format!("cstr at offset {pos:#x} has no NUL byte before the end of {}", self.name), f, pos)
+                            .data_error(
+                                format!("cstr at offset {pos:#x} has no NUL byte before the end of {}", self.name),
+                                f,
+                                pos,
+                            )
                             .with_bytes(self.data, pos));
                     }
                 }
@@ -460,11 +482,23 @@ impl Resolver<'_> {
                 }
             };
             if bounded && stride == 0 && count > remaining {
-                return Err(self.data_error(format!("array of {} zero-size elements claims more elements than the {} bytes that remain", grouped(count), grouped(remaining)), f, pos));
+                return Err(self.data_error(
+                    format!(
+                        "array of {} zero-size elements claims more elements than the {} bytes that remain",
+                        grouped(count),
+                        grouped(remaining)
+                    ),
+                    f,
+                    pos,
+                ));
             }
             let Some(size) = stride.checked_mul(count) else {
                 return Err(self.data_error(
-                    format!("array of {} elements of {} bytes overflows a 64-bit size", grouped(count), grouped(stride)),
+                    format!(
+                        "array of {} elements of {} bytes overflows a 64-bit size",
+                        grouped(count),
+                        grouped(stride)
+                    ),
                     f,
                     pos,
                 ));
@@ -508,7 +542,10 @@ impl Resolver<'_> {
             None => {
                 while p < self.filesize {
                     let mut n = self.resolve_type(elem, p, bounded, f).map_err(|e| {
-                        e.note(format!("while reading element {} of a [..] array: the file may end with a partial element", nodes.len()))
+                        e.note(format!(
+                            "while reading element {} of a [..] array: the file may end with a partial element",
+                            nodes.len()
+                        ))
                     })?;
                     if n.size == 0 {
                         return Err(self.data_error("T[..] element of size zero would never end".into(), f, p));

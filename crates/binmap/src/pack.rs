@@ -13,8 +13,8 @@ use std::sync::Arc;
 use crate::encode::{Origin, encode_leaf, string_bytes};
 use crate::error::{Error, Result};
 use crate::layout::{Dims, ExprKind, Field, Item, Layout, Literal, StructType, TextKind, Type, align_up};
-use crate::select::{Seg, parse_path};
 use crate::map::{ArrayNode, Elems, Env, Frame, Map, Member, Node, NodeKind};
+use crate::select::{Seg, parse_path};
 use crate::text::json_read::Doc;
 
 /// Pack `doc` (the whole file's object) with `layout` into bytes.
@@ -65,11 +65,7 @@ enum Guess {
 }
 
 fn at(path: &str, e: Error) -> Error {
-    if path.is_empty() || e.notes.iter().any(|n| n.starts_with("at ")) {
-        e
-    } else {
-        e.note(format!("at {path}"))
-    }
+    if path.is_empty() || e.notes.iter().any(|n| n.starts_with("at ")) { e } else { e.note(format!("at {path}")) }
 }
 
 fn join(path: &str, name: &str) -> String {
@@ -103,7 +99,10 @@ impl Packer<'_> {
         derive_sizes(&st.items, &mut kv, self.origin);
         let known = all_names(&st.items);
         if let Some((k, _)) = kv.iter().find(|(k, _)| !known.contains(&k.as_str())) {
-            return Err(at(path, Error::input(format!("unknown field '{k}'; the layout has {}", field_list(&st.items)))));
+            return Err(at(
+                path,
+                Error::input(format!("unknown field '{k}'; the layout has {}", field_list(&st.items))),
+            ));
         }
         let base = self.pos();
         self.frames.push(Frame { base, members: Vec::new() });
@@ -139,11 +138,16 @@ impl Packer<'_> {
                 Err(_) if self.guessing() => self.pos().into(),
                 r => r.map_err(|e| at(&fpath, e))?,
             };
-            let p = u64::try_from(p).map_err(|_| at(&fpath, Error::input(format!("placement @ {} = {p} is negative", e.describe()))))?;
+            let p = u64::try_from(p)
+                .map_err(|_| at(&fpath, Error::input(format!("placement @ {} = {p} is negative", e.describe()))))?;
             if p < self.pos() {
                 return Err(at(
                     &fpath,
-                    Error::input(format!("placement @ {} = {p:#x} overlaps bytes already written (up to {:#x})", e.describe(), self.pos())),
+                    Error::input(format!(
+                        "placement @ {} = {p:#x} overlaps bytes already written (up to {:#x})",
+                        e.describe(),
+                        self.pos()
+                    )),
                 ));
             }
             self.out.resize(usize::try_from(p).map_err(|_| Error::input("placement too large"))?, 0);
@@ -168,8 +172,11 @@ impl Packer<'_> {
                         let shape: Option<Vec<u64>> =
                             ds.iter().map(|d| self.env().eval(d).ok().and_then(|v| u64::try_from(v).ok())).collect();
                         // Only small shells of empty lists (`[[]]`), never a huge one.
-                        let shell = |s: &Vec<u64>| s.iter().take_while(|d| **d != 0).try_fold(1u64, |a, d| a.checked_mul(*d));
-                        shape.filter(|s| s.contains(&0) && shell(s).is_some_and(|n| n <= 1 << 16)).map(|s| empty_lists(&s))
+                        let shell =
+                            |s: &Vec<u64>| s.iter().take_while(|d| **d != 0).try_fold(1u64, |a, d| a.checked_mul(*d));
+                        shape
+                            .filter(|s| s.contains(&0) && shell(s).is_some_and(|n| n <= 1 << 16))
+                            .map(|s| empty_lists(&s))
                     }
                     _ => None,
                 };
@@ -213,7 +220,9 @@ impl Packer<'_> {
                 }
                 n
             }
-            other => other.fixed_size().ok_or_else(|| at(path, Error::input("padding `_` needs a type of fixed size")))?,
+            other => {
+                other.fixed_size().ok_or_else(|| at(path, Error::input("padding `_` needs a type of fixed size")))?
+            }
         })
     }
 
@@ -229,7 +238,8 @@ impl Packer<'_> {
             Type::Cstr => leaf(NodeKind::Cstr, self, 0),
             Type::Text { kind, len } => {
                 let n = self.env().eval(len).map_err(|e| at(path, e))?;
-                let n = u64::try_from(n).map_err(|_| at(path, Error::input(format!("size {} = {n} is negative", len.describe()))))?;
+                let n = u64::try_from(n)
+                    .map_err(|_| at(path, Error::input(format!("size {} = {n} is negative", len.describe()))))?;
                 leaf(NodeKind::Text(*kind), self, n)
             }
             Type::Struct(st) => self.structure(st, v, path),
@@ -246,7 +256,10 @@ impl Packer<'_> {
                 let mut s = Vec::new();
                 for d in ds {
                     let n = self.env().eval(d).map_err(|e| at(path, e))?;
-                    s.push(u64::try_from(n).map_err(|_| at(path, Error::input(format!("size {} = {n} is negative", d.describe()))))?);
+                    s.push(
+                        u64::try_from(n)
+                            .map_err(|_| at(path, Error::input(format!("size {} = {n} is negative", d.describe()))))?,
+                    );
                 }
                 Some(s)
             }
@@ -288,7 +301,10 @@ fn flatten<'d>(v: &'d Doc, ndim: usize, shape: Option<&[u64]>, path: &str, out: 
     if let Some(&want) = shape.and_then(|s| s.first())
         && items.len() as u64 != want
     {
-        return Err(at(path, Error::input(format!("the layout says {want} elements here, the input has {}", items.len()))));
+        return Err(at(
+            path,
+            Error::input(format!("the layout says {want} elements here, the input has {}", items.len())),
+        ));
     }
     if ndim <= 1 {
         out.extend(items.iter());
@@ -412,14 +428,17 @@ fn insert_if_missing(kv: &mut Vec<(String, Doc)>, path: &[Arc<str>], n: u64) {
 /// numeric matrix written without a header). The other top-level fields
 /// must be derivable sizes or `==` constants.
 pub fn csv_doc(layout: &Layout, text: &str) -> Result<Doc> {
-    let Some(Item::Field(last)) = layout.root.items.iter().rev().find(|i| matches!(i, Item::Field(f) if f.name.is_some())) else {
+    let Some(Item::Field(last)) =
+        layout.root.items.iter().rev().find(|i| matches!(i, Item::Field(f) if f.name.is_some()))
+    else {
         return Err(Error::input("CSV input needs a layout whose last field is an array of records"));
     };
     let Type::Array { elem, dims } = &last.ty else {
         return Err(Error::input("CSV input needs a layout whose last field is an array of records"));
     };
     let name = last.name.as_deref().unwrap_or("_").to_string();
-    let matrix = matches!(dims, Dims::Fixed(d) if d.len() == 2) && !matches!(**elem, Type::Struct(_) | Type::Array { .. });
+    let matrix =
+        matches!(dims, Dims::Fixed(d) if d.len() == 2) && !matches!(**elem, Type::Struct(_) | Type::Array { .. });
     let mut rdr = csv::ReaderBuilder::new().has_headers(!matrix).flexible(false).from_reader(text.as_bytes());
     let csv_err = |e: csv::Error| {
         let pos = e.position().map_or(String::new(), |p| format!(" (CSV line {})", p.line()));
@@ -449,8 +468,9 @@ pub fn csv_doc(layout: &Layout, text: &str) -> Result<Doc> {
         }
         let mut obj = Doc::Object(Vec::new());
         for (segs, cell) in header.iter().zip(rec.iter()) {
-            insert_cell(&mut obj, segs, Doc::String(cell.to_string()))
-                .map_err(|why| Error::input(format!("CSV row {}: column '{}': {why}", line + 1, crate::select::path_to_string(segs))))?;
+            insert_cell(&mut obj, segs, Doc::String(cell.to_string())).map_err(|why| {
+                Error::input(format!("CSV row {}: column '{}': {why}", line + 1, crate::select::path_to_string(segs)))
+            })?;
         }
         rows.push(obj);
     }
@@ -485,7 +505,9 @@ fn insert_cell(doc: &mut Doc, segs: &[Seg], value: Doc) -> std::result::Result<(
                 let i = usize::try_from(i).map_err(|_| "negative index".to_string())?;
                 if i == items.len() {
                     let last = k + 1 == ix.len();
-                    items.push(if !last { Doc::Array(Vec::new()) } else {
+                    items.push(if !last {
+                        Doc::Array(Vec::new())
+                    } else {
                         match rest.first() {
                             Some(Seg::Field(_)) => Doc::Object(Vec::new()),
                             Some(Seg::Index(_)) => Doc::Array(Vec::new()),

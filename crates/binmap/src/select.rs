@@ -39,7 +39,8 @@ pub fn parse_path(text: &str) -> Result<Vec<Seg>> {
             b'.' if !segs.is_empty() && i + 1 < b.len() => i += 1,
             b'[' => {
                 let end = text[i..].find(']').ok_or_else(|| bad("missing ']'"))? + i;
-                let idx: std::result::Result<Vec<i64>, _> = text[i + 1..end].split(',').map(|s| s.trim().parse::<i64>()).collect();
+                let idx: std::result::Result<Vec<i64>, _> =
+                    text[i + 1..end].split(',').map(|s| s.trim().parse::<i64>()).collect();
                 segs.push(Seg::Index(idx.map_err(|_| bad("an index must be an integer"))?));
                 i = end + 1;
                 continue;
@@ -119,7 +120,11 @@ fn step<'m>(view: View<'m>, seg: &Seg, path: &[Seg]) -> Result<View<'m>> {
         (Seg::Field(name), NodeKind::Struct(members)) => {
             let m = members.iter().find(|m| m.name.as_deref() == Some(name)).ok_or_else(|| {
                 let names: Vec<&str> = members.iter().filter_map(|m| m.name.as_deref()).collect();
-                Error::usage(format!("no field '{name}' in path '{}'; fields here: {}", path_text(path), names.join(", ")))
+                Error::usage(format!(
+                    "no field '{name}' in path '{}'; fields here: {}",
+                    path_text(path),
+                    names.join(", ")
+                ))
             })?;
             Ok(View { node: &m.node, abs: view.abs + m.node.offset })
         }
@@ -135,15 +140,24 @@ fn step<'m>(view: View<'m>, seg: &Seg, path: &[Seg]) -> Result<View<'m>> {
             let mut flat: u64 = 0;
             for (&i, &d) in ix.iter().zip(&a.shape) {
                 let Some(i) = resolve_index(i, d) else {
-                    return Err(Error::usage(format!("index {i} is out of range for a dimension of {d} in '{}'", path_text(path))));
+                    return Err(Error::usage(format!(
+                        "index {i} is out of range for a dimension of {d} in '{}'",
+                        path_text(path)
+                    )));
                 };
                 flat = flat * d + i;
             }
             let (e, off) = a.elem(flat);
             Ok(View { node: e, abs: view.abs + off })
         }
-        (Seg::Field(name), _) => Err(Error::usage(format!("'{}': there is no field '{name}' in a {}", path_text(path), kind_name(view.node)))),
-        (Seg::Index(_), _) => Err(Error::usage(format!("'{}': a {} cannot be indexed", path_text(path), kind_name(view.node)))),
+        (Seg::Field(name), _) => Err(Error::usage(format!(
+            "'{}': there is no field '{name}' in a {}",
+            path_text(path),
+            kind_name(view.node)
+        ))),
+        (Seg::Index(_), _) => {
+            Err(Error::usage(format!("'{}': a {} cannot be indexed", path_text(path), kind_name(view.node))))
+        }
     }
 }
 
@@ -199,7 +213,11 @@ impl Rows {
     /// assert!(Rows::parse("a..b").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Rows> {
-        let bad = || Error::usage(format!("bad row range '{text}': expected A..B, A.., ..B or a row number (negatives count from the end)"));
+        let bad = || {
+            Error::usage(format!(
+                "bad row range '{text}': expected A..B, A.., ..B or a row number (negatives count from the end)"
+            ))
+        };
         let num = |s: &str| -> Result<Option<i64>> {
             let s = s.trim();
             if s.is_empty() { Ok(None) } else { s.parse::<i64>().map(Some).map_err(|_| bad()) }

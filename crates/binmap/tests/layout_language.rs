@@ -92,13 +92,19 @@ fn multi_dimensional_arrays_with_expressions() {
         json("r: u8\nc: u8\nm: u8[r, c]\nlast: u8[(r * c) % 5 - 0x0]", &b),
         r#"{"r":2,"c":3,"m":[[0,1,2],[3,4,5]],"last":[9]}"#
     );
-    assert_eq!(json("m: u8[2, 0b10]\nk: u8[sizeof({a: u16, b: u8}) - 3]", &[1, 2, 3, 4]), r#"{"m":[[1,2],[3,4]],"k":[]}"#);
+    assert_eq!(
+        json("m: u8[2, 0b10]\nk: u8[sizeof({a: u16, b: u8}) - 3]", &[1, 2, 3, 4]),
+        r#"{"m":[[1,2],[3,4]],"k":[]}"#
+    );
 }
 
 #[test]
 fn dotted_paths_in_expressions() {
     let b = [1, 2, 7, 8, 9, 10];
-    assert_eq!(json("header: { rows: u8, cols: u8 }\ndata: u8[header.rows, header.cols * 2]", &b), r#"{"header":{"rows":1,"cols":2},"data":[[7,8,9,10]]}"#);
+    assert_eq!(
+        json("header: { rows: u8, cols: u8 }\ndata: u8[header.rows, header.cols * 2]", &b),
+        r#"{"header":{"rows":1,"cols":2},"data":[[7,8,9,10]]}"#
+    );
 }
 
 #[test]
@@ -127,7 +133,13 @@ fn align_and_padding() {
 
 #[test]
 fn checks_pass_silently() {
-    assert_eq!(json("m: bytes[4] == \"RIFF\"\nv: u16 == 0x0102\nf: f32 == 1.5\nb: bool == true", &[b'R', b'I', b'F', b'F', 2, 1, 0, 0, 0xc0, 0x3f, 1]), r#"{"m":"RIFF","v":258,"f":1.5,"b":true}"#);
+    assert_eq!(
+        json(
+            "m: bytes[4] == \"RIFF\"\nv: u16 == 0x0102\nf: f32 == 1.5\nb: bool == true",
+            &[b'R', b'I', b'F', b'F', 2, 1, 0, 0, 0xc0, 0x3f, 1]
+        ),
+        r#"{"m":"RIFF","v":258,"f":1.5,"b":true}"#
+    );
 }
 
 #[test]
@@ -140,7 +152,10 @@ fn if_blocks() {
 #[test]
 fn variable_size_elements() {
     let b = [2, 1, b'a', 3, b'x', b'y', b'z'];
-    assert_eq!(json("n: u8\nitems: { len: u8, text: utf8[len] }[n]", &b), r#"{"n":2,"items":[{"len":1,"text":"a"},{"len":3,"text":"xyz"}]}"#);
+    assert_eq!(
+        json("n: u8\nitems: { len: u8, text: utf8[len] }[n]", &b),
+        r#"{"n":2,"items":[{"len":1,"text":"a"},{"len":3,"text":"xyz"}]}"#
+    );
     assert_eq!(json("s: cstr[2]", b"ab\0c\0"), r#"{"s":["ab","c"]}"#);
 }
 
@@ -154,7 +169,10 @@ fn comments_and_separators() {
 
 #[test]
 fn keywords_can_be_field_names() {
-    assert_eq!(json("type: u8\nalign: u8\nendian: u8\nif: u8", &[1, 2, 3, 4]), r#"{"type":1,"align":2,"endian":3,"if":4}"#);
+    assert_eq!(
+        json("type: u8\nalign: u8\nendian: u8\nif: u8", &[1, 2, 3, 4]),
+        r#"{"type":1,"align":2,"endian":3,"if":4}"#
+    );
 }
 
 #[test]
@@ -179,7 +197,9 @@ fn parse_errors() {
     assert!(err("a: u8[1.5]", &[]).contains("expressions are integers"));
     assert!(err("a: u8[sizeof(cstr)]", &[]).contains("sizeof needs a type whose size does not depend on the data"));
     assert!(err("a: u8 $", &[]).contains("unexpected character '$'"));
-    assert!(err("a: u8[b]\nb: u8", &[0, 0]).contains("unknown field 'b' (fields can only refer to fields before them)"));
+    assert!(
+        err("a: u8[b]\nb: u8", &[0, 0]).contains("unknown field 'b' (fields can only refer to fields before them)")
+    );
     assert!(err("a: u8\nb: u8[1 / (a - a)]", &[1]).contains("division by zero in `1 / a - a`"));
     let deep = format!("a: {}u8{}", "{ x: ".repeat(300), " }".repeat(300));
     assert!(err(&deep, &[]).contains("nests deeper than"));

@@ -8,7 +8,8 @@
 //! `n + 1`, `2 * n`), variable-size elements, `_` padding, `align N`, `==`
 //! checks, `if` blocks, `@` placements, `type` aliases and a `T[..]` tail.
 //! Floats are drawn as raw bit patterns: NaN payloads, negative NaNs, -0.0,
-//! subnormals and infinities included.
+//! subnormals and infinities included. A float `==` field holds the
+//! literal's exact bits, since `==` compares bits (-0.0 is not `== 0.0`).
 //!
 //! Properties:
 //! 1. `json_roundtrip`: bytes -> `show --format json` -> `pack` == bytes.
@@ -18,6 +19,9 @@
 //! 3. `csv_roundtrip`: for record arrays (and scalar arrays, matrices):
 //!    bytes -> `show --format csv` -> `pack` == bytes (NaNs are canonical
 //!    there, since CSV prints every NaN as `nan`).
+//!
+//! The tests at the end are regression tests: minimal cases the properties
+//! once found, and the semantics they pin.
 //!
 //! `PROPTEST_CASES` raises the number of cases (default 256 per property).
 //! A failure prints the layout text, the bytes as hex and the texts involved.
@@ -34,46 +38,6 @@ use binmap::{Layout, Map};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
-
-// ---------------------------------------------------------------------------
-// Known library bugs the generators steer around. Each one is reproduced by
-// an `#[ignore = "bug: ..."]` test at the end of this file; once it is fixed,
-// un-ignore that test and set its switch here to `false`.
-// ---------------------------------------------------------------------------
-
-/// `pack` derives a size field named by a plain path into the struct that
-/// uses it, even when the size field belongs to an enclosing struct
-/// (`n: u8; s: { v: u8[n] }`): see `bug_size_field_of_outer_struct`. When
-/// set, references to an outer size field are written `n + 1` (not derived).
-const AVOID_BUG_OUTER_SIZE: bool = false;
-
-/// CSV prints a `utf8` value verbatim but reads a backslash in it as an
-/// escape: see `bug_csv_utf8_backslash`. When set, CSV cases hold no
-/// backslash in `utf8` fields.
-const AVOID_BUG_CSV_UTF8_BACKSLASH: bool = false;
-
-/// A CSV row of one empty cell is an empty line, which the CSV reader skips,
-/// so the row is lost (`r: { s: bytes[1] }[..]` over one zero byte): see
-/// `bug_csv_row_of_one_empty_cell`. When set, the first column of CSV cases
-/// is never empty text.
-const AVOID_BUG_CSV_EMPTY_ROW: bool = false;
-
-/// A record member with no CSV column (`v: i8[0]`, or a struct with no
-/// named field) is left out of the CSV, and `pack` then reports it missing:
-/// see `bug_csv_member_without_columns`. When set, CSV records have no such
-/// member.
-const AVOID_BUG_CSV_EMPTY_MEMBER: bool = false;
-
-/// A 2-D array of `char` or `bytes[N]` is written as a bare matrix (no
-/// header line), but read back as records with a header: see
-/// `bug_csv_text_matrix`. When set, CSV matrices hold numbers and bools only.
-const AVOID_BUG_CSV_TEXT_MATRIX: bool = false;
-
-/// A float field `== 0.0` accepts -0.0 on read (it compares values), but
-/// `pack` then refuses it (it compares bytes): see
-/// `bug_check_negative_zero`. When set, a zero literal is matched by data
-/// of the same sign only.
-const AVOID_BUG_CHECK_NEGATIVE_ZERO: bool = true;
 
 // ---------------------------------------------------------------------------
 // The layout model
@@ -593,10 +557,8 @@ fn top_s() -> impl Strategy<Value = Top> {
 #[derive(Default)]
 struct Namer {
     next: usize,
-    /// Small-valued fields visible here (parameters and `if` flags), with
-    /// the struct depth they belong to.
-    visible: Vec<(String, usize)>,
-    depth: usize,
+    /// Small-valued fields visible here (parameters and `if` flags).
+    visible: Vec<String>,
     droppable: HashSet<String>,
 }
 
@@ -637,7 +599,7 @@ impl Namer {
                 }
                 Item::Param(l) => {
                     l.name = self.fresh("p");
-                    self.visible.push((l.name.clone(), self.depth));
+                    self.visible.push(l.name.clone());
                 }
                 Item::Check { name, .. } => {
                     *name = self.fresh("c");
@@ -648,9 +610,9 @@ impl Namer {
                         let name = self.fresh("g");
                         *flag = Some(Local { name: name.clone(), kind: cond.kind, suf: cond.suf, min: 0, max: 3 });
                         cond.name = name.clone();
-                        self.visible.push((name, self.depth));
+                        self.visible.push(name);
                     } else {
-                        cond.name = self.visible[cond.pick % self.visible.len()].0.clone();
+                        cond.name = self.visible[cond.pick % self.visible.len()].clone();
                     }
                     let mark = self.visible.len();
                     self.items(body);
@@ -666,9 +628,7 @@ impl Namer {
             Ty::Text { len, .. } => self.dim(len, locals),
             Ty::Struct(items) => {
                 let mark = self.visible.len();
-                self.depth += 1;
                 self.items(items);
-                self.depth -= 1;
                 self.visible.truncate(mark);
             }
             Ty::Array(elem, dims) => {
@@ -694,11 +654,7 @@ impl Namer {
                 max: r.max,
             });
         } else {
-            let (name, depth) = self.visible[r.pick % self.visible.len()].clone();
-            if AVOID_BUG_OUTER_SIZE && depth != self.depth && matches!(r.op, DimOp::Plain) {
-                r.op = DimOp::Plus1;
-            }
-            r.name = name;
+            r.name = self.visible[r.pick % self.visible.len()].clone();
         }
     }
 }
@@ -1020,23 +976,13 @@ struct Gen {
     places: Vec<u64>,
     /// CSV prints every NaN as `nan`: keep NaNs canonical.
     canonical_nans: bool,
-    /// CSV output: see [`AVOID_BUG_CSV_UTF8_BACKSLASH`].
-    csv: bool,
     /// Inside `_` padding: everything is zero.
     zero: bool,
 }
 
 impl Gen {
     fn new(seed: u64, canonical_nans: bool) -> Gen {
-        Gen {
-            rng: Rng(seed),
-            out: Vec::new(),
-            env: HashMap::new(),
-            places: Vec::new(),
-            canonical_nans,
-            csv: canonical_nans,
-            zero: false,
-        }
+        Gen { rng: Rng(seed), out: Vec::new(), env: HashMap::new(), places: Vec::new(), canonical_nans, zero: false }
     }
 
     fn put(&mut self, bits: u64, size: usize, e: End) {
@@ -1111,13 +1057,8 @@ impl Gen {
         match c {
             Check::Int { kind, suf, value, .. } => self.put(*value as u64, kind.size(), suf.resolve(e)),
             Check::Float { kind, suf, bits, .. } => {
-                let sign = 1u64 << (kind.size() * 8 - 1);
-                let bits = if *bits & !sign == 0 && !AVOID_BUG_CHECK_NEGATIVE_ZERO && self.rng.chance(1, 2) {
-                    bits ^ sign
-                } else {
-                    *bits
-                };
-                self.put(bits, kind.size(), suf.resolve(e));
+                // `==` compares bits: only the literal's exact bit pattern (never -0.0 for 0.0) satisfies it.
+                self.put(*bits, kind.size(), suf.resolve(e));
             }
             Check::Bool(b) => self.out.push(u8::from(*b)),
             Check::Char(c) => self.out.push(*c),
@@ -1158,10 +1099,7 @@ impl Gen {
                 let n = self.dim(len) as usize;
                 let start = self.out.len();
                 if !zero {
-                    let mut content = text_content(&mut self.rng, n, *utf8, true);
-                    if *utf8 && self.csv && AVOID_BUG_CSV_UTF8_BACKSLASH {
-                        content.retain(|&c| c != b'\\');
-                    }
+                    let content = text_content(&mut self.rng, n, *utf8, true);
                     self.out.extend_from_slice(&content);
                 }
                 self.out.resize(start + n, 0);
@@ -1494,9 +1432,6 @@ fn csv_leaf_s() -> BoxedStrategy<Ty> {
 
 /// A leaf of at least one byte (the first field of a `[..]` element).
 fn csv_first_s() -> BoxedStrategy<Ty> {
-    if AVOID_BUG_CSV_EMPTY_ROW {
-        return prop_oneof![8 => scalar_s(), 1 => Just(Ty::Char)].boxed();
-    }
     prop_oneof![
         8 => scalar_s(),
         1 => Just(Ty::Char),
@@ -1507,26 +1442,18 @@ fn csv_first_s() -> BoxedStrategy<Ty> {
 }
 
 fn csv_field_ty_s() -> BoxedStrategy<Ty> {
-    let least = u64::from(AVOID_BUG_CSV_EMPTY_MEMBER);
     prop_oneof![
         6 => csv_leaf_s(),
-        1 => (scalar_s(), prop::collection::vec(least..=3u64, 1..=2))
+        1 => (scalar_s(), prop::collection::vec(0..=3u64, 1..=2))
             .prop_map(|(t, d)| Ty::Array(Box::new(t), d.into_iter().map(Dim::Const).collect())),
-        1 => prop::collection::vec(csv_leaf_s(), least as usize..3)
+        1 => prop::collection::vec(csv_leaf_s(), 0..3)
             .prop_map(|ts| Ty::Struct(ts.into_iter().map(|t| Item::Field(FieldItem::new(t))).collect())),
     ]
     .boxed()
 }
 
 fn csv_check_s() -> impl Strategy<Value = Item> {
-    check_s().prop_map(|mut check| {
-        if let Check::Text { utf8: true, lit, .. } = &mut check
-            && AVOID_BUG_CSV_UTF8_BACKSLASH
-        {
-            lit.retain(|&c| c != b'\\');
-        }
-        Item::Check { name: String::new(), check }
-    })
+    check_s().prop_map(|check| Item::Check { name: String::new(), check })
 }
 
 fn csv_item_s() -> BoxedStrategy<Item> {
@@ -1578,12 +1505,7 @@ fn csv_top_s() -> impl Strategy<Value = Top> {
         4 => (record, prop::option::of(size_dim(0, 6).prop_map(|d| vec![d]))),
         1 => (csv_first_s(), prop::option::of(size_dim(0, 6).prop_map(|d| vec![d]))),
         1 => (
-            if AVOID_BUG_CSV_TEXT_MATRIX {
-                scalar_s().boxed()
-            } else {
-                prop_oneof![4 => scalar_s(), 1 => Just(Ty::Char), 1 => (1..=3u64).prop_map(|n| Ty::Text { utf8: false, len: Dim::Const(n) })]
-                    .boxed()
-            },
+            prop_oneof![4 => scalar_s(), 1 => Just(Ty::Char), 1 => (1..=3u64).prop_map(|n| Ty::Text { utf8: false, len: Dim::Const(n) })],
             prop_oneof![
                 (1..=3u64, 1..=3u64).prop_map(|(a, b)| vec![Dim::Const(a), Dim::Const(b)]),
                 (size_dim(1, 4), size_dim(1, 4)).prop_map(|(a, b)| vec![a, b]),
@@ -1811,60 +1733,52 @@ fn large_file_roundtrip() {
 }
 
 // ---------------------------------------------------------------------------
-// Known bugs, found by the properties above (minimal reproductions). Each
-// has a switch at the top of this file that keeps the generators away from
-// it; when a bug is fixed, un-ignore its test and turn the switch off.
+// Regression tests: minimal cases once found by the properties above, and
+// the semantics they pin.
 // ---------------------------------------------------------------------------
 
 fn assert_csv_roundtrip(text: &str, bytes: &[u8]) {
     check_csv_roundtrip(text, bytes).unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// `pack` derives `n` for `v: u8[n]` into the inner struct's object, where
-/// it is then "unknown": `pack failed: unknown field 'n'; the layout has v`.
-/// (`derive_sizes` inserts plain-path sizes into the struct that uses them,
-/// even when the size field belongs to an enclosing struct.)
+/// A size field of an enclosing struct (`n: u8; s: { v: u8[n] }`) is derived
+/// by `pack` into the struct it belongs to, not into the one that uses it.
 #[test]
-fn bug_size_field_of_outer_struct() {
+fn size_field_of_outer_struct_roundtrips() {
     assert_json_roundtrip("n: u8\ns: { v: u8[n] }\n", &[1, 0x41]);
     assert_json_roundtrip("n: u8\ns: { t: bytes[n] }\n", &[1, 0x41]);
     assert_json_roundtrip("n: u8\nr: { v: u16[n] }[2]\n", &[1, 1, 2, 3, 4]);
 }
 
-/// CSV writes `utf8` text verbatim (`a\`), but reads a backslash in a cell
-/// as an escape: `bad text "a\": bad escape at character 2`. (`bytes`
-/// fields escape the backslash as `\\`; `utf8` fields do not.)
+/// A backslash in a `utf8` field survives the CSV round trip (it is not
+/// misread as an escape).
 #[test]
-fn bug_csv_utf8_backslash() {
+fn csv_utf8_backslash_roundtrips() {
     assert_csv_roundtrip("r: { a: u8, s: utf8[2] }[..]\n", &[1, b'a', b'\\']);
     assert_csv_roundtrip("r: { a: u8, s: utf8[3] }[..]\n", b"\x01\\n\0");
 }
 
-/// A row whose only cell is empty is written as an empty line, which the CSV
-/// reader skips: the record is silently lost (1 byte in, 0 bytes out).
-/// Python's csv module writes such a row as `""`.
+/// A CSV row whose only cell is empty text is kept (not written as an empty
+/// line that the reader would skip).
 #[test]
-fn bug_csv_row_of_one_empty_cell() {
+fn csv_row_of_one_empty_cell_roundtrips() {
     assert_csv_roundtrip("r: { s: bytes[1] }[..]\n", &[0]);
     assert_csv_roundtrip("v: cstr[..]\n", b"a\0\0b\0");
 }
 
 /// A record member with no CSV column (an empty sub-array, a struct with no
-/// named field) is absent from the CSV, and `pack` then says
-/// `field 'v' is missing from the input`.
+/// named field) packs from a CSV that does not mention it.
 #[test]
-fn bug_csv_member_without_columns() {
+fn csv_member_without_columns_roundtrips() {
     assert_csv_roundtrip("r: { a: u8, v: i8[0] }[..]\n", &[1]);
     assert_csv_roundtrip("r: { a: u8, s: {} }[..]\n", &[1]);
     assert_csv_roundtrip("r: { a: u8, s: { _: u8 } }[..]\n", &[1, 0]);
 }
 
-/// `csv::write_rows` writes any 2-D array of leaves (chars, byte strings)
-/// as a bare matrix without a header, but `csv_doc` treats only scalar
-/// elements as a matrix and reads the first line as a header:
-/// `the layout says 2 elements here, the input has 1`.
+/// A 2-D array of `char` or `bytes[N]` is a bare matrix (no header line) in
+/// CSV, written and read alike.
 #[test]
-fn bug_csv_text_matrix() {
+fn csv_text_matrix_roundtrips() {
     assert_csv_roundtrip("m: char[2, 2]\n", b"abcd");
     assert_csv_roundtrip("m: bytes[1][2, 1]\n", b"ab");
 }
@@ -1906,5 +1820,7 @@ fn duplicate_field_names_are_refused() {
     assert_json_roundtrip("k: u8\nif k == 1 { a: u8 }\nif k == 2 { a: u16 }\n", &[2, 1, 0]);
     // ...but not when both are.
     let l = Layout::parse("k: u8\nif k { a: u8 }\nif k { a: u8 }\n").expect("parse");
-    assert!(Map::new(&l, &[1, 1, 2], "t").expect_err("both present").to_string().contains("field 'a' is present twice"));
+    assert!(
+        Map::new(&l, &[1, 1, 2], "t").expect_err("both present").to_string().contains("field 'a' is present twice")
+    );
 }

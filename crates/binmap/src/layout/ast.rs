@@ -24,11 +24,7 @@ pub enum Endian {
 
 impl Endian {
     /// The byte order of the machine binmap runs on (`endian native`).
-    pub const NATIVE: Endian = if cfg!(target_endian = "big") {
-        Endian::Big
-    } else {
-        Endian::Little
-    };
+    pub const NATIVE: Endian = if cfg!(target_endian = "big") { Endian::Big } else { Endian::Little };
 }
 
 /// The kind of a fixed-size scalar value.
@@ -143,11 +139,17 @@ pub enum Type {
     /// One byte shown as a one-byte string (Python struct `c`).
     Char,
     /// `bytes[N]` or `utf8[N]`.
-    Text { kind: TextKind, len: Expr },
+    Text {
+        kind: TextKind,
+        len: Expr,
+    },
     /// A NUL-terminated string of variable size.
     Cstr,
     Struct(Arc<StructType>),
-    Array { elem: Arc<Type>, dims: Dims },
+    Array {
+        elem: Arc<Type>,
+        dims: Dims,
+    },
 }
 
 /// The dimensions of an array.
@@ -170,9 +172,15 @@ pub struct StructType {
 pub enum Item {
     Field(Field),
     /// `align N`: pad to a multiple of N from the start of the struct.
-    Align { to: u64, span: Span },
+    Align {
+        to: u64,
+        span: Span,
+    },
     /// `if EXPR { items }`.
-    If { cond: Expr, body: Vec<Item> },
+    If {
+        cond: Expr,
+        body: Vec<Item>,
+    },
 }
 
 /// `[@ EXPR] name: TYPE [== LITERAL]`.
@@ -422,11 +430,7 @@ pub fn align_up(pos: u64, to: u64) -> Option<u64> {
         return Some(pos);
     }
     let rem = pos % to;
-    if rem == 0 {
-        Some(pos)
-    } else {
-        pos.checked_add(to - rem)
-    }
+    if rem == 0 { Some(pos) } else { pos.checked_add(to - rem) }
 }
 
 impl Expr {

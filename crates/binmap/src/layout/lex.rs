@@ -42,8 +42,8 @@ pub struct Token {
 }
 
 const PUNCTS: [&str; 26] = [
-    "==", "!=", "<=", ">=", "&&", "||", "..", ".", ":", ",", ";", "{", "}", "[", "]", "(", ")", "@",
-    "=", "<", ">", "!", "+", "-", "*", "/",
+    "==", "!=", "<=", ">=", "&&", "||", "..", ".", ":", ",", ";", "{", "}", "[", "]", "(", ")", "@", "=", "<", ">",
+    "!", "+", "-", "*", "/",
 ];
 
 /// Split `src` into tokens; an error is (message, byte offset).
@@ -164,9 +164,7 @@ fn lex_number(src: &str, start: usize) -> Result<(Tok, usize), (String, Span)> {
     if is_float {
         text.parse::<f64>().map(|v| (Tok::Float(v), i)).map_err(|_| (format!("bad number '{text}'"), span))
     } else {
-        text.parse::<i128>()
-            .map(|v| (Tok::Int(v), i))
-            .map_err(|_| (format!("number '{text}' is too large"), span))
+        text.parse::<i128>().map(|v| (Tok::Int(v), i)).map_err(|_| (format!("number '{text}' is too large"), span))
     }
 }
 
@@ -196,7 +194,12 @@ fn lex_string(src: &str, start: usize) -> Result<(Vec<u8>, usize), (String, Span
                         let h = src.get(i + 2..i + 4).and_then(|h| u8::from_str_radix(h, 16).ok());
                         match h {
                             Some(v) => (v, 4),
-                            None => return Err(("bad \\x escape: expected two hex digits".into(), Span { start: i, end: i + 2 })),
+                            None => {
+                                return Err((
+                                    "bad \\x escape: expected two hex digits".into(),
+                                    Span { start: i, end: i + 2 },
+                                ));
+                            }
                         }
                     }
                     _ => return Err(("unknown escape in string".into(), Span { start: i, end: i + 2 })),

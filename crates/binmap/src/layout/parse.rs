@@ -183,8 +183,12 @@ impl Parser<'_> {
                     self.bump();
                     let name_span = self.span();
                     let Tok::Ident(name) = self.peek().clone() else { return Err(self.expected("a type name")) };
-                    if builtin_type(&name, *endian).is_some() || matches!(name.as_str(), "bytes" | "utf8" | "cstr" | "char") {
-                        return Err(self.err_at(&format!("'{name}' is a built-in type and cannot be redefined"), name_span));
+                    if builtin_type(&name, *endian).is_some()
+                        || matches!(name.as_str(), "bytes" | "utf8" | "cstr" | "char")
+                    {
+                        return Err(
+                            self.err_at(&format!("'{name}' is a built-in type and cannot be redefined"), name_span)
+                        );
                     }
                     self.bump();
                     self.expect("=")?;
@@ -237,7 +241,11 @@ impl Parser<'_> {
             (Type::Text { .. } | Type::Char | Type::Cstr, Literal::Str(_)) => true,
             _ => false,
         };
-        if ok { Ok(()) } else { Err(self.err_at(&format!("'== {lit}' cannot be checked on a field of type {}", ty.describe()), span)) }
+        if ok {
+            Ok(())
+        } else {
+            Err(self.err_at(&format!("'== {lit}' cannot be checked on a field of type {}", ty.describe()), span))
+        }
     }
 
     fn literal(&mut self) -> Result<Literal, Error> {
@@ -385,7 +393,9 @@ impl Parser<'_> {
                 self.bump();
                 let mut path = vec![Arc::<str>::from(first)];
                 while self.eat(".") {
-                    let Tok::Ident(next) = self.peek().clone() else { return Err(self.expected("a field name after '.'")) };
+                    let Tok::Ident(next) = self.peek().clone() else {
+                        return Err(self.expected("a field name after '.'"));
+                    };
                     self.bump();
                     path.push(Arc::from(next));
                 }

@@ -21,7 +21,9 @@ const MAX_COLUMNS: u64 = 100_000;
 /// Number of leaves under a node (saturating).
 fn leaf_count(node: &Node) -> u64 {
     match &node.kind {
-        NodeKind::Struct(ms) => ms.iter().filter(|m| m.name.is_some()).fold(0u64, |a, m| a.saturating_add(leaf_count(&m.node))),
+        NodeKind::Struct(ms) => {
+            ms.iter().filter(|m| m.name.is_some()).fold(0u64, |a, m| a.saturating_add(leaf_count(&m.node)))
+        }
         NodeKind::Array(a) => match &a.elems {
             Elems::Uniform { elem, .. } => a.count.saturating_mul(leaf_count(elem)),
             Elems::Walked(v) => v.iter().fold(0u64, |acc, e| acc.saturating_add(leaf_count(e))),
@@ -79,6 +81,26 @@ fn end_line(buf: &mut Vec<u8>, line_start: usize) {
     buf.push(b'\n');
 }
 
+/// Append one record: the leaves at `base + rel`, comma-separated, then the line end.
+fn write_record<'n>(
+    buf: &mut Vec<u8>,
+    data: &[u8],
+    base: u64,
+    cells: impl Iterator<Item = (u64, &'n Node)>,
+) -> Result<()> {
+    let line_start = buf.len();
+    for (k, (rel, node)) in cells.enumerate() {
+        if k > 0 {
+            buf.push(b',');
+        }
+        let start = buf.len();
+        write_text(buf, &leaf(data, View { node, abs: base + rel })?);
+        push_field(buf, start);
+    }
+    end_line(buf, line_start);
+    Ok(())
+}
+
 /// Append one CSV field, quoted when it must be.
 fn push_field(out: &mut Vec<u8>, start: usize) {
     let needs = out[start..].iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r'));
@@ -107,7 +129,9 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
     };
     // The element shape that fixes the columns: the uniform template, projected.
     let template = match &a.elems {
-        Elems::Uniform { elem, .. } => Some(crate::select::project(View { node: elem, abs: 0 }, &rows.proj, &rows.path)?),
+        Elems::Uniform { elem, .. } => {
+            Some(crate::select::project(View { node: elem, abs: 0 }, &rows.proj, &rows.path)?)
+        }
         Elems::Walked(_) => None,
     };
     let leaf_elems = template.map_or_else(
@@ -167,17 +191,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
         flush(&mut buf, out)?;
         return super::write_chunks(rows.rows.clone(), out, |range, buf| {
             for r in range {
-                let base = rows.abs + r * row_stride;
-                let line_start = buf.len();
-                for (k, (rel, node)) in rels.iter().enumerate() {
-                    if k > 0 {
-                        buf.push(b',');
-                    }
-                    let start = buf.len();
-                    write_text(buf, &leaf(data, View { node, abs: base + rel })?);
-                    push_field(buf, start);
-                }
-                end_line(buf, line_start);
+                write_record(buf, data, rows.abs + r * row_stride, rels.iter().copied())?;
             }
             Ok(())
         });
@@ -189,16 +203,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
                 "row {r} has different columns from row {first_row} (variable-size elements); CSV needs one shape per row: use --format json or jsonl"
             )));
         }
-        let line_start = buf.len();
-        for (k, c) in cols.iter().enumerate() {
-            if k > 0 {
-                buf.push(b',');
-            }
-            let start = buf.len();
-            write_text(&mut buf, &leaf(data, View { node: c.node, abs: rows.abs + c.rel })?);
-            push_field(&mut buf, start);
-        }
-        end_line(&mut buf, line_start);
+        write_record(&mut buf, data, rows.abs, cols.iter().map(|c| (c.rel, c.node)))?;
         maybe_flush(&mut buf, out)?;
     }
     flush(&mut buf, out)
@@ -219,16 +224,7 @@ pub fn write_one(data: &[u8], v: View<'_>, name: &str, out: &mut dyn Write) -> R
     }
     let mut buf = Vec::new();
     write_header(&mut buf, &cols);
-    let line_start = buf.len();
-    for (k, c) in cols.iter().enumerate() {
-        if k > 0 {
-            buf.push(b',');
-        }
-        let start = buf.len();
-        write_text(&mut buf, &leaf(data, View { node: c.node, abs: v.abs + c.rel })?);
-        push_field(&mut buf, start);
-    }
-    end_line(&mut buf, line_start);
+    write_record(&mut buf, data, v.abs, cols.iter().map(|c| (c.rel, c.node)))?;
     flush(&mut buf, out)
 }
 

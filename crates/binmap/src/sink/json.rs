@@ -28,7 +28,8 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
         match sel {
             Selection::One(v) => self.node(*v)?,
             Selection::Each { .. } => {
-                let rows = sel.rows(Default::default(), path).ok_or_else(|| crate::Error::usage("internal: not an array"))?;
+                let rows =
+                    sel.rows(Default::default(), path).ok_or_else(|| crate::Error::usage("internal: not an array"))?;
                 self.rows_list(&rows)?;
             }
         }
@@ -46,15 +47,15 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
     /// One line per row, formatted on all cores.
     pub fn lines(&mut self, rows: &RowSet<'_>) -> Result<()> {
         let data = self.data;
-        super::write_chunks(rows.rows.clone(), self.out, |range, buf| {
-            let mut sink: Vec<u8> = Vec::new();
-            let mut w = JsonWriter { data, buf: std::mem::take(buf), out: &mut sink };
+        super::write_chunks(rows.rows.clone(), self.out, |range, chunk| {
+            // A worker's writer spills into its chunk, never to the output.
+            let mut w = JsonWriter { data, buf: Vec::with_capacity(1 << 16), out: chunk };
             for r in range {
                 w.row(rows, r)?;
                 w.buf.push(b'\n');
+                maybe_flush(&mut w.buf, w.out)?;
             }
-            *buf = w.buf;
-            Ok(())
+            flush(&mut w.buf, w.out)
         })
     }
 

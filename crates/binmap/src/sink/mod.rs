@@ -56,7 +56,9 @@ pub fn leaf<'a>(data: &'a [u8], view: View<'_>) -> Result<Value<'a>> {
         NodeKind::Struct(_) | NodeKind::Array(_) => return Err(Error::usage("internal: not a leaf")),
     };
     r.map_err(|e| match e {
-        DecodeError::BadBool(v) => Error::data(format!("bool at offset {:#x} is {v}, not 0 or 1", view.abs)).with_bytes(data, view.abs),
+        DecodeError::BadBool(v) => {
+            Error::data(format!("bool at offset {:#x} is {v}, not 0 or 1", view.abs)).with_bytes(data, view.abs)
+        }
         DecodeError::BadUtf8(i) => {
             let at = view.abs + i as u64;
             Error::data(format!("invalid UTF-8 in a utf8[{}] field at offset {at:#x}", n.size)).with_bytes(data, at)
@@ -198,7 +200,9 @@ pub(crate) fn flush(buf: &mut Vec<u8>, w: &mut dyn Write) -> Result<()> {
     match w.write_all(buf) {
         Ok(()) => {}
         // A closed pipe (`| head`) is the reader's choice, not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Err(Error::new(crate::ErrorKind::Io, "broken pipe")),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            return Err(Error::new(crate::ErrorKind::Io, "broken pipe"));
+        }
         Err(e) => return Err(Error::io("<output>", &e)),
     }
     buf.clear();

@@ -19,7 +19,13 @@ pub const THRESHOLD: u64 = 1000;
 pub const EDGE_ITEMS: u64 = 3;
 
 /// Print a whole selection as readable text.
-pub fn write_selection(map: &Map<'_>, sel: &Selection<'_>, path: &[crate::select::Seg], name: &str, out: &mut dyn Write) -> Result<()> {
+pub fn write_selection(
+    map: &Map<'_>,
+    sel: &Selection<'_>,
+    path: &[crate::select::Seg],
+    name: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
     let mut buf = Vec::new();
     match sel {
         Selection::One(v) if !matches!(v.node.kind, NodeKind::Array(_)) => node_lines(map, *v, name, &mut buf)?,
@@ -122,7 +128,12 @@ fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
             let start = cols.len();
             columns(v.node, &prefix, v.abs, &mut cols);
             if is_leaf(&v.node.kind) && !multi {
-                cols[start].name = match rows.path.iter().rev().find_map(|s| if let crate::select::Seg::Field(n) = s { Some(n) } else { None }) {
+                cols[start].name = match rows
+                    .path
+                    .iter()
+                    .rev()
+                    .find_map(|s| if let crate::select::Seg::Field(n) = s { Some(n) } else { None })
+                {
                     Some(n) => n.to_string(),
                     None => "value".into(),
                 };

@@ -101,7 +101,5 @@ pub fn from_hex(text: &str) -> Option<Vec<u8>> {
     if t.len() % 2 != 0 {
         return None;
     }
-    t.chunks(2)
-        .map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
-        .collect()
+    t.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok()).collect()
 }

@@ -183,16 +183,7 @@ fn relayout_ryu(out: &mut Vec<u8>, s: &[u8]) {
 /// assert_eq!(out, b"0.1 1.0 1e+16 1.5e-05 5e-324 -0.0 1e+22 0.0001 ");
 /// ```
 pub fn write_f64(out: &mut Vec<u8>, x: f64, nf: NonFinite) {
-    if !x.is_finite() {
-        write_non_finite(out, x.is_nan(), x.is_sign_negative(), nf);
-        return;
-    }
-    if x == 0.0 {
-        write_zero(out, x.is_sign_negative());
-        return;
-    }
-    let mut buf = ryu::Buffer::new();
-    emit_ryu(out, buf.format_finite(x).as_bytes());
+    write_ryu(out, x, x.is_finite(), x.is_nan(), x.is_sign_negative(), x == 0.0, nf);
 }
 
 /// Writes ryu's output for a finite non-zero value in Python's layout,
@@ -248,16 +239,28 @@ fn emit_ryu(out: &mut Vec<u8>, s: &[u8]) {
 /// assert_eq!(out, b"6.2 0.1 1000000.0 16777216.0 1e-05 3.4028235e+38 nan ");
 /// ```
 pub fn write_f32(out: &mut Vec<u8>, x: f32, nf: NonFinite) {
-    if !x.is_finite() {
-        write_non_finite(out, x.is_nan(), x.is_sign_negative(), nf);
-        return;
+    write_ryu(out, x, x.is_finite(), x.is_nan(), x.is_sign_negative(), x == 0.0, nf);
+}
+
+/// The f32/f64 writer: specials here, finite values through ryu's digits.
+#[inline]
+fn write_ryu<F: ryu::Float>(
+    out: &mut Vec<u8>,
+    x: F,
+    finite: bool,
+    nan: bool,
+    negative: bool,
+    zero: bool,
+    nf: NonFinite,
+) {
+    if !finite {
+        write_non_finite(out, nan, negative, nf);
+    } else if zero {
+        write_zero(out, negative);
+    } else {
+        let mut buf = ryu::Buffer::new();
+        emit_ryu(out, buf.format_finite(x).as_bytes());
     }
-    if x == 0.0 {
-        write_zero(out, x.is_sign_negative());
-        return;
-    }
-    let mut buf = ryu::Buffer::new();
-    emit_ryu(out, buf.format_finite(x).as_bytes());
 }
 
 /// A binary format narrower than f32: `mbits` stored mantissa bits,
