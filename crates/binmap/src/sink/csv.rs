@@ -10,7 +10,7 @@
 
 use std::io::Write;
 
-use super::{flush, is_leaf, leaf, maybe_flush, write_text};
+use super::{decode_leaf, flush, is_leaf, leaf, maybe_flush, write_text};
 use crate::error::{Error, Result};
 use crate::map::{Elems, Node, NodeKind};
 use crate::select::{RowSet, Seg, View};
@@ -82,20 +82,27 @@ fn end_line(buf: &mut Vec<u8>, line_start: usize) {
 }
 
 /// Append one record: the leaves at `base + rel`, comma-separated, then the line end.
-fn write_record<'n>(
-    buf: &mut Vec<u8>,
-    data: &[u8],
-    base: u64,
-    cells: impl Iterator<Item = (u64, &'n Node)>,
-) -> Result<()> {
+///
+/// The hot loop of CSV output: the record's bytes are bounds-checked once,
+/// numbers are never scanned for quoting, and only a value that fails to
+/// decode goes back through [`leaf`] for its full error.
+fn write_record<'n>(buf: &mut Vec<u8>, data: &[u8], base: u64, cells: &[(u64, &'n Node)]) -> Result<()> {
+    let end = cells.iter().map(|(rel, n)| rel + n.size).max().unwrap_or(0);
+    let record = crate::map::slice(data, base, end);
     let line_start = buf.len();
-    for (k, (rel, node)) in cells.enumerate() {
+    for (k, &(rel, node)) in cells.iter().enumerate() {
         if k > 0 {
             buf.push(b',');
         }
         let start = buf.len();
-        write_text(buf, &leaf(data, View { node, abs: base + rel })?);
-        push_field(buf, start);
+        let bytes = record.get(rel as usize..(rel + node.size) as usize).unwrap_or_default();
+        match decode_leaf(bytes, &node.kind) {
+            Ok(v) if bytes.len() as u64 == node.size => write_text(buf, &v),
+            _ => return leaf(data, View { node, abs: base + rel }).map(|_| ()),
+        }
+        if !matches!(node.kind, NodeKind::Scalar(_)) {
+            push_field(buf, start);
+        }
     }
     end_line(buf, line_start);
     Ok(())
@@ -191,7 +198,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
         flush(&mut buf, out)?;
         return super::write_chunks(rows.rows.clone(), out, |range, buf| {
             for r in range {
-                write_record(buf, data, rows.abs + r * row_stride, rels.iter().copied())?;
+                write_record(buf, data, rows.abs + r * row_stride, &rels)?;
             }
             Ok(())
         });
@@ -203,7 +210,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
                 "row {r} has different columns from row {first_row} (variable-size elements); CSV needs one shape per row: use --format json or jsonl"
             )));
         }
-        write_record(&mut buf, data, rows.abs, cols.iter().map(|c| (c.rel, c.node)))?;
+        write_record(&mut buf, data, rows.abs, &cols.iter().map(|c| (c.rel, c.node)).collect::<Vec<_>>())?;
         maybe_flush(&mut buf, out)?;
     }
     flush(&mut buf, out)
@@ -224,7 +231,7 @@ pub fn write_one(data: &[u8], v: View<'_>, name: &str, out: &mut dyn Write) -> R
     }
     let mut buf = Vec::new();
     write_header(&mut buf, &cols);
-    write_record(&mut buf, data, v.abs, cols.iter().map(|c| (c.rel, c.node)))?;
+    write_record(&mut buf, data, v.abs, &cols.iter().map(|c| (c.rel, c.node)).collect::<Vec<_>>())?;
     flush(&mut buf, out)
 }
 

@@ -47,15 +47,10 @@ impl std::str::FromStr for Format {
 pub fn leaf<'a>(data: &'a [u8], view: View<'_>) -> Result<Value<'a>> {
     let n = view.node;
     let b = slice(data, view.abs, n.size);
-    let r = match &n.kind {
-        NodeKind::Scalar(s) => decode_scalar(b, *s),
-        NodeKind::Char | NodeKind::Cstr if b.is_empty() => Ok(Value::Bytes(b)),
-        NodeKind::Char => Ok(Value::Bytes(b)),
-        NodeKind::Cstr => Ok(Value::Bytes(&b[..b.len() - 1])),
-        NodeKind::Text(k) => decode_text(b, *k),
-        NodeKind::Struct(_) | NodeKind::Array(_) => return Err(Error::usage("internal: not a leaf")),
-    };
-    r.map_err(|e| match e {
+    if b.len() as u64 != n.size || !is_leaf(&n.kind) {
+        return Err(Error::data(format!("internal: no {}-byte value at offset {:#x}", n.size, view.abs)));
+    }
+    decode_leaf(b, &n.kind).map_err(|e| match e {
         DecodeError::BadBool(v) => {
             Error::data(format!("bool at offset {:#x} is {v}, not 0 or 1", view.abs)).with_bytes(data, view.abs)
         }
@@ -64,6 +59,17 @@ pub fn leaf<'a>(data: &'a [u8], view: View<'_>) -> Result<Value<'a>> {
             Error::data(format!("invalid UTF-8 in a utf8[{}] field at offset {at:#x}", n.size)).with_bytes(data, at)
         }
     })
+}
+
+/// Decode a leaf from exactly its bytes (`b.len()` is the node's size).
+#[inline]
+pub fn decode_leaf<'a>(b: &'a [u8], kind: &NodeKind) -> Result<Value<'a>, DecodeError> {
+    match kind {
+        NodeKind::Scalar(s) => decode_scalar(b, *s),
+        NodeKind::Cstr => Ok(Value::Bytes(b.split_last().map_or(b, |(_, rest)| rest))),
+        NodeKind::Text(k) => decode_text(b, *k),
+        NodeKind::Char | NodeKind::Struct(_) | NodeKind::Array(_) => Ok(Value::Bytes(b)),
+    }
 }
 
 /// True for nodes that hold one value.
