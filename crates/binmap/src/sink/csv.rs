@@ -86,7 +86,7 @@ fn end_line(buf: &mut Vec<u8>, line_start: usize) {
 /// The hot loop of CSV output: the record's bytes are bounds-checked once,
 /// numbers are never scanned for quoting, and only a value that fails to
 /// decode goes back through [`leaf`] for its full error.
-fn write_record<'n>(buf: &mut Vec<u8>, data: &[u8], base: u64, cells: &[(u64, &'n Node)]) -> Result<()> {
+fn write_record(buf: &mut Vec<u8>, data: &[u8], base: u64, cells: &[(u64, &Node)]) -> Result<()> {
     let end = cells.iter().map(|(rel, n)| rel + n.size).max().unwrap_or(0);
     let record = crate::map::slice(data, base, end);
     let line_start = buf.len();
