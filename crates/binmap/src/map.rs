@@ -19,7 +19,7 @@
 use std::sync::Arc;
 
 use crate::decode::{DecodeError, Value, decode_scalar};
-use crate::error::{Error, ErrorKind, Result, grouped};
+use crate::error::{Error, Result, grouped};
 use crate::layout::{
     Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, ScalarKind, Span, StructType, TextKind, Type, align_up,
     apply_binop,
@@ -753,17 +753,4 @@ fn items_uniform(items: &[Item], local: &[&str]) -> bool {
         Item::If { cond, body } => expr_is_outer(cond, local) && items_uniform(body, local),
         Item::Align { .. } => true,
     })
-}
-
-impl ErrorKind {
-    /// Short name of the kind, for JSON error reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorKind::Layout => "layout",
-            ErrorKind::Data => "data",
-            ErrorKind::Input => "input",
-            ErrorKind::Usage => "usage",
-            ErrorKind::Io => "io",
-        }
-    }
 }

@@ -96,7 +96,8 @@ pub fn select<'m>(map: &'m Map<'_>, path: &[Seg]) -> Result<Selection<'m>> {
     Ok(Selection::One(view))
 }
 
-fn path_text(path: &[Seg]) -> String {
+/// Render a path back to text (`records[3].value`).
+pub fn path_to_string(path: &[Seg]) -> String {
     let mut s = String::new();
     for seg in path {
         match seg {
@@ -122,7 +123,7 @@ fn step<'m>(view: View<'m>, seg: &Seg, path: &[Seg]) -> Result<View<'m>> {
                 let names: Vec<&str> = members.iter().filter_map(|m| m.name.as_deref()).collect();
                 Error::usage(format!(
                     "no field '{name}' in path '{}'; fields here: {}",
-                    path_text(path),
+                    path_to_string(path),
                     names.join(", ")
                 ))
             })?;
@@ -132,7 +133,7 @@ fn step<'m>(view: View<'m>, seg: &Seg, path: &[Seg]) -> Result<View<'m>> {
             if ix.len() != a.shape.len() {
                 return Err(Error::usage(format!(
                     "'{}' indexes {} dimension(s) of an array with {}",
-                    path_text(path),
+                    path_to_string(path),
                     ix.len(),
                     a.shape.len()
                 )));
@@ -142,7 +143,7 @@ fn step<'m>(view: View<'m>, seg: &Seg, path: &[Seg]) -> Result<View<'m>> {
                 let Some(i) = resolve_index(i, d) else {
                     return Err(Error::usage(format!(
                         "index {i} is out of range for a dimension of {d} in '{}'",
-                        path_text(path)
+                        path_to_string(path)
                     )));
                 };
                 flat = flat * d + i;
@@ -152,11 +153,11 @@ fn step<'m>(view: View<'m>, seg: &Seg, path: &[Seg]) -> Result<View<'m>> {
         }
         (Seg::Field(name), _) => Err(Error::usage(format!(
             "'{}': there is no field '{name}' in a {}",
-            path_text(path),
+            path_to_string(path),
             kind_name(view.node)
         ))),
         (Seg::Index(_), _) => {
-            Err(Error::usage(format!("'{}': a {} cannot be indexed", path_text(path), kind_name(view.node))))
+            Err(Error::usage(format!("'{}': a {} cannot be indexed", path_to_string(path), kind_name(view.node))))
         }
     }
 }
@@ -176,8 +177,8 @@ pub fn project<'m>(mut view: View<'m>, proj: &[Seg], path: &[Seg]) -> Result<Vie
         if let (Seg::Field(_), NodeKind::Array(_)) = (seg, &view.node.kind) {
             return Err(Error::usage(format!(
                 "'{}' projects through two arrays; select one element of the outer array first (like records[0].{})",
-                path_text(path),
-                path_text(proj)
+                path_to_string(path),
+                path_to_string(proj)
             )));
         }
         view = step(view, seg, path)?;
@@ -316,9 +317,4 @@ pub fn main_table(map: &Map<'_>) -> Option<Vec<Seg>> {
     let NodeKind::Struct(ms) = &map.root.kind else { return None };
     let last = ms.iter().rev().find(|m| m.name.is_some() && matches!(m.node.kind, NodeKind::Array(_)))?;
     Some(vec![Seg::Field(last.name.clone()?)])
-}
-
-/// Render a path back to text (`records[3].value`).
-pub fn path_to_string(path: &[Seg]) -> String {
-    path_text(path)
 }
