@@ -22,6 +22,14 @@ pub enum Value<'a> {
     Bytes(&'a [u8]),
     /// Checked UTF-8 (`utf8[N]`, trailing NULs stripped).
     Text(&'a str),
+    /// numpy `complex64`: (real, imaginary).
+    C64(f32, f32),
+    /// numpy `complex128`.
+    C128(f64, f64),
+    /// Checked UCS-4 code units (`ucs4[N]`, trailing NULs stripped), in this byte order.
+    Ucs4(&'a [u8], Endian),
+    /// Opaque bytes (`void[N]`, numpy `V`N), always shown as hex.
+    Void(&'a [u8]),
 }
 
 impl Value<'_> {
@@ -59,6 +67,9 @@ pub enum DecodeError {
     /// `utf8[N]` bytes that are not UTF-8; the offset of the first bad byte
     /// from the start of the field.
     BadUtf8(usize),
+    /// A `ucs4[N]` code unit that is not a Unicode scalar value; its offset
+    /// from the start of the field.
+    BadChar(usize),
 }
 
 fn arr<const N: usize>(b: &[u8]) -> [u8; N] {
@@ -101,6 +112,8 @@ pub fn decode_scalar(b: &[u8], s: Scalar) -> Result<Value<'_>, DecodeError> {
         BF16 => Value::BF16(bf16::from_bits(load!(u16, b, e))),
         F32 => Value::F32(load!(f32, b, e)),
         F64 => Value::F64(load!(f64, b, e)),
+        C64 => Value::C64(load!(f32, b, e), load!(f32, &b[4..], e)),
+        C128 => Value::C128(load!(f64, b, e), load!(f64, &b[8..], e)),
         Bool => match b[0] {
             0 => Value::Bool(false),
             1 => Value::Bool(true),
@@ -109,12 +122,36 @@ pub fn decode_scalar(b: &[u8], s: Scalar) -> Result<Value<'_>, DecodeError> {
     })
 }
 
-/// Decode a `bytes[N]`/`utf8[N]` field: trailing NULs stripped.
+/// Decode a text field: trailing NULs stripped (except `void`).
 pub fn decode_text(b: &[u8], kind: TextKind) -> Result<Value<'_>, DecodeError> {
+    if kind == TextKind::Void {
+        return Ok(Value::Void(b));
+    }
+    if let TextKind::Ucs4(e) = kind {
+        let units = b.len() / 4;
+        let used = (0..units).rev().find(|&i| b[4 * i..4 * i + 4] != [0; 4]).map_or(0, |i| i + 1);
+        let b = &b[..4 * used];
+        for i in 0..used {
+            if ucs4_char(&b[4 * i..4 * i + 4], e).is_none() {
+                return Err(DecodeError::BadChar(4 * i));
+            }
+        }
+        return Ok(Value::Ucs4(b, e));
+    }
     let end = b.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
     let b = &b[..end];
     match kind {
-        TextKind::Bytes => Ok(Value::Bytes(b)),
         TextKind::Utf8 => std::str::from_utf8(b).map(Value::Text).map_err(|e| DecodeError::BadUtf8(e.valid_up_to())),
+        _ => Ok(Value::Bytes(b)),
     }
+}
+
+/// One UCS-4 code unit as a `char` (`None` past U+10FFFF or for a surrogate).
+pub fn ucs4_char(unit: &[u8], e: Endian) -> Option<char> {
+    char::from_u32(load!(u32, unit, e))
+}
+
+/// Checked UCS-4 code units as a `String`.
+pub fn ucs4_string(b: &[u8], e: Endian) -> String {
+    b.chunks_exact(4).filter_map(|u| ucs4_char(u, e)).collect()
 }

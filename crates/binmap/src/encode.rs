@@ -87,6 +87,9 @@ pub fn encode_scalar(doc: &Doc, s: Scalar, origin: Origin, out: &mut Vec<u8>) ->
         out.push(u8::from(b));
         return Ok(());
     }
+    if s.kind.is_complex() {
+        return encode_complex(doc, s, origin, out);
+    }
     if s.kind.is_float() {
         if let Some(bits) = nan_bits(doc) {
             let fits = match s.kind {
@@ -138,6 +141,62 @@ pub fn encode_scalar(doc: &Doc, s: Scalar, origin: Origin, out: &mut Vec<u8>) ->
     Ok(())
 }
 
+/// A complex value: `{"real": x, "imag": y}` (JSON) or Python's spelling
+/// (`(1+2j)`, `1j`, `-1.5`), each part rounded once to the field's precision.
+fn encode_complex(doc: &Doc, s: Scalar, origin: Origin, out: &mut Vec<u8>) -> Result<()> {
+    let part =
+        Scalar { kind: if s.kind == ScalarKind::C64 { ScalarKind::F32 } else { ScalarKind::F64 }, endian: s.endian };
+    let (re, im) = match doc {
+        Doc::Object(kv) => {
+            let get = |k: &str| kv.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone());
+            match (get("real"), get("imag"), kv.len()) {
+                (Some(re), Some(im), 2) => (re, im),
+                _ => return Err(Error::input("a complex value is {\"real\": x, \"imag\": y}")),
+            }
+        }
+        _ => {
+            let Some(t) = number_text(doc, origin).or(if let Doc::String(t) = doc { Some(t.as_str()) } else { None })
+            else {
+                return Err(Error::input(format!(
+                    "expected a complex number for a {}, found {}",
+                    s.kind.name(),
+                    what(doc)
+                )));
+            };
+            let (re, im) =
+                split_complex(t).ok_or_else(|| Error::input(format!("'{t}' is not a complex number (like (1+2j))")))?;
+            (Doc::Number(re.to_string()), Doc::Number(im.to_string()))
+        }
+    };
+    encode_scalar(&re, part, Origin::Json, out)?;
+    encode_scalar(&im, part, Origin::Json, out)
+}
+
+/// Split Python's complex spelling into real and imaginary text.
+fn split_complex(t: &str) -> Option<(&str, &str)> {
+    let t = t.trim();
+    let t = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')).unwrap_or(t).trim();
+    let Some(body) = t.strip_suffix(['j', 'J']) else { return Some((t, "0")) };
+    // The sign that starts the imaginary part: not the first character, not after an exponent `e`.
+    let b = body.as_bytes();
+    let split = (1..b.len()).rev().find(|&i| matches!(b[i], b'+' | b'-') && !matches!(b[i - 1], b'e' | b'E'));
+    Some(match split {
+        Some(i) => {
+            (&body[..i], if body[i..].len() == 1 { "1" } else { body[i..].strip_prefix('+').unwrap_or(&body[i..]) })
+        }
+        None => (
+            "0",
+            if body.is_empty() || body == "+" {
+                "1"
+            } else if body == "-" {
+                "-1"
+            } else {
+                body
+            },
+        ),
+    })
+}
+
 /// The bytes of a string value: JSON strings as UTF-8, `{"hex": ...}`, or
 /// escaped text.
 pub fn string_bytes(doc: &Doc, origin: Origin) -> Result<Vec<u8>> {
@@ -167,6 +226,35 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
                 return Err(Error::input(format!("a char is one byte, found {} bytes", b.len())));
             }
             out.push(b[0]);
+            Ok(())
+        }
+        NodeKind::Text(TextKind::Ucs4(e)) => {
+            let b = string_bytes(doc, origin)?;
+            let text = std::str::from_utf8(&b).map_err(|_| Error::input("a ucs4 field needs valid text"))?;
+            let chars = text.chars().count() as u64;
+            if chars * 4 > size {
+                return Err(Error::input(format!("{chars} characters do not fit in a {}-character field", size / 4)));
+            }
+            for c in text.chars() {
+                store!(u32::from(c), e, out);
+            }
+            out.resize(out.len() + (size - chars * 4) as usize, 0);
+            Ok(())
+        }
+        NodeKind::Text(TextKind::Void) => {
+            let b = match doc {
+                Doc::String(h) if origin == Origin::Text => {
+                    from_hex(h).ok_or_else(|| Error::input(format!("bad hex \"{h}\" for a void field")))?
+                }
+                _ => string_bytes(doc, origin)?,
+            };
+            if b.len() as u64 != size {
+                return Err(Error::input(format!(
+                    "a void[{size}] field takes exactly {size} bytes, found {}",
+                    b.len()
+                )));
+            }
+            out.extend_from_slice(&b);
             Ok(())
         }
         NodeKind::Text(k) => {

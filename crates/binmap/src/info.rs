@@ -150,8 +150,7 @@ fn type_of(n: &Node) -> String {
     match &n.kind {
         NodeKind::Scalar(s) => s.to_string(),
         NodeKind::Char => "char".into(),
-        NodeKind::Text(crate::layout::TextKind::Bytes) => format!("bytes[{}]", n.size),
-        NodeKind::Text(crate::layout::TextKind::Utf8) => format!("utf8[{}]", n.size),
+        NodeKind::Text(k) => format!("{}[{}]", k.name(), n.size / k.unit()),
         NodeKind::Cstr => "cstr".into(),
         NodeKind::Struct(_) => "struct".into(),
         NodeKind::Array(a) => match &*a.elem_type {

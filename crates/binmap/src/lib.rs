@@ -55,6 +55,7 @@ pub mod info;
 pub mod layout;
 pub mod map;
 pub mod pack;
+pub mod pystruct;
 pub mod select;
 pub mod set;
 pub mod sink;

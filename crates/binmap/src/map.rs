@@ -407,7 +407,13 @@ impl Resolver<'_> {
         let node = match ty {
             Type::Scalar(s) => leaf(s.kind.size(), NodeKind::Scalar(*s)),
             Type::Char => leaf(1, NodeKind::Char),
-            Type::Text { kind, len } => leaf(self.eval_size(len, f, pos)?, NodeKind::Text(*kind)),
+            Type::Text { kind, len } => {
+                let n = self.eval_size(len, f, pos)?;
+                let Some(size) = n.checked_mul(kind.unit()) else {
+                    return Err(self.data_error(format!("{}[{n}] overflows a 64-bit size", kind.name()), f, pos));
+                };
+                leaf(size, NodeKind::Text(*kind))
+            }
             Type::Cstr => {
                 let start = usize::try_from(pos.min(self.filesize)).unwrap_or(usize::MAX);
                 match self.data.get(start..).and_then(|rest| rest.iter().position(|&b| b == 0)) {
@@ -628,7 +634,7 @@ pub(crate) fn check_literal(lit: &Literal, kind: &NodeKind, bytes: &[u8]) -> (bo
     match kind {
         NodeKind::Scalar(s) if bytes.len() as u64 == s.kind.size() => match decode_scalar(bytes, *s) {
             Err(DecodeError::BadBool(b)) => (false, format!("byte {b}")),
-            Err(DecodeError::BadUtf8(_)) => (false, "?".into()),
+            Err(DecodeError::BadUtf8(_) | DecodeError::BadChar(_)) => (false, "?".into()),
             Ok(v) => match (lit, v) {
                 (Literal::Bool(b), Value::Bool(x)) => (*b == x, x.to_string()),
                 (Literal::Int(i), v) if v.as_int().is_some() => {

@@ -204,3 +204,21 @@ fn parse_errors() {
     let deep = format!("a: {}u8{}", "{ x: ".repeat(300), " }".repeat(300));
     assert!(err(&deep, &[]).contains("nests deeper than"));
 }
+
+#[test]
+fn complex_ucs4_and_void() {
+    let mut b = Vec::new();
+    b.extend_from_slice(&1.0f32.to_le_bytes());
+    b.extend_from_slice(&2.0f32.to_le_bytes());
+    b.extend_from_slice(&0.0f64.to_be_bytes());
+    b.extend_from_slice(&(-1.5f64).to_be_bytes());
+    for c in "hé€".chars() {
+        b.extend_from_slice(&u32::from(c).to_le_bytes());
+    }
+    b.extend_from_slice(&[0; 8]);
+    b.extend_from_slice(&[1, 0, 0]);
+    assert_eq!(
+        json("z: c64\nw: c128be\ns: ucs4[5]\nv: void[3]", &b),
+        r#"{"z":{"real":1.0,"imag":2.0},"w":{"real":0.0,"imag":-1.5},"s":"hé€","v":{"hex":"010000"}}"#
+    );
+}

@@ -42,6 +42,10 @@ pub enum ScalarKind {
     BF16,
     F32,
     F64,
+    /// numpy `complex64`: two f32 (real, imaginary).
+    C64,
+    /// numpy `complex128`: two f64.
+    C128,
     Bool,
 }
 
@@ -53,7 +57,8 @@ impl ScalarKind {
             I8 | U8 | Bool => 1,
             I16 | U16 | F16 | BF16 => 2,
             I32 | U32 | F32 => 4,
-            I64 | U64 | F64 => 8,
+            I64 | U64 | F64 | C64 => 8,
+            C128 => 16,
         }
     }
 
@@ -73,6 +78,8 @@ impl ScalarKind {
             BF16 => "bf16",
             F32 => "f32",
             F64 => "f64",
+            C64 => "c64",
+            C128 => "c128",
             Bool => "bool",
         }
     }
@@ -87,6 +94,11 @@ impl ScalarKind {
     pub fn is_float(self) -> bool {
         use ScalarKind::*;
         matches!(self, F16 | BF16 | F32 | F64)
+    }
+
+    /// True for the complex kinds.
+    pub fn is_complex(self) -> bool {
+        matches!(self, ScalarKind::C64 | ScalarKind::C128)
     }
 
     /// The inclusive range of an integer kind.
@@ -130,6 +142,29 @@ pub enum TextKind {
     Bytes,
     /// `utf8[N]`: UTF-8 text, trailing NULs stripped; invalid UTF-8 is an error.
     Utf8,
+    /// `ucs4[N]`: N UCS-4 code points of 4 bytes each, trailing NULs
+    /// stripped (numpy `U`N); a value that is not a Unicode scalar is an error.
+    Ucs4(Endian),
+    /// `void[N]`: N raw bytes shown as they are, NULs included (numpy `V`N).
+    Void,
+}
+
+impl TextKind {
+    /// Bytes per unit of the length (4 for UCS-4, else 1).
+    pub fn unit(self) -> u64 {
+        if matches!(self, TextKind::Ucs4(_)) { 4 } else { 1 }
+    }
+
+    /// The layout-language name (`bytes`, `utf8`, `ucs4`, `ucs4be`, `void`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TextKind::Bytes => "bytes",
+            TextKind::Utf8 => "utf8",
+            TextKind::Ucs4(Endian::Little) => "ucs4",
+            TextKind::Ucs4(Endian::Big) => "ucs4be",
+            TextKind::Void => "void",
+        }
+    }
 }
 
 /// A type in the layout language.
@@ -345,7 +380,7 @@ impl Type {
         match self {
             Type::Scalar(s) => Some(s.kind.size()),
             Type::Char => Some(1),
-            Type::Text { len, .. } => u64::try_from(len.constant()?).ok(),
+            Type::Text { len, kind } => u64::try_from(len.constant()?).ok()?.checked_mul(kind.unit()),
             Type::Cstr => None,
             Type::Struct(s) => s.fixed_size(),
             Type::Array { elem, dims } => {
@@ -364,13 +399,7 @@ impl Type {
         match self {
             Type::Scalar(s) => s.to_string(),
             Type::Char => "char".into(),
-            Type::Text { kind, len } => {
-                let k = match kind {
-                    TextKind::Bytes => "bytes",
-                    TextKind::Utf8 => "utf8",
-                };
-                format!("{k}[{}]", len.describe())
-            }
+            Type::Text { kind, len } => format!("{}[{}]", kind.name(), len.describe()),
             Type::Cstr => "cstr".into(),
             Type::Struct(st) => {
                 let parts: Vec<String> = st

@@ -184,7 +184,10 @@ impl Parser<'_> {
                     let name_span = self.span();
                     let Tok::Ident(name) = self.peek().clone() else { return Err(self.expected("a type name")) };
                     if builtin_type(&name, *endian).is_some()
-                        || matches!(name.as_str(), "bytes" | "utf8" | "cstr" | "char")
+                        || matches!(
+                            name.as_str(),
+                            "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" | "cstr" | "char"
+                        )
                     {
                         return Err(
                             self.err_at(&format!("'{name}' is a built-in type and cannot be redefined"), name_span)
@@ -279,8 +282,15 @@ impl Parser<'_> {
             Tok::Ident(name) => {
                 self.bump();
                 match name.as_str() {
-                    "bytes" | "utf8" => {
-                        let kind = if name == "bytes" { TextKind::Bytes } else { TextKind::Utf8 };
+                    "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" => {
+                        let kind = match name.as_str() {
+                            "bytes" => TextKind::Bytes,
+                            "utf8" => TextKind::Utf8,
+                            "ucs4be" => TextKind::Ucs4(Endian::Big),
+                            "ucs4le" => TextKind::Ucs4(Endian::Little),
+                            "ucs4" => TextKind::Ucs4(endian),
+                            _ => TextKind::Void,
+                        };
                         self.expect("[")?;
                         let len = self.expr()?;
                         self.expect("]")?;
@@ -442,6 +452,8 @@ pub fn builtin_type(name: &str, endian: Endian) -> Option<Type> {
         "bf16" => BF16,
         "f32" => F32,
         "f64" => F64,
+        "c64" => C64,
+        "c128" => C128,
         "bool" if base.len() == name.len() => Bool,
         _ => return None,
     };

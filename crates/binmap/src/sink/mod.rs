@@ -10,7 +10,7 @@ pub mod table;
 
 use std::io::Write;
 
-use crate::decode::{DecodeError, Value, decode_scalar, decode_text};
+use crate::decode::{DecodeError, Value, decode_scalar, decode_text, ucs4_string};
 use crate::error::{Error, Result};
 use crate::map::{NodeKind, slice};
 use crate::select::View;
@@ -54,6 +54,11 @@ pub fn leaf<'a>(data: &'a [u8], view: View<'_>) -> Result<Value<'a>> {
         DecodeError::BadBool(v) => {
             Error::data(format!("bool at offset {:#x} is {v}, not 0 or 1", view.abs)).with_bytes(data, view.abs)
         }
+        DecodeError::BadChar(i) => {
+            let at = view.abs + i as u64;
+            Error::data(format!("a ucs4 character at offset {at:#x} is not a Unicode scalar value"))
+                .with_bytes(data, at)
+        }
         DecodeError::BadUtf8(i) => {
             let at = view.abs + i as u64;
             Error::data(format!("invalid UTF-8 in a utf8[{}] field at offset {at:#x}", n.size)).with_bytes(data, at)
@@ -90,6 +95,12 @@ pub fn write_text(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::Bool(b) => out.extend_from_slice(if b { b"True" } else { b"False" }),
         Value::Bytes(b) => out.extend_from_slice(escape_bytes(b).as_bytes()),
         Value::Text(t) => out.extend_from_slice(escape_bytes(t.as_bytes()).as_bytes()),
+        Value::Ucs4(b, e) => out.extend_from_slice(escape_bytes(ucs4_string(b, e).as_bytes()).as_bytes()),
+        Value::Void(b) => out.extend_from_slice(to_hex(b).as_bytes()),
+        Value::C64(re, im) => {
+            number::write_complex(out, re.into(), im.into(), |o, x| number::write_f32(o, x as f32, NonFinite::Text))
+        }
+        Value::C128(re, im) => number::write_complex(out, re, im, |o, x| number::write_f64(o, x, NonFinite::Text)),
     }
 }
 
@@ -122,6 +133,26 @@ pub fn write_json(out: &mut Vec<u8>, v: &Value<'_>) {
             }
         },
         Value::Text(t) => write_json_str(out, t),
+        Value::Ucs4(b, e) => write_json_str(out, &ucs4_string(b, e)),
+        Value::Void(b) => {
+            out.extend_from_slice(b"{\"hex\":\"");
+            out.extend_from_slice(to_hex(b).as_bytes());
+            out.extend_from_slice(b"\"}");
+        }
+        Value::C64(re, im) => {
+            out.extend_from_slice(b"{\"real\":");
+            write_json(out, &Value::F32(re));
+            out.extend_from_slice(b",\"imag\":");
+            write_json(out, &Value::F32(im));
+            out.push(b'}');
+        }
+        Value::C128(re, im) => {
+            out.extend_from_slice(b"{\"real\":");
+            write_json(out, &Value::F64(re));
+            out.extend_from_slice(b",\"imag\":");
+            write_json(out, &Value::F64(im));
+            out.push(b'}');
+        }
     }
 }
 
