@@ -1036,6 +1036,42 @@ pub fn parse_int(s: &str) -> Option<i128> {
     }
 }
 
+/// Write a complex number as Python's `repr(complex)` does: `(1+2j)`, `1j`
+/// for a positive-zero real part, `(-0-1j)`, `(nan+infj)`; each part with the
+/// shortest digits of its own precision (written by `part`) and no `.0`.
+///
+/// ```
+/// use binmap::text::number::{write_complex, write_f64, NonFinite};
+/// let mut out = Vec::new();
+/// let part = |o: &mut Vec<u8>, x: f64| write_f64(o, x, NonFinite::Text);
+/// for (re, im) in [(1.0, 2.0), (0.0, 1.0), (-0.0, -1.0), (1.5, f64::NAN), (0.0, 0.0)] {
+///     write_complex(&mut out, re, im, part);
+///     out.push(b' ');
+/// }
+/// assert_eq!(out, b"(1+2j) 1j (-0-1j) (1.5+nanj) 0j ");
+/// ```
+pub fn write_complex(out: &mut Vec<u8>, re: f64, im: f64, part: impl Fn(&mut Vec<u8>, f64)) {
+    let bare = |out: &mut Vec<u8>, x: f64| {
+        let start = out.len();
+        part(out, x);
+        if out[start..].ends_with(b".0") {
+            out.truncate(out.len() - 2);
+        }
+    };
+    if re == 0.0 && re.is_sign_positive() {
+        bare(out, im);
+        out.push(b'j');
+        return;
+    }
+    out.push(b'(');
+    bare(out, re);
+    if !im.is_sign_negative() || im.is_nan() {
+        out.push(b'+');
+    }
+    bare(out, im);
+    out.extend_from_slice(b"j)");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1365,40 +1401,4 @@ mod tests {
         assert_eq!(exact_decimal(2f64.powi(-25)), (b"298023223876953125".to_vec(), -7));
         assert_eq!(exact_decimal(1e22), (b"1".to_vec(), 23));
     }
-}
-
-/// Write a complex number as Python's `repr(complex)` does: `(1+2j)`, `1j`
-/// for a positive-zero real part, `(-0-1j)`, `(nan+infj)`; each part with the
-/// shortest digits of its own precision (written by `part`) and no `.0`.
-///
-/// ```
-/// use binmap::text::number::{write_complex, write_f64, NonFinite};
-/// let mut out = Vec::new();
-/// let part = |o: &mut Vec<u8>, x: f64| write_f64(o, x, NonFinite::Text);
-/// for (re, im) in [(1.0, 2.0), (0.0, 1.0), (-0.0, -1.0), (1.5, f64::NAN), (0.0, 0.0)] {
-///     write_complex(&mut out, re, im, part);
-///     out.push(b' ');
-/// }
-/// assert_eq!(out, b"(1+2j) 1j (-0-1j) (1.5+nanj) 0j ");
-/// ```
-pub fn write_complex(out: &mut Vec<u8>, re: f64, im: f64, part: impl Fn(&mut Vec<u8>, f64)) {
-    let bare = |out: &mut Vec<u8>, x: f64| {
-        let start = out.len();
-        part(out, x);
-        if out[start..].ends_with(b".0") {
-            out.truncate(out.len() - 2);
-        }
-    };
-    if re == 0.0 && re.is_sign_positive() {
-        bare(out, im);
-        out.push(b'j');
-        return;
-    }
-    out.push(b'(');
-    bare(out, re);
-    if !(im.is_sign_negative() && !im.is_nan()) {
-        out.push(b'+');
-    }
-    bare(out, im);
-    out.extend_from_slice(b"j)");
 }
