@@ -68,6 +68,8 @@ pub struct ArrayNode {
     pub elems: Elems,
     /// The element type, for descriptions.
     pub elem_type: Arc<Type>,
+    /// Elements stored in Fortran order (`shape` is still the logical shape).
+    pub fortran: bool,
 }
 
 /// How to find an array's elements.
@@ -83,6 +85,7 @@ impl ArrayNode {
     /// Element `i`: its node and its offset from the array start.
     pub fn elem(&self, i: u64) -> (&Node, u64) {
         match &self.elems {
+            Elems::Uniform { stride, elem } if self.fortran => (elem, fortran_index(&self.shape, i) * stride),
             Elems::Uniform { stride, elem } => (elem, i * stride),
             Elems::Walked(v) => {
                 let n = &v[usize::try_from(i).unwrap_or(usize::MAX).min(v.len() - 1)];
@@ -90,6 +93,23 @@ impl ArrayNode {
             }
         }
     }
+}
+
+/// Where C-order element `i` of an array of `shape` sits in Fortran order.
+pub fn fortran_index(shape: &[u64], mut i: u64) -> u64 {
+    let (mut f, mut step) = (0, 1);
+    let mut idx = vec![0u64; shape.len()];
+    for (k, d) in shape.iter().enumerate().rev() {
+        if *d > 0 {
+            idx[k] = i % d;
+            i /= d;
+        }
+    }
+    for (k, d) in shape.iter().enumerate() {
+        f += idx[k] * step;
+        step *= d;
+    }
+    f
 }
 
 /// A layout resolved against one file's bytes.
@@ -440,7 +460,7 @@ impl Resolver<'_> {
         let remaining = self.filesize.saturating_sub(pos);
         let shape = match dims {
             Dims::ToEnd => None,
-            Dims::Fixed(ds) => {
+            Dims::Fixed(ds) | Dims::Fortran(ds) => {
                 let mut shape = Vec::with_capacity(ds.len());
                 for d in ds {
                     shape.push(self.eval_size(d, f, pos)?);
@@ -458,7 +478,13 @@ impl Resolver<'_> {
         let node_of = |shape: Vec<u64>, count: u64, elems: Elems, size: u64| Node {
             offset: 0,
             size,
-            kind: NodeKind::Array(Box::new(ArrayNode { shape, count, elems, elem_type: elem.clone() })),
+            kind: NodeKind::Array(Box::new(ArrayNode {
+                shape,
+                count,
+                elems,
+                elem_type: elem.clone(),
+                fortran: matches!(dims, Dims::Fortran(_)),
+            })),
         };
         if is_uniform(elem) {
             let template = self.resolve_type(elem, pos, false, f)?;
@@ -696,7 +722,7 @@ fn collect_type_exprs<'t>(ty: &'t Type, out: &mut Vec<&'t Expr>) {
     match ty {
         Type::Text { len, .. } => out.push(len),
         Type::Array { elem, dims } => {
-            if let Dims::Fixed(ds) = dims {
+            if let Some(ds) = dims.exprs() {
                 out.extend(ds.iter());
             }
             collect_type_exprs(elem, out);
@@ -748,6 +774,8 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
         Type::Array { elem, dims } => match dims {
             Dims::ToEnd => false,
             Dims::Fixed(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),
+            // Fortran order is only defined for uniform elements.
+            Dims::Fortran(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),
         },
         Type::Struct(st) => items_uniform(&st.items, local),
     }

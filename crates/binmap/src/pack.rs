@@ -168,7 +168,8 @@ impl Packer<'_> {
                 // CSV column: pack it empty when the layout allows that.
                 let empty = match &f.ty {
                     Type::Struct(_) => Some(Doc::Object(Vec::new())),
-                    Type::Array { dims: Dims::Fixed(ds), .. } => {
+                    Type::Array { dims, .. } if dims.exprs().is_some() => {
+                        let ds = dims.exprs().unwrap_or_default();
                         let shape: Option<Vec<u64>> =
                             ds.iter().map(|d| self.env().eval(d).ok().and_then(|v| u64::try_from(v).ok())).collect();
                         // Only small shells of empty lists (`[[]]`), never a huge one.
@@ -213,7 +214,8 @@ impl Packer<'_> {
         };
         Ok(match ty {
             Type::Text { len, .. } => size(len)?,
-            Type::Array { elem, dims: Dims::Fixed(ds) } => {
+            Type::Array { elem, dims } if dims.exprs().is_some() => {
+                let ds = dims.exprs().unwrap_or_default();
                 let mut n = self.zero_size(elem, path)?;
                 for d in ds {
                     n = n.checked_mul(size(d)?).ok_or_else(|| Error::input("padding size overflows"))?;
@@ -251,8 +253,8 @@ impl Packer<'_> {
         let start = self.pos();
         let shape: Option<Vec<u64>> = match dims {
             Dims::ToEnd => None,
-            Dims::Fixed(ds) if self.guessing() && ds.iter().any(|d| self.env().eval(d).is_err()) => None,
-            Dims::Fixed(ds) => {
+            Dims::Fixed(ds) | Dims::Fortran(ds) if self.guessing() && ds.iter().any(|d| self.env().eval(d).is_err()) => None,
+            Dims::Fixed(ds) | Dims::Fortran(ds) => {
                 let mut s = Vec::new();
                 for d in ds {
                     let n = self.env().eval(d).map_err(|e| at(path, e))?;
@@ -266,11 +268,19 @@ impl Packer<'_> {
         };
         let ndim = match (&shape, dims) {
             (Some(s), _) => s.len(),
-            (None, Dims::Fixed(ds)) => ds.len(),
+            (None, Dims::Fixed(ds) | Dims::Fortran(ds)) => ds.len(),
             (None, Dims::ToEnd) => 1,
         };
         let mut flat = Vec::new();
         flatten(v, ndim, shape.as_deref(), path, &mut flat)?;
+        if let (Dims::Fortran(_), Some(s)) = (dims, &shape) {
+            // The input lists are in logical (C) order; the bytes are column-major.
+            let mut stored = flat.clone();
+            for (i, e) in flat.iter().enumerate() {
+                stored[crate::map::fortran_index(s, i as u64) as usize] = e;
+            }
+            flat = stored;
+        }
         for (i, e) in flat.iter().enumerate() {
             self.value(elem, e, &format!("{path}[{i}]"))?;
         }
@@ -280,6 +290,7 @@ impl Packer<'_> {
             count,
             elems: Elems::Walked(Vec::new()),
             elem_type: elem.clone(),
+            fortran: matches!(dims, Dims::Fortran(_)),
         }));
         Ok(Node { offset: 0, size: self.pos() - start, kind })
     }
@@ -386,7 +397,8 @@ fn collect_wants(items: &[Item], kv: &[(String, Doc)], origin: Origin, wants: &m
                             wants.push((p.clone(), b.len() as u64));
                         }
                     }
-                    Type::Array { dims: Dims::Fixed(ds), .. } => {
+                    Type::Array { dims, .. } if dims.exprs().is_some() => {
+                        let ds = dims.exprs().unwrap_or_default();
                         let mut cur = Some(v);
                         for d in ds {
                             let Some(Doc::Array(items)) = cur else { break };
@@ -438,7 +450,7 @@ pub fn csv_doc(layout: &Layout, text: &str) -> Result<Doc> {
     };
     let name = last.name.as_deref().unwrap_or("_").to_string();
     let matrix =
-        matches!(dims, Dims::Fixed(d) if d.len() == 2) && !matches!(**elem, Type::Struct(_) | Type::Array { .. });
+        dims.exprs().is_some_and(|d| d.len() == 2) && !matches!(**elem, Type::Struct(_) | Type::Array { .. });
     let mut rdr = csv::ReaderBuilder::new().has_headers(!matrix).flexible(false).from_reader(text.as_bytes());
     let csv_err = |e: csv::Error| {
         let pos = e.position().map_or(String::new(), |p| format!(" (CSV line {})", p.line()));

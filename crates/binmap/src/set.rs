@@ -8,7 +8,7 @@
 
 use crate::encode::{Origin, encode_leaf};
 use crate::error::{Error, Result};
-use crate::layout::{Dims, Expr, Item, Layout, Type};
+use crate::layout::{Expr, Item, Layout, Type};
 use crate::map::Map;
 use crate::select::{Seg, Selection, parse_path, path_to_string, project, select};
 use crate::sink::is_leaf;
@@ -119,7 +119,7 @@ fn type_names(t: &Type, out: &mut Vec<String>) {
     match t {
         Type::Text { len, .. } => expr_names(len, out),
         Type::Array { elem, dims } => {
-            if let Dims::Fixed(ds) = dims {
+            if let Some(ds) = dims.exprs() {
                 ds.iter().for_each(|d| expr_names(d, out));
             }
             type_names(elem, out);

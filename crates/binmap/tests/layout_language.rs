@@ -222,3 +222,40 @@ fn complex_ucs4_and_void() {
         r#"{"z":{"real":1.0,"imag":2.0},"w":{"real":0.0,"imag":-1.5},"s":"hé€","v":{"hex":"010000"}}"#
     );
 }
+
+#[test]
+fn fortran_order_arrays() {
+    // Column-major bytes 0..6 of a logical 2 x 3 array.
+    assert_eq!(json("m: u8[2, 3; fortran]", &[0, 1, 2, 3, 4, 5]), r#"{"m":[[0,2,4],[1,3,5]]}"#);
+    let l = Layout::parse("m: u8[2, 3; fortran]").expect("parse");
+    let doc = binmap::text::json_read::parse_json(r#"{"m":[[0,2,4],[1,3,5]]}"#).expect("json");
+    assert_eq!(binmap::pack::pack(&l, &doc, binmap::encode::Origin::Json).expect("pack"), [0, 1, 2, 3, 4, 5]);
+}
+
+#[test]
+fn printed_layouts_parse_back_to_the_same_types() {
+    for text in [
+        "n: u32be\nv: { x: f32, _: bytes[4] }[n]\n",
+        "endian big\na: i16\nb: { c: c128, d: ucs4[3] }\n",
+        "magic: bytes[4] == \"RI\\\"F\"\nk: u8\nif k == 1 { a: u8, b: f16 }\nalign 8\n@ filesize - 4 t: f32\nm: f64[2, 3; fortran]\nr: cstr[..]\n",
+    ] {
+        let first = Layout::parse(text).expect("parse");
+        let printed = binmap::layout::print::to_bml(&first.root);
+        let second = Layout::parse(&printed).unwrap_or_else(|e| panic!("{printed}: {e}"));
+        assert_eq!(binmap::layout::print::to_bml(&second.root), printed);
+        assert_eq!(strip_spans(&first.root), strip_spans(&second.root), "{printed}");
+    }
+}
+
+/// The parsed types, without source positions, for comparison.
+fn strip_spans(st: &binmap::layout::StructType) -> String {
+    let debug = format!("{st:?}");
+    let mut out = String::new();
+    let mut rest = debug.as_str();
+    while let Some(i) = rest.find("Span {") {
+        out.push_str(&rest[..i]);
+        rest = rest[i..].split_once('}').map_or("", |(_, after)| after);
+    }
+    out.push_str(rest);
+    out
+}

@@ -192,8 +192,21 @@ pub enum Type {
 pub enum Dims {
     /// `T[D1, D2, ...]`, C order.
     Fixed(Vec<Expr>),
+    /// `T[D1, D2, ...; fortran]`: the same logical shape, elements stored in
+    /// Fortran (column-major) order, as in a Fortran-ordered `.npy`.
+    Fortran(Vec<Expr>),
     /// `T[..]`: as many as fit up to the end of the file.
     ToEnd,
+}
+
+impl Dims {
+    /// The dimension expressions of a fixed shape (C or Fortran order).
+    pub fn exprs(&self) -> Option<&[Expr]> {
+        match self {
+            Dims::Fixed(d) | Dims::Fortran(d) => Some(d),
+            Dims::ToEnd => None,
+        }
+    }
 }
 
 /// A struct: items laid out one after another.
@@ -247,7 +260,7 @@ impl std::fmt::Display for Literal {
             Literal::Int(v) => write!(f, "{v}"),
             Literal::Float(t) => f.write_str(t),
             Literal::Bool(v) => write!(f, "{v}"),
-            Literal::Str(b) => write!(f, "\"{}\"", crate::text::escape::escape_bytes(b)),
+            Literal::Str(b) => write!(f, "\"{}\"", crate::text::escape::escape_bytes(b).replace('"', "\\\"")),
         }
     }
 }
@@ -384,7 +397,7 @@ impl Type {
             Type::Cstr => None,
             Type::Struct(s) => s.fixed_size(),
             Type::Array { elem, dims } => {
-                let Dims::Fixed(dims) = dims else { return None };
+                let dims = dims.exprs()?;
                 let mut n = elem.fixed_size()?;
                 for d in dims {
                     n = n.checked_mul(u64::try_from(d.constant()?).ok()?)?;
@@ -415,9 +428,10 @@ impl Type {
             }
             Type::Array { elem, dims } => match dims {
                 Dims::ToEnd => format!("{}[..]", elem.describe()),
-                Dims::Fixed(d) => {
+                Dims::Fixed(d) | Dims::Fortran(d) => {
                     let d: Vec<String> = d.iter().map(Expr::describe).collect();
-                    format!("{}[{}]", elem.describe(), d.join(", "))
+                    let order = if matches!(dims, Dims::Fortran(_)) { "; fortran" } else { "" };
+                    format!("{}[{}{order}]", elem.describe(), d.join(", "))
                 }
             },
         }

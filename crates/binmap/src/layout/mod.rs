@@ -7,6 +7,7 @@
 mod ast;
 mod lex;
 mod parse;
+pub mod print;
 
 pub use ast::*;
 pub use parse::builtin_type;

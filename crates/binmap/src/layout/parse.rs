@@ -317,7 +317,17 @@ impl Parser<'_> {
                 while self.eat(",") {
                     d.push(self.expr()?);
                 }
-                Dims::Fixed(d)
+                if self.eat(";") {
+                    match self.peek() {
+                        Tok::Ident(w) if w == "fortran" => {
+                            self.bump();
+                            Dims::Fortran(d)
+                        }
+                        _ => return Err(self.expected("'fortran' (the only array order option)")),
+                    }
+                } else {
+                    Dims::Fixed(d)
+                }
             };
             self.expect("]")?;
             if self.is_punct("[") {

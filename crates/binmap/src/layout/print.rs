@@ -1,0 +1,72 @@
+//! A [`Layout`](super::Layout)'s types written back as `.bml` text: what
+//! `binmap layout --from-dtype/--from-struct/--from-npy` prints.
+//!
+//! The text parses back to the same types (tested): byte order is written
+//! per scalar (`u16be`; little endian is the default), padding as `_`
+//! fields, nested structs inline.
+
+use super::ast::{Dims, Endian, Field, Item, StructType, Type};
+
+/// The items of a struct as `.bml` lines (the top level of a layout).
+///
+/// ```
+/// let l = binmap::Layout::parse("n: u32be\nv: { x: f32, _: bytes[4] }[n]").unwrap();
+/// let text = binmap::layout::print::to_bml(&l.root);
+/// assert_eq!(text, "n: u32be\nv: { x: f32, _: bytes[4] }[n]\n");
+/// ```
+pub fn to_bml(st: &StructType) -> String {
+    let mut out = String::new();
+    for item in &st.items {
+        out.push_str(&item_text(item));
+        out.push('\n');
+    }
+    out
+}
+
+fn item_text(item: &Item) -> String {
+    match item {
+        Item::Field(f) => field_text(f),
+        Item::Align { to, .. } => format!("align {to}"),
+        Item::If { cond, body } => {
+            let inner: Vec<String> = body.iter().map(item_text).collect();
+            format!("if {} {{ {} }}", cond.describe(), inner.join(", "))
+        }
+    }
+}
+
+fn field_text(f: &Field) -> String {
+    let mut s = String::new();
+    if let Some(p) = &f.placement {
+        s.push_str(&format!("@ {} ", p.describe()));
+    }
+    s.push_str(f.name.as_deref().unwrap_or("_"));
+    s.push_str(": ");
+    s.push_str(&type_text(&f.ty));
+    if let Some(lit) = &f.check {
+        s.push_str(&format!(" == {lit}"));
+    }
+    s
+}
+
+/// One type as `.bml` text.
+pub fn type_text(ty: &Type) -> String {
+    match ty {
+        Type::Scalar(s) => {
+            let suffix = if s.kind.size() > 1 && s.endian == Endian::Big { "be" } else { "" };
+            format!("{}{suffix}", s.kind.name())
+        }
+        Type::Struct(st) => {
+            let inner: Vec<String> = st.items.iter().map(item_text).collect();
+            if inner.is_empty() { "{}".into() } else { format!("{{ {} }}", inner.join(", ")) }
+        }
+        Type::Array { elem, dims } => {
+            let d = match dims {
+                Dims::ToEnd => "..".to_string(),
+                Dims::Fixed(ds) => ds.iter().map(|e| e.describe()).collect::<Vec<_>>().join(", "),
+                Dims::Fortran(ds) => format!("{}; fortran", ds.iter().map(|e| e.describe()).collect::<Vec<_>>().join(", ")),
+            };
+            format!("{}[{d}]", type_text(elem))
+        }
+        other => other.describe(),
+    }
+}
