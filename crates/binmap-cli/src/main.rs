@@ -20,6 +20,10 @@ enum Command {
     Show(cmd::show::Args),
     Pack(cmd::pack::Args),
     Set(cmd::set::Args),
+    Convert(cmd::convert::Args),
+    Layout(cmd::layout::Args),
+    /// Python's struct module: pack, unpack, iter-unpack, calcsize.
+    Struct(cmd::pystruct::Args),
 }
 
 fn main() {
@@ -29,6 +33,9 @@ fn main() {
         Command::Show(a) => cmd::show::run(a),
         Command::Pack(a) => cmd::pack::run(a),
         Command::Set(a) => cmd::set::run(a),
+        Command::Convert(a) => cmd::convert::run(a),
+        Command::Layout(a) => cmd::layout::run(a),
+        Command::Struct(a) => cmd::pystruct::run(a),
     };
     if let Err(e) = result {
         if util::is_broken_pipe(&e) {

@@ -25,6 +25,25 @@ pub fn load_layout(arg: &str) -> Result<Layout> {
     Layout::parse(arg)
 }
 
+/// Open FILE (`-` for stdin) with its layout: `-l LAYOUT` when given (read
+/// first, so a bad layout is reported before the file is touched), else the
+/// file's own (a `.npy` file is recognised by its magic).
+pub fn open_with_layout(file: &str, arg: Option<&str>) -> Result<(Source, Layout)> {
+    if let Some(a) = arg {
+        let layout = load_layout(a)?;
+        return Ok((open_input(file, Mode::Read)?, layout));
+    }
+    let src = open_input(file, Mode::Read)?;
+    if src.bytes().starts_with(binmap::npy::MAGIC) {
+        let layout = binmap::npy::layout(src.bytes(), src.name())?;
+        return Ok((src, layout));
+    }
+    Err(Error::usage(format!(
+        "{} needs a layout: -l FILE.bml or -l 'text' (only .npy files are recognised without one)",
+        src.name()
+    )))
+}
+
 /// The file to read: a path, or `-` for standard input.
 pub fn open_input(path: &str, mode: Mode) -> Result<Source> {
     if path == "-" { Source::stdin() } else { Source::open(path, mode) }

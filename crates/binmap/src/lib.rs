@@ -48,12 +48,14 @@
 //! ```
 
 pub mod column;
+pub mod convert;
 pub mod decode;
 pub mod encode;
 pub mod error;
 pub mod info;
 pub mod layout;
 pub mod map;
+pub mod npy;
 pub mod pack;
 pub mod pystruct;
 pub mod select;

@@ -253,7 +253,11 @@ impl Packer<'_> {
         let start = self.pos();
         let shape: Option<Vec<u64>> = match dims {
             Dims::ToEnd => None,
-            Dims::Fixed(ds) | Dims::Fortran(ds) if self.guessing() && ds.iter().any(|d| self.env().eval(d).is_err()) => None,
+            Dims::Fixed(ds) | Dims::Fortran(ds)
+                if self.guessing() && ds.iter().any(|d| self.env().eval(d).is_err()) =>
+            {
+                None
+            }
             Dims::Fixed(ds) | Dims::Fortran(ds) => {
                 let mut s = Vec::new();
                 for d in ds {
@@ -449,8 +453,7 @@ pub fn csv_doc(layout: &Layout, text: &str) -> Result<Doc> {
         return Err(Error::input("CSV input needs a layout whose last field is an array of records"));
     };
     let name = last.name.as_deref().unwrap_or("_").to_string();
-    let matrix =
-        dims.exprs().is_some_and(|d| d.len() == 2) && !matches!(**elem, Type::Struct(_) | Type::Array { .. });
+    let matrix = dims.exprs().is_some_and(|d| d.len() == 2) && !matches!(**elem, Type::Struct(_) | Type::Array { .. });
     let mut rdr = csv::ReaderBuilder::new().has_headers(!matrix).flexible(false).from_reader(text.as_bytes());
     let csv_err = |e: csv::Error| {
         let pos = e.position().map_or(String::new(), |p| format!(" (CSV line {})", p.line()));

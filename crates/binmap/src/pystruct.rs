@@ -617,6 +617,12 @@ pub fn pack(fmt: &Format, values: &[PyValue]) -> Result<Vec<u8>> {
                     let k = b.len().min(n - 1);
                     dst[1..1 + k].copy_from_slice(&b[..k]);
                     dst[0] = k.min(255) as u8;
+                } else if let Some(byte) = out.get_mut(base) {
+                    // CPython quirk: `0p` stores the length -1 as 0xff in the
+                    // byte at its offset, which belongs to what follows (a
+                    // later item overwrites it; pad bytes keep it). At the
+                    // very end CPython writes past its buffer; we drop it.
+                    *byte = 0xff;
                 }
             }
             _ => {
@@ -711,6 +717,8 @@ pub fn parse_value(text: &str) -> Result<PyValue> {
         return Ok(v);
     }
     if let Some(x) = strip_underscores(t, false).and_then(|s| number::parse_f64(&s)) {
+        // `float('-nan')` keeps its sign (`e` packs it as 0xfe00).
+        let x = if x.is_nan() && t.starts_with('-') { -x.abs() } else { x };
         return Ok(PyValue::Float(x));
     }
     parse_bytes_arg(text).map(PyValue::Bytes)
@@ -800,7 +808,7 @@ fn parse_int_literal(t: &str) -> Option<PyValue> {
         strip_underscores(digits, false)?
     } else {
         // `0x_1f` is allowed: check with the prefix in place.
-        let d = strip_underscores(&body[..], true)?;
+        let d = strip_underscores(body, true)?;
         d[2..].to_string()
     };
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
@@ -1210,7 +1218,8 @@ fn bytes_type(n: u64) -> Type {
 /// let mut bytes = 7i32.to_be_bytes().to_vec();
 /// bytes.extend(3.14f64.to_be_bytes());
 /// bytes.extend(b"hello");
-/// let layout = Layout { root: std::sync::Arc::new(st), source: "".into(), origin: "tmp.b".into() };
+/// let mut layout = Layout::parse("placeholder: u8")?;
+/// layout.root = std::sync::Arc::new(st);
 /// let map = binmap::Map::new(&layout, &bytes, "tmp.b")?;
 /// let sel = binmap::select::select(&map, &[])?;
 /// let mut out = Vec::new();

@@ -267,6 +267,8 @@ impl<'m> RowSet<'m> {
     /// Rows `rows` of `array` (at `abs`), each element projected through `proj`.
     pub fn new(array: &'m ArrayNode, abs: u64, rows: Range<u64>, proj: Vec<Seg>, path: Vec<Seg>) -> RowSet<'m> {
         let fixed = match &array.elems {
+            // Fortran order is not a stride: elements go through `ArrayNode::elem`.
+            Elems::Uniform { .. } if array.fortran => None,
             Elems::Uniform { stride, elem } => {
                 project(View { node: elem, abs: 0 }, &proj, &path).ok().map(|v| (*stride, v.abs, v.node))
             }

@@ -4,26 +4,25 @@
 //! hex), size, type and shape; the file size against the layout's size.
 
 use binmap::info::Info;
-use binmap::{Map, Mode, Result};
+use binmap::{Map, Result};
 
-use crate::util::{load_layout, open_input};
+use crate::util::open_with_layout;
 
 /// Show where every field of the layout sits in the file.
 #[derive(clap::Args)]
 pub struct Args {
     /// The binary file (`-` for stdin).
     file: String,
-    /// The layout: a .bml file or the layout text itself.
+    /// The layout: a .bml file or the layout text itself (not needed for .npy files).
     #[arg(short, long)]
-    layout: String,
+    layout: Option<String>,
     /// Output format.
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     format: String,
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let layout = load_layout(&a.layout)?;
-    let src = open_input(&a.file, Mode::Read)?;
+    let (src, layout) = open_with_layout(&a.file, a.layout.as_deref())?;
     let map = Map::new(&layout, src.bytes(), src.name())?;
     let info = Info::of(&map);
     let text = if a.format == "json" { info.to_json() } else { info.to_text() };

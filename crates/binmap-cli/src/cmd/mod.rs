@@ -1,6 +1,9 @@
 //! One module per command, each starting with its usage.
 
+pub mod convert;
 pub mod info;
+pub mod layout;
 pub mod pack;
+pub mod pystruct;
 pub mod set;
 pub mod show;

@@ -32,6 +32,13 @@ pub struct Args {
     format: Option<String>,
 }
 
+impl Args {
+    /// Pack `input` with `layout` into `output` (the format from the extension).
+    pub fn new(input: String, layout: String, output: PathBuf) -> Args {
+        Args { input, layout, output, format: None }
+    }
+}
+
 pub fn run(a: Args) -> Result<()> {
     let layout = load_layout(&a.layout)?;
     let mut bytes = Vec::new();

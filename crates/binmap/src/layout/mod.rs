@@ -6,6 +6,7 @@
 
 mod ast;
 mod lex;
+pub mod numpy;
 mod parse;
 pub mod print;
 

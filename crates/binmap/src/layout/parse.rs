@@ -279,6 +279,35 @@ impl Parser<'_> {
                 self.expect("}")?;
                 Type::Struct(Arc::new(StructType { items }))
             }
+            // numpy typestrs with a byte-order mark: `<i4`, `>f8`, `|S12`, `=u2`.
+            Tok::Punct(p @ ("<" | ">" | "=" | "|")) if matches!(self.peek_at(1), Tok::Ident(_)) => {
+                self.bump();
+                let Tok::Ident(code) = self.peek().clone() else { return Err(self.expected("a numpy type code")) };
+                self.bump();
+                let span = Span { start: start_span.start, end: self.prev_end() };
+                super::numpy::typestr(&format!("{p}{code}")).map_err(|m| self.err_at(&m, span))?
+            }
+            Tok::Punct("?") => {
+                self.bump();
+                super::numpy::typestr("?").map_err(|m| self.err_at(&m, start_span))?
+            }
+            // Foreign notations: `dtype("...")` (numpy) and `struct("...")` (Python).
+            Tok::Ident(w) if (w == "dtype" || w == "struct") && matches!(self.peek_at(1), Tok::Punct("(")) => {
+                self.bump();
+                self.bump();
+                let text_span = self.span();
+                let Tok::Str(text) = self.peek().clone() else { return Err(self.expected("a quoted string")) };
+                self.bump();
+                self.expect(")")?;
+                let text = String::from_utf8(text).map_err(|_| self.err_at("the text must be UTF-8", text_span))?;
+                if w == "dtype" {
+                    super::numpy::dtype(&text).map_err(|m| self.err_at(&format!("numpy dtype: {m}"), text_span))?
+                } else {
+                    let fmt = crate::pystruct::parse(&text)
+                        .map_err(|e| self.err_at(&format!("struct format: {}", e.message), text_span))?;
+                    Type::Struct(Arc::new(crate::pystruct::to_struct_type(&fmt)))
+                }
+            }
             Tok::Ident(name) => {
                 self.bump();
                 match name.as_str() {
@@ -302,7 +331,11 @@ impl Parser<'_> {
                         Some(t) => t,
                         None => match self.types.iter().rev().find_map(|s| s.get(&name)) {
                             Some(t) => t.clone(),
-                            None => return Err(self.err_at(&format!("unknown type '{name}'"), start_span)),
+                            // A numpy typestr without a byte-order mark (`f8`, `S12`, `U5`).
+                            None => match super::numpy::typestr(&name) {
+                                Ok(t) if looks_like_typestr(&name) => t,
+                                _ => return Err(self.err_at(&format!("unknown type '{name}'"), start_span)),
+                            },
                         },
                     },
                 }
@@ -438,6 +471,13 @@ const LEVELS: [Level; 5] = [
     &[("+", BinOp::Add), ("-", BinOp::Sub)],
     &[("*", BinOp::Mul), ("/", BinOp::Div), ("%", BinOp::Rem)],
 ];
+
+/// A letter and a number (`f8`, `S12`, `c16`): a numpy typestr rather
+/// than a misspelt type name.
+fn looks_like_typestr(name: &str) -> bool {
+    let mut c = name.chars();
+    c.next().is_some_and(|l| l.is_ascii_alphabetic()) && c.clone().next().is_some() && c.all(|d| d.is_ascii_digit())
+}
 
 /// A built-in scalar name (`u16`, `f64be`, `bool`) with the default byte order.
 pub fn builtin_type(name: &str, endian: Endian) -> Option<Type> {

@@ -63,7 +63,9 @@ pub fn type_text(ty: &Type) -> String {
             let d = match dims {
                 Dims::ToEnd => "..".to_string(),
                 Dims::Fixed(ds) => ds.iter().map(|e| e.describe()).collect::<Vec<_>>().join(", "),
-                Dims::Fortran(ds) => format!("{}; fortran", ds.iter().map(|e| e.describe()).collect::<Vec<_>>().join(", ")),
+                Dims::Fortran(ds) => {
+                    format!("{}; fortran", ds.iter().map(|e| e.describe()).collect::<Vec<_>>().join(", "))
+                }
             };
             format!("{}[{d}]", type_text(elem))
         }

@@ -135,11 +135,12 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
         None => "value".to_string(),
     };
     // The element shape that fixes the columns: the uniform template, projected.
+    // Fortran order is not a stride: such arrays take the general path.
     let template = match &a.elems {
-        Elems::Uniform { elem, .. } => {
+        Elems::Uniform { elem, .. } if !a.fortran => {
             Some(crate::select::project(View { node: elem, abs: 0 }, &rows.proj, &rows.path)?)
         }
-        Elems::Walked(_) => None,
+        _ => None,
     };
     let leaf_elems = template.map_or_else(
         || rows.rows.start < rows.rows.end && rows.elem(rows.rows.start * row_len).is_ok_and(|v| is_leaf(&v.node.kind)),

@@ -42,6 +42,57 @@ impl std::str::FromStr for Format {
     }
 }
 
+/// Write `path` of `map` (the whole file when empty) in `format`, limited to
+/// `rows` of its outermost array: what `binmap show` prints.
+///
+/// Without a path, `csv` and `jsonl` (and any `rows`) use the file's main
+/// table, its last top-level array ([`crate::select::main_table`]).
+///
+/// ```
+/// use binmap::sink::{render, Format};
+/// let layout = binmap::Layout::parse("n: u8\nv: i16[n]").unwrap();
+/// let map = binmap::Map::new(&layout, &[2, 1, 0, 255, 255], "x").unwrap();
+/// let mut out = Vec::new();
+/// render(&map, None, None, Format::Csv, &mut out).unwrap();
+/// assert_eq!(out, b"v\n1\n-1\n");
+/// ```
+pub fn render(
+    map: &crate::Map<'_>,
+    path: Option<&str>,
+    rows: Option<crate::select::Rows>,
+    format: Format,
+    w: &mut dyn Write,
+) -> Result<()> {
+    use crate::select::{Selection, main_table, parse_path, path_to_string, select};
+    let wants_table = matches!(format, Format::Csv | Format::Jsonl) || rows.is_some();
+    let path = match (path, wants_table) {
+        (Some(p), _) => parse_path(p)?,
+        (None, true) => main_table(map).unwrap_or_default(),
+        (None, false) => Vec::new(),
+    };
+    let sel = select(map, &path)?;
+    let data = map.data();
+    let row_set = sel.rows(rows.unwrap_or_default(), &path);
+    if rows.is_some() && row_set.is_none() {
+        let what = if path.is_empty() { "the file".to_string() } else { path_to_string(&path) };
+        return Err(Error::usage(format!("--rows needs an array; {what} is not one")));
+    }
+    let name = path_to_string(&path);
+    match (format, row_set) {
+        (Format::Json, Some(rs)) if rows.is_some() => json::JsonWriter::new(data, w).rows_document(&rs),
+        (Format::Json, _) => json::JsonWriter::new(data, w).document(&sel, &path),
+        (Format::Jsonl, Some(rs)) => json::JsonWriter::new(data, w).lines(&rs),
+        (Format::Jsonl, None) => json::JsonWriter::new(data, w).document(&sel, &path),
+        (Format::Csv, Some(rs)) => csv::write_rows(data, &rs, w),
+        (Format::Csv, None) => match sel {
+            Selection::One(v) => csv::write_one(data, v, if name.is_empty() { "value" } else { &name }, w),
+            Selection::Each { .. } => Err(Error::usage("internal: a projection without rows")),
+        },
+        (Format::Table, Some(rs)) if rows.is_some() => table::write_rows(map, &rs, w),
+        (Format::Table, _) => table::write_selection(map, &sel, &path, &name, w),
+    }
+}
+
 /// Decode the leaf at `view` (a scalar, char, text or cstr node).
 #[inline]
 pub fn leaf<'a>(data: &'a [u8], view: View<'_>) -> Result<Value<'a>> {
