@@ -48,8 +48,11 @@ pub fn parse_path(text: &str) -> Result<Vec<Seg>> {
             _ => {}
         }
         let start = i;
-        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-            i += 1;
+        while let Some(ch) = text[i..].chars().next() {
+            if !(ch.is_alphanumeric() || ch == '_') {
+                break;
+            }
+            i += ch.len_utf8();
         }
         if start == i {
             return Err(bad(&format!("unexpected '{}'", &text[i..].chars().next().unwrap_or('?'))));

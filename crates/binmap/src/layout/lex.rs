@@ -68,9 +68,13 @@ pub fn lex(src: &str) -> Result<Vec<Token>, (String, Span)> {
                 i += 1;
             }
             c if c.is_ascii_whitespace() => i += 1,
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                    i += 1;
+            c if c.is_ascii_alphabetic() || c == b'_' || (c >= 0x80 && starts_ident(&src[i..])) => {
+                // Identifiers may be Unicode words (numpy field names often are).
+                while let Some(ch) = src[i..].chars().next() {
+                    if !(ch.is_alphanumeric() || ch == '_') {
+                        break;
+                    }
+                    i += ch.len_utf8();
                 }
                 out.push(Token { tok: Tok::Ident(src[start..i].to_string()), span: Span { start, end: i } });
             }
@@ -105,6 +109,16 @@ pub fn lex(src: &str) -> Result<Vec<Token>, (String, Span)> {
     }
     out.push(Token { tok: Tok::Eof, span: Span { start: b.len(), end: b.len() } });
     Ok(out)
+}
+
+fn starts_ident(rest: &str) -> bool {
+    rest.chars().next().is_some_and(char::is_alphabetic)
+}
+
+/// True when `name` is written as a bare identifier (else it is quoted).
+pub fn is_ident(name: &str) -> bool {
+    let mut c = name.chars();
+    c.next().is_some_and(|f| f.is_alphabetic() || f == '_') && c.all(|ch| ch.is_alphanumeric() || ch == '_')
 }
 
 fn lex_number(src: &str, start: usize) -> Result<(Tok, usize), (String, Span)> {

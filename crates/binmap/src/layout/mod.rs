@@ -5,7 +5,7 @@
 //! until the layout meets a file in [`crate::map`].
 
 mod ast;
-mod lex;
+pub(crate) mod lex;
 pub mod numpy;
 mod parse;
 pub mod print;

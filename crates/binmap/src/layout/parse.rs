@@ -221,6 +221,11 @@ impl Parser<'_> {
         let name = match self.peek().clone() {
             Tok::Ident(n) if n == "_" => None,
             Tok::Ident(n) => Some(Arc::<str>::from(n)),
+            // Any text as a name, quoted: `"my field": u8` (numpy allows it).
+            Tok::Str(s) => match String::from_utf8(s) {
+                Ok(n) if !n.is_empty() => Some(Arc::<str>::from(n)),
+                _ => return Err(self.err_at("a quoted field name must be non-empty UTF-8", self.span())),
+            },
             _ => return Err(self.expected("a field name")),
         };
         self.bump();

@@ -39,7 +39,11 @@ fn field_text(f: &Field) -> String {
     if let Some(p) = &f.placement {
         s.push_str(&format!("@ {} ", p.describe()));
     }
-    s.push_str(f.name.as_deref().unwrap_or("_"));
+    match f.name.as_deref() {
+        None => s.push('_'),
+        Some(n) if super::lex::is_ident(n) => s.push_str(n),
+        Some(n) => s.push_str(&format!("\"{}\"", n.replace('\\', "\\\\").replace('"', "\\\""))),
+    }
     s.push_str(": ");
     s.push_str(&type_text(&f.ty));
     if let Some(lit) = &f.check {
