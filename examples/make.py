@@ -9,6 +9,7 @@ Files (see README.md for each one's layout and the Python that reads it):
 * db.dat          tutorial 000: 8 records name S12 / time int64 / value float32 (tofile)
 * tmp.b           tutorial 004: struct.pack('!id5s', 123, 0.1, b'hello')
 * array.b         tutorial 004: struct 'i' count=100 then linspace(0, 1, 100) as 'd'
+* array.npy       tutorial 004: np.save('array.npy', x) of the same linspace
 * flight_path.b   tutorial 004, exercise 3: int32 M, int32 N, M bytes UTF-8, N x (x,y,z) f64
 * flight_log.b    tutorial 004, exercise 4: int32 N=25, then 25 x (t,x,y,z) f64
 
@@ -70,6 +71,13 @@ def array_b():
     (HERE / 'array.b').write_bytes(data)
 
 
+def array_npy():
+    # Tutorial 004, "Binary vs. Text": np.save('array.npy', x) (928 bytes:
+    # a 128-byte header, then the 800 bytes of data).
+    x = np.linspace(0, 1, 100)
+    np.save(HERE / 'array.npy', x)
+
+
 def flight_path_b():
     info = """Flight path around MHK starting from Ward Hall 
 and ending at beverages using a fixed altitude of 200 ft."""
@@ -98,7 +106,7 @@ def flight_log_b():
 
 
 if __name__ == '__main__':
-    for make in (data_bin, db_dat, tmp_b, array_b, flight_path_b, flight_log_b):
+    for make in (data_bin, db_dat, tmp_b, array_b, array_npy, flight_path_b, flight_log_b):
         make()
-    for name in ('data.bin', 'db.dat', 'tmp.b', 'array.b', 'flight_path.b', 'flight_log.b'):
+    for name in ('data.bin', 'db.dat', 'tmp.b', 'array.b', 'array.npy', 'flight_path.b', 'flight_log.b'):
         print('%-14s %5d bytes' % (name, (HERE / name).stat().st_size))
