@@ -25,6 +25,30 @@ pub fn load_layout(arg: &str) -> Result<Layout> {
     Layout::parse(arg)
 }
 
+/// The arguments that pick what to read: FILE, PATH, `-l`, `--rows`
+/// (shared by `show` and `convert`).
+#[derive(clap::Args)]
+pub struct Selection {
+    /// The binary file (`-` for stdin; a .npy needs no layout).
+    pub file: String,
+    /// What to read: `records`, `records.value`, `coords.x`, `data[0,1]`, `header.rows`
+    /// (default: everything, or the main table for row formats).
+    pub path: Option<String>,
+    /// The layout: a .bml file or the layout text itself (not needed for .npy files).
+    #[arg(short, long)]
+    pub layout: Option<String>,
+    /// Rows of the outermost array: `A..B`, `A..`, `..B`, `-10..`, `7` (Python slice rules).
+    #[arg(long, allow_hyphen_values = true)]
+    pub rows: Option<String>,
+}
+
+impl Selection {
+    /// The parsed `--rows`.
+    pub fn rows(&self) -> Result<Option<binmap::select::Rows>> {
+        self.rows.as_deref().map(binmap::select::Rows::parse).transpose()
+    }
+}
+
 /// Open FILE (`-` for stdin) with its layout: `-l LAYOUT` when given (read
 /// first, so a bad layout is reported before the file is touched), else the
 /// file's own (a `.npy` file is recognised by its magic).

@@ -6,25 +6,16 @@
 
 use std::path::PathBuf;
 
-use binmap::select::Rows;
 use binmap::sink::{Format, render};
 use binmap::{Map, Result};
 
-use crate::util::{Output, open_with_layout};
+use crate::util::{Output, Selection, open_with_layout};
 
 /// Decode and print values.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The binary file (`-` for stdin).
-    file: String,
-    /// What to show: `records`, `records.value`, `coords.x`, `data[0,1]`, `header.rows`.
-    path: Option<String>,
-    /// The layout: a .bml file or the layout text itself (not needed for .npy files).
-    #[arg(short, long)]
-    layout: Option<String>,
-    /// Rows of the outermost array: `A..B`, `A..`, `..B`, `-10..`, `7` (Python slice rules).
-    #[arg(long, allow_hyphen_values = true)]
-    rows: Option<String>,
+    #[command(flatten)]
+    input: Selection,
     /// Output format.
     #[arg(short, long, default_value = "table", value_parser = ["table", "csv", "json", "jsonl"])]
     format: String,
@@ -35,10 +26,10 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     let format: Format = a.format.parse()?;
-    let rows = a.rows.as_deref().map(Rows::parse).transpose()?;
-    let (src, layout) = open_with_layout(&a.file, a.layout.as_deref())?;
+    let rows = a.input.rows()?;
+    let (src, layout) = open_with_layout(&a.input.file, a.input.layout.as_deref())?;
     let map = Map::new(&layout, src.bytes(), src.name())?;
     let mut out = Output::new(a.output.as_deref())?;
-    render(&map, a.path.as_deref(), rows, format, out.writer())?;
+    render(&map, a.input.path.as_deref(), rows, format, out.writer())?;
     out.finish()
 }

@@ -177,34 +177,30 @@ pub fn write_json(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
         Value::Bytes(b) => match std::str::from_utf8(b) {
             Ok(s) => write_json_str(out, s),
-            Err(_) => {
-                out.extend_from_slice(b"{\"hex\":\"");
-                out.extend_from_slice(to_hex(b).as_bytes());
-                out.extend_from_slice(b"\"}");
-            }
+            Err(_) => write_hex_json(out, b),
         },
         Value::Text(t) => write_json_str(out, t),
         Value::Ucs4(b, e) => write_json_str(out, &ucs4_string(b, e)),
-        Value::Void(b) => {
-            out.extend_from_slice(b"{\"hex\":\"");
-            out.extend_from_slice(to_hex(b).as_bytes());
-            out.extend_from_slice(b"\"}");
-        }
-        Value::C64(re, im) => {
-            out.extend_from_slice(b"{\"real\":");
-            write_json(out, &Value::F32(re));
-            out.extend_from_slice(b",\"imag\":");
-            write_json(out, &Value::F32(im));
-            out.push(b'}');
-        }
-        Value::C128(re, im) => {
-            out.extend_from_slice(b"{\"real\":");
-            write_json(out, &Value::F64(re));
-            out.extend_from_slice(b",\"imag\":");
-            write_json(out, &Value::F64(im));
-            out.push(b'}');
-        }
+        Value::Void(b) => write_hex_json(out, b),
+        Value::C64(re, im) => write_complex_json(out, &Value::F32(re), &Value::F32(im)),
+        Value::C128(re, im) => write_complex_json(out, &Value::F64(re), &Value::F64(im)),
     }
+}
+
+/// `{"hex":"..."}`: bytes JSON cannot carry as text.
+fn write_hex_json(out: &mut Vec<u8>, b: &[u8]) {
+    out.extend_from_slice(b"{\"hex\":\"");
+    out.extend_from_slice(to_hex(b).as_bytes());
+    out.extend_from_slice(b"\"}");
+}
+
+/// `{"real":x,"imag":y}`: a complex number in JSON.
+fn write_complex_json(out: &mut Vec<u8>, re: &Value<'_>, im: &Value<'_>) {
+    out.extend_from_slice(b"{\"real\":");
+    write_json(out, re);
+    out.extend_from_slice(b",\"imag\":");
+    write_json(out, im);
+    out.push(b'}');
 }
 
 /// A JSON string, escaped as Python's `json.dumps(ensure_ascii=False)` does.
