@@ -253,11 +253,73 @@ def one_case(exe, seed, i, tmp):
     # 5. the same records through numpy's own notations: dtype("..."), a
     #    .npy file read without a layout, and convert to .npy read by np.load
     problems += numpy_notations(exe, d, data, recs, st, bml, binf)
+    problems += extra_npy_case(exe, rng, d)
     if problems:
         raise Failure("\n    ".join(problems))
 
 
 NUMPY_CHECKED = [0]  # cases that went through step 5
+EXTRA_CHECKED = [0]  # complex / U .npy cases
+
+
+def complex_text(kind, re_bits, im_bits):
+    """numpy's str() of a complex scalar, laid out by Python's repr rule:
+    parts without a trailing '.0', a bare imaginary for a +0.0 real part."""
+    def part(bits):
+        t = fm.float_token(kind, bits, mode="text")
+        return t[:-2] if t.endswith(".0") else t
+    tb = fm.FLOAT_FORMATS[kind][2]
+    re_neg, re_zero = bool(re_bits >> (tb - 1)), (re_bits & ((1 << (tb - 1)) - 1)) == 0
+    im = part(im_bits)
+    if re_zero and not re_neg:
+        return im + "j"
+    sign = "" if im.startswith("-") else "+"
+    return "(%s%s%sj)" % (part(re_bits), sign, im)
+
+
+def extra_npy_case(exe, rng, d):
+    """complex64/complex128 and U<n> arrays, both byte orders, through .npy:
+    JSON parts and CSV text against numpy's own values."""
+    problems = []
+    order = "<" if rng.random() < 0.5 else ">"
+    n = int(rng.integers(0, 40))
+    kind = ("f32", "c8") if rng.random() < 0.5 else ("f64", "c16")
+    fk, code = kind
+    ut = np.uint32 if fk == "f32" else np.uint64
+    bits = fm.rand_float_bits(rng, fk, 2 * n)
+    parts = np.array(bits, dtype=ut).view(np.float32 if fk == "f32" else np.float64)
+    arr = parts.view(np.complex64 if code == "c8" else np.complex128).astype(order + code)
+    f = d / "c.npy"
+    np.save(f, arr)
+    args = ["show", str(f), "--format", "json"]
+    out = must(run(exe, args), "show complex .npy", args)
+    tok = lambda b: fm.float_token(fk, b, mode="json")
+    want = '{"data":[%s]}\n' % ",".join(
+        '{"real":%s,"imag":%s}' % (tok(bits[2 * k]), tok(bits[2 * k + 1])) for k in range(n))
+    if out.decode() != want:
+        problems.append(text_diff("complex .npy json", out, want.encode()))
+    args = ["show", str(f), "--format", "csv"]
+    out = must(run(exe, args), "show complex .npy csv", args)
+    want = "data\n" + "".join(complex_text(fk, bits[2 * k], bits[2 * k + 1]) + "\n" for k in range(n))
+    if out.decode() != want:
+        problems.append(text_diff("complex .npy csv", out, want.encode()))
+    # U<n>: random code points (no surrogates), trailing NULs stripped.
+    width = int(rng.integers(1, 8))
+    strings = []
+    for _ in range(n):
+        k = int(rng.integers(0, width + 1))
+        cps = [int(c) for c in rng.integers(1, 0x10FFFF, size=k)]
+        strings.append("".join(chr(c) if not 0xD800 <= c <= 0xDFFF else "x" for c in cps))
+    u = np.array(strings, dtype="%sU%d" % (order, width))
+    f = d / "u.npy"
+    np.save(f, u)
+    args = ["show", str(f), "--format", "json"]
+    out = must(run(exe, args), "show U .npy", args)
+    want = (json.dumps({"data": [str(x) for x in u]}, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    if out != want:
+        problems.append(text_diff("U .npy json", out, want))
+    EXTRA_CHECKED[0] += 1
+    return problems
 
 
 def numpy_notations(exe, d, data, recs, st, bml, binf):
@@ -336,7 +398,8 @@ def main():
     dt = time.time() - t0
     if failed > a.max_report:
         print("(%d more failures not shown)" % (failed - a.max_report))
-    print("seed %d, %.1f s; dtype(), .npy and convert checked in %d cases" % (seed, dt, NUMPY_CHECKED[0]))
+    print("seed %d, %.1f s; dtype(), .npy and convert checked in %d cases; complex and U .npy in %d" % (
+        seed, dt, NUMPY_CHECKED[0], EXTRA_CHECKED[0]))
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 
