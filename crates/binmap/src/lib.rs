@@ -52,6 +52,7 @@ pub mod convert;
 pub mod decode;
 pub mod encode;
 pub mod error;
+pub mod hex;
 pub mod info;
 pub mod layout;
 pub mod map;
