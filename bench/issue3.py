@@ -49,13 +49,15 @@ Workloads:
     binmap:  `binmap convert /tmp/f64_1GiB.npy -o /tmp/binmap_i3.csv` (whole
              process; `convert` writes atomically: temp file, fsync, rename).
              Also `binmap show FILE --format csv > /tmp/...csv` (the same
-             bytes, no fsync) to show what the fsync costs.
+             bytes, no fsync) to show what the fsync costs, and `> /dev/null`
+             (formatting alone, no disk).
     pyarrow: in-process `a = np.load(F, mmap_mode='r')`;
              `pyarrow.csv.write_csv(pa.table({'data': a}), OUT)` (table build
              included; it is zero-copy). Same numbers, different text: the
              header is quoted ("data"), integral values have no ".0", and
              values under 1e-4 are written without an exponent (0.00001234
-             where binmap and pandas write 1.234e-05); checked below.
+             where binmap and pandas write 1.234e-05); checked below. Also
+             `write_csv(..., '/dev/null')`, compared with binmap's `> /dev/null`.
     pandas:  in-process `pd.DataFrame({'data': a}).to_csv(OUT, index=False)`
              (frame build included: it copies 1 GiB). ONE run only, on the
              whole array, because it is slow (minutes); --skip-pandas skips it.
@@ -269,13 +271,16 @@ def bench_c(exe, runs, skip_pandas, tab):
             "134 M values, %.2f GB written; fsync + rename" % (os.path.getsize(outs["binmap"]) / 1e9))
 
     def show():
+        rm(outs["show"])  # a new file each run, as for the others (rewriting a truncated file costs more on ext4)
         with open(outs["show"], "wb") as f:
             run([exe, "show", NPY, "--format", "csv"], stdout=f)
 
     ts, _ = median_time(show, runs, warmup=False)
     tab.add("", "`binmap show f64_1GiB.npy --format csv > OUT.csv`", ts, tb, "same bytes, no fsync")
-    same_show = sh("cmp %s %s && echo yes || echo no" % (outs["binmap"], outs["show"])).decode().strip()
+    same_show = sh("cmp %s %s > /dev/null && echo yes || echo no" % (outs["binmap"], outs["show"])).decode().strip()
     rm(outs["show"])
+    tn, _ = median_time(lambda: run([exe, "show", NPY, "--format", "csv"]), runs, warmup=False)
+    tab.add("", "`binmap show f64_1GiB.npy --format csv > /dev/null`", tn, tb, "formatting only, no disk")
 
     def arrow():
         rm(outs["pyarrow"])
@@ -285,6 +290,9 @@ def bench_c(exe, runs, skip_pandas, tab):
     tp, _ = median_time(arrow, runs, warmup=False)
     tab.add("", "pyarrow in-process: `np.load(mmap)` + `write_csv(pa.table({'data': a}))`", tp, tb,
             "same numbers, different text (see below)")
+    tpn, _ = median_time(lambda: pacsv.write_csv(pa.table({"data": np.load(NPY, mmap_mode="r")}), "/dev/null"),
+                         runs, warmup=False)
+    tab.add("", "pyarrow in-process, the same to `/dev/null`", tpn, tn, "ratio vs binmap `show > /dev/null`")
 
     same_pandas = None
     if not skip_pandas:
