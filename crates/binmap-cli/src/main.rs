@@ -24,6 +24,7 @@ enum Command {
     Layout(cmd::layout::Args),
     /// Python's struct module: pack, unpack, iter-unpack, calcsize.
     Struct(cmd::pystruct::Args),
+    Hex(cmd::hex::Args),
 }
 
 fn main() {
@@ -36,6 +37,7 @@ fn main() {
         Command::Convert(a) => cmd::convert::run(a),
         Command::Layout(a) => cmd::layout::run(a),
         Command::Struct(a) => cmd::pystruct::run(a),
+        Command::Hex(a) => cmd::hex::run(a),
     };
     if let Err(e) = result {
         if util::is_broken_pipe(&e) {

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Live randomized differential test: `binmap hex` against the real xxd.
+
+    python3 .ci/differential_hex.py [--seed S] [--cases N] [--xxd PATH] [--verbose]
+
+Each case draws a random file (random bytes, zero runs, text; 0 to 3000
+bytes) and a random combination of xxd's options (-a -b -C -c -d -E -e -g
+-i -l -n -o -p -s -u, in random spellings), runs both on it (as a file, or
+piped on stdin) and compares stdout, the exit status and whether stderr is
+empty. Every case also checks `-r` round trips both ways: binmap's dump
+through `xxd -r` and xxd's dump through `binmap hex -r` give the original
+bytes (normal and -p dumps, with random -c/-g), and `binmap hex -r` of a
+randomly mangled dump gives what `xxd -r` gives.
+
+BINMAP names the binary (default target/release/binmap). The seed is
+printed; a failure prints a line to reproduce it. The last line is
+`N passed, M failed`; the exit status is non-zero when anything failed.
+"""
+
+import argparse
+import os
+import random
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINMAP = os.environ.get("BINMAP", os.path.join(ROOT, "target", "release", "binmap"))
+
+
+def rand_data(rng):
+    kind = rng.random()
+    n = rng.choice([0, 1, 2, 15, 16, 17, 31, 32, 33, 64, 100, rng.randint(0, 3000)])
+    if kind < 0.4:
+        return bytes(rng.getrandbits(8) for _ in range(n))
+    if kind < 0.7:  # zero runs for -a
+        out = bytearray()
+        while len(out) < n:
+            run = rng.choice([1, 8, 16, 32, 48, 64, 100])
+            out += b"\0" * run if rng.random() < 0.6 else bytes(rng.getrandbits(8) for _ in range(run))
+        return bytes(out[:n])
+    text = b"The quick brown fox jumps over the lazy dog 0123456789 \t\r\n~!@#$%^&*()"
+    return bytes(rng.choice(text) for _ in range(n))
+
+
+def num(rng, v):
+    """A number as xxd accepts it: decimal, 0x hex or 0 octal."""
+    r = rng.random()
+    if v >= 0 and r < 0.15:
+        return hex(v)
+    if v > 0 and r < 0.25:
+        return "0%o" % v
+    return str(v)
+
+
+def rand_opts(rng, size):
+    o = []
+    for _ in range(rng.randint(0, 4)):
+        o.append(rng.choice(["-a", "-b", "-e", "-p", "-ps", "-i", "-u", "-d", "-E", "-C", "-u", "-a"]))
+    if rng.random() < 0.6:
+        c = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 24, 31, 32, 33, 40, 64, 255, 256,
+                        257, 300, -1])
+        o += rng.choice([["-c", num(rng, c)], ["-c" + str(c)], ["-cols", str(c)]])
+    if rng.random() < 0.4:
+        g = rng.choice([0, 1, 2, 3, 4, 5, 7, 8, 16, 32, 300, -1])
+        o += rng.choice([["-g", num(rng, g)], ["-g" + str(g)]])
+    if rng.random() < 0.3:
+        s = rng.choice([0, 1, 5, 16, 17, size // 2, size, size + 3])
+        sign = rng.choice(["", "", "+", "-", "+-"])
+        o += rng.choice([["-s", sign + num(rng, s)], ["-s" + sign + str(s)]])
+    if rng.random() < 0.3:
+        o += ["-l", num(rng, rng.choice([0, 1, 7, 16, 33, 100, 5000, -1]))]
+    if rng.random() < 0.2:
+        o += ["-o", rng.choice(["5", "0x100", "-16", "+7", "4294967296"])]
+    if rng.random() < 0.1:
+        o += ["-n", rng.choice(["var", "9lives", "a-b.c"])]
+    return o
+
+
+def run(cmd, stdin=b"", cwd=None):
+    p = subprocess.run(cmd, input=stdin, capture_output=True, cwd=cwd, timeout=60)
+    return p.returncode, p.stdout, bool(p.stderr)
+
+
+def mangle(rng, text):
+    lines = text.split(b"\n")
+    out = []
+    for l in lines:
+        r = rng.random()
+        if r < 0.1:
+            l = l.upper()
+        elif r < 0.2:
+            l = l.replace(b" ", b"  ")
+        elif r < 0.3:
+            l = l[: rng.randint(0, len(l))]
+        elif r < 0.35:
+            l = l + b"\r"
+        elif r < 0.4:
+            l = b"garbage " + l
+        out.append(l)
+    return b"\n".join(out)
+
+
+def one_case(seed, workdir):
+    rng = random.Random(seed)
+    data = rand_data(rng)
+    opts = rand_opts(rng, len(data))
+    name = rng.choice(["in.bin", "9x.dat", "my-file.bin"])
+    path = os.path.join(workdir, "%d_%s" % (seed, name))
+    fname = os.path.basename(path)
+    with open(path, "wb") as f:
+        f.write(data)
+    problems = []
+    piped = rng.random() < 0.2
+    args = opts + ([] if piped else [fname])
+    x = run([XXD] + args, data if piped else b"", workdir)
+    b = run([BINMAP, "hex"] + args, data if piped else b"", workdir)
+    if x != b:
+        problems.append("dump: %s%s: xxd (status %d, stderr %s, %d bytes) vs binmap (status %d, stderr %s, %d bytes)"
+                        % (" ".join(map(shlex.quote, args)), " < input" if piped else "", x[0], x[2], len(x[1]),
+                           b[0], b[2], len(b[1])))
+    # round trips both ways, normal and plain
+    plain = rng.random() < 0.5
+    rt = ["-p"] if plain else []
+    if rng.random() < 0.5:
+        rt += ["-c", str(rng.choice([1, 4, 8, 16, 30, 32] if plain else [1, 4, 8, 13, 16, 32, 64, 256]))]
+    if not plain and rng.random() < 0.3:
+        rt += ["-g", str(rng.choice([0, 1, 3, 4, 8]))]
+    cols = rt[rt.index("-c"):rt.index("-c") + 2] if "-c" in rt else []
+    rev = ["-r"] + (["-p"] if plain else []) + cols
+    bdump = run([BINMAP, "hex"] + rt, data)[1]
+    back = run([XXD] + rev, bdump)
+    if back[1] != data:
+        problems.append("binmap hex %s | xxd %s does not give the input back" % (" ".join(rt), " ".join(rev)))
+    xdump = run([XXD] + rt, data)[1]
+    back = run([BINMAP, "hex"] + rev, xdump)
+    if back[1] != data or back[0] != 0:
+        problems.append("xxd %s | binmap hex %s does not give the input back" % (" ".join(rt), " ".join(rev)))
+    # a mangled dump, reversed by both
+    messy = mangle(rng, xdump)
+    extra = rng.choice([[], [], ["-s", "0x10"], ["-c", "8"]]) if not plain else rng.choice([[], ["-s", "3"]])
+    x = run([XXD] + rev + extra, messy)
+    b = run([BINMAP, "hex"] + rev + extra, messy)
+    if x != b:
+        problems.append("xxd/binmap hex %s of a mangled dump differ (status %d/%d, %d/%d bytes)"
+                        % (" ".join(rev + extra), x[0], b[0], len(x[1]), len(b[1])))
+    os.unlink(path)
+    return problems
+
+
+XXD = "/usr/bin/xxd"
+
+
+def main():
+    global XXD
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--cases", type=int, default=300)
+    ap.add_argument("--xxd", default="/usr/bin/xxd")
+    ap.add_argument("--verbose", action="store_true")
+    a = ap.parse_args()
+    XXD = a.xxd
+    seed = a.seed if a.seed is not None else random.randrange(1 << 31)
+    print("seed %d, %d cases, binmap %s, xxd %s" % (seed, a.cases, BINMAP, XXD))
+    if not os.path.exists(BINMAP):
+        sys.exit("error: %s not found (cargo build --release, or set BINMAP)" % BINMAP)
+    t0 = time.time()
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as d, ThreadPoolExecutor(4) as ex:
+        seeds = [seed * 100003 + i for i in range(a.cases)]
+        for i, problems in enumerate(ex.map(lambda s: one_case(s, d), seeds)):
+            if problems:
+                failed += 1
+                for p in problems:
+                    print("FAIL case %d: %s" % (i, p))
+                print("  reproduce: python3 .ci/differential_hex.py --seed %d --cases %d  (case %d, case seed %d)"
+                      % (seed, a.cases, i, seeds[i]))
+            else:
+                passed += 1
+                if a.verbose:
+                    print("ok case %d" % i)
+    print("%.1f s" % (time.time() - t0))
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,414 @@
+//! `binmap hex [xxd options] [FILE [OUTFILE]]`
+//! `binmap hex FILE --layout L [--color auto|always|never] [--path P] [--rows A..B]`
+//!
+//! A hex dump that is byte for byte `xxd`'s (Debian's xxd 2022-01-14) with
+//! the same options, spelt as xxd spells them (`-c 8`, `-c8`, `-cols 8`,
+//! `-ps`, `-s -0x10`, `-l 0x100`, `--len 5`; the last of `-b -e -p -i`
+//! wins, as in xxd), and `-r` / `-r -p` to turn a dump back into bytes.
+//! Exit statuses are xxd's: 1 for a bad command line, 2 for an input that
+//! cannot be opened, 3 for an output, 4 for a `-s` outside the input, 5
+//! when `-r` would have to seek backwards in a pipe, 255 for `-r` with
+//! `-b`, `-e` or `-i`. With `--layout`, the annotated dump instead.
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+
+use binmap::hex::xxd::{self, Kind, Options, SeekSpec};
+use binmap::{Error, Mode, Result, Source};
+
+const HELP: &str = "\
+Hex dump, byte for byte what xxd prints (and -r to reverse it)
+
+Usage: binmap hex [OPTIONS] [FILE [OUTFILE]]
+       binmap hex -r [-p] [-s [-]OFFSET] [-c COLS] [FILE [OUTFILE]]
+       binmap hex FILE --layout L [--color auto|always|never] [--path P] [--rows A..B]
+
+Options (xxd's, with xxd's spellings: -c8, -cols 8, -ps, --len 5, 0x and 0 prefixes):
+  -a          autoskip: a single '*' replaces runs of all-zero lines
+  -b          bits instead of hex (default -c 6, -g 1)
+  -C          capitalize the variable names of -i
+  -c COLS     bytes per line (default 16; -i: 12; -p: 30; -b: 6; max 256; -p -c 0: one line)
+  -d          decimal offsets
+  -E          the character column in EBCDIC
+  -e          little-endian groups (default -g 4)
+  -g BYTES    bytes per group (default 2; 0: one group)
+  -i          C include file style (variable named after FILE, or -n NAME)
+  -l LEN      stop after LEN bytes (IMPORTANT: the layout option is --layout here)
+  -n NAME     the variable name for -i
+  -o OFFSET   add OFFSET to the displayed offsets
+  -p, -ps     plain hex, 30 bytes a line
+  -r          reverse: a dump (or with -p, plain hex) back into bytes
+  -s [+][-]N  start at byte N (-N: from the end); with -r: add N to the offsets
+  -u          upper-case hex
+  -h, --help  this help
+
+Annotated dump:
+  --layout L          the layout (a .bml file or the layout text): colour bytes by field
+  --color WHEN        auto (a terminal, NO_COLOR unset), always or never
+  --path P            only this field or array
+  --rows A..B         only these rows of the outermost array
+";
+
+/// Hex dump as xxd, or the annotated dump with --layout (`binmap hex -h` for the options).
+#[derive(clap::Args)]
+#[command(disable_help_flag = true)]
+pub struct Args {
+    /// xxd's options, FILE and OUTFILE, exactly as xxd takes them (see `binmap hex -h`).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+    args: Vec<OsString>,
+}
+
+/// An error with xxd's exit status.
+struct Fail(Error, i32);
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Fail {
+        let code = xxd::exit_code(&e);
+        Fail(e, code)
+    }
+}
+
+fn usage(msg: impl Into<String>) -> Fail {
+    Fail(Error::usage(format!("{} (see binmap hex -h)", msg.into())), 1)
+}
+
+pub fn run(a: Args) -> Result<()> {
+    match run_inner(a.args) {
+        Ok(()) => Ok(()),
+        Err(Fail(e, _)) if e.kind == binmap::ErrorKind::Io && e.message == "broken pipe" => Err(e),
+        Err(Fail(e, code)) => {
+            eprintln!("error: {e}");
+            std::process::exit(code)
+        }
+    }
+}
+
+/// Everything the command line says.
+#[derive(Default)]
+struct Parsed {
+    opts: Options,
+    reverse: bool,
+    layout: Option<String>,
+    color: Option<String>,
+    path: Option<String>,
+    rows: Option<String>,
+    files: Vec<OsString>,
+    help: bool,
+}
+
+/// glibc's `strtol(s, NULL, 0)`: leading blanks, a sign, `0x` hex, `0` octal,
+/// digits up to the first non-digit, clamped to the range of a long.
+pub(crate) fn strtol(s: &[u8]) -> i64 {
+    let (neg, mag) = strtoul_parts(s);
+    if neg {
+        if mag > 1u128 << 63 { i64::MIN } else { (mag as i128).wrapping_neg() as i64 }
+    } else {
+        mag.min(i64::MAX as u128) as i64
+    }
+}
+
+/// glibc's `strtoul(s, NULL, 0)` (a `-` negates, modulo 2^64).
+fn strtoul(s: &[u8]) -> u64 {
+    let (neg, mag) = strtoul_parts(s);
+    if mag > u64::MAX as u128 {
+        u64::MAX
+    } else if neg {
+        (mag as u64).wrapping_neg()
+    } else {
+        mag as u64
+    }
+}
+
+fn strtoul_parts(s: &[u8]) -> (bool, u128) {
+    let mut i = 0;
+    while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+        i += 1;
+    }
+    let mut neg = false;
+    if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
+        neg = s[i] == b'-';
+        i += 1;
+    }
+    let mut radix = 10;
+    if s.get(i) == Some(&b'0') {
+        if matches!(s.get(i + 1), Some(b'x' | b'X')) && s.get(i + 2).is_some_and(u8::is_ascii_hexdigit) {
+            radix = 16;
+            i += 2;
+        } else {
+            radix = 8;
+        }
+    }
+    let mut mag: u128 = 0;
+    while let Some(d) = s.get(i).and_then(|&c| (c as char).to_digit(radix)) {
+        mag = (mag * u128::from(radix) + u128::from(d)).min(u128::from(u64::MAX) + 1);
+        i += 1;
+    }
+    (neg, mag)
+}
+
+fn parse(args: Vec<OsString>) -> std::result::Result<Parsed, Fail> {
+    let mut p = Parsed::default();
+    // binmap's own long options first, wherever they are (up to `--`).
+    let mut rest: Vec<Vec<u8>> = Vec::new();
+    let mut it = args.into_iter().map(OsString::into_vec);
+    while let Some(arg) = it.next() {
+        if arg == b"--" {
+            rest.push(arg);
+            rest.extend(it.by_ref());
+            break;
+        }
+        let own = [("--layout", 0), ("--color", 1), ("--colour", 1), ("--path", 2), ("--rows", 3)];
+        let hit = own.iter().find_map(|&(name, k)| {
+            let n = name.as_bytes();
+            if arg == n {
+                Some((k, None))
+            } else if arg.starts_with(n) && arg.get(n.len()) == Some(&b'=') {
+                Some((k, Some(arg[n.len() + 1..].to_vec())))
+            } else {
+                None
+            }
+        });
+        if let Some((k, val)) = hit {
+            let val = match val {
+                Some(v) => v,
+                None => it.next().ok_or_else(|| usage(format!("{} needs a value", String::from_utf8_lossy(&arg))))?,
+            };
+            let val = String::from_utf8(val).map_err(|_| usage("option values must be UTF-8"))?;
+            *[&mut p.layout, &mut p.color, &mut p.path, &mut p.rows][k] = Some(val);
+        } else if arg == b"--help" || arg == b"-h" {
+            p.help = true;
+        } else {
+            rest.push(arg);
+        }
+    }
+    // xxd's own parser, prefix matches and all.
+    let o = &mut p.opts;
+    let mut i = 0;
+    let value = |i: &mut usize, rest: &[Vec<u8>], opt: &[u8]| -> std::result::Result<Vec<u8>, Fail> {
+        *i += 1;
+        rest.get(*i).cloned().ok_or_else(|| usage(format!("option {} needs a value", String::from_utf8_lossy(opt))))
+    };
+    while i < rest.len() {
+        let arg = &rest[i];
+        let pp: &[u8] = if arg.starts_with(b"--") && arg.len() > 2 { &arg[1..] } else { arg };
+        let after = |k: usize| pp.get(k..).unwrap_or(&[]);
+        if pp == b"--" {
+            i += 1;
+            break;
+        }
+        if pp.len() < 2 || pp[0] != b'-' {
+            break;
+        }
+        let tail = &pp[2..];
+        match pp[1] {
+            b'a' => o.autoskip = !o.autoskip,
+            b'b' => o.kind = Kind::Bits,
+            b'e' => o.kind = Kind::LittleEndian,
+            b'u' => o.upper = true,
+            b'p' => o.kind = Kind::Plain,
+            b'i' => o.kind = Kind::Include,
+            b'C' => o.capitalize = true,
+            b'd' => o.decimal = true,
+            b'r' => p.reverse = true,
+            b'E' => o.ebcdic = true,
+            b'v' => {
+                println!("binmap hex {} (xxd 2022-01-14 compatible)", env!("CARGO_PKG_VERSION"));
+                std::process::exit(0);
+            }
+            b'c' => {
+                if !tail.is_empty() && tail.starts_with(b"apitalize") {
+                    o.capitalize = true;
+                } else if !tail.is_empty() && !tail.starts_with(b"ols") {
+                    o.cols = Some(strtol(tail) as i32);
+                } else {
+                    o.cols = Some(strtol(&value(&mut i, &rest, pp)?) as i32);
+                }
+            }
+            b'g' => {
+                let v = if !tail.is_empty() && !tail.starts_with(b"roup") {
+                    tail.to_vec()
+                } else {
+                    value(&mut i, &rest, pp)?
+                };
+                o.group = Some(strtol(&v) as i32);
+            }
+            b'o' => {
+                if !tail.is_empty() && !tail.starts_with(b"ffset") {
+                    o.display_offset = strtoul(tail);
+                } else {
+                    let v = value(&mut i, &rest, pp)?;
+                    let rel = usize::from(v.first() == Some(&b'+'));
+                    let neg = v.get(rel) == Some(&b'-');
+                    let n = strtoul(&v[rel + usize::from(neg)..]);
+                    o.display_offset = if neg { n.wrapping_neg() } else { n };
+                }
+            }
+            b's' => {
+                let v = if !tail.is_empty() && !tail.starts_with(b"kip") && !tail.starts_with(b"eek") {
+                    after(2).to_vec()
+                } else {
+                    value(&mut i, &rest, pp)?
+                };
+                let relative = v.first() == Some(&b'+');
+                let negative = v.get(usize::from(relative)) == Some(&b'-');
+                let value = strtol(&v[usize::from(relative) + usize::from(negative)..]);
+                o.seek = Some(SeekSpec { relative, negative, value });
+            }
+            b'l' => {
+                let v = if !tail.is_empty() && !tail.starts_with(b"en") {
+                    tail.to_vec()
+                } else {
+                    value(&mut i, &rest, pp)?
+                };
+                o.length = Some(strtol(&v));
+            }
+            b'n' => {
+                let v = if !tail.is_empty() && !tail.starts_with(b"ame") {
+                    tail.to_vec()
+                } else {
+                    value(&mut i, &rest, pp)?
+                };
+                o.name = Some(v);
+            }
+            _ => return Err(usage(format!("unknown option {}", String::from_utf8_lossy(arg)))),
+        }
+        i += 1;
+    }
+    p.files = rest.drain(i.min(rest.len())..).map(OsString::from_vec).collect();
+    Ok(p)
+}
+
+/// True when fd 0 is a regular file (xxd can seek in it).
+fn stdin_is_file() -> bool {
+    use std::os::fd::AsFd;
+    std::io::stdin().as_fd().try_clone_to_owned().map(File::from).and_then(|f| f.metadata()).is_ok_and(|m| m.is_file())
+}
+
+/// Standard output as a seekable file, when it is one (a regular file, /dev/null).
+fn stdout_seekable() -> Option<File> {
+    use std::io::Seek;
+    use std::os::fd::AsFd;
+    let mut f = File::from(std::io::stdout().as_fd().try_clone_to_owned().ok()?);
+    f.stream_position().ok()?;
+    Some(f)
+}
+
+fn run_inner(args: Vec<OsString>) -> std::result::Result<(), Fail> {
+    let mut p = parse(args)?;
+    if p.help {
+        print!("{HELP}");
+        return Ok(());
+    }
+    if p.layout.is_some() || p.color.is_some() || p.path.is_some() || p.rows.is_some() {
+        return annotated(&p);
+    }
+    // xxd's order: columns, file count, input, output, then the rest.
+    xxd::geometry(&p.opts)?;
+    if p.files.len() > 2 {
+        return Err(usage("too many arguments: binmap hex [OPTIONS] [FILE [OUTFILE]]"));
+    }
+    let infile = p.files.first().filter(|f| f.as_bytes() != b"-").cloned();
+    let outfile = p.files.get(1).filter(|f| f.as_bytes() != b"-").cloned();
+    let src = match &infile {
+        None => {
+            p.opts.pipe = !stdin_is_file();
+            Source::stdin().map_err(|e| Fail(e, 2))?
+        }
+        Some(f) => {
+            let meta = std::fs::metadata(f).map_err(|e| Fail(Error::io(&f.to_string_lossy(), &e), 2))?;
+            p.opts.pipe = !meta.is_file();
+            Source::open(f, Mode::Read).map_err(|e| Fail(e, 2))?
+        }
+    };
+    if p.opts.kind == Kind::Include && p.opts.name.is_none() {
+        p.opts.name = infile.as_ref().map(|f| f.as_bytes().to_vec());
+    }
+    let open_out = |f: &OsString, truncate: bool| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(truncate)
+            .open(f)
+            .map_err(|e| Fail(Error::io(&f.to_string_lossy(), &e), 3))
+    };
+    if p.reverse {
+        if !matches!(p.opts.kind, Kind::Normal | Kind::Plain) {
+            return Err(Fail(Error::usage(format!("{}: -r works with the normal and -p dumps", xxd::MSG_REVERT)), 255));
+        }
+        let file = match &outfile {
+            Some(f) => Some(open_out(f, false)?),
+            None => stdout_seekable(),
+        };
+        return match file {
+            Some(f) => {
+                let mut sink = xxd::Seekable(BufWriter::with_capacity(1 << 18, f));
+                let r = xxd::reverse_to(src.bytes(), &p.opts, &mut sink);
+                let flushed = sink.0.flush().map_err(|e| Error::io("<output>", &e));
+                r?;
+                Ok(flushed?)
+            }
+            None => {
+                let mut out = std::io::stdout().lock();
+                Ok(xxd::reverse(src.bytes(), &p.opts, &mut out)?)
+            }
+        };
+    }
+    match &outfile {
+        Some(f) => {
+            let mut w = BufWriter::with_capacity(1 << 16, open_out(f, true)?);
+            xxd::dump(src.bytes(), &p.opts, &mut w)?;
+            w.flush().map_err(|e| Fail(Error::io(&f.to_string_lossy(), &e), 3))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            xxd::dump(src.bytes(), &p.opts, &mut out)?;
+            out.flush().map_err(|e| Fail(Error::io("<stdout>", &e), 3))
+        }
+    }
+}
+
+/// `--color`: auto colours a terminal unless NO_COLOR is set and non-empty.
+fn use_color(when: Option<&str>) -> std::result::Result<bool, Fail> {
+    use std::io::IsTerminal;
+    match when.unwrap_or("auto") {
+        "always" => Ok(true),
+        "never" => Ok(false),
+        "auto" => Ok(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())),
+        other => Err(usage(format!("--color {other}: expected auto, always or never"))),
+    }
+}
+
+fn annotated(p: &Parsed) -> std::result::Result<(), Fail> {
+    let color = use_color(p.color.as_deref())?;
+    let Some(layout) = p.layout.as_deref() else {
+        return Err(usage("--color, --path and --rows go with --layout L (the annotated dump)"));
+    };
+    let [file] = p.files.as_slice() else {
+        return Err(usage("the annotated dump takes one FILE: binmap hex FILE --layout L"));
+    };
+    let rows = p.rows.as_deref().map(binmap::select::Rows::parse).transpose()?;
+    let file = file.to_string_lossy();
+    let (src, layout) = crate::util::open_with_layout(&file, Some(layout))?;
+    let map = binmap::Map::new(&layout, src.bytes(), src.name())?;
+    let (cols, group) = xxd::geometry(&Options { kind: Kind::Normal, ..p.opts.clone() })?;
+    let mut out = crate::util::Output::new(None)?;
+    write_annotated(&map, p, rows, cols, group, color, out.writer())?;
+    Ok(out.finish()?)
+}
+
+fn write_annotated(
+    map: &binmap::Map<'_>,
+    p: &Parsed,
+    rows: Option<binmap::select::Rows>,
+    cols: usize,
+    group: usize,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use binmap::hex::annotate::{AnnotateOptions, range_of, write_annotated};
+    let (start, end) = range_of(map, p.path.as_deref(), rows)?;
+    let opts = AnnotateOptions { cols, group, upper: p.opts.upper, color, start, end };
+    write_annotated(map, &opts, out)
+}
