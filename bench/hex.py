@@ -108,7 +108,7 @@ def main():
         for p in peers:
             label, cmd = p[0], p[1]
             note = p[3] if len(p) > 3 else ""
-            runs, scale, stdin = (p[2] if len(p) > 2 and p[2] else (r, 1, None))
+            runs, scale, stdin = p[2] if len(p) > 2 and p[2] else (r, 1, None)
             t = median(cmd, runs, stdin, warm=runs > 1) * scale
             print("| | `%s` | %.3f s | %.2fx | %s |" % (label, t, t / t0, note))
             sys.stdout.flush()
@@ -124,6 +124,14 @@ def main():
     group("reverse", ("binmap hex -r DUMP", [binmap, "hex", "-r", dump]), [("xxd -r DUMP", ["xxd", "-r", dump])])
     group("reverse plain", ("binmap hex -r -p PDUMP", [binmap, "hex", "-r", "-p", pdump]),
           [("xxd -r -p PDUMP", ["xxd", "-r", "-p", pdump])])
+    # The annotated dump: the same bytes read as 16-byte records of four
+    # fields, so every line names its fields (the target: as fast as plain xxd).
+    layout = "records: { id: u32, t: f64, tag: bytes[4] }[..]"
+    group("annotated", ("binmap hex FILE --layout L --color never",
+                        [binmap, "hex", data, "--layout", layout, "--color", "never"]),
+          [("binmap hex FILE --layout L --color always",
+            [binmap, "hex", data, "--layout", layout, "--color", "always"], None, "with colour codes"),
+           ("xxd FILE", ["xxd", data], None, "plain dump, no annotation")])
 
 
 if __name__ == "__main__":
