@@ -154,10 +154,36 @@ impl<'a> Map<'a> {
     }
 }
 
-/// A struct being resolved: where names are looked up.
+/// A struct being resolved: where names are looked up (by a hash map, so a
+/// layout of a million fields resolves in linear time).
 pub(crate) struct Frame {
     pub base: u64,
     pub members: Vec<Member>,
+    by_name: std::collections::HashMap<Arc<str>, usize>,
+}
+
+impl Frame {
+    /// An empty struct starting at `base`.
+    pub fn new(base: u64) -> Frame {
+        Frame { base, members: Vec::new(), by_name: std::collections::HashMap::new() }
+    }
+
+    /// Add a member; `Err` with its name when the name is already there.
+    pub fn push(&mut self, m: Member) -> std::result::Result<(), Arc<str>> {
+        if let Some(n) = &m.name {
+            if self.by_name.contains_key(n) {
+                return Err(n.clone());
+            }
+            self.by_name.insert(n.clone(), self.members.len());
+        }
+        self.members.push(m);
+        Ok(())
+    }
+
+    /// The member called `name`.
+    pub fn get(&self, name: &str) -> Option<&Member> {
+        self.by_name.get(name).map(|&i| &self.members[i])
+    }
 }
 
 /// What expressions see: the structs being resolved and the bytes so far.
@@ -217,7 +243,7 @@ impl Env<'_> {
     pub(crate) fn lookup(&self, path: &[Arc<str>], span: Span) -> Result<i128> {
         let Some((first, rest)) = path.split_first() else { return Err(self.layout_error("empty path", span)) };
         for frame in self.frames.iter().rev() {
-            let Some(m) = frame.members.iter().rev().find(|m| m.name.as_deref() == Some(first)) else { continue };
+            let Some(m) = frame.get(first) else { continue };
             let mut node = &m.node;
             let mut abs = frame.base + m.node.offset;
             for seg in rest {
@@ -273,22 +299,20 @@ impl Resolver<'_> {
     }
 
     fn resolve_struct(&mut self, st: &StructType, pos: u64, bounded: bool) -> Result<Node> {
-        self.frames.push(Frame { base: pos, members: Vec::new() });
+        self.frames.push(Frame::new(pos));
         let mut cursor = pos;
         let res = self.resolve_items(&st.items, pos, &mut cursor, bounded);
-        let frame = self.frames.pop().unwrap_or(Frame { base: pos, members: Vec::new() });
+        let frame = self.frames.pop().unwrap_or_else(|| Frame::new(pos));
         res?;
         Ok(Node { offset: 0, size: cursor - pos, kind: NodeKind::Struct(frame.members) })
     }
 
     fn push_member(&mut self, m: Member) -> Result<()> {
-        if let Some(f) = self.frames.last_mut() {
-            if let Some(n) = &m.name
-                && f.members.iter().any(|o| o.name.as_ref() == Some(n))
-            {
-                return Err(self.layout_error(&format!("field '{n}' is present twice in this struct"), m.decl));
-            }
-            f.members.push(m);
+        let decl = m.decl;
+        if let Some(f) = self.frames.last_mut()
+            && let Err(n) = f.push(m)
+        {
+            return Err(self.layout_error(&format!("field '{n}' is present twice in this struct"), decl));
         }
         Ok(())
     }

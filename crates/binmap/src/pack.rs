@@ -46,6 +46,9 @@ pub fn pack(layout: &Layout, doc: &Doc, origin: Origin) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// The fields of one input object, by name.
+type Values<'d> = std::collections::HashMap<&'d str, &'d Doc>;
+
 struct Packer<'l> {
     out: Vec<u8>,
     frames: Vec<Frame>,
@@ -97,22 +100,24 @@ impl Packer<'_> {
         };
         let mut kv = kv.clone();
         derive_sizes(&st.items, &mut kv, self.origin);
-        let known = all_names(&st.items);
-        if let Some((k, _)) = kv.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+        let known: std::collections::HashSet<&str> = all_names(&st.items).into_iter().collect();
+        if let Some((k, _)) = kv.iter().find(|(k, _)| !known.contains(k.as_str())) {
             return Err(at(
                 path,
                 Error::input(format!("unknown field '{k}'; the layout has {}", field_list(&st.items))),
             ));
         }
         let base = self.pos();
-        self.frames.push(Frame { base, members: Vec::new() });
-        let r = self.items(&st.items, &kv, base, path);
-        let frame = self.frames.pop().unwrap_or(Frame { base, members: Vec::new() });
+        self.frames.push(Frame::new(base));
+        // By name, last one winning (as Python's json does with duplicate keys).
+        let values: Values<'_> = kv.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        let r = self.items(&st.items, &values, base, path);
+        let frame = self.frames.pop().unwrap_or_else(|| Frame::new(base));
         r?;
         Ok(Node { offset: 0, size: self.pos() - base, kind: NodeKind::Struct(frame.members) })
     }
 
-    fn items(&mut self, items: &[Item], kv: &[(String, Doc)], base: u64, path: &str) -> Result<()> {
+    fn items(&mut self, items: &[Item], kv: &Values<'_>, base: u64, path: &str) -> Result<()> {
         for item in items {
             match item {
                 Item::Align { to, .. } => {
@@ -131,7 +136,7 @@ impl Packer<'_> {
         Ok(())
     }
 
-    fn field(&mut self, f: &Field, kv: &[(String, Doc)], base: u64, path: &str) -> Result<()> {
+    fn field(&mut self, f: &Field, kv: &Values<'_>, base: u64, path: &str) -> Result<()> {
         let fpath = join(path, f.name.as_deref().unwrap_or("_"));
         if let Some(e) = &f.placement {
             let p = match self.env().eval(e) {
@@ -153,7 +158,7 @@ impl Packer<'_> {
             self.out.resize(usize::try_from(p).map_err(|_| Error::input("placement too large"))?, 0);
         }
         let start = self.pos();
-        let value = f.name.as_ref().and_then(|n| kv.iter().find(|(k, _)| k == &**n).map(|(_, v)| v));
+        let value = f.name.as_ref().and_then(|n| kv.get(&**n).copied());
         let node = match (value, &f.check, &f.name) {
             (_, _, None) => {
                 // `_` padding: zeros of the type's size.
@@ -201,7 +206,8 @@ impl Packer<'_> {
         let mut node = node;
         node.offset = start - base;
         if let Some(frame) = self.frames.last_mut() {
-            frame.members.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span });
+            // Names are unique (the parser and the input object make sure).
+            let _ = frame.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span });
         }
         Ok(())
     }
@@ -375,24 +381,40 @@ fn field_list(items: &[Item]) -> String {
 /// (or dotted paths into a sibling struct) are derived.
 fn derive_sizes(items: &[Item], kv: &mut Vec<(String, Doc)>, origin: Origin) {
     let mut wants: Vec<(Vec<Arc<str>>, u64)> = Vec::new();
-    collect_wants(items, kv, origin, &mut wants);
-    let own = all_names(items);
+    let values: Values<'_> = kv.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    collect_wants(items, &values, origin, &mut wants);
+    let own: std::collections::HashSet<&str> = all_names(items).into_iter().collect();
+    let mut at: std::collections::HashMap<String, usize> =
+        kv.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect();
     for (path, n) in wants {
         // Only this struct's own fields; outer names are the outer struct's to derive.
-        if own.contains(&&*path[0]) {
-            insert_if_missing(kv, &path, n);
+        if !own.contains(&*path[0]) {
+            continue;
+        }
+        match (at.get(&*path[0]), &path[1..]) {
+            (Some(&i), rest) if !rest.is_empty() => {
+                if let Doc::Object(inner) = &mut kv[i].1 {
+                    insert_if_missing(inner, rest, n);
+                }
+            }
+            (Some(_), _) => {}
+            (None, []) => {
+                at.insert(path[0].to_string(), kv.len());
+                kv.push((path[0].to_string(), Doc::Number(n.to_string())));
+            }
+            (None, _) => {}
         }
     }
 }
 
-fn collect_wants(items: &[Item], kv: &[(String, Doc)], origin: Origin, wants: &mut Vec<(Vec<Arc<str>>, u64)>) {
+fn collect_wants(items: &[Item], kv: &Values<'_>, origin: Origin, wants: &mut Vec<(Vec<Arc<str>>, u64)>) {
     for it in items {
         match it {
             Item::If { body, .. } => collect_wants(body, kv, origin, wants),
             Item::Align { .. } => {}
             Item::Field(f) => {
                 let Some(name) = &f.name else { continue };
-                let Some((_, v)) = kv.iter().find(|(k, _)| k == &**name) else { continue };
+                let Some(&v) = kv.get(&**name) else { continue };
                 match &f.ty {
                     Type::Text { len, .. } => {
                         if let ExprKind::Path(p) = &len.kind
@@ -416,10 +438,11 @@ fn collect_wants(items: &[Item], kv: &[(String, Doc)], origin: Origin, wants: &m
                     // (`n: u8; s: { v: u8[n] }`): names it does not define refer outward.
                     Type::Struct(st) => {
                         if let Doc::Object(inner) = v {
-                            let own = all_names(&st.items);
+                            let own: std::collections::HashSet<&str> = all_names(&st.items).into_iter().collect();
+                            let inner: Values<'_> = inner.iter().map(|(k, v)| (k.as_str(), v)).collect();
                             let mut inner_wants = Vec::new();
-                            collect_wants(&st.items, inner, origin, &mut inner_wants);
-                            wants.extend(inner_wants.into_iter().filter(|(p, _)| !own.contains(&&*p[0])));
+                            collect_wants(&st.items, &inner, origin, &mut inner_wants);
+                            wants.extend(inner_wants.into_iter().filter(|(p, _)| !own.contains(&*p[0])));
                         }
                     }
                     _ => {}

@@ -125,6 +125,7 @@ impl Parser<'_> {
         self.enter()?;
         self.types.push(HashMap::new());
         let mut items = Vec::new();
+        let mut names = std::collections::HashSet::new();
         loop {
             self.skip_separators();
             match (self.peek(), close) {
@@ -135,7 +136,7 @@ impl Parser<'_> {
             }
             if let Some(item) = self.item(&mut endian)? {
                 if let Item::Field(Field { name: Some(n), span, .. }) = &item
-                    && items.iter().any(|i| matches!(i, Item::Field(Field { name: Some(m), .. }) if m == n))
+                    && !names.insert(n.clone())
                 {
                     return Err(self.err_at(&format!("field '{n}' is already defined in this struct"), *span));
                 }
