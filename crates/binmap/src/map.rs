@@ -349,8 +349,13 @@ impl Resolver<'_> {
             None => *cursor,
             Some(e) => {
                 let v = self.eval(e)?;
-                let p = u64::try_from(v)
-                    .map_err(|_| self.data_error(format!("placement @ {} = {v} is negative", e.describe()), f, 0))?;
+                let p = u64::try_from(v).map_err(|_| {
+                    self.data_error(
+                        format!("placement @ {} = {v} {}", e.describe(), crate::layout::out_of_u64(v)),
+                        f,
+                        0,
+                    )
+                })?;
                 if bounded && p > self.filesize {
                     return Err(self
                         .data_error(
@@ -443,7 +448,9 @@ impl Resolver<'_> {
 
     fn eval_size(&mut self, e: &Expr, f: &Field, pos: u64) -> Result<u64> {
         let v = self.eval(e)?;
-        u64::try_from(v).map_err(|_| self.data_error(format!("size {} = {v} is negative", e.describe()), f, pos))
+        u64::try_from(v).map_err(|_| {
+            self.data_error(format!("size {} = {v} {}", e.describe(), crate::layout::out_of_u64(v)), f, pos)
+        })
     }
 
     fn resolve_type(&mut self, ty: &Type, pos: u64, bounded: bool, f: &Field) -> Result<Node> {

@@ -143,8 +143,9 @@ impl Packer<'_> {
                 Err(_) if self.guessing() => self.pos().into(),
                 r => r.map_err(|e| at(&fpath, e))?,
             };
-            let p = u64::try_from(p)
-                .map_err(|_| at(&fpath, Error::input(format!("placement @ {} = {p} is negative", e.describe()))))?;
+            let p = u64::try_from(p).map_err(|_| {
+                at(&fpath, Error::input(format!("placement @ {} = {p} {}", e.describe(), crate::layout::out_of_u64(p))))
+            })?;
             if p < self.pos() {
                 return Err(at(
                     &fpath,
@@ -216,7 +217,9 @@ impl Packer<'_> {
         let env = self.env();
         let size = |e: &crate::layout::Expr| -> Result<u64> {
             let v = env.eval(e).map_err(|e| at(path, e))?;
-            u64::try_from(v).map_err(|_| at(path, Error::input(format!("size {} = {v} is negative", e.describe()))))
+            u64::try_from(v).map_err(|_| {
+                at(path, Error::input(format!("size {} = {v} {}", e.describe(), crate::layout::out_of_u64(v))))
+            })
         };
         Ok(match ty {
             Type::Text { len, .. } => size(len)?,
@@ -246,8 +249,9 @@ impl Packer<'_> {
             Type::Cstr => leaf(NodeKind::Cstr, self, 0),
             Type::Text { kind, len } => {
                 let n = self.env().eval(len).map_err(|e| at(path, e))?;
-                let n = u64::try_from(n)
-                    .map_err(|_| at(path, Error::input(format!("size {} = {n} is negative", len.describe()))))?;
+                let n = u64::try_from(n).map_err(|_| {
+                    at(path, Error::input(format!("size {} = {n} {}", len.describe(), crate::layout::out_of_u64(n))))
+                })?;
                 leaf(NodeKind::Text(*kind), self, n)
             }
             Type::Struct(st) => self.structure(st, v, path),
@@ -268,10 +272,9 @@ impl Packer<'_> {
                 let mut s = Vec::new();
                 for d in ds {
                     let n = self.env().eval(d).map_err(|e| at(path, e))?;
-                    s.push(
-                        u64::try_from(n)
-                            .map_err(|_| at(path, Error::input(format!("size {} = {n} is negative", d.describe()))))?,
-                    );
+                    s.push(u64::try_from(n).map_err(|_| {
+                        at(path, Error::input(format!("size {} = {n} {}", d.describe(), crate::layout::out_of_u64(n))))
+                    })?);
                 }
                 Some(s)
             }

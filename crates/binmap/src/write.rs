@@ -10,9 +10,9 @@
 //! file: such a `.binmap-*.tmp` file is never the output, only a leftover
 //! that is safe to delete once no binmap runs in that folder.
 //!
-//! A destination that exists and is not a regular file (`/dev/null`,
-//! `/dev/stdout`, a FIFO) is written directly: it cannot be replaced by a
-//! rename, and must not be.
+//! A destination that exists and is not a regular file (`/dev/null`, a
+//! FIFO), or lies under `/dev` or `/proc` (`/dev/stdout`), is written
+//! directly: it cannot be replaced by a rename, and must not be.
 
 use std::fs::File;
 use std::io::Write;
@@ -49,13 +49,16 @@ fn folder(path: &Path) -> &Path {
 }
 
 /// A destination that exists and is neither a regular file nor a folder
-/// (a device such as `/dev/null`, a FIFO), opened for writing; `None` for
-/// a regular file or a new name; an error for a folder.
+/// (a device such as `/dev/null`, a FIFO), or any existing path under
+/// `/dev` or `/proc` (`/dev/stdout` may lead to a regular file, but the
+/// link must not be replaced), opened for writing; `None` for a regular
+/// file or a new name; an error for a folder.
 pub fn open_special(path: &Path) -> Result<Option<File>> {
     let name = path.display().to_string();
+    let system = path.starts_with("/dev") || path.starts_with("/proc");
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(Error::input(format!("{name} is a directory"))),
-        Ok(m) if !m.is_file() => {
+        Ok(m) if !m.is_file() || system => {
             let f = std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(&name, &e))?;
             Ok(Some(f))
         }

@@ -467,6 +467,12 @@ fn items_fixed_size(items: &[Item], mut pos: u64) -> Option<u64> {
     Some(pos)
 }
 
+/// Why an expression's value is not a size or offset: `is negative`, or
+/// `is larger than any file` (past 2^64 - 1).
+pub fn out_of_u64(v: i128) -> &'static str {
+    if v < 0 { "is negative" } else { "is larger than any file (more than 2^64 - 1)" }
+}
+
 /// Round `pos` up to a multiple of `to` (checked).
 pub fn align_up(pos: u64, to: u64) -> Option<u64> {
     if to <= 1 {
