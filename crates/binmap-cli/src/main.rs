@@ -2,6 +2,7 @@
 //! lives in `cmd/<command>.rs`; the work is done by the `binmap` library.
 
 mod cmd;
+mod fault;
 mod util;
 
 use clap::{Parser, Subcommand};
@@ -10,6 +11,11 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "binmap", version, about, long_about = None, arg_required_else_help = true)]
 struct Cli {
+    /// Read input files into memory instead of memory-mapping them: for files
+    /// that another program may truncate or rewrite meanwhile, and network
+    /// filesystems. Also BINMAP_NO_MMAP=1.
+    #[arg(long, global = true)]
+    no_mmap: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -28,7 +34,11 @@ enum Command {
 }
 
 fn main() {
+    // A mapped input that shrinks becomes a clear error (exit 1), not SIGBUS.
+    fault::install();
     let cli = Cli::parse();
+    let env = std::env::var_os("BINMAP_NO_MMAP").is_some_and(|v| !v.is_empty() && v != "0");
+    util::set_no_mmap(cli.no_mmap || env);
     let result = match cli.command {
         Command::Info(a) => cmd::info::run(a),
         Command::Show(a) => cmd::show::run(a),

@@ -3,6 +3,7 @@
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use binmap::{Error, ErrorKind, Layout, Mode, Result, Source};
 
@@ -68,36 +69,57 @@ pub fn open_with_layout(file: &str, arg: Option<&str>) -> Result<(Source, Layout
     )))
 }
 
-/// The file to read: a path, or `-` for standard input.
-pub fn open_input(path: &str, mode: Mode) -> Result<Source> {
-    if path == "-" { Source::stdin() } else { Source::open(path, mode) }
+/// `--no-mmap` or `BINMAP_NO_MMAP=1`: read input files into memory.
+static NO_MMAP: AtomicBool = AtomicBool::new(false);
+
+/// Read input files into memory from now on instead of mapping them.
+pub fn set_no_mmap(on: bool) {
+    NO_MMAP.store(on, Ordering::Relaxed);
 }
 
-/// Where output goes: stdout, or a temporary file renamed over `-o FILE` at the end.
+/// True when input files are read into memory instead of mapped.
+pub fn no_mmap() -> bool {
+    NO_MMAP.load(Ordering::Relaxed)
+}
+
+/// The file to read: a path, or `-` for standard input.
+pub fn open_input(path: &str, mode: Mode) -> Result<Source> {
+    if path == "-" { Source::stdin() } else { open_file(path, mode) }
+}
+
+/// Open a file in `mode`: a memory map, or with `--no-mmap` its bytes read
+/// into memory (`Mode::ReadWrite` is always a map: `set --no-mmap` does not
+/// open files this way).
+pub fn open_file(path: impl AsRef<Path>, mode: Mode) -> Result<Source> {
+    if no_mmap() && mode != Mode::ReadWrite { Source::open_in_memory(path) } else { Source::open(path, mode) }
+}
+
+/// Where output goes: stdout; a temporary file renamed over `-o FILE` at
+/// the end; or, when `-o` names a device or FIFO (`/dev/null`), that file
+/// itself, since it cannot be replaced.
 pub enum Output {
     Stdout(BufWriter<std::io::Stdout>),
+    Special(BufWriter<std::fs::File>, String),
     File { tmp: BufWriter<tempfile::NamedTempFile>, dest: PathBuf },
 }
 
 impl Output {
     pub fn new(dest: Option<&Path>) -> Result<Output> {
         let Some(dest) = dest else { return Ok(Output::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout()))) };
-        let name = dest.display().to_string();
-        let dir = match dest.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let tmp = tempfile::Builder::new()
-            .prefix(".binmap-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(&name, &e))?;
+        if let Some(f) = binmap::write::open_special(dest)? {
+            return Ok(Output::Special(BufWriter::with_capacity(1 << 16, f), dest.display().to_string()));
+        }
+        let tmp = binmap::write::temp_for(dest)?;
+        // If a fatal signal (SIGBUS: the input shrank) ends binmap, no drop
+        // handler runs: the signal handler removes this file instead.
+        crate::fault::remove_on_fault(tmp.path());
         Ok(Output::File { tmp: BufWriter::with_capacity(1 << 16, tmp), dest: dest.to_path_buf() })
     }
 
     pub fn writer(&mut self) -> &mut dyn Write {
         match self {
             Output::Stdout(w) => w,
+            Output::Special(w, _) => w,
             Output::File { tmp, .. } => tmp,
         }
     }
@@ -106,12 +128,12 @@ impl Output {
     pub fn finish(self) -> Result<()> {
         match self {
             Output::Stdout(mut w) => w.flush().map_err(|e| pipe_or_io("<stdout>", &e)),
+            Output::Special(mut w, name) => w.flush().map_err(|e| pipe_or_io(&name, &e)),
             Output::File { tmp, dest } => {
                 let name = dest.display().to_string();
                 let tmp = tmp.into_inner().map_err(|e| Error::io(&name, e.error()))?;
-                tmp.as_file().sync_all().map_err(|e| Error::io(&name, &e))?;
-                tmp.persist(&dest).map_err(|e| Error::io(&name, &e.error))?;
-                Ok(())
+                crate::fault::remove_on_fault_done();
+                binmap::write::persist(tmp, &dest)
             }
         }
     }

@@ -72,12 +72,22 @@ fn sizes_that_lie() {
     b.extend_from_slice(&big.to_le_bytes());
     case("n: u64\nm: u64\nd: u8[n, m, n]", &b, 1, "overflows a 64-bit element count");
     case("n: u64\nd: f64[n * 1000000000000]", &b[..8], 1, "= 8589934592000000000000 is larger than any file");
-    case("n: u64\nd: f64[n * n * n * n * n]", &b[..8], 1, "overflow in `n * n * n * n` with 633825300114114700748351602688 * 8589934592");
+    case(
+        "n: u64\nd: f64[n * n * n * n * n]",
+        &b[..8],
+        1,
+        "overflow in `n * n * n * n` with 633825300114114700748351602688 * 8589934592",
+    );
     case("n: i32\nd: u8[n]", &(-1i32).to_le_bytes(), 1, "size n = -1 is negative");
     // Variable-size elements nested in variable-size elements, claiming more than the file.
     let mut b = 2u32.to_le_bytes().to_vec();
     b.extend_from_slice(&u32::MAX.to_le_bytes());
-    case("n: u32\na: { m: u32, b: { k: u8, s: bytes[k] }[m] }[n]", &b, 1, "variable-size elements but only 0 bytes remain");
+    case(
+        "n: u32\na: { m: u32, b: { k: u8, s: bytes[k] }[m] }[n]",
+        &b,
+        1,
+        "variable-size elements but only 0 bytes remain",
+    );
     case("r: { a: u32, b: u16 }[..]", &[0; 13], 1, "1 trailing bytes that are not a whole 6-byte element");
     case("@ 1000000000000 x: u8", &[0], 1, "is past the end of in.bin");
     case("b: bool[3]", &[0, 1, 7], 1, "bool at offset 0x2 is 7, not 0 or 1");

@@ -50,6 +50,8 @@ pub fn run(a: Args) -> Result<()> {
         None => binmap::convert::write_npy(&map, input.path.as_deref(), rows, out.writer())?,
         Some(f) => render(&map, input.path.as_deref(), rows, f, out.writer())?,
     }
+    // A file rewritten while it was read gives no output file (-o).
+    src.check_unchanged()?;
     out.finish()
 }
 

@@ -319,7 +319,7 @@ fn run_inner(args: Vec<OsString>) -> std::result::Result<(), Fail> {
         Some(f) => {
             let meta = std::fs::metadata(f).map_err(|e| Fail(Error::io(&f.to_string_lossy(), &e), 2))?;
             p.opts.pipe = !meta.is_file();
-            Source::open(f, Mode::Read).map_err(|e| Fail(e, 2))?
+            crate::util::open_file(f, Mode::Read).map_err(|e| Fail(e, 2))?
         }
     };
     if p.opts.kind == Kind::Include && p.opts.name.is_none() {

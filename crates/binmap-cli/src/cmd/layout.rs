@@ -7,7 +7,7 @@
 
 use binmap::layout::Type;
 use binmap::layout::print::{to_bml, type_text};
-use binmap::{Error, Mode, Result, Source};
+use binmap::{Error, Mode, Result};
 
 /// Print the .bml equivalent of a numpy dtype, a struct format or a .npy header.
 #[derive(clap::Args)]
@@ -33,7 +33,7 @@ pub fn run(a: Args) -> Result<()> {
         let ty = Type::Struct(std::sync::Arc::new(binmap::pystruct::to_struct_type(&fmt)));
         record_layout(&format!("struct format {f:?}"), &ty)
     } else if let Some(path) = a.from_npy {
-        let src = Source::open(&path, Mode::Read)?;
+        let src = crate::util::open_file(&path, Mode::Read)?;
         let layout = binmap::npy::layout(src.bytes(), src.name())?;
         format!("# {path}: the .npy header, then the array\n{}", to_bml(&layout.root))
     } else {

@@ -131,7 +131,7 @@ pub fn run(a: Args) -> Result<()> {
 fn open(file: Option<&str>) -> Result<Source> {
     match file {
         None | Some("-") => Source::stdin(),
-        Some(p) => Source::open(p, Mode::Read),
+        Some(p) => crate::util::open_file(p, Mode::Read),
     }
 }
 

@@ -31,5 +31,7 @@ pub fn run(a: Args) -> Result<()> {
     let map = Map::new(&layout, src.bytes(), src.name())?;
     let mut out = Output::new(a.output.as_deref())?;
     render(&map, a.input.path.as_deref(), rows, format, out.writer())?;
+    // A file rewritten while it was read gives no output file (-o).
+    src.check_unchanged()?;
     out.finish()
 }
