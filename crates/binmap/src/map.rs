@@ -87,13 +87,17 @@ impl ArrayNode {
         match &self.elems {
             Elems::Uniform { stride, elem } if self.fortran => (elem, fortran_index(&self.shape, i) * stride),
             Elems::Uniform { stride, elem } => (elem, i * stride),
-            Elems::Walked(v) => {
-                let n = &v[usize::try_from(i).unwrap_or(usize::MAX).min(v.len() - 1)];
-                (n, n.offset)
-            }
+            Elems::Walked(v) => match v.get(usize::try_from(i).unwrap_or(usize::MAX)).or(v.last()) {
+                Some(n) => (n, n.offset),
+                // Callers index only existing elements; an empty array has none.
+                None => (&EMPTY_NODE, 0),
+            },
         }
     }
 }
+
+/// A zero-size placeholder, for an element of an empty variable-size array.
+static EMPTY_NODE: Node = Node { offset: 0, size: 0, kind: NodeKind::Text(TextKind::Bytes) };
 
 /// Where C-order element `i` of an array of `shape` sits in Fortran order.
 pub fn fortran_index(shape: &[u64], mut i: u64) -> u64 {
@@ -390,7 +394,9 @@ impl Resolver<'_> {
         if bounded && f.check.is_some() {
             self.verify_check(&member, pos)?;
         }
-        *cursor = pos + member.node.size;
+        *cursor = pos.checked_add(member.node.size).ok_or_else(|| {
+            Error::data(format!("the size of {} overflows a 64-bit offset", self.layout.text(f.span)))
+        })?;
         self.push_member(member)
     }
 
@@ -517,6 +523,24 @@ impl Resolver<'_> {
                 fortran: matches!(dims, Dims::Fortran(_)),
             })),
         };
+        // An empty array still prints its shell (`[[], [], ...]` for shape
+        // [n, 0]): the number of empty sub-arrays is bounded by the file like
+        // any count, plus a small allowance.
+        if let Some(s) = &shape {
+            let shell = s.iter().take_while(|d| **d != 0).try_fold(1u64, |a, d| a.checked_mul(*d));
+            if s.contains(&0) && shell.is_none_or(|n| n > remaining.saturating_add(1 << 16)) {
+                let dims: Vec<String> = s.iter().map(|d| grouped(*d)).collect();
+                return Err(self.data_error(
+                    format!(
+                        "array shape [{}] has no elements but claims more empty sub-arrays than the {} bytes that remain",
+                        dims.join(", "),
+                        grouped(remaining)
+                    ),
+                    f,
+                    pos,
+                ));
+            }
+        }
         if is_uniform(elem) {
             let template = self.resolve_type(elem, pos, false, f)?;
             let stride = template.size;

@@ -27,7 +27,17 @@ pub fn parse(src: &str, origin: &str) -> Result<Layout, Error> {
 
 /// A syntax error with line, column and a caret under the span.
 pub fn syntax_error(src: &str, origin: &str, msg: &str, span: Span) -> Error {
-    let start = span.start.min(src.len());
+    // Spans from the lexer may end inside a multi-byte character: clamp both
+    // ends to character boundaries before slicing.
+    let boundary = |mut i: usize| {
+        i = i.min(src.len());
+        while !src.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = boundary(span.start);
+    let span = Span { start, end: boundary(span.end.max(start)) };
     let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
     let line_no = src[..start].matches('\n').count() + 1;

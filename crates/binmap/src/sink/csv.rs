@@ -16,10 +16,10 @@ use crate::map::{Elems, Node, NodeKind};
 use crate::select::{RowSet, Seg, View};
 
 /// The most columns a single-row CSV may have before binmap asks for a path.
-const MAX_COLUMNS: u64 = 100_000;
+pub(crate) const MAX_COLUMNS: u64 = 100_000;
 
 /// Number of leaves under a node (saturating).
-fn leaf_count(node: &Node) -> u64 {
+pub(crate) fn leaf_count(node: &Node) -> u64 {
     match &node.kind {
         NodeKind::Struct(ms) => {
             ms.iter().filter(|m| m.name.is_some()).fold(0u64, |a, m| a.saturating_add(leaf_count(&m.node)))
@@ -142,6 +142,14 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
         }
         _ => None,
     };
+    if let Some(t) = template {
+        let per_row = leaf_count(t.node).saturating_mul(row_len);
+        if per_row > MAX_COLUMNS {
+            return Err(Error::usage(format!(
+                "each CSV row would have {per_row} columns; select a field with a path (like records.value) or use json"
+            )));
+        }
+    }
     let leaf_elems = template.map_or_else(
         || rows.rows.start < rows.rows.end && rows.elem(rows.rows.start * row_len).is_ok_and(|v| is_leaf(&v.node.kind)),
         |t| is_leaf(&t.node.kind),

@@ -108,6 +108,14 @@ fn shown(range: std::ops::Range<u64>) -> Vec<Option<u64>> {
 fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
     let a = rows.array;
     let row_len = rows.row_len();
+    if rows.rows.start < rows.rows.end {
+        let per_row = super::csv::leaf_count(rows.elem(rows.rows.start * row_len)?.node).saturating_mul(row_len);
+        if per_row > super::csv::MAX_COLUMNS {
+            return Err(crate::Error::usage(format!(
+                "each table row would have {per_row} columns; select a field with a path, or use --format json"
+            )));
+        }
+    }
     let multi = a.shape.len() > 1;
     let mut header: Vec<String> = Vec::new();
     let mut right: Vec<bool> = Vec::new();
