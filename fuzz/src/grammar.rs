@@ -1,0 +1,226 @@
+//! A small grammar of layouts, drawn with `arbitrary` so the fuzzer reaches
+//! the resolver and the sinks instead of stopping at syntax errors.
+//!
+//! Scalars (with `le`/`be`), `bytes[N]`, `utf8[N]`, `ucs4[N]`, `void[N]`,
+//! `cstr`, `char`, `bool`, numpy typestrs, `dtype("...")`, `struct("...")`,
+//! nested structs, arrays whose dimensions are constants, expressions or
+//! names of earlier integer fields (`T[n]`, `T[a, b]`, `T[a, b; fortran]`,
+//! `T[..]`), `@` placements, `align`, `if`, `endian`, and `==` checks.
+
+use arbitrary::{Result, Unstructured};
+
+const SCALARS: &[&str] =
+    &["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f16", "bf16", "f32", "f64", "c64", "c128"];
+const SUFFIXES: &[&str] = &["", "", "le", "be"];
+const TYPESTRS: &[&str] = &["<i4", ">f8", "|S3", "U2", "?", "<u2", ">c8", "V2", "|b1", "f2", "M8"];
+const FOREIGN: &[&str] = &[
+    "dtype(\"<i2\")",
+    "dtype(\"[('a', '<u1'), ('b', '>f4', (2,))]\")",
+    "dtype(\"{'names': ['x', 'y'], 'formats': ['u1', '<u2'], 'offsets': [0, 2], 'itemsize': 5}\")",
+    "dtype(\"(2,3)>i2\")",
+    "struct(\"<iH5s\")",
+    "struct(\"@bq?x3p\")",
+    "struct(\"!2e\")",
+];
+
+/// What a drawn type is, to pick a `==` literal that fits it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cat {
+    /// An integer scalar; `true` when small enough to serve as a count.
+    Int(bool),
+    Float,
+    Bool,
+    Text,
+    Other,
+}
+
+struct Gen {
+    out: String,
+    next_name: usize,
+    /// Integer fields declared so far, usable in expressions.
+    counts: Vec<String>,
+}
+
+/// Draw `(layout text, file bytes)` from fuzz input: the layout takes what
+/// it needs from the front, the file is the rest.
+pub fn draw(data: &[u8]) -> (String, Vec<u8>) {
+    let mut u = Unstructured::new(data);
+    let mut g = Gen { out: String::new(), next_name: 0, counts: Vec::new() };
+    let _ = g.items(&mut u, 0, "\n");
+    let file = u.take_rest().to_vec();
+    (g.out, file)
+}
+
+impl Gen {
+    fn items(&mut self, u: &mut Unstructured<'_>, depth: usize, sep: &str) -> Result<()> {
+        let n = u.int_in_range(1..=if depth == 0 { 7 } else { 4 })?;
+        for i in 0..n {
+            if i > 0 {
+                self.out.push_str(sep);
+            }
+            self.item(u, depth)?;
+        }
+        Ok(())
+    }
+
+    fn item(&mut self, u: &mut Unstructured<'_>, depth: usize) -> Result<()> {
+        match u.int_in_range(0..=15u8)? {
+            0 => {
+                let to = *u.choose(&[1u32, 2, 3, 4, 8, 16])?;
+                self.out.push_str(&format!("align {to}"));
+            }
+            1 if depth < 3 => {
+                self.out.push_str("if ");
+                self.expr(u, 0)?;
+                self.out.push_str(" { ");
+                self.items(u, depth + 1, "; ")?;
+                self.out.push_str(" }");
+            }
+            2 => {
+                let e = *u.choose(&["little", "big"])?;
+                self.out.push_str(&format!("endian {e}"));
+            }
+            _ => self.field(u, depth)?,
+        }
+        Ok(())
+    }
+
+    fn field(&mut self, u: &mut Unstructured<'_>, depth: usize) -> Result<()> {
+        if u.ratio(1, 10)? {
+            self.out.push_str("@ ");
+            self.expr(u, 0)?;
+            self.out.push(' ');
+        }
+        let padding = u.ratio(1, 12)?;
+        let name = format!("f{}", self.next_name);
+        self.next_name += 1;
+        self.out.push_str(if padding { "_" } else { &name });
+        self.out.push_str(": ");
+        let cat = self.ty(u, depth)?;
+        if u.ratio(1, 5)? {
+            let lit = match cat {
+                Cat::Int(_) => u.int_in_range(0..=127u8)?.to_string(),
+                Cat::Float => "1.5".to_string(),
+                Cat::Bool => if u.arbitrary()? { "true" } else { "false" }.to_string(),
+                Cat::Text => "\"AB\"".to_string(),
+                Cat::Other => String::new(),
+            };
+            if !lit.is_empty() {
+                self.out.push_str(" == ");
+                self.out.push_str(&lit);
+            }
+        }
+        if let Cat::Int(true) = cat
+            && !padding
+        {
+            self.counts.push(name);
+        }
+        Ok(())
+    }
+
+    fn ty(&mut self, u: &mut Unstructured<'_>, depth: usize) -> Result<Cat> {
+        let mut cat = match u.int_in_range(0..=13u8)? {
+            0..=4 => {
+                let s = *u.choose(SCALARS)?;
+                let suffix = *u.choose(SUFFIXES)?;
+                self.out.push_str(s);
+                self.out.push_str(suffix);
+                match s {
+                    "i8" | "u8" | "u16" => Cat::Int(true),
+                    "u32" if u.ratio(1, 4)? => Cat::Int(true),
+                    _ if s.starts_with('i') || s.starts_with('u') => Cat::Int(false),
+                    "c64" | "c128" => Cat::Other,
+                    _ => Cat::Float,
+                }
+            }
+            5 => {
+                self.out.push_str("bool");
+                Cat::Bool
+            }
+            6 | 7 => {
+                let k = *u.choose(&["bytes", "utf8", "ucs4", "ucs4be", "void"])?;
+                self.out.push_str(k);
+                self.out.push('[');
+                self.expr(u, 0)?;
+                self.out.push(']');
+                if k == "void" { Cat::Other } else { Cat::Text }
+            }
+            8 => {
+                self.out.push_str("cstr");
+                Cat::Text
+            }
+            9 => {
+                self.out.push_str("char");
+                Cat::Text
+            }
+            10 | 11 if depth < 4 => {
+                self.out.push_str("{ ");
+                self.items(u, depth + 1, ", ")?;
+                self.out.push_str(" }");
+                Cat::Other
+            }
+            12 => {
+                self.out.push_str(u.choose(TYPESTRS)?);
+                Cat::Other
+            }
+            _ => {
+                self.out.push_str(u.choose(FOREIGN)?);
+                Cat::Other
+            }
+        };
+        if u.ratio(1, 3)? {
+            cat = Cat::Other;
+            self.out.push('[');
+            match u.int_in_range(0..=5u8)? {
+                0 => self.out.push_str(".."),
+                1 => {
+                    self.expr(u, 0)?;
+                    self.out.push_str(", ");
+                    self.expr(u, 0)?;
+                }
+                2 => {
+                    self.expr(u, 0)?;
+                    self.out.push_str(", ");
+                    self.expr(u, 0)?;
+                    self.out.push_str("; fortran");
+                }
+                _ => self.expr(u, 0)?,
+            }
+            self.out.push(']');
+        }
+        Ok(cat)
+    }
+
+    fn expr(&mut self, u: &mut Unstructured<'_>, depth: usize) -> Result<()> {
+        let choice = u.int_in_range(0..=11u8)?;
+        match choice {
+            0..=2 => {
+                let c = u.int_in_range(0..=4u8)?;
+                self.out.push_str(&c.to_string());
+            }
+            3..=5 if !self.counts.is_empty() => {
+                let n = u.choose(&self.counts)?.clone();
+                self.out.push_str(&n);
+            }
+            6 => {
+                let c = *u.choose(&["255", "65536", "4294967296", "1099511627776", "9223372036854775807"])?;
+                self.out.push_str(c);
+            }
+            7 => {
+                let k = u.int_in_range(0..=8u8)?;
+                self.out.push_str(&format!("(filesize - {k})"));
+            }
+            8 => self.out.push_str("sizeof(u32)"),
+            9..=11 if depth < 3 => {
+                let op = *u.choose(&["+", "-", "*", "/", "%", "==", "<", "&&", "||"])?;
+                self.out.push('(');
+                self.expr(u, depth + 1)?;
+                self.out.push_str(&format!(" {op} "));
+                self.expr(u, depth + 1)?;
+                self.out.push(')');
+            }
+            _ => self.out.push('1'),
+        }
+        Ok(())
+    }
+}
