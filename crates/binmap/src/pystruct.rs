@@ -42,7 +42,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::layout::{
-    Endian, Expr, ExprKind, Field, Item as LayoutItem, Scalar, ScalarKind, Span, StructType, TextKind, Type,
+    Dims, Endian, Expr, ExprKind, Field, Item as LayoutItem, Scalar, ScalarKind, Span, StructType, TextKind, Type,
 };
 use crate::sink::write_json_str;
 use crate::text::escape::to_hex;
@@ -1277,14 +1277,30 @@ pub fn to_struct_type(fmt: &Format) -> StructType {
             b'd' => scalar(ScalarKind::F64),
             _ => scalar(ScalarKind::U64), // L (native), Q, N, P
         };
-        for _ in 0..it.count {
-            field(&mut items, Some(format!("f{index}")), one.clone());
-            index += 1;
+        if it.count > MAX_SPREAD {
+            // A huge repeat count (`1000000000i`) becomes one array field,
+            // named by its first value, rather than a field per value.
+            let len = Expr { kind: ExprKind::Int(it.count.into()), span: Span::default() };
+            field(
+                &mut items,
+                Some(format!("f{index}")),
+                Type::Array { elem: Arc::new(one), dims: Dims::Fixed(vec![len]) },
+            );
+            index = index.saturating_add(usize::try_from(it.count).unwrap_or(usize::MAX));
+        } else {
+            for _ in 0..it.count {
+                field(&mut items, Some(format!("f{index}")), one.clone());
+                index += 1;
+            }
         }
         pos += it.count * it.size;
     }
     StructType { items }
 }
+
+/// Repeat counts up to this become one field per value (`3i`: f0, f1, f2,
+/// as Python's tuple); larger ones one array field.
+const MAX_SPREAD: u64 = 1024;
 
 #[cfg(test)]
 mod tests {

@@ -151,7 +151,7 @@ fn isolated_child_panics() {
 /// layout text there. Any `\` before a non-ASCII character (or, through
 /// lossy decoding, before an invalid UTF-8 byte) does it.
 #[test]
-#[ignore = "fuzz: layout/parse.rs:36 slices the layout inside a UTF-8 character (lex.rs:219 gives `\\<non-ASCII>` a 2-byte span)"]
+
 fn layout_parse_unknown_escape_multibyte() {
     replay("layout_parse_unknown_escape_multibyte", "layout_parse", "unknown_escape_multibyte", harness::layout_parse);
 }
@@ -160,7 +160,7 @@ fn layout_parse_unknown_escape_multibyte() {
 /// makes one layout field per repeated value, a billion fields, so
 /// `struct("1000000000e")` in a layout hangs the parser and exhausts memory.
 #[test]
-#[ignore = "fuzz: pystruct.rs:1280 to_struct_type expands a struct repeat count into one field per value (no bound)"]
+
 fn dtype_struct_repeat_count() {
     replay("dtype_struct_repeat_count", "dtype_struct", "repeat_count", harness::dtype_struct);
 }
@@ -170,7 +170,7 @@ fn dtype_struct_repeat_count() {
 /// `ArrayNode::elem(0)` computes `v.len() - 1` on an empty `Vec`
 /// (reached from sink/csv.rs `write_rows` through `RowSet::elem`).
 #[test]
-#[ignore = "fuzz: map.rs:91 ArrayNode::elem subtracts 1 from the length of an empty walked array (csv write_rows -> RowSet::elem)"]
+
 fn map_and_show_walked_empty_rows() {
     map_and_show("map_and_show_walked_empty_rows", "walked_empty_rows");
 }
@@ -178,7 +178,7 @@ fn map_and_show_walked_empty_rows() {
 /// `x: u8[4294967296, 0]` on an empty file: zero bytes, zero elements, but
 /// JSON prints 2^32 empty rows (`[[],[],...]`, 8 GiB) from an empty file.
 #[test]
-#[ignore = "fuzz: sink/json.rs JsonWriter::dims loops over 2^32 rows of an empty array: unbounded output from an empty file"]
+
 fn map_and_show_json_empty_dims() {
     map_and_show("map_and_show_json_empty_dims", "json_empty_dims");
 }
@@ -187,7 +187,7 @@ fn map_and_show_json_empty_dims() {
 /// template holds a 2^32-element array, and the CSV header makes one column
 /// name per element (hang, then out of memory) although there is no row.
 #[test]
-#[ignore = "fuzz: sink/csv.rs columns()/index_text() build 2^32 column names for the template of a zero-row array"]
+
 fn map_and_show_csv_template_columns() {
     map_and_show("map_and_show_csv_template_columns", "csv_template_columns");
 }
@@ -196,7 +196,7 @@ fn map_and_show_csv_template_columns() {
 /// of a zero-count array, `c` is 2^64 - 2 bytes at offset 2, and
 /// `*cursor = pos + member.node.size` overflows.
 #[test]
-#[ignore = "fuzz: map.rs:393 `pos + member.node.size` overflows u64 in the unbounded template of a zero-count array"]
+
 fn map_and_show_template_size_overflow() {
     map_and_show("map_and_show_template_size_overflow", "template_size_overflow");
 }
