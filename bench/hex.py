@@ -29,19 +29,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def find_binmap():
-    env = os.environ.get("BINMAP")
-    cands = [Path(env)] if env else [ROOT / "target/release/binmap", ROOT / "target/debug/binmap"]
-    for p in cands:
-        if not p.is_absolute():
-            p = ROOT / p
-        if p.exists():
-            if "debug" in p.parts:
-                print("warning: using a DEBUG build (%s): timings are not meaningful" % p, file=sys.stderr)
-            return str(p)
-    sys.exit("error: binmap binary not found; build it with `cargo build --release` or set BINMAP")
+sys.path.insert(0, str(ROOT / "bench"))
+from common import find_binmap  # noqa: E402
 
 
 def timed(cmd, stdin=None):

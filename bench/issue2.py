@@ -41,13 +41,13 @@ import argparse
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from common import find_binmap, median_time, sh, fmt_s  # noqa: E402
 BIG = "/tmp/records_50M.bin"
 SMALL = "/tmp/records_500k.bin"
 LAYOUT = "type Tick = { name: bytes[12], time: i64, value: f32 }\nrecords: Tick[..]\n"
@@ -58,61 +58,6 @@ PY_NUMPY_LAST = (
     "dt = np.dtype([('name','S12'),('time','<i8'),('value','<f4')])\n"
     "v = np.memmap(sys.argv[1], dtype=dt, mode='r')['value'].copy()\n"
     "print(v[-1])\n")
-
-
-def find_binmap():
-    env = os.environ.get("BINMAP")
-    cands = [Path(env)] if env else [ROOT / "target/release/binmap", ROOT / "target/debug/binmap"]
-    for p in cands:
-        if not p.is_absolute():
-            p = ROOT / p
-        if p.exists():
-            if "debug" in p.parts:
-                print("warning: using a DEBUG build (%s): timings are not meaningful" % p, file=sys.stderr)
-            return str(p)
-    sys.exit("error: binmap binary not found (%s); build it with `cargo build --release` or set BINMAP"
-             % ", ".join(map(str, cands)))
-
-
-def median_time(fn, runs, warmup=True):
-    if warmup:
-        fn()
-    ts = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts), ts
-
-
-def sh(cmd):
-    """Run a shell command, output handled by the command line itself; fail loudly."""
-    r = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    if r.returncode != 0:
-        raise RuntimeError("command failed (%d): %s\n%s" % (r.returncode, cmd, r.stderr.decode(errors="replace")[-2000:]))
-    return r.stdout
-
-
-class Table:
-    def __init__(self):
-        self.rows = []
-
-    def add(self, group, what, secs, base=None, note=""):
-        self.rows.append((group, what, secs, base, note))
-
-    def show(self):
-        print()
-        print("| workload | command | median | vs binmap | note |")
-        print("|---|---|---|---|---|")
-        for group, what, secs, base, note in self.rows:
-            ratio = ("%.2fx" % (secs / base)) if base else ""
-            print("| %s | %s | %s | %s | %s |" % (group, what, fmt_s(secs), ratio, note))
-
-
-def fmt_s(s):
-    if s is None:
-        return "n/a"
-    return "%.3f s" % s if s >= 0.1 else "%.1f ms" % (s * 1e3)
 
 
 def bench_a(exe, lay, runs, skip_pandas, tab):
