@@ -58,6 +58,7 @@ pub mod layout;
 pub mod map;
 pub mod npy;
 pub mod pack;
+pub mod progress;
 pub mod pystruct;
 pub mod select;
 pub mod set;
