@@ -50,3 +50,21 @@ def fmt_s(s):
     if s is None:
         return "n/a"
     return "%.3f s" % s if s >= 0.1 else "%.1f ms" % (s * 1e3)
+
+
+def run_timed(argv, stdout=subprocess.PIPE, stdin=None):
+    """Run argv (a list, no shell) once and time it as a whole process; never raises
+    on failure. Returns (seconds, returncode, stdout bytes or None, stderr bytes)."""
+    t = time.perf_counter()
+    r = subprocess.run(argv, stdout=stdout, stderr=subprocess.PIPE, stdin=stdin)
+    return time.perf_counter() - t, r.returncode, r.stdout, r.stderr
+
+
+def first_line(b):
+    """The first non-empty line of a command's stderr (bytes or str), for a one-line report."""
+    if isinstance(b, bytes):
+        b = b.decode(errors="replace")
+    for line in b.splitlines():
+        if line.strip():
+            return line.strip()
+    return "(no message)"
