@@ -3,6 +3,7 @@
 
 mod cmd;
 mod fault;
+mod progress;
 mod util;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,8 @@ enum Command {
     Pack(cmd::pack::Args),
     Set(cmd::set::Args),
     Convert(cmd::convert::Args),
+    Stats(cmd::stats::Args),
+    Select(cmd::select::Args),
     Layout(cmd::layout::Args),
     /// Python's struct module: pack, unpack, iter-unpack, calcsize.
     Struct(cmd::pystruct::Args),
@@ -45,6 +48,8 @@ fn main() {
         Command::Pack(a) => cmd::pack::run(a),
         Command::Set(a) => cmd::set::run(a),
         Command::Convert(a) => cmd::convert::run(a),
+        Command::Stats(a) => cmd::stats::run(a),
+        Command::Select(a) => cmd::select::run(a),
         Command::Layout(a) => cmd::layout::run(a),
         Command::Struct(a) => cmd::pystruct::run(a),
         Command::Hex(a) => cmd::hex::run(a),

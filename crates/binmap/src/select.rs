@@ -250,8 +250,18 @@ impl Rows {
     }
 }
 
+/// Picks the rows a sink prints (a compiled `--where`,
+/// [`crate::query::Predicate`]).
+pub trait RowFilter: Sync + Send + std::fmt::Debug {
+    /// Append the rows of `rows` that pass, in order, to `out`.
+    fn matching(&self, rows: Range<u64>, out: &mut Vec<u64>) -> Result<()>;
+}
+
+/// Rows asked of a [`RowFilter`] at a time.
+const FILTER_CHUNK: u64 = 4096;
+
 /// The rows of a table-shaped selection: an array's first dimension, each
-/// row optionally projected.
+/// row optionally projected, optionally filtered.
 #[derive(Clone, Debug)]
 pub struct RowSet<'m> {
     pub array: &'m ArrayNode,
@@ -264,6 +274,8 @@ pub struct RowSet<'m> {
     /// For uniform elements: (stride, offset of the projected node in the
     /// element, the projected node), so `elem` is arithmetic only.
     fixed: Option<(u64, u64, &'m Node)>,
+    /// Only the rows that pass this are printed.
+    filter: Option<Arc<dyn RowFilter + 'm>>,
 }
 
 impl<'m> RowSet<'m> {
@@ -277,7 +289,37 @@ impl<'m> RowSet<'m> {
             }
             Elems::Walked(_) => None,
         };
-        RowSet { array, abs, rows, proj, path, fixed }
+        RowSet { array, abs, rows, proj, path, fixed, filter: None }
+    }
+
+    /// The same rows, keeping only those that pass `filter`.
+    pub fn with_filter(mut self, filter: Arc<dyn RowFilter + 'm>) -> RowSet<'m> {
+        self.filter = Some(filter);
+        self
+    }
+
+    /// True when a filter picks the rows.
+    pub fn is_filtered(&self) -> bool {
+        self.filter.is_some()
+    }
+
+    /// Call `f` with each row of `range` that passes the filter (every row
+    /// when there is none), in order.
+    #[inline]
+    pub fn each_row(&self, range: Range<u64>, mut f: impl FnMut(u64) -> Result<()>) -> Result<()> {
+        let Some(filter) = &self.filter else {
+            return range.into_iter().try_for_each(f);
+        };
+        let mut ids = Vec::with_capacity(FILTER_CHUNK as usize);
+        let mut start = range.start;
+        while start < range.end {
+            let end = start.saturating_add(FILTER_CHUNK).min(range.end);
+            ids.clear();
+            filter.matching(start..end, &mut ids)?;
+            ids.iter().try_for_each(|&r| f(r))?;
+            start = end;
+        }
+        Ok(())
     }
 
     /// For uniform elements: (offset of the projected node in an element,

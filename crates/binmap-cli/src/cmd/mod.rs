@@ -6,5 +6,7 @@ pub mod info;
 pub mod layout;
 pub mod pack;
 pub mod pystruct;
+pub mod select;
 pub mod set;
 pub mod show;
+pub mod stats;

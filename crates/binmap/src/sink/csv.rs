@@ -109,7 +109,7 @@ fn write_record(buf: &mut Vec<u8>, data: &[u8], base: u64, cells: &[(u64, &Node)
 }
 
 /// Append one CSV field, quoted when it must be.
-fn push_field(out: &mut Vec<u8>, start: usize) {
+pub(crate) fn push_field(out: &mut Vec<u8>, start: usize) {
     let needs = out[start..].iter().any(|&c| matches!(c, b',' | b'"' | b'\n' | b'\r'));
     if needs {
         let cell: Vec<u8> = out.drain(start..).collect();
@@ -156,7 +156,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
     );
     if matrix && leaf_elems {
         // A 2-D numeric array: a bare matrix, like numpy.savetxt(delimiter=',').
-        for r in rows.rows.clone() {
+        rows.each_row(rows.rows.clone(), |r| {
             let line_start = buf.len();
             for j in 0..row_len {
                 if j > 0 {
@@ -168,8 +168,8 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
                 push_field(&mut buf, start);
             }
             end_line(&mut buf, line_start);
-            maybe_flush(&mut buf, out)?;
-        }
+            maybe_flush(&mut buf, out)
+        })?;
         return flush(&mut buf, out);
     }
     let row_columns = |r: u64| -> Result<Vec<Column<'_>>> {
@@ -206,13 +206,10 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
         let row_stride = row_len * stride;
         flush(&mut buf, out)?;
         return super::write_chunks(rows.rows.clone(), out, |range, buf| {
-            for r in range {
-                write_record(buf, data, rows.abs + r * row_stride, &rels)?;
-            }
-            Ok(())
+            rows.each_row(range, |r| write_record(buf, data, rows.abs + r * row_stride, &rels))
         });
     }
-    for r in rows.rows.clone() {
+    rows.each_row(rows.rows.clone(), |r| {
         let cols = if r == first_row { first.clone() } else { row_columns(r)? };
         if cols.len() != first.len() || cols.iter().zip(&first).any(|(a, b)| a.name != b.name) {
             return Err(Error::usage(format!(
@@ -220,8 +217,8 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
             )));
         }
         write_record(&mut buf, data, rows.abs, &cols.iter().map(|c| (c.rel, c.node)).collect::<Vec<_>>())?;
-        maybe_flush(&mut buf, out)?;
-    }
+        maybe_flush(&mut buf, out)
+    })?;
     flush(&mut buf, out)
 }
 

@@ -50,24 +50,25 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
         super::write_chunks(rows.rows.clone(), self.out, |range, chunk| {
             // A worker's writer spills into its chunk, never to the output.
             let mut w = JsonWriter { data, buf: Vec::with_capacity(1 << 16), out: chunk };
-            for r in range {
+            rows.each_row(range, |r| {
                 w.row(rows, r)?;
                 w.buf.push(b'\n');
-                maybe_flush(&mut w.buf, w.out)?;
-            }
+                maybe_flush(&mut w.buf, w.out)
+            })?;
             flush(&mut w.buf, w.out)
         })
     }
 
     fn rows_list(&mut self, rows: &RowSet<'_>) -> Result<()> {
         self.buf.push(b'[');
-        for (k, r) in rows.rows.clone().enumerate() {
-            if k > 0 {
+        let mut first = true;
+        rows.each_row(rows.rows.clone(), |r| {
+            if !std::mem::take(&mut first) {
                 self.buf.push(b',');
             }
             self.row(rows, r)?;
-            maybe_flush(&mut self.buf, self.out)?;
-        }
+            maybe_flush(&mut self.buf, self.out)
+        })?;
         self.buf.push(b']');
         Ok(())
     }

@@ -93,6 +93,18 @@ pub fn render(
     }
 }
 
+/// Write the rows of `rows` (only those its filter passes, if it has one)
+/// in `format`: what `binmap select` prints.
+pub fn render_rows(map: &crate::Map<'_>, rows: &crate::select::RowSet<'_>, format: Format, w: &mut dyn Write) -> Result<()> {
+    let data = map.data();
+    match format {
+        Format::Json => json::JsonWriter::new(data, w).rows_document(rows),
+        Format::Jsonl => json::JsonWriter::new(data, w).lines(rows),
+        Format::Csv => csv::write_rows(data, rows, w),
+        Format::Table => table::write_rows(map, rows, w),
+    }
+}
+
 /// Decode the leaf at `view` (a scalar, char, text or cstr node).
 #[inline]
 pub fn leaf<'a>(data: &'a [u8], view: View<'_>) -> Result<Value<'a>> {

@@ -105,6 +105,32 @@ fn shown(range: std::ops::Range<u64>) -> Vec<Option<u64>> {
     v
 }
 
+/// The rows of `rows` to show: as [`shown`], counting only the rows that
+/// pass its filter (constant memory: the first rows and the last few).
+fn shown_rows(rows: &RowSet<'_>) -> Result<Vec<Option<u64>>> {
+    if !rows.is_filtered() {
+        return Ok(shown(rows.rows.clone()));
+    }
+    let (mut head, mut tail, mut count) = (Vec::new(), std::collections::VecDeque::new(), 0u64);
+    rows.each_row(rows.rows.clone(), |r| {
+        count += 1;
+        if count <= THRESHOLD {
+            head.push(Some(r));
+        }
+        tail.push_back(Some(r));
+        if tail.len() > EDGE_ITEMS as usize {
+            tail.pop_front();
+        }
+        Ok(())
+    })?;
+    if count > THRESHOLD {
+        head.truncate(EDGE_ITEMS as usize);
+        head.push(None);
+        head.extend(tail);
+    }
+    Ok(head)
+}
+
 fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
     let a = rows.array;
     let row_len = rows.row_len();
@@ -120,7 +146,7 @@ fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
     let mut header: Vec<String> = Vec::new();
     let mut right: Vec<bool> = Vec::new();
     let mut body: Vec<Vec<String>> = Vec::new();
-    for r in shown(rows.rows.clone()) {
+    for r in shown_rows(rows)? {
         let Some(r) = r else {
             body.push(vec!["...".to_string(); header.len() + 1]);
             continue;
@@ -159,41 +185,42 @@ fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
         }
         body.push(line);
     }
-    let ncols = header.len() + 1;
+    let mut head = vec![String::new()];
+    head.extend(header);
+    let mut lines = vec![head];
+    lines.extend(body);
+    let align: Vec<bool> = std::iter::once(false).chain(right).collect();
+    write_aligned(&lines, &align, buf);
+    Ok(())
+}
+
+/// Write `lines` as columns two spaces apart, each as wide as its widest
+/// cell; columns whose `right` flag is set are right-aligned (numbers).
+/// Trailing spaces are trimmed.
+pub(crate) fn write_aligned(lines: &[Vec<String>], right: &[bool], buf: &mut Vec<u8>) {
+    let ncols = lines.first().map_or(0, Vec::len);
     let mut width = vec![0usize; ncols];
-    let all = std::iter::once(&{
-        let mut h = vec![String::new()];
-        h.extend(header.iter().cloned());
-        h
-    })
-    .chain(body.iter())
-    .cloned()
-    .collect::<Vec<_>>();
-    for line in &all {
+    for line in lines {
         for (k, c) in line.iter().enumerate().take(ncols) {
             width[k] = width[k].max(c.chars().count());
         }
     }
-    for line in &all {
+    for line in lines {
         let mut text = String::new();
         for (k, c) in line.iter().enumerate().take(ncols) {
             let pad = width[k] - c.chars().count();
             if k > 0 {
                 text.push_str("  ");
             }
-            let right_align = k > 0 && right.get(k - 1).copied().unwrap_or(false);
-            if k == 0 || !right_align {
-                text.push_str(c);
-                if k + 1 < ncols {
-                    text.push_str(&" ".repeat(pad));
-                }
-            } else {
+            if right.get(k).copied().unwrap_or(false) {
                 text.push_str(&" ".repeat(pad));
                 text.push_str(c);
+            } else {
+                text.push_str(c);
+                text.push_str(&" ".repeat(pad));
             }
         }
         buf.extend_from_slice(text.trim_end().as_bytes());
         buf.push(b'\n');
     }
-    Ok(())
 }

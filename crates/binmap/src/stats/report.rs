@@ -1,0 +1,184 @@
+//! [`Stats`] as a table, CSV or JSON.
+//!
+//! One row per column (per group and column with `--by`): the group key,
+//! `column`, `count`, `nan`, `min`, `max`, `mean`, `std`, `sum`. Minimum
+//! and maximum print in the column's own type (an `f32` as numpy prints a
+//! `float32`); mean and std are f64; sums are exact integers for integer
+//! columns and f64 for floats. Where there is no value (no rows, or only
+//! NaNs) min, max, mean and std are `nan` in tables, empty in CSV (as
+//! pandas writes NaN) and `null` in JSON.
+
+use std::io::Write;
+
+use super::{Group, Stats, summary::Summary};
+use crate::decode::Value;
+use crate::error::Result;
+use crate::layout::ScalarKind;
+use crate::map::NodeKind;
+use crate::query::table::ColumnRef;
+use crate::sink::{Format, flush, write_json, write_json_str, write_text};
+
+/// The statistics, in the order they are printed.
+const FIELDS: [&str; 7] = ["count", "nan", "min", "max", "mean", "std", "sum"];
+
+/// Write `stats` in `format` (`Table`, `Csv` or `Json`; JSON lines print
+/// one object per line).
+///
+/// ```
+/// use binmap::query::table::Table;
+/// use binmap::sink::Format;
+/// let layout = binmap::Layout::parse("v: i16[..]").unwrap();
+/// let map = binmap::Map::new(&layout, &[1, 0, 2, 0, 6, 0], "x").unwrap();
+/// let (table, _) = Table::for_paths(&map, &[], None).unwrap();
+/// let cols = binmap::stats::numeric_columns(&table, &[]).unwrap();
+/// let stats = binmap::stats::compute(&table, cols, None, None, &()).unwrap();
+/// let mut out = Vec::new();
+/// binmap::stats::report::write(&map, &stats, Format::Csv, &mut out).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), "column,count,nan,min,max,mean,std,sum\nv,3,0,1,6,3.0,2.160246899469287,9\n");
+/// ```
+pub fn write(map: &crate::Map<'_>, stats: &Stats<'_>, format: Format, out: &mut dyn Write) -> Result<()> {
+    let data = map.data();
+    let key_name = stats.by.as_ref().map(|b| b.name.clone());
+    let mut buf = Vec::new();
+    match format {
+        Format::Json | Format::Jsonl => {
+            let lines = format == Format::Jsonl;
+            if !lines {
+                buf.push(b'[');
+            }
+            let mut first = true;
+            for (g, (c, col)) in cells(stats) {
+                if !lines && !std::mem::take(&mut first) {
+                    buf.push(b',');
+                }
+                buf.push(b'{');
+                if let (Some(name), Some(by)) = (&key_name, &stats.by) {
+                    write_json_str(&mut buf, name);
+                    buf.push(b':');
+                    write_json(&mut buf, &by.leaf(data, g.key_at)?);
+                    buf.push(b',');
+                }
+                buf.extend_from_slice(b"\"column\":");
+                write_json_str(&mut buf, &col.name);
+                for (k, v) in FIELDS.iter().zip(values(&g.summaries[c], col)) {
+                    buf.push(b',');
+                    write_json_str(&mut buf, k);
+                    buf.push(b':');
+                    match v {
+                        Some(v) => write_number(&mut buf, &v, true),
+                        None => buf.extend_from_slice(b"null"),
+                    }
+                }
+                buf.push(b'}');
+                if lines {
+                    buf.push(b'\n');
+                }
+            }
+            if !lines {
+                buf.extend_from_slice(b"]\n");
+            }
+        }
+        Format::Csv | Format::Table => {
+            let mut lines: Vec<Vec<String>> = vec![header(key_name.as_deref())];
+            for (g, (c, col)) in cells(stats) {
+                let mut line = Vec::new();
+                if let Some(by) = &stats.by {
+                    let mut b = Vec::new();
+                    write_text(&mut b, &by.leaf(data, g.key_at)?);
+                    line.push(String::from_utf8_lossy(&b).into_owned());
+                }
+                line.push(col.name.clone());
+                for v in values(&g.summaries[c], col) {
+                    let mut b = Vec::new();
+                    match v {
+                        Some(v) => write_number(&mut b, &v, false),
+                        None if format == Format::Table => b.extend_from_slice(b"nan"),
+                        None => {}
+                    }
+                    line.push(String::from_utf8_lossy(&b).into_owned());
+                }
+                lines.push(line);
+            }
+            if format == Format::Csv {
+                for line in &lines {
+                    for (k, f) in line.iter().enumerate() {
+                        if k > 0 {
+                            buf.push(b',');
+                        }
+                        let start = buf.len();
+                        buf.extend_from_slice(f.as_bytes());
+                        crate::sink::csv::push_field(&mut buf, start);
+                    }
+                    buf.push(b'\n');
+                }
+            } else {
+                let keys = usize::from(stats.by.is_some());
+                let right: Vec<bool> = (0..lines[0].len()).map(|k| k > keys).collect();
+                crate::sink::table::write_aligned(&lines, &right, &mut buf);
+            }
+        }
+    }
+    flush(&mut buf, out)
+}
+
+fn header(key: Option<&str>) -> Vec<String> {
+    key.into_iter().chain(std::iter::once("column")).chain(FIELDS).map(str::to_string).collect()
+}
+
+/// Every (group, column) pair in print order.
+fn cells<'s, 'm>(stats: &'s Stats<'m>) -> impl Iterator<Item = (&'s Group, (usize, &'s ColumnRef<'m>))> {
+    stats.groups.iter().flat_map(move |g| stats.columns.iter().enumerate().map(move |c| (g, c)))
+}
+
+/// A printable statistic.
+enum Number {
+    Count(u64),
+    Int(i128),
+    /// A value of the column's own type.
+    Leaf(Value<'static>),
+    F64(f64),
+}
+
+fn write_number(out: &mut Vec<u8>, n: &Number, json: bool) {
+    match n {
+        Number::Count(v) => out.extend_from_slice(itoa::Buffer::new().format(*v).as_bytes()),
+        Number::Int(v) => out.extend_from_slice(itoa::Buffer::new().format(*v).as_bytes()),
+        Number::Leaf(v) if json => write_json(out, v),
+        Number::Leaf(v) => write_text(out, v),
+        Number::F64(v) if json => write_json(out, &Value::F64(*v)),
+        Number::F64(v) => write_text(out, &Value::F64(*v)),
+    }
+}
+
+/// count, nan, min, max, mean, std, sum of one summary (`None`: no value).
+fn values(s: &Summary, col: &ColumnRef<'_>) -> [Option<Number>; 7] {
+    let kind = match col.node.kind {
+        NodeKind::Scalar(sc) => sc.kind,
+        _ => ScalarKind::F64,
+    };
+    let some = s.count > 0;
+    let (min, max, sum) = if kind.is_integer() {
+        (Number::Int(s.int_min), Number::Int(s.int_max), Number::Int(s.int_sum))
+    } else {
+        (Number::Leaf(as_kind(s.min, kind)), Number::Leaf(as_kind(s.max, kind)), Number::F64(s.sum()))
+    };
+    [
+        Some(Number::Count(s.count)),
+        Some(Number::Count(s.nan)),
+        some.then_some(min),
+        some.then_some(max),
+        some.then(|| Number::F64(s.mean())),
+        some.then(|| Number::F64(s.std())),
+        Some(sum),
+    ]
+}
+
+/// A float that is exactly a value of `kind`, as that kind.
+fn as_kind(x: f64, kind: ScalarKind) -> Value<'static> {
+    match kind {
+        ScalarKind::F32 => Value::F32(x as f32),
+        ScalarKind::F16 => Value::F16(half::f16::from_f64(x)),
+        ScalarKind::BF16 => Value::BF16(half::bf16::from_f64(x)),
+        _ => Value::F64(x),
+    }
+}

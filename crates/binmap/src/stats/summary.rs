@@ -1,0 +1,226 @@
+//! One column's count, NaN count, min, max, sum, mean and population
+//! standard deviation, built a chunk at a time and merged.
+//!
+//! Accuracy is numpy's or better. Within a chunk, sums are pairwise (as
+//! numpy's `add.reduce`, blocks of 8 partial sums under 128 values) and
+//! the squared deviations are taken from the chunk's own mean (numpy's
+//! two-pass `std`); chunks are merged with a compensated (Neumaier) sum
+//! and Chan's formula for the deviations, in row order, so results do not
+//! depend on the number of threads. Integer sums are exact (`i128`).
+//! NaNs are counted apart and left out of everything else, like numpy's
+//! `nanmin`, `nansum`, `nanmean` and `nanstd`.
+
+/// Statistics of the values seen so far.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// Values that are not NaN.
+    pub count: u64,
+    /// NaN values.
+    pub nan: u64,
+    /// For float columns: the smallest and largest value; for integers see `int_min`.
+    pub min: f64,
+    pub max: f64,
+    pub int_min: i128,
+    pub int_max: i128,
+    /// Exact sum of an integer column.
+    pub int_sum: i128,
+    /// Compensated sum of a float column: `sum + comp`.
+    sum: f64,
+    comp: f64,
+    /// Sum of squared deviations from the mean.
+    m2: f64,
+    /// True when the values are integers (`int_*` are set).
+    ints: bool,
+}
+
+/// Values summed directly before splitting in two (numpy's `PW_BLOCKSIZE`).
+const PAIRWISE_BLOCK: usize = 128;
+
+/// Pairwise sum of `f(x)` over `v`, as numpy sums: 8 partial sums under
+/// [`PAIRWISE_BLOCK`] values, halves above.
+#[inline]
+fn pairwise(v: &[f64], f: &impl Fn(f64) -> f64) -> f64 {
+    if v.len() < 8 {
+        return v.iter().fold(0.0, |s, &x| s + f(x));
+    }
+    if v.len() <= PAIRWISE_BLOCK {
+        let mut r = [0.0f64; 8];
+        let mut chunks = v.chunks_exact(8);
+        for c in chunks.by_ref() {
+            for k in 0..8 {
+                r[k] += f(c[k]);
+            }
+        }
+        let mut s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for &x in chunks.remainder() {
+            s += f(x);
+        }
+        return s;
+    }
+    let half = (v.len() / 2) & !7;
+    pairwise(&v[..half], f) + pairwise(&v[half..], f)
+}
+
+impl Summary {
+    /// Add float values (NaNs included: they are counted apart).
+    ///
+    /// ```
+    /// use binmap::stats::summary::Summary;
+    /// let mut s = Summary::default();
+    /// s.add_floats(&[1.0, f64::NAN, 3.0]);
+    /// s.add_floats(&[5.0]);
+    /// assert_eq!((s.count, s.nan, s.min, s.max, s.sum()), (3, 1, 1.0, 5.0, 9.0));
+    /// assert_eq!(s.mean(), 3.0);
+    /// assert_eq!(s.std(), (8.0f64 / 3.0).sqrt());
+    /// ```
+    pub fn add_floats(&mut self, values: &[f64]) {
+        let nans = values.iter().filter(|x| x.is_nan()).count();
+        if nans == 0 {
+            self.add_clean(values);
+        } else {
+            let clean: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+            self.add_clean(&clean);
+        }
+        self.nan += nans as u64;
+    }
+
+    fn add_clean(&mut self, v: &[f64]) {
+        if v.is_empty() {
+            return;
+        }
+        let n = v.len() as f64;
+        let sum = pairwise(v, &|x| x);
+        let mean = sum / n;
+        let m2 = pairwise(v, &|x| (x - mean) * (x - mean));
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &x in v {
+            lo = lo.min(x);
+            hi = hi.max(x);
+        }
+        let chunk = Summary { count: v.len() as u64, min: lo, max: hi, sum, m2, ..Summary::default() };
+        self.merge(&chunk);
+    }
+
+    /// Add integer values.
+    ///
+    /// ```
+    /// use binmap::stats::summary::Summary;
+    /// let mut s = Summary::default();
+    /// s.add_ints(&[i64::MAX as i128, i64::MAX as i128]);
+    /// assert_eq!(s.int_sum, 2 * i64::MAX as i128);
+    /// assert_eq!((s.int_min, s.int_max, s.std()), (i64::MAX as i128, i64::MAX as i128, 0.0));
+    /// ```
+    pub fn add_ints(&mut self, v: &[i128]) {
+        if v.is_empty() {
+            return;
+        }
+        let (mut lo, mut hi, mut sum) = (i128::MAX, i128::MIN, 0i128);
+        for &x in v {
+            lo = lo.min(x);
+            hi = hi.max(x);
+            sum += x;
+        }
+        let mean = sum as f64 / v.len() as f64;
+        let mut m2 = 0.0;
+        for &x in v {
+            let d = x as f64 - mean;
+            m2 += d * d;
+        }
+        let chunk = Summary {
+            count: v.len() as u64,
+            int_min: lo,
+            int_max: hi,
+            int_sum: sum,
+            sum: sum as f64,
+            m2,
+            ints: true,
+            ..Summary::default()
+        };
+        self.merge(&chunk);
+    }
+
+    /// Combine with the summary of later rows.
+    pub fn merge(&mut self, other: &Summary) {
+        self.nan += other.nan;
+        if other.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            let nan = self.nan;
+            *self = other.clone();
+            self.nan = nan;
+            return;
+        }
+        let (na, nb) = (self.count as f64, other.count as f64);
+        let delta = other.mean_parts() - self.mean_parts();
+        self.m2 += other.m2 + delta * delta * (na * nb / (na + nb));
+        self.count += other.count;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        self.int_min = self.int_min.min(other.int_min);
+        self.int_max = self.int_max.max(other.int_max);
+        self.int_sum = self.int_sum.saturating_add(other.int_sum);
+        // Neumaier's compensated addition of the other sum (and its compensation).
+        for x in [other.sum, other.comp] {
+            let t = self.sum + x;
+            if self.sum.abs() >= x.abs() {
+                self.comp += (self.sum - t) + x;
+            } else {
+                self.comp += (x - t) + self.sum;
+            }
+            self.sum = t;
+        }
+    }
+
+    fn mean_parts(&self) -> f64 {
+        (self.sum + self.comp) / self.count as f64
+    }
+
+    /// The sum of a float column (0 when empty, as numpy's `nansum`).
+    pub fn sum(&self) -> f64 {
+        self.sum + self.comp
+    }
+
+    /// The mean (NaN when there are no values).
+    pub fn mean(&self) -> f64 {
+        if self.count == 0 {
+            return f64::NAN;
+        }
+        if self.ints { self.int_sum as f64 / self.count as f64 } else { self.mean_parts() }
+    }
+
+    /// The population standard deviation (numpy's default `ddof=0`).
+    pub fn std(&self) -> f64 {
+        if self.count == 0 { f64::NAN } else { (self.m2 / self.count as f64).sqrt() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunking_does_not_change_the_result_much() {
+        let v: Vec<f64> = (0..100_000).map(|i| ((i * 7919) % 1000) as f64 * 0.001 + 1e6).collect();
+        let mut whole = Summary::default();
+        whole.add_floats(&v);
+        let mut parts = Summary::default();
+        for c in v.chunks(4096) {
+            parts.add_floats(c);
+        }
+        let exact_mean = v.iter().map(|&x| x - 1e6).sum::<f64>() / v.len() as f64 + 1e6;
+        assert!((whole.mean() - exact_mean).abs() / exact_mean < 1e-15);
+        assert!((parts.mean() - whole.mean()).abs() / whole.mean() < 1e-15);
+        assert!((parts.std() - whole.std()).abs() / whole.std() < 1e-12);
+    }
+
+    #[test]
+    fn nans_and_empty() {
+        let mut s = Summary::default();
+        s.add_floats(&[f64::NAN, f64::NAN]);
+        assert_eq!((s.count, s.nan, s.sum()), (0, 2, 0.0));
+        assert!(s.mean().is_nan() && s.std().is_nan());
+        s.add_floats(&[-0.5]);
+        assert_eq!((s.count, s.nan, s.min, s.max, s.mean(), s.std()), (1, 2, -0.5, -0.5, -0.5, 0.0));
+    }
+}
