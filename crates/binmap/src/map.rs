@@ -16,6 +16,9 @@
 //! Node offsets are relative to the node's container (a struct's start, an
 //! array element's start); readers carry the absolute base as they descend.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::sync::Arc;
 
 use crate::decode::{DecodeError, Value, decode_scalar};
@@ -158,35 +161,128 @@ impl<'a> Map<'a> {
     }
 }
 
-/// A struct being resolved: where names are looked up (by a hash map, so a
-/// layout of a million fields resolves in linear time).
+/// A struct being resolved: where names are looked up.
+///
+/// Most structs never have a name looked up, so nothing is hashed until
+/// one is: a small struct is searched in order, a large one through an
+/// index built on the first lookup and extended as members are added (a
+/// layout of a million fields resolves in linear time either way).
 pub(crate) struct Frame {
     pub base: u64,
     pub members: Vec<Member>,
-    by_name: std::collections::HashMap<Arc<str>, usize>,
+    /// Whether [`Frame::push_unique`] must be used (a struct with `if`
+    /// blocks, whose members may repeat a name).
+    pub check_names: bool,
+    /// Member positions by name, for the first `indexed` members.
+    index: RefCell<(NameIndex, usize)>,
 }
+
+/// Up to this many members, a name is found by comparing it with each.
+const SCAN_MEMBERS: usize = 16;
 
 impl Frame {
     /// An empty struct starting at `base`.
     pub fn new(base: u64) -> Frame {
-        Frame { base, members: Vec::new(), by_name: std::collections::HashMap::new() }
+        Frame { base, members: Vec::new(), check_names: false, index: RefCell::default() }
+    }
+
+    /// Add a member whose name is known to be new in this struct.
+    pub fn push(&mut self, m: Member) {
+        self.members.push(m);
     }
 
     /// Add a member; `Err` with its name when the name is already there.
-    pub fn push(&mut self, m: Member) -> std::result::Result<(), Arc<str>> {
-        if let Some(n) = &m.name {
-            if self.by_name.contains_key(n) {
-                return Err(n.clone());
-            }
-            self.by_name.insert(n.clone(), self.members.len());
+    pub fn push_unique(&mut self, m: Member) -> std::result::Result<(), Arc<str>> {
+        if let Some(n) = &m.name
+            && self.position(n).is_some()
+        {
+            return Err(n.clone());
         }
         self.members.push(m);
         Ok(())
     }
 
-    /// The member called `name`.
+    /// The member called `name` (the first, should there be two).
     pub fn get(&self, name: &str) -> Option<&Member> {
-        self.by_name.get(name).map(|&i| &self.members[i])
+        self.position(name).map(|i| &self.members[i])
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        let named = |i: usize| self.members[i].name.as_deref() == Some(name);
+        if self.members.len() <= SCAN_MEMBERS {
+            return (0..self.members.len()).find(|&i| named(i));
+        }
+        let mut index = self.index.borrow_mut();
+        let (names, indexed) = &mut *index;
+        for (i, m) in self.members.iter().enumerate().skip(*indexed) {
+            if let Some(n) = &m.name {
+                names.add(names.hash(n), i);
+            }
+        }
+        *indexed = self.members.len();
+        names.ids(names.hash(name)).find(|&i| named(i))
+    }
+}
+
+/// Positions of names (struct members, layout items, object keys), found
+/// by hash without copying the names.
+///
+/// Each name is hashed once with a per-process random key (std's SipHash),
+/// so a hostile layout or input cannot pick names that collide; the table
+/// itself is keyed by that hash and never hashes a name again when it
+/// grows. Callers compare names themselves: [`NameIndex::ids`] gives every
+/// position added under a hash, first added first.
+#[derive(Default)]
+pub(crate) struct NameIndex {
+    keys: RandomState,
+    /// The first position added under each hash.
+    first: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    /// Further positions under a hash already in `first` (two names whose
+    /// 64-bit hashes are equal: in practice never).
+    more: Vec<(u64, usize)>,
+}
+
+impl NameIndex {
+    /// The hash of `name`.
+    pub fn hash(&self, name: &str) -> u64 {
+        self.keys.hash_one(name)
+    }
+
+    /// Record position `id` under hash `h`.
+    pub fn add(&mut self, h: u64, id: usize) {
+        match self.first.entry(h) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(id);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => self.more.push((h, id)),
+        }
+    }
+
+    /// The positions recorded under hash `h`, first added first.
+    pub fn ids(&self, h: u64) -> impl Iterator<Item = usize> + '_ {
+        let first = self.first.get(&h).copied();
+        let more = if first.is_some() { &self.more[..] } else { &[] };
+        first.into_iter().chain(more.iter().filter(move |(k, _)| *k == h).map(|&(_, id)| id))
+    }
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+pub(crate) struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
     }
 }
 
@@ -303,7 +399,11 @@ impl Resolver<'_> {
     }
 
     fn resolve_struct(&mut self, st: &StructType, pos: u64, bounded: bool) -> Result<Node> {
-        self.frames.push(Frame::new(pos));
+        let mut frame = Frame::new(pos);
+        // The parser refuses a name defined twice in one list of items, so
+        // only members from `if` blocks can repeat a name.
+        frame.check_names = st.items.iter().any(|it| matches!(it, Item::If { .. }));
+        self.frames.push(frame);
         let mut cursor = pos;
         let res = self.resolve_items(&st.items, pos, &mut cursor, bounded);
         let frame = self.frames.pop().unwrap_or_else(|| Frame::new(pos));
@@ -313,9 +413,10 @@ impl Resolver<'_> {
 
     fn push_member(&mut self, m: Member) -> Result<()> {
         let decl = m.decl;
-        if let Some(f) = self.frames.last_mut()
-            && let Err(n) = f.push(m)
-        {
+        let Some(f) = self.frames.last_mut() else { return Ok(()) };
+        if !f.check_names {
+            f.push(m);
+        } else if let Err(n) = f.push_unique(m) {
             return Err(self.layout_error(&format!("field '{n}' is present twice in this struct"), decl));
         }
         Ok(())

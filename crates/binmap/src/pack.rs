@@ -208,7 +208,7 @@ impl Packer<'_> {
         node.offset = start - base;
         if let Some(frame) = self.frames.last_mut() {
             // Names are unique (the parser and the input object make sure).
-            let _ = frame.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span });
+            frame.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span });
         }
         Ok(())
     }

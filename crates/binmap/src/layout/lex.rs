@@ -1,14 +1,18 @@
-//! Layout text to tokens.
+//! Layout text to tokens, produced one at a time.
 //!
 //! Newlines separate items, except inside `( )` and `[ ]`, where they are
 //! plain whitespace so long dimension lists can wrap.
+//!
+//! The lexer is a cursor over the text: the parser pulls tokens as it needs
+//! them, so a layout of a million fields never holds a million tokens, and
+//! identifiers borrow the text instead of being copied.
 
 use super::ast::Span;
 
-/// One token of layout text.
+/// One token of layout text; identifiers borrow the text.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Tok {
-    Ident(String),
+pub enum Tok<'s> {
+    Ident(&'s str),
     Int(i128),
     Float(f64),
     Str(Vec<u8>),
@@ -19,7 +23,7 @@ pub enum Tok {
     Eof,
 }
 
-impl Tok {
+impl Tok<'_> {
     /// How the token is named in "expected X, found Y" messages.
     pub fn describe(&self) -> String {
         match self {
@@ -36,79 +40,156 @@ impl Tok {
 
 /// A token with its place in the text.
 #[derive(Clone, Debug)]
-pub struct Token {
-    pub tok: Tok,
+pub struct Token<'s> {
+    pub tok: Tok<'s>,
     pub span: Span,
 }
 
-const PUNCTS: [&str; 28] = [
-    "==", "!=", "<=", ">=", "&&", "||", "..", ".", "|", "?", ":", ",", ";", "{", "}", "[", "]", "(", ")", "@", "=",
-    "<", ">", "!", "+", "-", "*", "/",
-];
+/// A lexing error: the message and where.
+pub type LexError = (String, Span);
 
-/// Split `src` into tokens; an error is (message, byte offset).
-pub fn lex(src: &str) -> Result<Vec<Token>, (String, Span)> {
-    let b = src.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut depth = 0usize; // ( and [ nesting: newlines inside are whitespace
-    while i < b.len() {
-        let c = b[i];
-        let start = i;
-        match c {
-            b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
+/// A cursor over layout text that yields one token at a time.
+pub struct Lexer<'s> {
+    src: &'s str,
+    pos: usize,
+    /// `(` and `[` nesting: newlines inside are whitespace.
+    depth: usize,
+}
+
+impl<'s> Lexer<'s> {
+    /// A lexer at the start of `src`.
+    pub fn new(src: &'s str) -> Lexer<'s> {
+        Lexer { src, pos: 0, depth: 0 }
+    }
+
+    /// The next token (`Eof` at the end, and again after it).
+    pub fn next_token(&mut self) -> Result<Token<'s>, LexError> {
+        let src = self.src;
+        let b = src.as_bytes();
+        loop {
+            let Some(&c) = b.get(self.pos) else {
+                return Ok(Token { tok: Tok::Eof, span: Span { start: b.len(), end: b.len() } });
+            };
+            let start = self.pos;
+            let tok = match c {
+                b'#' => {
+                    self.pos += b[start..].iter().position(|&c| c == b'\n').unwrap_or(b.len() - start);
+                    continue;
                 }
-            }
-            b'\n' => {
-                if depth == 0 {
-                    out.push(Token { tok: Tok::Newline, span: Span { start, end: i + 1 } });
-                }
-                i += 1;
-            }
-            c if c.is_ascii_whitespace() => i += 1,
-            c if c.is_ascii_alphabetic() || c == b'_' || (c >= 0x80 && starts_ident(&src[i..])) => {
-                // Identifiers may be Unicode words (numpy field names often are).
-                while let Some(ch) = src[i..].chars().next() {
-                    if !(ch.is_alphanumeric() || ch == '_') {
-                        break;
+                b'\n' => {
+                    self.pos += 1;
+                    if self.depth > 0 {
+                        continue;
                     }
-                    i += ch.len_utf8();
+                    Tok::Newline
                 }
-                out.push(Token { tok: Tok::Ident(src[start..i].to_string()), span: Span { start, end: i } });
-            }
-            c if c.is_ascii_digit() => {
-                let (tok, end) = lex_number(src, start)?;
-                i = end;
-                out.push(Token { tok, span: Span { start, end } });
-            }
-            b'"' | b'\'' => {
-                let (bytes, end) = lex_string(src, start)?;
-                i = end;
-                out.push(Token { tok: Tok::Str(bytes), span: Span { start, end } });
-            }
-            b'%' => {
-                i += 1;
-                out.push(Token { tok: Tok::Punct("%"), span: Span { start, end: i } });
-            }
-            _ => {
-                let Some(p) = PUNCTS.iter().find(|p| src[i..].starts_with(**p)) else {
-                    let ch = src[i..].chars().next().unwrap_or('?');
-                    return Err((format!("unexpected character '{ch}'"), Span { start, end: i + ch.len_utf8() }));
-                };
-                i += p.len();
-                match *p {
-                    "(" | "[" => depth += 1,
-                    ")" | "]" => depth = depth.saturating_sub(1),
-                    _ => {}
+                c if c.is_ascii_whitespace() => {
+                    self.pos += 1;
+                    continue;
                 }
-                out.push(Token { tok: Tok::Punct(p), span: Span { start, end: i } });
+                c if c.is_ascii_alphabetic() || c == b'_' || (c >= 0x80 && starts_ident(&src[start..])) => {
+                    self.pos = ident_end(src, start);
+                    Tok::Ident(&src[start..self.pos])
+                }
+                c if c.is_ascii_digit() => {
+                    let (tok, end) = lex_number(src, start)?;
+                    self.pos = end;
+                    tok
+                }
+                b'"' | b'\'' => {
+                    let (bytes, end) = lex_string(src, start)?;
+                    self.pos = end;
+                    Tok::Str(bytes)
+                }
+                _ => {
+                    let Some(p) = punct(&b[start..]) else {
+                        let ch = src[start..].chars().next().unwrap_or('?');
+                        return Err((
+                            format!("unexpected character '{ch}'"),
+                            Span { start, end: start + ch.len_utf8() },
+                        ));
+                    };
+                    self.pos += p.len();
+                    match p {
+                        "(" | "[" => self.depth += 1,
+                        ")" | "]" => self.depth = self.depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    Tok::Punct(p)
+                }
+            };
+            return Ok(Token { tok, span: Span { start, end: self.pos } });
+        }
+    }
+
+    /// The first error in the rest of the text, if any (lexing to the end).
+    pub fn first_error(&mut self) -> Option<LexError> {
+        loop {
+            match self.next_token() {
+                Ok(Token { tok: Tok::Eof, .. }) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(e),
             }
         }
     }
-    out.push(Token { tok: Tok::Eof, span: Span { start: b.len(), end: b.len() } });
-    Ok(out)
+}
+
+/// The punctuation `b` starts with (longest match first).
+fn punct(b: &[u8]) -> Option<&'static str> {
+    let two = match b {
+        [b'=', b'=', ..] => Some("=="),
+        [b'!', b'=', ..] => Some("!="),
+        [b'<', b'=', ..] => Some("<="),
+        [b'>', b'=', ..] => Some(">="),
+        [b'&', b'&', ..] => Some("&&"),
+        [b'|', b'|', ..] => Some("||"),
+        [b'.', b'.', ..] => Some(".."),
+        _ => None,
+    };
+    two.or(match b.first()? {
+        b'.' => Some("."),
+        b'|' => Some("|"),
+        b'?' => Some("?"),
+        b':' => Some(":"),
+        b',' => Some(","),
+        b';' => Some(";"),
+        b'{' => Some("{"),
+        b'}' => Some("}"),
+        b'[' => Some("["),
+        b']' => Some("]"),
+        b'(' => Some("("),
+        b')' => Some(")"),
+        b'@' => Some("@"),
+        b'=' => Some("="),
+        b'<' => Some("<"),
+        b'>' => Some(">"),
+        b'!' => Some("!"),
+        b'+' => Some("+"),
+        b'-' => Some("-"),
+        b'*' => Some("*"),
+        b'/' => Some("/"),
+        b'%' => Some("%"),
+        _ => None,
+    })
+}
+
+/// Where the identifier starting at `start` ends. Identifiers may be
+/// Unicode words (numpy field names often are); ASCII ones take a fast path.
+fn ident_end(src: &str, start: usize) -> usize {
+    let b = src.as_bytes();
+    let mut i = start;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+        i += 1;
+    }
+    if i < b.len() && b[i] >= 0x80 {
+        for ch in src[i..].chars() {
+            if !(ch.is_alphanumeric() || ch == '_') {
+                break;
+            }
+            i += ch.len_utf8();
+        }
+    }
+    i
 }
 
 fn starts_ident(rest: &str) -> bool {
@@ -121,7 +202,7 @@ pub fn is_ident(name: &str) -> bool {
     c.next().is_some_and(|f| f.is_alphabetic() || f == '_') && c.all(|ch| ch.is_alphanumeric() || ch == '_')
 }
 
-fn lex_number(src: &str, start: usize) -> Result<(Tok, usize), (String, Span)> {
+fn lex_number(src: &str, start: usize) -> Result<(Tok<'static>, usize), LexError> {
     let b = src.as_bytes();
     let mut i = start;
     let radix = match (b.get(i), b.get(i + 1)) {
@@ -136,8 +217,7 @@ fn lex_number(src: &str, start: usize) -> Result<(Tok, usize), (String, Span)> {
         while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
             i += 1;
         }
-        let digits: String = src[ds..i].chars().filter(|c| *c != '_').collect();
-        return match i128::from_str_radix(&digits, radix) {
+        return match i128::from_str_radix(&without_underscores(&src[ds..i]), radix) {
             Ok(v) => Ok((Tok::Int(v), i)),
             Err(_) => Err((format!("bad number '{}'", &src[start..i]), Span { start, end: i })),
         };
@@ -173,7 +253,7 @@ fn lex_number(src: &str, start: usize) -> Result<(Tok, usize), (String, Span)> {
         }
         return Err((format!("bad number '{}'", &src[start..i]), Span { start, end: i }));
     }
-    let text: String = src[start..i].chars().filter(|c| *c != '_').collect();
+    let text = without_underscores(&src[start..i]);
     let span = Span { start, end: i };
     if is_float {
         text.parse::<f64>().map(|v| (Tok::Float(v), i)).map_err(|_| (format!("bad number '{text}'"), span))
@@ -182,7 +262,12 @@ fn lex_number(src: &str, start: usize) -> Result<(Tok, usize), (String, Span)> {
     }
 }
 
-fn lex_string(src: &str, start: usize) -> Result<(Vec<u8>, usize), (String, Span)> {
+/// Number text without its `_` digit separators (borrowed when it has none).
+fn without_underscores(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('_') { text.replace('_', "").into() } else { text.into() }
+}
+
+fn lex_string(src: &str, start: usize) -> Result<(Vec<u8>, usize), LexError> {
     let b = src.as_bytes();
     let quote = b[start];
     let mut i = start + 1;

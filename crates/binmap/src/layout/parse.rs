@@ -10,19 +10,46 @@ use std::sync::Arc;
 
 use super::Layout;
 use super::ast::*;
-use super::lex::{Tok, Token, lex};
+use super::lex::{LexError, Lexer, Tok, Token};
 use crate::error::{Error, ErrorKind};
+use crate::map::NameIndex;
 
 /// Deepest nesting of structs, arrays and expressions accepted: deeper
 /// layouts are an error, not a stack overflow.
 const MAX_DEPTH: usize = 64;
 
 /// Parse layout text; `origin` names it in errors (a file path or `<layout>`).
+///
+/// Tokens are pulled from the lexer as the parser goes. The first lexing
+/// error in the text wins over any syntax error, as if the whole text had
+/// been lexed first: after a syntax error the rest is lexed to look for one.
 pub fn parse(src: &str, origin: &str) -> Result<Layout, Error> {
-    let tokens = lex(src).map_err(|(msg, span)| syntax_error(src, origin, &msg, span))?;
-    let mut p = Parser { src, origin, tokens, pos: 0, types: vec![HashMap::new()], depth: 0 };
-    let items = p.items(Endian::Little, None)?;
-    Ok(Layout { root: Arc::new(StructType { items }), source: Arc::from(src), origin: origin.into() })
+    let mut lexer = Lexer::new(src);
+    let mut lex_error = None;
+    let cur = next_or_eof(&mut lexer, &mut lex_error, src.len());
+    let mut p =
+        Parser { src, origin, lexer, lex_error, cur, next: None, prev_end: 0, types: vec![HashMap::new()], depth: 0 };
+    let items = p.items(Endian::Little, None);
+    let lex_error = match (p.lex_error.take(), &items) {
+        (Some(e), _) => Some(e),
+        (None, Err(_)) => p.lexer.first_error(),
+        (None, Ok(_)) => None,
+    };
+    if let Some((msg, span)) = lex_error {
+        return Err(syntax_error(src, origin, &msg, span));
+    }
+    Ok(Layout { root: Arc::new(StructType { items: items? }), source: Arc::from(src), origin: origin.into() })
+}
+
+/// The lexer's next token; after an error (kept in `error`), `Eof`.
+fn next_or_eof<'s>(lexer: &mut Lexer<'s>, error: &mut Option<LexError>, len: usize) -> Token<'s> {
+    if error.is_none() {
+        match lexer.next_token() {
+            Ok(t) => return t,
+            Err(e) => *error = Some(e),
+        }
+    }
+    Token { tok: Tok::Eof, span: Span { start: len, end: len } }
 }
 
 /// A syntax error with line, column and a caret under the span.
@@ -59,35 +86,51 @@ pub fn syntax_error(src: &str, origin: &str, msg: &str, span: Span) -> Error {
 struct Parser<'s> {
     src: &'s str,
     origin: &'s str,
-    tokens: Vec<Token>,
-    pos: usize,
+    lexer: Lexer<'s>,
+    /// The first lexing error met; the parser sees `Eof` from there on.
+    lex_error: Option<LexError>,
+    /// The current token.
+    cur: Token<'s>,
+    /// The token after it, once something looked ahead.
+    next: Option<Token<'s>>,
+    /// Where the last consumed token ended.
+    prev_end: usize,
     /// Named types, innermost scope last.
     types: Vec<HashMap<String, Type>>,
     depth: usize,
 }
 
-impl Parser<'_> {
-    fn peek(&self) -> &Tok {
-        &self.tokens[self.pos].tok
+impl<'s> Parser<'s> {
+    fn peek(&self) -> &Tok<'s> {
+        &self.cur.tok
     }
 
-    fn peek_at(&self, k: usize) -> &Tok {
-        &self.tokens[(self.pos + k).min(self.tokens.len() - 1)].tok
+    /// The token after the current one.
+    fn peek_next(&mut self) -> &Tok<'s> {
+        if self.next.is_none() {
+            let t = next_or_eof(&mut self.lexer, &mut self.lex_error, self.src.len());
+            self.next = Some(t);
+        }
+        self.next.as_ref().map_or(&Tok::Eof, |t| &t.tok)
     }
 
     fn span(&self) -> Span {
-        self.tokens[self.pos].span
+        self.cur.span
     }
 
     fn prev_end(&self) -> usize {
-        self.tokens[self.pos.saturating_sub(1)].span.end
+        self.prev_end
     }
 
-    fn bump(&mut self) -> Token {
-        let t = self.tokens[self.pos].clone();
-        if self.pos + 1 < self.tokens.len() {
-            self.pos += 1;
-        }
+    /// Consume the current token and return it.
+    fn bump(&mut self) -> Token<'s> {
+        let next = match self.next.take() {
+            Some(t) => t,
+            None if matches!(self.cur.tok, Tok::Eof) => self.cur.clone(),
+            None => next_or_eof(&mut self.lexer, &mut self.lex_error, self.src.len()),
+        };
+        let t = std::mem::replace(&mut self.cur, next);
+        self.prev_end = t.span.end;
         t
     }
 
@@ -134,8 +177,8 @@ impl Parser<'_> {
     fn items(&mut self, mut endian: Endian, close: Option<&str>) -> Result<Vec<Item>, Error> {
         self.enter()?;
         self.types.push(HashMap::new());
-        let mut items = Vec::new();
-        let mut names = std::collections::HashSet::new();
+        let mut items: Vec<Item> = Vec::new();
+        let mut names = NameIndex::default();
         loop {
             self.skip_separators();
             match (self.peek(), close) {
@@ -145,10 +188,12 @@ impl Parser<'_> {
                 _ => {}
             }
             if let Some(item) = self.item(&mut endian)? {
-                if let Item::Field(Field { name: Some(n), span, .. }) = &item
-                    && !names.insert(n.clone())
-                {
-                    return Err(self.err_at(&format!("field '{n}' is already defined in this struct"), *span));
+                if let Item::Field(Field { name: Some(n), span, .. }) = &item {
+                    let h = names.hash(n);
+                    if names.ids(h).any(|i| matches!(&items[i], Item::Field(f) if f.name.as_ref() == Some(n))) {
+                        return Err(self.err_at(&format!("field '{n}' is already defined in this struct"), *span));
+                    }
+                    names.add(h, items.len());
                 }
                 items.push(item);
             }
@@ -165,17 +210,17 @@ impl Parser<'_> {
 
     /// One item; `None` for items that only change parser state.
     fn item(&mut self, endian: &mut Endian) -> Result<Option<Item>, Error> {
-        let keyword_use = !matches!(self.peek_at(1), Tok::Punct(":"));
+        let keyword_use = !matches!(self.peek_next(), Tok::Punct(":"));
         if let Tok::Ident(word) = self.peek().clone()
             && keyword_use
         {
-            match word.as_str() {
+            match word {
                 "endian" => {
                     self.bump();
                     *endian = match self.peek() {
-                        Tok::Ident(w) if w == "little" => Endian::Little,
-                        Tok::Ident(w) if w == "big" => Endian::Big,
-                        Tok::Ident(w) if w == "native" => Endian::NATIVE,
+                        Tok::Ident(w) if *w == "little" => Endian::Little,
+                        Tok::Ident(w) if *w == "big" => Endian::Big,
+                        Tok::Ident(w) if *w == "native" => Endian::NATIVE,
                         _ => return Err(self.expected("'little', 'big' or 'native'")),
                     };
                     self.bump();
@@ -195,10 +240,7 @@ impl Parser<'_> {
                     let name_span = self.span();
                     let Tok::Ident(name) = self.peek().clone() else { return Err(self.expected("a type name")) };
                     if builtin_type(&name, *endian).is_some()
-                        || matches!(
-                            name.as_str(),
-                            "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" | "cstr" | "char"
-                        )
+                        || matches!(name, "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" | "cstr" | "char")
                     {
                         return Err(
                             self.err_at(&format!("'{name}' is a built-in type and cannot be redefined"), name_span)
@@ -208,7 +250,7 @@ impl Parser<'_> {
                     self.expect("=")?;
                     let ty = self.ty(*endian)?;
                     if let Some(scope) = self.types.last_mut() {
-                        scope.insert(name, ty);
+                        scope.insert(name.to_string(), ty);
                     }
                     return Ok(None);
                 }
@@ -296,7 +338,7 @@ impl Parser<'_> {
                 Type::Struct(Arc::new(StructType { items }))
             }
             // numpy typestrs with a byte-order mark: `<i4`, `>f8`, `|S12`, `=u2`.
-            Tok::Punct(p @ ("<" | ">" | "=" | "|")) if matches!(self.peek_at(1), Tok::Ident(_)) => {
+            Tok::Punct(p @ ("<" | ">" | "=" | "|")) if matches!(self.peek_next(), Tok::Ident(_)) => {
                 self.bump();
                 let Tok::Ident(code) = self.peek().clone() else { return Err(self.expected("a numpy type code")) };
                 self.bump();
@@ -308,7 +350,7 @@ impl Parser<'_> {
                 super::numpy::typestr("?").map_err(|m| self.err_at(&m, start_span))?
             }
             // Foreign notations: `dtype("...")` (numpy) and `struct("...")` (Python).
-            Tok::Ident(w) if (w == "dtype" || w == "struct") && matches!(self.peek_at(1), Tok::Punct("(")) => {
+            Tok::Ident(w) if (w == "dtype" || w == "struct") && matches!(self.peek_next(), Tok::Punct("(")) => {
                 self.bump();
                 self.bump();
                 let text_span = self.span();
@@ -326,9 +368,9 @@ impl Parser<'_> {
             }
             Tok::Ident(name) => {
                 self.bump();
-                match name.as_str() {
+                match name {
                     "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" => {
-                        let kind = match name.as_str() {
+                        let kind = match name {
                             "bytes" => TextKind::Bytes,
                             "utf8" => TextKind::Utf8,
                             "ucs4be" => TextKind::Ucs4(Endian::Big),
@@ -345,7 +387,7 @@ impl Parser<'_> {
                     "char" => Type::Char,
                     _ => match builtin_type(&name, endian) {
                         Some(t) => t,
-                        None => match self.types.iter().rev().find_map(|s| s.get(&name)) {
+                        None => match self.types.iter().rev().find_map(|s| s.get(name)) {
                             Some(t) => t.clone(),
                             // A numpy typestr without a byte-order mark (`f8`, `S12`, `U5`).
                             None => match super::numpy::typestr(&name) {
@@ -368,7 +410,7 @@ impl Parser<'_> {
                 }
                 if self.eat(";") {
                     match self.peek() {
-                        Tok::Ident(w) if w == "fortran" => {
+                        Tok::Ident(w) if *w == "fortran" => {
                             self.bump();
                             Dims::Fortran(d)
                         }
@@ -419,8 +461,8 @@ impl Parser<'_> {
 
     fn unary(&mut self) -> Result<Expr, Error> {
         let start = self.span().start;
-        if self.eat("-") || self.eat("!") {
-            let neg = matches!(self.tokens[self.pos - 1].tok, Tok::Punct("-"));
+        let neg = self.eat("-");
+        if neg || self.eat("!") {
             self.enter()?;
             let inner = self.unary()?;
             self.depth -= 1;
