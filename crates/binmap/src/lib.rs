@@ -52,6 +52,7 @@ pub mod convert;
 pub mod decode;
 pub mod encode;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod hex;
 pub mod info;

@@ -1,39 +1,88 @@
-//! `binmap convert FILE [-l LAYOUT] [PATH] [--rows A..B] -o OUT.{npy,csv,json,jsonl}`
+//! `binmap convert FILE [-l LAYOUT] [PATH] [--rows A..B] [--split N] -o OUT.{npy,csv,json,jsonl,parquet,arrow}`
 //!
 //! Convert a layout-described file (or a `.npy`, recognised by its magic)
 //! to another format, chosen by OUT's extension: `.npy` (numpy reads it with
-//! `np.load`), `.csv`, `.json`, `.jsonl` (exactly what `show` prints). Given
-//! a `.json` or `.csv` FILE and a layout, it packs it into OUT instead, like
-//! `binmap pack`. OUT is always written atomically.
+//! `np.load`), `.csv`, `.json`, `.jsonl` (exactly what `show` prints),
+//! `.parquet` or `.arrow` (an Arrow IPC file; `.feather` too): a table with
+//! one column per record field, typed as `binmap::export` describes.
+//! `--split N` (Parquet and Arrow only) writes N files instead of one,
+//! covering consecutive row ranges: `-o out.parquet --split 4` gives
+//! `out-00000-of-00004.parquet` … `out-00003-of-00004.parquet`. Given a
+//! `.json` or `.csv` FILE and a layout, it packs it into OUT instead, like
+//! `binmap pack`. Every output file is written atomically.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use binmap::export::{Table, part_path, split_rows};
 use binmap::sink::{Format, render};
 use binmap::{Error, Map, Result};
 
 use crate::util::{Output, Selection, open_with_layout};
 
-/// Convert between a binary file and .npy, CSV or JSON.
+/// The most files `--split` writes.
+const MAX_PARTS: u64 = 100_000;
+
+/// Convert between a binary file and .npy, CSV, JSON, Parquet or Arrow.
+///
+/// To Parquet (`-o out.parquet`, SNAPPY-compressed, row groups of 1 Mi rows)
+/// or Arrow IPC (`-o out.arrow`), record fields become typed columns (nested
+/// records become struct columns, sub-arrays fixed-size lists); `bytes[N]`
+/// columns are text when every selected value is UTF-8, else binary.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     input: Selection,
-    /// The output file; its extension picks the format.
+    /// The output file; its extension picks the format (.npy, .csv, .json,
+    /// .jsonl, .parquet, .arrow).
     #[arg(short, long)]
     output: PathBuf,
+    /// Write N Parquet or Arrow files, each holding the next run of rows (the
+    /// sizes differ by at most one row), named like OUT-00000-of-0000N.parquet:
+    /// one part per job of a cluster. With more parts than rows, the last
+    /// parts are empty tables. Each part is written atomically.
+    #[arg(long, value_name = "N")]
+    split: Option<u64>,
 }
 
 pub fn run(a: Args) -> Result<()> {
     let input = a.input;
-    if matches!(extension(std::path::Path::new(&input.file)).as_str(), "json" | "csv") {
+    if matches!(extension(Path::new(&input.file)).as_str(), "json" | "csv") {
         let Some(layout) = input.layout else {
             return Err(Error::usage("packing a .json or .csv file needs the layout of the binary file: -l LAYOUT"));
         };
         return super::pack::run(super::pack::Args::new(input.file, layout, a.output));
     }
     let rows = input.rows()?;
+    let table_format = binmap::export::Format::from_path(&a.output);
+    if let Some(n) = a.split
+        && (table_format.is_none() || !(1..=MAX_PARTS).contains(&n))
+    {
+        return Err(Error::usage(if table_format.is_none() {
+            "--split is for .parquet and .arrow outputs".to_string()
+        } else {
+            format!("--split {n}: the number of parts must be 1 to {MAX_PARTS}")
+        }));
+    }
     let (src, layout) = open_with_layout(&input.file, input.layout.as_deref())?;
     let map = Map::new(&layout, src.bytes(), src.name())?;
+    if let Some(format) = table_format {
+        let table = Table::new(&map, input.path.as_deref(), rows)?;
+        let parts = match a.split {
+            Some(n) => split_rows(table.rows(), n),
+            None => vec![table.rows()],
+        };
+        for (i, part) in parts.into_iter().enumerate() {
+            let dest = match a.split {
+                Some(n) => part_path(&a.output, i as u64, n),
+                None => a.output.clone(),
+            };
+            let mut out = Output::new(Some(&dest))?;
+            table.write(part, format, out.writer(), &())?;
+            src.check_unchanged()?;
+            out.finish()?;
+        }
+        return Ok(());
+    }
     let format = match extension(&a.output).as_str() {
         "npy" => None,
         "csv" => Some(Format::Csv),
@@ -41,7 +90,7 @@ pub fn run(a: Args) -> Result<()> {
         "jsonl" | "ndjson" => Some(Format::Jsonl),
         other => {
             return Err(Error::usage(format!(
-                "unknown output format '.{other}': use .npy, .csv, .json or .jsonl (binmap pack writes binary files)"
+                "unknown output format '.{other}': use .npy, .csv, .json, .jsonl, .parquet or .arrow (binmap pack writes binary files)"
             )));
         }
     };
@@ -55,6 +104,6 @@ pub fn run(a: Args) -> Result<()> {
     out.finish()
 }
 
-fn extension(p: &std::path::Path) -> String {
+fn extension(p: &Path) -> String {
     p.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default()
 }
