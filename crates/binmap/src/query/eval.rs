@@ -87,8 +87,7 @@ impl Evaluator<'_, '_> {
     pub fn mask(&self, code: &Code, rows: Range<u64>, mask: &mut Vec<bool>) -> Result<()> {
         let n = (rows.end - rows.start) as usize;
         let mut cache: Vec<Option<Lane>> = vec![None; self.columns.len()];
-        let mut addrs = Vec::with_capacity(n);
-        match self.eval(code, &rows, &mut cache, &mut addrs)? {
+        match self.eval(code, &rows, &mut cache)? {
             Val::Bool(Col::One(b)) => mask.extend(std::iter::repeat_n(b, n)),
             Val::Bool(Col::Many(v)) => mask.extend_from_slice(&v),
             _ => return Err(Error::usage("internal: a --where condition is not a boolean")),
@@ -96,7 +95,7 @@ impl Evaluator<'_, '_> {
         Ok(())
     }
 
-    fn eval(&self, code: &Code, rows: &Range<u64>, cache: &mut Vec<Option<Lane>>, addrs: &mut Vec<u64>) -> Result<Val> {
+    fn eval(&self, code: &Code, rows: &Range<u64>, cache: &mut Vec<Option<Lane>>) -> Result<Val> {
         Ok(match code {
             Code::Const(k) => match k {
                 Konst::Int(v) => Val::Int(Col::One(*v)),
@@ -107,8 +106,8 @@ impl Evaluator<'_, '_> {
             Code::Column(i) => {
                 if cache[*i].is_none() {
                     let col = &self.columns[*i];
-                    self.table.addresses(col, rows.clone(), addrs)?;
-                    cache[*i] = Some(col.load(self.table.data, addrs)?);
+                    let addrs = self.table.addresses(col, rows.clone())?;
+                    cache[*i] = Some(col.load(self.table.data, &addrs)?);
                 }
                 match cache[*i].clone() {
                     Some(Lane::Int(v)) => Val::Int(Col::Many(v)),
@@ -118,39 +117,39 @@ impl Evaluator<'_, '_> {
                     None => return Err(Error::usage("internal: a column was not loaded")),
                 }
             }
-            Code::ToFloat(inner, w) => match self.eval(inner, rows, cache, addrs)? {
+            Code::ToFloat(inner, w) => match self.eval(inner, rows, cache)? {
                 Val::Int(c) => Val::Float(map(c, |x| w.round(x as f64))),
                 Val::Float(c) => Val::Float(map(c, |x| w.round(x))),
                 _ => return Err(Error::usage("internal: only numbers convert to floats")),
             },
-            Code::BoolToInt(inner) => match self.eval(inner, rows, cache, addrs)? {
+            Code::BoolToInt(inner) => match self.eval(inner, rows, cache)? {
                 Val::Bool(c) => Val::Int(map(c, i128::from)),
                 v => v,
             },
-            Code::Neg(inner, _) => match self.eval(inner, rows, cache, addrs)? {
+            Code::Neg(inner, _) => match self.eval(inner, rows, cache)? {
                 Val::Int(c) => Val::Int(map(c, |x| -x)),
                 Val::Float(c) => Val::Float(map(c, |x| -x)),
                 _ => return Err(Error::usage("internal: only numbers negate")),
             },
-            Code::Not(inner) => match self.eval(inner, rows, cache, addrs)? {
+            Code::Not(inner) => match self.eval(inner, rows, cache)? {
                 Val::Bool(c) => Val::Bool(map(c, |b| !b)),
                 _ => return Err(Error::usage("internal: only conditions negate")),
             },
             Code::And(a, b) | Code::Or(a, b) => {
                 let and = matches!(code, Code::And(..));
                 let (Val::Bool(x), Val::Bool(y)) =
-                    (self.eval(a, rows, cache, addrs)?, self.eval(b, rows, cache, addrs)?)
+                    (self.eval(a, rows, cache)?, self.eval(b, rows, cache)?)
                 else {
                     return Err(Error::usage("internal: && and || need conditions"));
                 };
                 Val::Bool(if and { zip(x, y, |p, q| p & q) } else { zip(x, y, |p, q| p | q) })
             }
             Code::Arith(op, a, b, ty) => {
-                let (x, y) = (self.eval(a, rows, cache, addrs)?, self.eval(b, rows, cache, addrs)?);
+                let (x, y) = (self.eval(a, rows, cache)?, self.eval(b, rows, cache)?);
                 self.arith(*op, x, y, *ty, rows)?
             }
             Code::Cmp(op, a, b, _) => {
-                let (x, y) = (self.eval(a, rows, cache, addrs)?, self.eval(b, rows, cache, addrs)?);
+                let (x, y) = (self.eval(a, rows, cache)?, self.eval(b, rows, cache)?);
                 Val::Bool(match (x, y) {
                     (Val::Int(x), Val::Int(y)) => compare(*op, x, y),
                     (Val::Float(x), Val::Float(y)) => compare(*op, x, y),
@@ -160,7 +159,7 @@ impl Evaluator<'_, '_> {
                 })
             }
             Code::In { value, list, negated, .. } => {
-                let v = self.eval(value, rows, cache, addrs)?;
+                let v = self.eval(value, rows, cache)?;
                 let hit = |k: &Konst| {
                     let c = match k {
                         Konst::Int(x) => Val::Int(Col::One(*x)),

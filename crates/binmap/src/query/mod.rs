@@ -82,11 +82,12 @@ impl<'m> Predicate<'m> {
 
 impl RowFilter for Predicate<'_> {
     fn matching(&self, rows: Range<u64>, out: &mut Vec<u64>) -> Result<()> {
-        let mut mask = Vec::with_capacity(LANE as usize);
+        let (mut mask, mut rows_of_chunk) = (Vec::with_capacity(LANE as usize), Vec::new());
         for chunk in chunks(rows.clone(), LANE) {
             mask.clear();
             self.mask(chunk.clone(), &mut mask)?;
-            out.extend(chunk.zip(&mask).filter(|(_, m)| **m).map(|(r, _)| r));
+            table::picked(&mask, &mut rows_of_chunk);
+            out.extend(rows_of_chunk.iter().map(|&i| chunk.start + i as u64));
         }
         if let Some(p) = &self.progress {
             p.advance(rows.end - rows.start);

@@ -210,18 +210,18 @@ impl<'m> Table<'m> {
         (e, self.abs + off)
     }
 
-    /// The absolute offset of `col` in each row of `rows`.
-    pub fn addresses(&self, col: &ColumnRef<'m>, rows: Range<u64>, out: &mut Vec<u64>) -> Result<()> {
-        out.clear();
-        match (&self.array.elems, col.rel) {
+    /// Where `col` is in each row of `rows`.
+    pub fn addresses(&self, col: &ColumnRef<'m>, rows: Range<u64>) -> Result<Addrs> {
+        let n = (rows.end - rows.start) as usize;
+        Ok(match (&self.array.elems, col.rel) {
             (Elems::Uniform { stride, .. }, Some(rel)) if !self.array.fortran => {
-                let base = self.abs + rel;
-                out.extend(rows.map(|i| base + i * stride));
+                Addrs::Strided { base: self.abs + rel + rows.start * stride, stride: *stride, n }
             }
-            (_, Some(rel)) => out.extend(rows.map(|i| self.elem_abs(i).1 + rel)),
+            (_, Some(rel)) => Addrs::Listed(rows.map(|i| self.elem_abs(i).1 + rel).collect()),
             (_, None) => {
                 let mut full = self.path.clone();
                 full.extend_from_slice(&col.path);
+                let mut out = Vec::with_capacity(n);
                 for i in rows {
                     let (e, abs) = self.elem_abs(i);
                     let v = project(View { node: e, abs }, &col.path, &full)?;
@@ -236,9 +236,42 @@ impl<'m> Table<'m> {
                     }
                     out.push(v.abs);
                 }
+                Addrs::Listed(out)
             }
+        })
+    }
+}
+
+/// Where a column's values are for a chunk of rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Addrs {
+    /// Value `i` at `base + i * stride` (uniform elements).
+    Strided { base: u64, stride: u64, n: usize },
+    /// Each value's offset (elements of varying size, Fortran order).
+    Listed(Vec<u64>),
+}
+
+impl Addrs {
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        match self {
+            Addrs::Strided { n, .. } => *n,
+            Addrs::Listed(v) => v.len(),
         }
-        Ok(())
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The offset of value `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> u64 {
+        match self {
+            Addrs::Strided { base, stride, .. } => base + i as u64 * stride,
+            Addrs::Listed(v) => v[i],
+        }
     }
 }
 
@@ -303,21 +336,23 @@ impl ColumnRef<'_> {
     }
 
     /// Decode the column at `addrs` (from [`Table::addresses`]).
-    pub fn load(&self, data: &[u8], addrs: &[u64]) -> Result<Lane> {
+    pub fn load(&self, data: &[u8], addrs: &Addrs) -> Result<Lane> {
+        let n = addrs.len();
+        let each = || (0..n).map(|i| addrs.get(i));
         match &self.node.kind {
             NodeKind::Scalar(s) if s.kind.is_integer() => {
-                let mut out = Vec::with_capacity(addrs.len());
+                let mut out = Vec::with_capacity(n);
                 load_ints(data, addrs, *s, &mut out)?;
                 Ok(Lane::Int(out))
             }
             NodeKind::Scalar(s) if s.kind.is_float() => {
-                let mut out = Vec::with_capacity(addrs.len());
+                let mut out = Vec::with_capacity(n);
                 load_floats(data, addrs, *s, &mut out)?;
                 Ok(Lane::Float(out))
             }
             NodeKind::Scalar(s) if s.kind == ScalarKind::Bool => {
-                let mut out = Vec::with_capacity(addrs.len());
-                for &a in addrs {
+                let mut out = Vec::with_capacity(n);
+                for a in each() {
                     match data.get(a as usize).copied() {
                         Some(0) => out.push(false),
                         Some(1) => out.push(true),
@@ -328,7 +363,7 @@ impl ColumnRef<'_> {
             }
             _ => {
                 let mut out = StrLane::default();
-                for &a in addrs {
+                for a in each() {
                     match self.leaf(data, a)? {
                         Value::Bytes(b) => out.push(b),
                         Value::Text(t) => out.push(t.as_bytes()),
@@ -352,70 +387,89 @@ fn short(at: u64) -> Error {
     Error::data(format!("internal: a value at offset {at:#x} is past the end of the data"))
 }
 
-macro_rules! read {
-    ($t:ty, $data:expr, $a:expr, $e:expr) => {{
+/// Decode the `N`-byte values at `addrs` with `conv`, appended to `out`.
+/// Strided values are cut from one bounds-checked slice, so the loop has
+/// no per-value address arithmetic or capacity checks.
+#[inline]
+fn load_as<const N: usize, T>(data: &[u8], addrs: &Addrs, out: &mut Vec<T>, conv: impl Fn([u8; N]) -> T) -> Result<()> {
+    let take = |b: &[u8]| {
+        let mut a = [0u8; N];
+        a.copy_from_slice(&b[..N]);
+        conv(a)
+    };
+    match addrs {
+        Addrs::Strided { base, stride, n } if *stride as usize >= N => {
+            let Some(last) = n.checked_sub(1) else { return Ok(()) };
+            let end = (last as u64).checked_mul(*stride).and_then(|x| x.checked_add(base + N as u64));
+            let bytes = end.and_then(|e| data.get(*base as usize..e as usize)).ok_or_else(|| short(*base))?;
+            out.extend(bytes.chunks(*stride as usize).map(take));
+        }
+        _ => {
+            for i in 0..addrs.len() {
+                let a = addrs.get(i);
+                out.push(take(data.get(a as usize..a as usize + N).ok_or_else(|| short(a))?));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`load_as`] for a number type, its byte order chosen once.
+macro_rules! load_num {
+    ($t:ty, $data:expr, $addrs:expr, $s:expr, $out:expr, |$v:ident| $conv:expr) => {{
         const N: usize = std::mem::size_of::<$t>();
-        let at = $a as usize;
-        let b: [u8; N] = match $data.get(at..at + N) {
-            Some(b) => b.try_into().unwrap_or([0; N]),
-            None => return Err(short($a)),
-        };
-        match $e {
-            Endian::Little => <$t>::from_le_bytes(b),
-            Endian::Big => <$t>::from_be_bytes(b),
+        match $s.endian {
+            Endian::Little => load_as::<N, _>($data, $addrs, $out, |b| {
+                let $v = <$t>::from_le_bytes(b);
+                $conv
+            }),
+            Endian::Big => load_as::<N, _>($data, $addrs, $out, |b| {
+                let $v = <$t>::from_be_bytes(b);
+                $conv
+            }),
         }
     }};
 }
 
 /// Integers of kind `s` at `addrs`, appended to `out` as `i128`.
-pub fn load_ints(data: &[u8], addrs: &[u64], s: Scalar, out: &mut Vec<i128>) -> Result<()> {
-    macro_rules! each {
-        ($t:ty) => {
-            for &a in addrs {
-                out.push(read!($t, data, a, s.endian) as i128);
-            }
-        };
-    }
+pub fn load_ints(data: &[u8], addrs: &Addrs, s: Scalar, out: &mut Vec<i128>) -> Result<()> {
     match s.kind {
-        ScalarKind::I8 => each!(i8),
-        ScalarKind::U8 => each!(u8),
-        ScalarKind::I16 => each!(i16),
-        ScalarKind::U16 => each!(u16),
-        ScalarKind::I32 => each!(i32),
-        ScalarKind::U32 => each!(u32),
-        ScalarKind::I64 => each!(i64),
-        ScalarKind::U64 => each!(u64),
-        _ => return Err(Error::usage(format!("internal: {} is not an integer", s.kind.name()))),
+        ScalarKind::I8 => load_num!(i8, data, addrs, s, out, |v| v.into()),
+        ScalarKind::U8 => load_num!(u8, data, addrs, s, out, |v| v.into()),
+        ScalarKind::I16 => load_num!(i16, data, addrs, s, out, |v| v.into()),
+        ScalarKind::U16 => load_num!(u16, data, addrs, s, out, |v| v.into()),
+        ScalarKind::I32 => load_num!(i32, data, addrs, s, out, |v| v.into()),
+        ScalarKind::U32 => load_num!(u32, data, addrs, s, out, |v| v.into()),
+        ScalarKind::I64 => load_num!(i64, data, addrs, s, out, |v| v.into()),
+        ScalarKind::U64 => load_num!(u64, data, addrs, s, out, |v| v.into()),
+        _ => Err(Error::usage(format!("internal: {} is not an integer", s.kind.name()))),
     }
-    Ok(())
 }
 
 /// Floats of kind `s` at `addrs`, appended to `out` as `f64` (exactly).
-pub fn load_floats(data: &[u8], addrs: &[u64], s: Scalar, out: &mut Vec<f64>) -> Result<()> {
+pub fn load_floats(data: &[u8], addrs: &Addrs, s: Scalar, out: &mut Vec<f64>) -> Result<()> {
     match s.kind {
-        ScalarKind::F32 => {
-            for &a in addrs {
-                out.push(f64::from(read!(f32, data, a, s.endian)));
-            }
-        }
-        ScalarKind::F64 => {
-            for &a in addrs {
-                out.push(read!(f64, data, a, s.endian));
-            }
-        }
-        ScalarKind::F16 => {
-            for &a in addrs {
-                out.push(half::f16::from_bits(read!(u16, data, a, s.endian)).to_f64());
-            }
-        }
-        ScalarKind::BF16 => {
-            for &a in addrs {
-                out.push(half::bf16::from_bits(read!(u16, data, a, s.endian)).to_f64());
-            }
-        }
-        _ => return Err(Error::usage(format!("internal: {} is not a float", s.kind.name()))),
+        ScalarKind::F32 => load_num!(f32, data, addrs, s, out, |v| v.into()),
+        ScalarKind::F64 => load_num!(f64, data, addrs, s, out, |v| v),
+        ScalarKind::F16 => load_num!(u16, data, addrs, s, out, |v| half::f16::from_bits(v).to_f64()),
+        ScalarKind::BF16 => load_num!(u16, data, addrs, s, out, |v| half::bf16::from_bits(v).to_f64()),
+        _ => Err(Error::usage(format!("internal: {} is not a float", s.kind.name()))),
     }
-    Ok(())
+}
+
+/// The positions of the `true`s of `mask`, in `out`. Branch-free: a
+/// condition that holds for half the rows at random costs no mispredictions.
+pub fn picked(mask: &[bool], out: &mut Vec<usize>) {
+    out.clear();
+    out.resize(mask.len(), 0);
+    let mut k = 0;
+    for (i, &m) in mask.iter().enumerate() {
+        if let Some(slot) = out.get_mut(k) {
+            *slot = i;
+        }
+        k += usize::from(m);
+    }
+    out.truncate(k);
 }
 
 /// Split `rows` into chunks of at most `size` rows.

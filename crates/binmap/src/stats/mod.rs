@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::query::Predicate;
-use crate::query::table::{ColumnRef, LANE, Lane, LeafType, Table, chunks};
+use crate::query::table::{ColumnRef, LANE, Lane, LeafType, Table, chunks, picked as picked_rows};
 use summary::Summary;
 
 /// Rows per parallel block.
@@ -175,62 +175,64 @@ struct Scan<'s, 'm> {
 impl Scan<'_, '_> {
     fn block(&self, rows: Range<u64>) -> Result<Partial> {
         let mut part = Partial::default();
-        let (mut addrs, mut mask, mut picked) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut gids, mut floats, mut ints) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut mask, mut picked, mut order) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut floats, mut ints, mut key) = (Vec::new(), Vec::new(), Vec::new());
         let ncols = self.columns.len();
         for chunk in chunks(rows, LANE) {
-            let n = (chunk.end - chunk.start) as usize;
-            // The rows (offsets in the chunk) that pass the condition.
-            picked.clear();
-            match self.filter {
+            // The rows (offsets in the chunk) that pass the condition; all without one.
+            let all = match self.filter {
                 Some(f) => {
                     mask.clear();
                     f.mask(chunk.clone(), &mut mask)?;
-                    picked.extend(mask.iter().enumerate().filter(|(_, m)| **m).map(|(i, _)| i));
+                    picked_rows(&mask, &mut picked);
+                    if picked.is_empty() {
+                        continue;
+                    }
+                    false
                 }
-                None => picked.extend(0..n),
-            }
-            if picked.is_empty() {
-                continue;
-            }
-            // The group of each picked row.
-            gids.clear();
+                None => true,
+            };
+            // Picked rows as (group, row), ordered by group (stable: row order within a group).
+            order.clear();
             match self.by {
                 None => {
                     part.group(&[], 0, ncols);
-                    gids.resize(picked.len(), 0);
                 }
                 Some(by) => {
-                    self.table.addresses(by, chunk.clone(), &mut addrs)?;
+                    let addrs = self.table.addresses(by, chunk.clone())?;
                     let keys = by.load(self.table.data, &addrs)?;
-                    let mut key = Vec::new();
-                    for &i in &picked {
+                    let mut add = |i: usize| {
                         key_bytes(&keys, i, &mut key);
-                        gids.push(part.group(&key, addrs[i], ncols));
+                        order.push((part.group(&key, addrs.get(i), ncols), i));
+                    };
+                    if all {
+                        (0..addrs.len()).for_each(&mut add);
+                    } else {
+                        picked.iter().for_each(|&i| add(i));
                     }
+                    order.sort_by_key(|&(g, _)| g);
                 }
             }
-            // Picked rows ordered by group (stable: row order within a group).
-            let mut order: Vec<(usize, usize)> = gids.iter().copied().zip(picked.iter().copied()).collect();
-            if self.by.is_some() {
-                order.sort_by_key(|&(g, _)| g);
-            }
             for (c, col) in self.columns.iter().enumerate() {
-                self.table.addresses(col, chunk.clone(), &mut addrs)?;
-                let lane = col.load(self.table.data, &addrs)?;
+                let lane = col.load(self.table.data, &self.table.addresses(col, chunk.clone())?)?;
+                if self.by.is_none() {
+                    // One group: the lane itself, or the picked rows of it.
+                    let summary = &mut part.groups[0].summaries[c];
+                    match (&lane, all) {
+                        (Lane::Float(v), true) => summary.add_floats(v),
+                        (Lane::Int(v), true) => summary.add_ints(v),
+                        (Lane::Float(v), false) => summary.add_floats(gather(&mut floats, v, picked.iter().copied())),
+                        (Lane::Int(v), false) => summary.add_ints(gather(&mut ints, v, picked.iter().copied())),
+                        _ => return Err(Error::usage(format!("internal: '{}' is not numeric", col.name))),
+                    }
+                    continue;
+                }
                 for segment in order.chunk_by(|a, b| a.0 == b.0) {
                     let summary = &mut part.groups[segment[0].0].summaries[c];
+                    let rows = segment.iter().map(|&(_, i)| i);
                     match &lane {
-                        Lane::Float(v) => {
-                            floats.clear();
-                            floats.extend(segment.iter().map(|&(_, i)| v[i]));
-                            summary.add_floats(&floats);
-                        }
-                        Lane::Int(v) => {
-                            ints.clear();
-                            ints.extend(segment.iter().map(|&(_, i)| v[i]));
-                            summary.add_ints(&ints);
-                        }
+                        Lane::Float(v) => summary.add_floats(gather(&mut floats, v, rows)),
+                        Lane::Int(v) => summary.add_ints(gather(&mut ints, v, rows)),
                         _ => return Err(Error::usage(format!("internal: '{}' is not numeric", col.name))),
                     }
                 }
@@ -238,6 +240,13 @@ impl Scan<'_, '_> {
         }
         Ok(part)
     }
+}
+
+/// `values[i]` for each `i` of `rows`, in `buf`.
+fn gather<'b, T: Copy>(buf: &'b mut Vec<T>, values: &[T], rows: impl Iterator<Item = usize>) -> &'b [T] {
+    buf.clear();
+    buf.extend(rows.map(|i| values[i]));
+    buf
 }
 
 /// Value `i` of a key lane as bytes that sort as the values do: integers

@@ -74,17 +74,24 @@ impl Summary {
     /// assert_eq!(s.std(), (8.0f64 / 3.0).sqrt());
     /// ```
     pub fn add_floats(&mut self, values: &[f64]) {
-        let nans = values.iter().filter(|x| x.is_nan()).count();
-        if nans == 0 {
-            self.add_clean(values);
-        } else {
-            let clean: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
-            self.add_clean(&clean);
+        // One pass for the sum, extremes and NaNs; a second (from cache)
+        // for the squared deviations from this chunk's mean.
+        let (mut lo, mut hi, mut nans) = (f64::INFINITY, f64::NEG_INFINITY, 0usize);
+        for &x in values {
+            lo = if x < lo { x } else { lo };
+            hi = if x > hi { x } else { hi };
+            nans += usize::from(x.is_nan());
         }
         self.nan += nans as u64;
+        if nans == 0 {
+            self.add_clean(values, lo, hi);
+        } else {
+            let clean: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+            self.add_clean(&clean, lo, hi);
+        }
     }
 
-    fn add_clean(&mut self, v: &[f64]) {
+    fn add_clean(&mut self, v: &[f64], lo: f64, hi: f64) {
         if v.is_empty() {
             return;
         }
@@ -92,11 +99,6 @@ impl Summary {
         let sum = pairwise(v, &|x| x);
         let mean = sum / n;
         let m2 = pairwise(v, &|x| (x - mean) * (x - mean));
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for &x in v {
-            lo = lo.min(x);
-            hi = hi.max(x);
-        }
         let chunk = Summary { count: v.len() as u64, min: lo, max: hi, sum, m2, ..Summary::default() };
         self.merge(&chunk);
     }
