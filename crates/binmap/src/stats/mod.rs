@@ -22,17 +22,30 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::query::Predicate;
-use crate::query::table::{ColumnRef, LANE, Lane, LeafType, Table, chunks, picked as picked_rows};
+use crate::layout::TextKind;
+use crate::map::NodeKind;
+use crate::query::table::{Addrs, ColumnRef, LANE, Lane, LeafType, Table, chunks, picked as picked_rows};
 use summary::Summary;
 
 /// Rows per parallel block.
 const BLOCK: u64 = 1 << 16;
 
+/// A group's key, ordered as the values are: integers and short byte
+/// strings packed in a `u128` (integers with the sign bit flipped, bytes
+/// big-endian and NUL-padded, so numeric order is value order), longer or
+/// decoded strings as bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    /// No `--by`: one group.
+    All,
+    Small(u128),
+    Bytes(Vec<u8>),
+}
+
 /// One group's key and the summaries of its columns.
 #[derive(Clone, Debug)]
 pub struct Group {
-    /// The key's bytes, ordered as the values are (empty without `--by`).
-    pub key: Vec<u8>,
+    pub key: Key,
     /// Where the key's value is in the first row of the group (to print it).
     pub key_at: u64,
     /// One summary per column, in column order.
@@ -131,7 +144,7 @@ pub fn compute<'m>(
     }
     let mut groups = total.groups;
     if by.is_none() && groups.is_empty() {
-        groups.push(Group { key: Vec::new(), key_at: 0, summaries: vec![Summary::default(); columns.len()] });
+        groups.push(Group { key: Key::All, key_at: 0, summaries: vec![Summary::default(); columns.len()] });
     }
     groups.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(Stats { columns, by, groups })
@@ -141,23 +154,23 @@ pub fn compute<'m>(
 #[derive(Default)]
 struct Partial {
     groups: Vec<Group>,
-    index: HashMap<Vec<u8>, usize, rustc_hash::FxBuildHasher>,
+    index: HashMap<Key, usize, rustc_hash::FxBuildHasher>,
 }
 
 impl Partial {
-    fn group(&mut self, key: &[u8], key_at: u64, ncols: usize) -> usize {
-        if let Some(&g) = self.index.get(key) {
+    fn group(&mut self, key: Key, key_at: u64, ncols: usize) -> usize {
+        if let Some(&g) = self.index.get(&key) {
             return g;
         }
-        self.groups.push(Group { key: key.to_vec(), key_at, summaries: vec![Summary::default(); ncols] });
-        self.index.insert(key.to_vec(), self.groups.len() - 1);
+        self.groups.push(Group { key: key.clone(), key_at, summaries: vec![Summary::default(); ncols] });
+        self.index.insert(key, self.groups.len() - 1);
         self.groups.len() - 1
     }
 
     /// Add the groups of a later block.
     fn merge(&mut self, other: Partial) {
         for g in other.groups {
-            let at = self.group(&g.key, g.key_at, g.summaries.len());
+            let at = self.group(g.key.clone(), g.key_at, g.summaries.len());
             for (mine, theirs) in self.groups[at].summaries.iter_mut().zip(&g.summaries) {
                 mine.merge(theirs);
             }
@@ -175,9 +188,13 @@ struct Scan<'s, 'm> {
 impl Scan<'_, '_> {
     fn block(&self, rows: Range<u64>) -> Result<Partial> {
         let mut part = Partial::default();
-        let (mut mask, mut picked, mut order) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut floats, mut ints, mut key) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut mask, mut picked) = (Vec::new(), Vec::new());
+        let (mut floats, mut ints) = (Vec::new(), Vec::new());
+        let mut chunk_groups = ChunkGroups::default();
         let ncols = self.columns.len();
+        if self.by.is_none() {
+            part.group(Key::All, 0, ncols);
+        }
         for chunk in chunks(rows, LANE) {
             // The rows (offsets in the chunk) that pass the condition; all without one.
             let all = match self.filter {
@@ -192,25 +209,18 @@ impl Scan<'_, '_> {
                 }
                 None => true,
             };
-            // Picked rows as (group, row), ordered by group (stable: row order within a group).
-            order.clear();
-            match self.by {
-                None => {
-                    part.group(&[], 0, ncols);
-                }
-                Some(by) => {
-                    let addrs = self.table.addresses(by, chunk.clone())?;
-                    let keys = by.load(self.table.data, &addrs)?;
-                    let mut add = |i: usize| {
-                        key_bytes(&keys, i, &mut key);
-                        order.push((part.group(&key, addrs.get(i), ncols), i));
-                    };
-                    if all {
-                        (0..addrs.len()).for_each(&mut add);
-                    } else {
-                        picked.iter().for_each(|&i| add(i));
-                    }
-                    order.sort_by_key(|&(g, _)| g);
+            if let Some(by) = self.by {
+                let addrs = self.table.addresses(by, chunk.clone())?;
+                let keys = KeyLane::load(by, self.table.data, &addrs)?;
+                chunk_groups.clear(part.groups.len());
+                let mut add = |i: usize| {
+                    let g = part.group(keys.key(i), addrs.get(i), ncols);
+                    chunk_groups.add(g, i);
+                };
+                if all {
+                    (0..addrs.len()).for_each(&mut add);
+                } else {
+                    picked.iter().for_each(|&i| add(i));
                 }
             }
             for (c, col) in self.columns.iter().enumerate() {
@@ -227,9 +237,9 @@ impl Scan<'_, '_> {
                     }
                     continue;
                 }
-                for segment in order.chunk_by(|a, b| a.0 == b.0) {
-                    let summary = &mut part.groups[segment[0].0].summaries[c];
-                    let rows = segment.iter().map(|&(_, i)| i);
+                for (g, rows) in chunk_groups.groups() {
+                    let summary = &mut part.groups[g].summaries[c];
+                    let rows = rows.iter().copied();
                     match &lane {
                         Lane::Float(v) => summary.add_floats(gather(&mut floats, v, rows)),
                         Lane::Int(v) => summary.add_ints(gather(&mut ints, v, rows)),
@@ -242,21 +252,94 @@ impl Scan<'_, '_> {
     }
 }
 
+/// The rows of one chunk, bucketed by group (row order kept in each).
+#[derive(Default)]
+struct ChunkGroups {
+    /// For each group of the block: its bucket in this chunk, plus one (0: none yet).
+    slot: Vec<u32>,
+    /// The groups met in this chunk, and their rows.
+    met: Vec<usize>,
+    rows: Vec<Vec<usize>>,
+}
+
+impl ChunkGroups {
+    /// Start a chunk; the block has `ngroups` groups so far.
+    fn clear(&mut self, ngroups: usize) {
+        for &g in &self.met {
+            self.slot[g] = 0;
+        }
+        self.met.clear();
+        for r in &mut self.rows {
+            r.clear();
+        }
+        self.slot.resize(ngroups, 0);
+    }
+
+    fn add(&mut self, group: usize, row: usize) {
+        if group >= self.slot.len() {
+            self.slot.resize(group + 1, 0);
+        }
+        if self.slot[group] == 0 {
+            self.met.push(group);
+            self.slot[group] = self.met.len() as u32;
+            if self.rows.len() < self.met.len() {
+                self.rows.push(Vec::new());
+            }
+        }
+        self.rows[self.slot[group] as usize - 1].push(row);
+    }
+
+    fn groups(&self) -> impl Iterator<Item = (usize, &[usize])> {
+        self.met.iter().zip(&self.rows).map(|(&g, r)| (g, r.as_slice()))
+    }
+}
+
+/// The `--by` keys of a chunk.
+enum KeyLane {
+    Small(Vec<u128>),
+    Strings(crate::query::table::StrLane),
+}
+
+impl KeyLane {
+    /// Integers, bools and `bytes[N]`/`char` up to 16 bytes are packed into
+    /// a `u128` straight from the bytes (a fixed-size NUL-padded string
+    /// orders and compares as the stripped string does); others decode.
+    fn load(by: &ColumnRef<'_>, data: &[u8], addrs: &Addrs) -> Result<KeyLane> {
+        let raw = match by.node.kind {
+            NodeKind::Text(TextKind::Bytes) | NodeKind::Char if by.node.size <= 16 => by.node.size as usize,
+            _ => 0,
+        };
+        if raw > 0 {
+            let mut out = Vec::with_capacity(addrs.len());
+            for i in 0..addrs.len() {
+                let at = addrs.get(i) as usize;
+                let b = data.get(at..at + raw).ok_or_else(|| Error::data(format!("internal: no key at {at:#x}")))?;
+                let mut k = [0u8; 16];
+                k[..raw].copy_from_slice(b);
+                out.push(u128::from_be_bytes(k));
+            }
+            return Ok(KeyLane::Small(out));
+        }
+        Ok(match by.load(data, addrs)? {
+            Lane::Int(v) => KeyLane::Small(v.into_iter().map(|x| (x as u128) ^ (1 << 127)).collect()),
+            Lane::Bool(v) => KeyLane::Small(v.into_iter().map(u128::from).collect()),
+            Lane::Str(s) => KeyLane::Strings(s),
+            Lane::Float(_) => return Err(Error::usage(format!("--by {}: float keys are not supported", by.name))),
+        })
+    }
+
+    #[inline]
+    fn key(&self, i: usize) -> Key {
+        match self {
+            KeyLane::Small(v) => Key::Small(v[i]),
+            KeyLane::Strings(s) => Key::Bytes(s.get(i).to_vec()),
+        }
+    }
+}
+
 /// `values[i]` for each `i` of `rows`, in `buf`.
 fn gather<'b, T: Copy>(buf: &'b mut Vec<T>, values: &[T], rows: impl Iterator<Item = usize>) -> &'b [T] {
     buf.clear();
     buf.extend(rows.map(|i| values[i]));
     buf
-}
-
-/// Value `i` of a key lane as bytes that sort as the values do: integers
-/// big-endian with the sign bit flipped, strings as they are.
-fn key_bytes(keys: &Lane, i: usize, out: &mut Vec<u8>) {
-    out.clear();
-    match keys {
-        Lane::Int(v) => out.extend_from_slice(&((v[i] as u128) ^ (1 << 127)).to_be_bytes()),
-        Lane::Bool(v) => out.push(u8::from(v[i])),
-        Lane::Str(s) => out.extend_from_slice(s.get(i)),
-        Lane::Float(v) => out.extend_from_slice(&v[i].to_bits().to_be_bytes()),
-    }
 }
