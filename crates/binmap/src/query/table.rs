@@ -114,7 +114,14 @@ impl<'m> Table<'m> {
         let mut columns = Vec::new();
         for p in paths {
             let segs = parse_path(p)?;
-            let (array_path, column) = split_at_array(map, &segs)?;
+            let (array_path, column) = match split_at_array(map, &segs) {
+                Ok(split) => split,
+                // `value` for `records.value`: a field of the main table's rows.
+                Err(e) => match main_table(map) {
+                    Some(main) if Table::new(map, &main, None).is_ok_and(|t| t.column(&segs).is_ok()) => (main, segs),
+                    _ => return Err(e),
+                },
+            };
             match &table_path {
                 Some(t) if *t != array_path => {
                     return Err(Error::usage(format!(
