@@ -1,6 +1,7 @@
 //! The progress bar of long scans: drawn on stderr with indicatif once a
 //! scan has run for a second, only when both stdout and stderr are
 //! terminals (never into a pipe or a log), and cleared when done.
+//! `BINMAP_PROGRESS_AFTER_MS` changes the second (the tests set 0).
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,10 +12,18 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// Work shorter than this shows no bar.
 const SHOW_AFTER: Duration = Duration::from_secs(1);
 
+fn show_after() -> Duration {
+    std::env::var("BINMAP_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(SHOW_AFTER, Duration::from_millis)
+}
+
 /// A progress bar over `total` rows, hidden until the work has taken [`SHOW_AFTER`].
 pub struct Bar {
     bar: Option<ProgressBar>,
     start: Instant,
+    after: Duration,
     shown: AtomicBool,
 }
 
@@ -24,24 +33,24 @@ impl Bar {
         let on_terminal = std::io::stderr().is_terminal() && std::io::stdout().is_terminal();
         let bar = on_terminal.then(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-            let template = format!("{{bar:40}} {{human_pos}}/{{human_len}} {what} {{per_sec}} eta {{eta}}");
+            let template = format!("{{wide_bar}} {{percent:>3}}% of {{human_len}} {what}, eta {{eta}}");
             if let Ok(style) = ProgressStyle::with_template(&template) {
                 bar.set_style(style);
             }
             bar
         });
-        Bar { bar, start: Instant::now(), shown: AtomicBool::new(false) }
+        Bar { bar, start: Instant::now(), after: show_after(), shown: AtomicBool::new(false) }
     }
 }
 
 impl binmap::progress::Progress for Bar {
     fn advance(&self, rows: u64) {
         let Some(bar) = &self.bar else { return };
-        bar.inc(rows);
-        if !self.shown.load(Ordering::Relaxed) && self.start.elapsed() >= SHOW_AFTER {
+        if !self.shown.load(Ordering::Relaxed) && self.start.elapsed() >= self.after {
             self.shown.store(true, Ordering::Relaxed);
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
+        bar.inc(rows);
     }
 }
 

@@ -49,14 +49,16 @@ pub fn run(a: Args) -> Result<()> {
     let paths: Vec<String> = a.path.iter().cloned().collect();
     let (table, columns) = Table::for_paths(&map, &paths, rows)?;
     if columns.iter().any(|c| !c.is_empty()) {
-        return Err(Error::usage("select takes the path of an array of records (like records); pick fields with --fields"));
+        return Err(Error::usage(
+            "select takes the path of an array of records (like records); pick fields with --fields",
+        ));
     }
     if table.array.shape.len() > 1 {
         return Err(Error::usage("select works on one-dimensional arrays of records"));
     }
     let filter = Predicate::new(&a.condition, &table)?;
     if a.format == "bin" {
-        let bar = crate::progress::Bar::new(2 * table.len(), "rows");
+        let bar = crate::progress::Bar::new(2 * table.len(), "rows (counted, then written)");
         if !a.fields.is_empty() {
             return Err(Error::usage("--format bin writes whole records in the same layout: leave out --fields"));
         }
@@ -75,8 +77,8 @@ pub fn run(a: Args) -> Result<()> {
     let array = picked.as_ref().unwrap_or(table.array);
     let bar = crate::progress::Bar::new(table.len(), "rows");
     let filter = filter.with_progress(Box::new(bar));
-    let row_set = RowSet::new(array, table.abs, table.rows.clone(), Vec::new(), table.path.clone())
-        .with_filter(Arc::new(filter));
+    let row_set =
+        RowSet::new(array, table.abs, table.rows.clone(), Vec::new(), table.path.clone()).with_filter(Arc::new(filter));
     let mut out = Output::new(a.output.as_deref())?;
     render_rows(&map, &row_set, format, out.writer())?;
     // The bar is cleared with the row set, before any message.
