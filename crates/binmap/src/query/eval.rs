@@ -80,6 +80,28 @@ pub struct Evaluator<'p, 'm> {
     pub columns: &'p [ColumnRef<'m>],
     /// The expression text, for runtime errors.
     pub text: &'p str,
+    /// How many times the code reads each column (a lane read for the last
+    /// time is moved out of the chunk's cache, not copied).
+    pub uses: &'p [usize],
+}
+
+/// How many times `code` reads each of `ncols` columns.
+pub fn column_uses(code: &Code, ncols: usize) -> Vec<usize> {
+    fn walk(c: &Code, uses: &mut [usize]) {
+        match c {
+            Code::Column(i) => uses[*i] += 1,
+            Code::Const(_) => {}
+            Code::ToFloat(a, _) | Code::BoolToInt(a) | Code::Neg(a, _) | Code::Not(a) => walk(a, uses),
+            Code::In { value, .. } => walk(value, uses),
+            Code::Arith(_, a, b, _) | Code::Cmp(_, a, b, _) | Code::And(a, b) | Code::Or(a, b) => {
+                walk(a, uses);
+                walk(b, uses);
+            }
+        }
+    }
+    let mut uses = vec![0; ncols];
+    walk(code, &mut uses);
+    uses
 }
 
 impl Evaluator<'_, '_> {
@@ -87,7 +109,8 @@ impl Evaluator<'_, '_> {
     pub fn mask(&self, code: &Code, rows: Range<u64>, mask: &mut Vec<bool>) -> Result<()> {
         let n = (rows.end - rows.start) as usize;
         let mut cache: Vec<Option<Lane>> = vec![None; self.columns.len()];
-        match self.eval(code, &rows, &mut cache)? {
+        let mut left = self.uses.to_vec();
+        match self.eval(code, &rows, &mut cache, &mut left)? {
             Val::Bool(Col::One(b)) => mask.extend(std::iter::repeat_n(b, n)),
             Val::Bool(Col::Many(v)) => mask.extend_from_slice(&v),
             _ => return Err(Error::usage("internal: a --where condition is not a boolean")),
@@ -95,7 +118,7 @@ impl Evaluator<'_, '_> {
         Ok(())
     }
 
-    fn eval(&self, code: &Code, rows: &Range<u64>, cache: &mut Vec<Option<Lane>>) -> Result<Val> {
+    fn eval(&self, code: &Code, rows: &Range<u64>, cache: &mut Vec<Option<Lane>>, left: &mut [usize]) -> Result<Val> {
         Ok(match code {
             Code::Const(k) => match k {
                 Konst::Int(v) => Val::Int(Col::One(*v)),
@@ -109,7 +132,9 @@ impl Evaluator<'_, '_> {
                     let addrs = self.table.addresses(col, rows.clone())?;
                     cache[*i] = Some(col.load(self.table.data, &addrs)?);
                 }
-                match cache[*i].clone() {
+                left[*i] = left[*i].saturating_sub(1);
+                let lane = if left[*i] == 0 { cache[*i].take() } else { cache[*i].clone() };
+                match lane {
                     Some(Lane::Int(v)) => Val::Int(Col::Many(v)),
                     Some(Lane::Float(v)) => Val::Float(Col::Many(v)),
                     Some(Lane::Bool(v)) => Val::Bool(Col::Many(v)),
@@ -117,39 +142,39 @@ impl Evaluator<'_, '_> {
                     None => return Err(Error::usage("internal: a column was not loaded")),
                 }
             }
-            Code::ToFloat(inner, w) => match self.eval(inner, rows, cache)? {
+            Code::ToFloat(inner, w) => match self.eval(inner, rows, cache, left)? {
                 Val::Int(c) => Val::Float(map(c, |x| w.round(x as f64))),
                 Val::Float(c) => Val::Float(map(c, |x| w.round(x))),
                 _ => return Err(Error::usage("internal: only numbers convert to floats")),
             },
-            Code::BoolToInt(inner) => match self.eval(inner, rows, cache)? {
+            Code::BoolToInt(inner) => match self.eval(inner, rows, cache, left)? {
                 Val::Bool(c) => Val::Int(map(c, i128::from)),
                 v => v,
             },
-            Code::Neg(inner, _) => match self.eval(inner, rows, cache)? {
+            Code::Neg(inner, _) => match self.eval(inner, rows, cache, left)? {
                 Val::Int(c) => Val::Int(map(c, |x| -x)),
                 Val::Float(c) => Val::Float(map(c, |x| -x)),
                 _ => return Err(Error::usage("internal: only numbers negate")),
             },
-            Code::Not(inner) => match self.eval(inner, rows, cache)? {
+            Code::Not(inner) => match self.eval(inner, rows, cache, left)? {
                 Val::Bool(c) => Val::Bool(map(c, |b| !b)),
                 _ => return Err(Error::usage("internal: only conditions negate")),
             },
             Code::And(a, b) | Code::Or(a, b) => {
                 let and = matches!(code, Code::And(..));
                 let (Val::Bool(x), Val::Bool(y)) =
-                    (self.eval(a, rows, cache)?, self.eval(b, rows, cache)?)
+                    (self.eval(a, rows, cache, left)?, self.eval(b, rows, cache, left)?)
                 else {
                     return Err(Error::usage("internal: && and || need conditions"));
                 };
                 Val::Bool(if and { zip(x, y, |p, q| p & q) } else { zip(x, y, |p, q| p | q) })
             }
             Code::Arith(op, a, b, ty) => {
-                let (x, y) = (self.eval(a, rows, cache)?, self.eval(b, rows, cache)?);
+                let (x, y) = (self.eval(a, rows, cache, left)?, self.eval(b, rows, cache, left)?);
                 self.arith(*op, x, y, *ty, rows)?
             }
             Code::Cmp(op, a, b, _) => {
-                let (x, y) = (self.eval(a, rows, cache)?, self.eval(b, rows, cache)?);
+                let (x, y) = (self.eval(a, rows, cache, left)?, self.eval(b, rows, cache, left)?);
                 Val::Bool(match (x, y) {
                     (Val::Int(x), Val::Int(y)) => compare(*op, x, y),
                     (Val::Float(x), Val::Float(y)) => compare(*op, x, y),
@@ -159,7 +184,7 @@ impl Evaluator<'_, '_> {
                 })
             }
             Code::In { value, list, negated, .. } => {
-                let v = self.eval(value, rows, cache)?;
+                let v = self.eval(value, rows, cache, left)?;
                 let hit = |k: &Konst| {
                     let c = match k {
                         Konst::Int(x) => Val::Int(Col::One(*x)),

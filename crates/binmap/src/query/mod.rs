@@ -26,6 +26,8 @@ pub struct Predicate<'m> {
     table: Table<'m>,
     code: compile::Code,
     columns: Vec<ColumnRef<'m>>,
+    /// How many times the code reads each column.
+    uses: Vec<usize>,
     /// Told of the rows looked at when the predicate filters a row set.
     progress: Option<Box<dyn Progress + Send + 'm>>,
 }
@@ -58,6 +60,7 @@ impl<'m> Predicate<'m> {
         Ok(Predicate {
             text: text.to_string(),
             table: table.clone(),
+            uses: eval::column_uses(&compiled.code, compiled.columns.len()),
             code: compiled.code,
             columns: compiled.columns,
             progress: None,
@@ -72,7 +75,7 @@ impl<'m> Predicate<'m> {
 
     /// One bool per row of `rows` (table row numbers), appended to `mask`.
     pub fn mask(&self, rows: Range<u64>, mask: &mut Vec<bool>) -> Result<()> {
-        let ev = eval::Evaluator { table: &self.table, columns: &self.columns, text: &self.text };
+        let ev = eval::Evaluator { table: &self.table, columns: &self.columns, text: &self.text, uses: &self.uses };
         for chunk in chunks(rows, LANE) {
             ev.mask(&self.code, chunk, mask)?;
         }
