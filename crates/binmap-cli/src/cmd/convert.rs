@@ -28,6 +28,9 @@ const MAX_PARTS: u64 = 100_000;
 /// or Arrow IPC (`-o out.arrow`), record fields become typed columns (nested
 /// records become struct columns, sub-arrays fixed-size lists); `bytes[N]`
 /// columns are text when every selected value is UTF-8, else binary.
+/// `--split N` writes N such files of consecutive rows instead of one:
+/// `-o out.parquet --split 4` gives out-00000-of-00004.parquet …
+/// out-00003-of-00004.parquet.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]

@@ -29,6 +29,9 @@ use crate::select::{RowSet, Rows, Selection, View, main_table, parse_path, path_
 const BATCH_ROWS: u64 = 1 << 20;
 /// Fewer rows per batch when rows are wide, so memory stays flat.
 const BATCH_BYTES: u64 = 64 << 20;
+/// The same for elements of varying size, whose batches also record the
+/// position of every value (16 bytes each, however small the value).
+const WALKED_BATCH_BYTES: u64 = 4 << 20;
 
 /// A selection of a file, ready to be written as Parquet or Arrow IPC.
 ///
@@ -113,12 +116,14 @@ impl<'m> Table<'m> {
             Plan::Struct(fields) if inner.is_empty() => (Plan::Struct(fields), None),
             p => (Plan::lists(&inner, p), Some(name)),
         };
-        let row_bytes = match &source {
-            Source::Affine { node, inner, .. } => node.size.saturating_mul(inner.iter().product()),
-            Source::Walked { rows, inner } => mean_size(rows.array).saturating_mul(inner.iter().product()),
-            Source::One(v) => v.node.size,
+        let (row_bytes, budget) = match &source {
+            Source::Affine { node, inner, .. } => (node.size.saturating_mul(inner.iter().product()), BATCH_BYTES),
+            Source::Walked { rows, inner } => {
+                (mean_size(rows.array).saturating_mul(inner.iter().product()), WALKED_BATCH_BYTES)
+            }
+            Source::One(v) => (v.node.size, WALKED_BATCH_BYTES),
         };
-        let batch_rows = (BATCH_BYTES / row_bytes.max(1)).clamp(1, BATCH_ROWS);
+        let batch_rows = (budget / row_bytes.max(1)).clamp(1, BATCH_ROWS);
         let mut table = Table { data: map.data(), source, rows: range, row_plan, single, batch_rows };
         table.choose_utf8()?;
         table.schema()?;
