@@ -8,6 +8,7 @@
 //! the data; when given they are checked against it. The result is finally
 //! resolved with [`Map::new`], so a packed file always reads back.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::encode::{Origin, encode_leaf, string_bytes};
@@ -26,16 +27,22 @@ use crate::text::json_read::Doc;
 /// assert_eq!(binmap::pack::pack(&layout, &doc, binmap::encode::Origin::Json).unwrap(), [2, 0, 1, 0, 2]);
 /// ```
 pub fn pack(layout: &Layout, doc: &Doc, origin: Origin) -> Result<Vec<u8>> {
-    let mut p = Packer { out: Vec::new(), frames: Vec::new(), layout, origin, filesize: None };
+    let mut looked_up = Vec::new();
+    path_names(&layout.root.items, &mut looked_up);
+    looked_up.sort_unstable();
+    looked_up.dedup();
+    let looked_up = &looked_up[..];
+    let mut p = Packer { out: Vec::new(), frames: Vec::new(), layout, origin, filesize: None, looked_up };
     if layout.source.contains("filesize") {
         // `filesize` is the size being computed: a first pass takes array
         // lengths from the data and places `@ filesize - k` fields right
         // after what precedes them; the second pass uses the size it found.
-        let mut first = Packer { out: Vec::new(), frames: Vec::new(), layout, origin, filesize: Some(Guess::Unknown) };
-        first.structure(&layout.root, doc, "")?;
+        let mut first =
+            Packer { out: Vec::new(), frames: Vec::new(), layout, origin, filesize: Some(Guess::Unknown), looked_up };
+        first.structure(&layout.root, doc, &Path::Root)?;
         p.filesize = Some(Guess::Known(first.out.len() as u64));
     }
-    p.structure(&layout.root, doc, "")?;
+    p.structure(&layout.root, doc, &Path::Root)?;
     let out = p.out;
     // Read it back: a packed file must resolve (sizes, checks, `[..]`).
     Map::new(layout, &out, "<packed output>").map_err(|e| {
@@ -46,8 +53,105 @@ pub fn pack(layout: &Layout, doc: &Doc, origin: Origin) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The fields of one input object, by name.
-type Values<'d> = std::collections::HashMap<&'d str, &'d Doc>;
+/// Up to this many members, an input object is searched in order rather
+/// than through a hash map.
+const SCAN_MEMBERS: usize = 16;
+
+/// The members of one input object, by layout field.
+///
+/// When the object lists its members in the order of the layout's fields
+/// (as `show --format json` writes them) and the struct has no `if` blocks,
+/// each member is matched to its field in one walk: nothing is hashed, and
+/// a layout of a million fields packs in linear time. Otherwise members are
+/// found by name, the last of repeated keys winning (as with Python's json).
+enum Values<'d> {
+    /// The member of each item of the struct, by item position.
+    InOrder(Vec<Option<&'d Doc>>),
+    ByName(ByName<'d>),
+}
+
+/// Members by name: searched from the end when few, else hashed.
+enum ByName<'d> {
+    Few(Vec<(&'d str, &'d Doc)>),
+    Many(HashMap<&'d str, &'d Doc>),
+}
+
+impl<'d> ByName<'d> {
+    fn new(members: impl Iterator<Item = (&'d str, &'d Doc)>) -> ByName<'d> {
+        let few: Vec<(&str, &Doc)> = members.collect();
+        if few.len() <= SCAN_MEMBERS { ByName::Few(few) } else { ByName::Many(few.into_iter().collect()) }
+    }
+
+    fn get(&self, name: &str) -> Option<&'d Doc> {
+        match self {
+            ByName::Few(v) => v.iter().rev().find(|(k, _)| *k == name).map(|(_, d)| *d),
+            ByName::Many(m) => m.get(name).copied(),
+        }
+    }
+}
+
+impl<'d> Values<'d> {
+    /// The members of `kv` for the struct of `items`.
+    fn new(items: &[Item], kv: &'d [(String, Doc)]) -> Values<'d> {
+        match in_order(items, kv) {
+            Some(v) => Values::InOrder(v),
+            None => Values::ByName(ByName::new(kv.iter().map(|(k, v)| (k.as_str(), v)))),
+        }
+    }
+
+    /// The member for field `name`, item `k` of its struct (or of an `if`
+    /// block: those are only ever found by name).
+    fn get(&self, k: usize, name: &str) -> Option<&'d Doc> {
+        match self {
+            Values::InOrder(v) => v.get(k).copied().flatten(),
+            Values::ByName(m) => m.get(name),
+        }
+    }
+}
+
+/// Match the members of `kv` to `items` when they come in the items' order
+/// (each naming a field after the one before); `None` when they do not, or
+/// when the struct has `if` blocks (whose names may repeat).
+fn in_order<'d>(items: &[Item], kv: &'d [(String, Doc)]) -> Option<Vec<Option<&'d Doc>>> {
+    if items.iter().any(|it| matches!(it, Item::If { .. })) {
+        return None;
+    }
+    let mut out = vec![None; items.len()];
+    let mut k = 0;
+    for (key, v) in kv {
+        loop {
+            let item = items.get(k)?;
+            k += 1;
+            if let Item::Field(Field { name: Some(n), .. }) = item
+                && **n == **key
+            {
+                out[k - 1] = Some(v);
+                break;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Where a value sits in the input (`header.rows`, `records[3].name`), put
+/// into words only when an error names it.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Field(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Field(Path::Root, name) => f.write_str(name),
+            Path::Field(p, name) => write!(f, "{p}.{name}"),
+            Path::Index(p, i) => write!(f, "{p}[{i}]"),
+        }
+    }
+}
 
 struct Packer<'l> {
     out: Vec<u8>,
@@ -56,6 +160,9 @@ struct Packer<'l> {
     origin: Origin,
     /// What `filesize` means while packing (see [`pack`]).
     filesize: Option<Guess>,
+    /// Every name in a field path of the layout's expressions, sorted: the
+    /// only members an expression can look up, so the only ones kept.
+    looked_up: &'l [&'l str],
 }
 
 /// `filesize` during the two passes of packing a layout that uses it.
@@ -67,12 +174,12 @@ enum Guess {
     Known(u64),
 }
 
-fn at(path: &str, e: Error) -> Error {
-    if path.is_empty() || e.notes.iter().any(|n| n.starts_with("at ")) { e } else { e.note(format!("at {path}")) }
-}
-
-fn join(path: &str, name: &str) -> String {
-    if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
+fn at(path: &Path<'_>, e: Error) -> Error {
+    if matches!(path, Path::Root) || e.notes.iter().any(|n| n.starts_with("at ")) {
+        e
+    } else {
+        e.note(format!("at {path}"))
+    }
 }
 
 impl Packer<'_> {
@@ -94,31 +201,35 @@ impl Packer<'_> {
         self.out.len() as u64
     }
 
-    fn structure(&mut self, st: &StructType, doc: &Doc, path: &str) -> Result<Node> {
+    fn structure(&mut self, st: &StructType, doc: &Doc, path: &Path<'_>) -> Result<Node> {
         let Doc::Object(kv) = doc else {
             return Err(at(path, Error::input(format!("expected an object with fields {}", field_list(&st.items)))));
         };
-        let mut kv = kv.clone();
-        derive_sizes(&st.items, &mut kv, self.origin);
-        let known: std::collections::HashSet<&str> = all_names(&st.items).into_iter().collect();
-        if let Some((k, _)) = kv.iter().find(|(k, _)| !known.contains(k.as_str())) {
-            return Err(at(
-                path,
-                Error::input(format!("unknown field '{k}'; the layout has {}", field_list(&st.items))),
-            ));
+        let mut values = Values::new(&st.items, kv);
+        let derived = derive_sizes(&st.items, kv, &values, self.origin);
+        if !derived.is_empty() {
+            let all = kv.iter().chain(&derived).map(|(k, v)| (k.as_str(), v));
+            values = Values::ByName(ByName::new(all));
+        }
+        if let Values::ByName(_) = values {
+            let known: std::collections::HashSet<&str> = all_names(&st.items).into_iter().collect();
+            if let Some((k, _)) = kv.iter().find(|(k, _)| !known.contains(k.as_str())) {
+                return Err(at(
+                    path,
+                    Error::input(format!("unknown field '{k}'; the layout has {}", field_list(&st.items))),
+                ));
+            }
         }
         let base = self.pos();
         self.frames.push(Frame::new(base));
-        // By name, last one winning (as Python's json does with duplicate keys).
-        let values: Values<'_> = kv.iter().map(|(k, v)| (k.as_str(), v)).collect();
         let r = self.items(&st.items, &values, base, path);
         let frame = self.frames.pop().unwrap_or_else(|| Frame::new(base));
         r?;
         Ok(Node { offset: 0, size: self.pos() - base, kind: NodeKind::Struct(frame.members) })
     }
 
-    fn items(&mut self, items: &[Item], kv: &Values<'_>, base: u64, path: &str) -> Result<()> {
-        for item in items {
+    fn items(&mut self, items: &[Item], kv: &Values<'_>, base: u64, path: &Path<'_>) -> Result<()> {
+        for (k, item) in items.iter().enumerate() {
             match item {
                 Item::Align { to, .. } => {
                     let rel = self.pos() - base;
@@ -130,14 +241,17 @@ impl Packer<'_> {
                         self.items(body, kv, base, path)?;
                     }
                 }
-                Item::Field(f) => self.field(f, kv, base, path)?,
+                Item::Field(f) => {
+                    let value = f.name.as_ref().and_then(|n| kv.get(k, n));
+                    self.field(f, value, base, path)?;
+                }
             }
         }
         Ok(())
     }
 
-    fn field(&mut self, f: &Field, kv: &Values<'_>, base: u64, path: &str) -> Result<()> {
-        let fpath = join(path, f.name.as_deref().unwrap_or("_"));
+    fn field(&mut self, f: &Field, value: Option<&Doc>, base: u64, path: &Path<'_>) -> Result<()> {
+        let fpath = Path::Field(path, f.name.as_deref().unwrap_or("_"));
         if let Some(e) = &f.placement {
             let p = match self.env().eval(e) {
                 Err(_) if self.guessing() => self.pos().into(),
@@ -159,7 +273,6 @@ impl Packer<'_> {
             self.out.resize(usize::try_from(p).map_err(|_| Error::input("placement too large"))?, 0);
         }
         let start = self.pos();
-        let value = f.name.as_ref().and_then(|n| kv.get(&**n).copied());
         let node = match (value, &f.check, &f.name) {
             (_, _, None) => {
                 // `_` padding: zeros of the type's size.
@@ -206,14 +319,16 @@ impl Packer<'_> {
         }
         let mut node = node;
         node.offset = start - base;
-        if let Some(frame) = self.frames.last_mut() {
+        if let Some(frame) = self.frames.last_mut()
+            && f.name.as_deref().is_some_and(|n| self.looked_up.binary_search(&n).is_ok())
+        {
             // Names are unique (the parser and the input object make sure).
             frame.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span });
         }
         Ok(())
     }
 
-    fn zero_size(&self, ty: &Type, path: &str) -> Result<u64> {
+    fn zero_size(&self, ty: &Type, path: &Path<'_>) -> Result<u64> {
         let env = self.env();
         let size = |e: &crate::layout::Expr| -> Result<u64> {
             let v = env.eval(e).map_err(|e| at(path, e))?;
@@ -237,7 +352,7 @@ impl Packer<'_> {
         })
     }
 
-    fn value(&mut self, ty: &Type, v: &Doc, path: &str) -> Result<Node> {
+    fn value(&mut self, ty: &Type, v: &Doc, path: &Path<'_>) -> Result<Node> {
         let start = self.pos();
         let leaf = |kind: NodeKind, p: &mut Self, size: u64| -> Result<Node> {
             encode_leaf(v, &kind, size, p.origin, &mut p.out).map_err(|e| at(path, e))?;
@@ -259,7 +374,7 @@ impl Packer<'_> {
         }
     }
 
-    fn array(&mut self, elem: &Arc<Type>, dims: &Dims, v: &Doc, path: &str) -> Result<Node> {
+    fn array(&mut self, elem: &Arc<Type>, dims: &Dims, v: &Doc, path: &Path<'_>) -> Result<Node> {
         let start = self.pos();
         let shape: Option<Vec<u64>> = match dims {
             Dims::ToEnd => None,
@@ -295,7 +410,7 @@ impl Packer<'_> {
             flat = stored;
         }
         for (i, e) in flat.iter().enumerate() {
-            self.value(elem, e, &format!("{path}[{i}]"))?;
+            self.value(elem, e, &Path::Index(path, i))?;
         }
         let count = flat.len() as u64;
         let kind = NodeKind::Array(Box::new(ArrayNode {
@@ -309,6 +424,42 @@ impl Packer<'_> {
     }
 }
 
+/// Every name in the field paths of the expressions of `items` (sizes,
+/// placements, `if` conditions), at any depth.
+fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
+    fn expr<'l>(e: &'l crate::layout::Expr, out: &mut Vec<&'l str>) {
+        for p in e.paths() {
+            out.extend(p.iter().map(|s| &**s));
+        }
+    }
+    fn ty<'l>(t: &'l Type, out: &mut Vec<&'l str>) {
+        match t {
+            Type::Text { len, .. } => expr(len, out),
+            Type::Struct(st) => path_names(&st.items, out),
+            Type::Array { elem, dims } => {
+                dims.exprs().unwrap_or_default().iter().for_each(|d| expr(d, out));
+                ty(elem, out);
+            }
+            Type::Scalar(_) | Type::Char | Type::Cstr => {}
+        }
+    }
+    for it in items {
+        match it {
+            Item::Field(f) => {
+                if let Some(e) = &f.placement {
+                    expr(e, out);
+                }
+                ty(&f.ty, out);
+            }
+            Item::If { cond, body } => {
+                expr(cond, out);
+                path_names(body, out);
+            }
+            Item::Align { .. } => {}
+        }
+    }
+}
+
 /// Nested lists of `shape` (which holds a zero), with no elements.
 fn empty_lists(shape: &[u64]) -> Doc {
     match shape.split_first() {
@@ -318,7 +469,7 @@ fn empty_lists(shape: &[u64]) -> Doc {
 }
 
 /// Flatten nested lists of depth `ndim` (checking them against `shape`).
-fn flatten<'d>(v: &'d Doc, ndim: usize, shape: Option<&[u64]>, path: &str, out: &mut Vec<&'d Doc>) -> Result<()> {
+fn flatten<'d>(v: &'d Doc, ndim: usize, shape: Option<&[u64]>, path: &Path<'_>, out: &mut Vec<&'d Doc>) -> Result<()> {
     let Doc::Array(items) = v else {
         return Err(at(path, Error::input(format!("expected a list, found {}", short(v)))));
     };
@@ -378,46 +529,54 @@ fn field_list(items: &[Item]) -> String {
     if names.is_empty() { "no fields".into() } else { names.join(", ") }
 }
 
-/// Fill in size fields the input leaves out, from the lengths of the data
-/// they size: `N` from `coords: T[N]`, `rows, cols` from `data: f64[rows, cols]`,
+/// Size fields the input leaves out, from the lengths of the data they
+/// size: `N` from `coords: T[N]`, `rows, cols` from `data: f64[rows, cols]`,
 /// `M` from `info: utf8[M]`. Only plain names of fields in the same struct
-/// (or dotted paths into a sibling struct) are derived.
-fn derive_sizes(items: &[Item], kv: &mut Vec<(String, Doc)>, origin: Origin) {
+/// (or dotted paths into a sibling struct) are derived. The result holds the
+/// members to add to `kv`, or to use instead of its member of that name
+/// (a sibling struct with a size filled in).
+fn derive_sizes(items: &[Item], kv: &[(String, Doc)], values: &Values<'_>, origin: Origin) -> Vec<(String, Doc)> {
     let mut wants: Vec<(Vec<Arc<str>>, u64)> = Vec::new();
-    let values: Values<'_> = kv.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    collect_wants(items, &values, origin, &mut wants);
+    collect_wants(items, values, origin, &mut wants);
+    let mut derived: Vec<(String, Doc)> = Vec::new();
+    if wants.is_empty() {
+        return derived;
+    }
     let own: std::collections::HashSet<&str> = all_names(items).into_iter().collect();
-    let mut at: std::collections::HashMap<String, usize> =
-        kv.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect();
+    let given = ByName::new(kv.iter().map(|(k, v)| (k.as_str(), v)));
     for (path, n) in wants {
         // Only this struct's own fields; outer names are the outer struct's to derive.
         if !own.contains(&*path[0]) {
             continue;
         }
-        match (at.get(&*path[0]), &path[1..]) {
-            (Some(&i), rest) if !rest.is_empty() => {
-                if let Doc::Object(inner) = &mut kv[i].1 {
-                    insert_if_missing(inner, rest, n);
-                }
+        let rest = &path[1..];
+        if let Some(i) = derived.iter().position(|(k, _)| **k == *path[0]) {
+            if let (false, Doc::Object(inner)) = (rest.is_empty(), &mut derived[i].1) {
+                insert_if_missing(inner, rest, n);
             }
-            (Some(_), _) => {}
-            (None, []) => {
-                at.insert(path[0].to_string(), kv.len());
-                kv.push((path[0].to_string(), Doc::Number(n.to_string())));
+            continue;
+        }
+        match (given.get(&path[0]), rest) {
+            (Some(Doc::Object(inner)), rest) if !rest.is_empty() => {
+                let mut inner = inner.clone();
+                insert_if_missing(&mut inner, rest, n);
+                derived.push((path[0].to_string(), Doc::Object(inner)));
             }
-            (None, _) => {}
+            (None, []) => derived.push((path[0].to_string(), Doc::Number(n.to_string()))),
+            _ => {}
         }
     }
+    derived
 }
 
 fn collect_wants(items: &[Item], kv: &Values<'_>, origin: Origin, wants: &mut Vec<(Vec<Arc<str>>, u64)>) {
-    for it in items {
+    for (k, it) in items.iter().enumerate() {
         match it {
             Item::If { body, .. } => collect_wants(body, kv, origin, wants),
             Item::Align { .. } => {}
             Item::Field(f) => {
                 let Some(name) = &f.name else { continue };
-                let Some(&v) = kv.get(&**name) else { continue };
+                let Some(v) = kv.get(k, name) else { continue };
                 match &f.ty {
                     Type::Text { len, .. } => {
                         if let ExprKind::Path(p) = &len.kind
@@ -442,7 +601,7 @@ fn collect_wants(items: &[Item], kv: &Values<'_>, origin: Origin, wants: &mut Ve
                     Type::Struct(st) => {
                         if let Doc::Object(inner) = v {
                             let own: std::collections::HashSet<&str> = all_names(&st.items).into_iter().collect();
-                            let inner: Values<'_> = inner.iter().map(|(k, v)| (k.as_str(), v)).collect();
+                            let inner = Values::new(&st.items, inner);
                             let mut inner_wants = Vec::new();
                             collect_wants(&st.items, &inner, origin, &mut inner_wants);
                             wants.extend(inner_wants.into_iter().filter(|(p, _)| !own.contains(&*p[0])));

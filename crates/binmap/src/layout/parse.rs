@@ -6,13 +6,13 @@
 //! so the resolved types carry no parser state.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
 use super::Layout;
 use super::ast::*;
 use super::lex::{LexError, Lexer, Tok, Token};
 use crate::error::{Error, ErrorKind};
-use crate::map::NameIndex;
 
 /// Deepest nesting of structs, arrays and expressions accepted: deeper
 /// layouts are an error, not a stack overflow.
@@ -174,27 +174,32 @@ impl<'s> Parser<'s> {
     }
 
     /// Items up to `close` (a `}`) or the end of the layout.
-    fn items(&mut self, mut endian: Endian, close: Option<&str>) -> Result<Vec<Item>, Error> {
+    fn items(&mut self, endian: Endian, close: Option<&str>) -> Result<Vec<Item>, Error> {
         self.enter()?;
         self.types.push(HashMap::new());
-        let mut items: Vec<Item> = Vec::new();
-        let mut names = NameIndex::default();
+        let mut items = Vec::new();
+        let res = self.items_into(&mut items, endian, close);
+        // Names are checked once the items are read (sorting hashes is kinder
+        // to the cache than a table probe per field). A name defined twice
+        // comes before whatever went wrong later in the text, so it is the
+        // error reported, as if it had been found when it was read.
+        self.repeated_name(&items)?;
+        res?;
+        self.types.pop();
+        self.depth -= 1;
+        Ok(items)
+    }
+
+    fn items_into(&mut self, items: &mut Vec<Item>, mut endian: Endian, close: Option<&str>) -> Result<(), Error> {
         loop {
             self.skip_separators();
             match (self.peek(), close) {
-                (Tok::Eof, None) => break,
+                (Tok::Eof, None) => return Ok(()),
                 (Tok::Eof, Some(c)) => return Err(self.expected(&format!("'{c}'"))),
-                (Tok::Punct(p), Some(c)) if *p == c => break,
+                (Tok::Punct(p), Some(c)) if *p == c => return Ok(()),
                 _ => {}
             }
             if let Some(item) = self.item(&mut endian)? {
-                if let Item::Field(Field { name: Some(n), span, .. }) = &item {
-                    let h = names.hash(n);
-                    if names.ids(h).any(|i| matches!(&items[i], Item::Field(f) if f.name.as_ref() == Some(n))) {
-                        return Err(self.err_at(&format!("field '{n}' is already defined in this struct"), *span));
-                    }
-                    names.add(h, items.len());
-                }
                 items.push(item);
             }
             match self.peek() {
@@ -203,9 +208,38 @@ impl<'s> Parser<'s> {
                 _ => return Err(self.expected("a new line, ';' or ',' after the item")),
             }
         }
-        self.types.pop();
-        self.depth -= 1;
-        Ok(items)
+    }
+
+    /// An error at the first field (in text order) whose name an earlier
+    /// field of `items` already has.
+    fn repeated_name(&self, items: &[Item]) -> Result<(), Error> {
+        let name = |i: usize| match &items[i] {
+            Item::Field(f) => f.name.as_deref(),
+            _ => None,
+        };
+        // Hashed with a per-process random key: a layout cannot make many
+        // names share a hash.
+        let keys = RandomState::new();
+        let mut hashed: Vec<(u64, usize)> =
+            (0..items.len()).filter_map(|i| name(i).map(|n| (keys.hash_one(n), i))).collect();
+        hashed.sort_unstable();
+        let mut first: Option<usize> = None;
+        for group in hashed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+            // Positions rise within a group: the first repeat found is its earliest.
+            let repeat = (1..group.len())
+                .map(|k| group[k].1)
+                .find(|&j| group.iter().take_while(|(_, i)| *i < j).any(|&(_, i)| name(i) == name(j)));
+            if let Some(j) = repeat {
+                first = Some(first.map_or(j, |f| f.min(j)));
+            }
+        }
+        match first.map(|j| &items[j]) {
+            Some(Item::Field(f)) => Err(self.err_at(
+                &format!("field '{}' is already defined in this struct", f.name.as_deref().unwrap_or("_")),
+                f.span,
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// One item; `None` for items that only change parser state.
