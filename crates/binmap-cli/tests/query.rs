@@ -359,8 +359,13 @@ fn run_case(c: &Case) -> Result<(), String> {
 }
 
 /// The known discrepancies with numpy, each an ignored test below.
-const BUG_CASES: [&str; 4] =
-    ["bug_string_literal_trailing_nul", "bug_bool_plus_f32", "bug_i8_plus_u8_plus_f16", "bug_stats_computed_nan"];
+const BUG_CASES: [&str; 5] = [
+    "bug_string_literal_trailing_nul",
+    "bug_bool_plus_f32",
+    "bug_i8_plus_u8_plus_f16",
+    "bug_stats_computed_nan",
+    "bug_stats_inf_across_lanes",
+];
 
 #[test]
 fn fixture_cases() {
@@ -413,6 +418,12 @@ fn bug_i8_plus_u8_plus_f16() {
 #[ignore = "bug: a computed NaN statistic (std of a column with inf) prints as {\"nan\":\"0xfff8000000000000\"}, not NaN"]
 fn bug_stats_computed_nan() {
     bug_case("bug_stats_computed_nan");
+}
+
+#[test]
+#[ignore = "bug: sum and mean of a float column with an inf are NaN once its rows span two 4096-row lanes (numpy: inf)"]
+fn bug_stats_inf_across_lanes() {
+    bug_case("bug_stats_inf_across_lanes");
 }
 
 // ---------------------------------------------------------------------------

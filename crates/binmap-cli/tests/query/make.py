@@ -7,10 +7,11 @@ and `--where`), with numpy as the oracle.
 
 Files written next to this script:
 
-    NAME.bml, NAME.bin   data files written by numpy (`tobytes`), three of them:
+    NAME.bml, NAME.bin   data files written by numpy (`tobytes`), four of them:
                          ticks (a Tick record array to the end of the file),
                          counted (a u32 count, the records, a u16 after them),
-                         typing (one field of most numeric types, for NEP 50)
+                         typing (one field of most numeric types, for NEP 50),
+                         chunks (5000 records: more than one 4096-row lane)
     cases.json           the manifest: a list of {"name", "args", "compare", "bug"}
                          `args` run as `binmap ARGS` in this directory ({out}: a
                          temporary output file whose bytes are then compared);
@@ -137,7 +138,21 @@ def typing():
     return Data("typing", bml, st, a)
 
 
-DATA = {d.name: d for d in (ticks(), counted(), typing())}
+def chunks():
+    st = fm.St([("k", fm.Sc("u", 1)), ("v", fm.Sc("f", 4, "<")), ("w", fm.Sc("f", 4, "<"))])
+    n = 5000  # more than one of binmap's 4096-row lanes
+    a = np.zeros(n, dtype=st.np())
+    a["k"] = np.arange(n) % 7
+    a["v"] = (np.arange(n) % 100) * 0.5
+    a["v"][[7, 4200]] = np.nan
+    a["w"] = a["v"]
+    a["w"][10] = np.inf
+    bml = ("# chunks: more rows than one 4096-row lane\n"
+           "records: { k: u8, v: f32, w: f32 }[..]\n")
+    return Data("chunks", bml, st, a)
+
+
+DATA = {d.name: d for d in (ticks(), counted(), typing(), chunks())}
 
 # --------------------------------------------------------------------------
 # Expected output
@@ -283,7 +298,8 @@ def files(d):
 def all_cases():
     CASES.clear()
     SHOWS.clear()
-    T, C, Y = DATA["ticks"], DATA["counted"], DATA["typing"]
+    T, C, Y, K = DATA["ticks"], DATA["counted"], DATA["typing"], DATA["chunks"]
+    k = K.arr
     t, c, y = T.arr, C.arr, Y.arr
     every = np.ones(len(t), dtype=bool)
     tnum = ["time", "value", "qty"]
@@ -384,6 +400,22 @@ def all_cases():
     case("bug_stats_computed_nan", ["stats"] + files(Y) + ["records.f", "-f", "json"],
          out_stats(Y, np.ones(len(y), dtype=bool), ["f"]), "exact",
          bug="a computed NaN (the std of a column with inf) prints as {\"nan\":\"0xfff8000000000000\"}, not NaN")
+
+    # More rows than one 4096-row lane: partial statistics merged, groups across lanes.
+    kall = np.ones(len(k), dtype=bool)
+    case("stats_across_lanes", ["stats"] + files(K) + ["records.v", "records.k", "-f", "json"],
+         out_stats(K, kall, ["v", "k"]), "stats")
+    case("stats_across_lanes_by", ["stats"] + files(K) + ["records.v", "--by", "k", "-w", "v != 3", "-f", "json"],
+         out_stats(K, k["v"] != 3, ["v"], by="k"), "stats")
+    rows = np.zeros(len(k), dtype=bool)
+    rows[100:-100] = True
+    case("stats_across_lanes_rows", ["stats"] + files(K) + ["records.v", "--rows", "100..-100", "-f", "json"],
+         out_stats(K, rows, ["v"]), "stats")
+    case("select_across_lanes", ["select"] + files(K) + ["-w", "v == 49.5 && k == 0", "-f", "csv"],
+         out_csv(K, (k["v"] == 49.5) & (k["k"] == 0)))
+    case("bug_stats_inf_across_lanes", ["stats"] + files(K) + ["records.w", "-f", "csv"],
+         stats_text(K, kall, ["w"], "csv"),
+         bug="the sum and mean of a float column with an inf are NaN once it spans two 4096-row lanes (numpy: inf)")
 
     # select: every format, --fields, --rows
     m = (t["qty"] == 2) & ~t["flag"]
