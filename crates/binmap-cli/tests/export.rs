@@ -519,6 +519,11 @@ fn arrays_with_several_dimensions() {
     let t = check(&f, Some("r: u8\ndata: f32[r, 2, 3]"), None, None);
     assert_eq!(schema_of(&t), "data:list2<list3<f32>>");
     check(&f, Some("r: u8\ndata: f32[r, 2, 3]"), Some("data"), Some("1.."));
+    // Sub-arrays without elements are lists of length 0, one per row.
+    let z = temp_file(dir.path(), "zero.bin", b"\x02ab");
+    let t = check(&z, Some("n: u8\nr: { a: u8, e: f32[0], v: void[0], m: u8[2, 0], k: i8[0, 2] }[n]"), None, None);
+    assert_eq!(schema_of(&t), "a:u8 e:list0<f32> v:binary m:list2<list0<u8>> k:list0<list2<i8>>");
+    check(&z, Some("n: u8\nr: u16[n, 0]"), None, None);
     // A Fortran-order .npy: rows are gathered element by element.
     let header = "{'descr': '<i4', 'fortran_order': True, 'shape': (3, 2), }";
     let mut h = header.to_string();

@@ -64,7 +64,9 @@ pub(crate) fn build(plan: &Plan, pos: &Pos<'_>, data: &[u8], what: &str) -> Resu
             match len {
                 Some(n) => {
                     let n = i32::try_from(*n).map_err(|_| Error::usage(format!("{what}: a sub-array is too long")))?;
-                    Arc::new(FixedSizeListArray::try_new(field, n, child, None).map_err(internal)?)
+                    // The count, not `child.len() / n`: a sub-array may have no elements.
+                    let lists = FixedSizeListArray::try_new_with_length(field, n, child, None, pos.count());
+                    Arc::new(lists.map_err(internal)?)
                 }
                 None => {
                     let mut offsets = Vec::with_capacity(pos.lens()?.len() + 1);

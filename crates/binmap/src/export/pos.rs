@@ -158,6 +158,14 @@ impl Gather {
     }
 }
 
+fn gathered_count(g: &Gather) -> usize {
+    match g {
+        Gather::Leaf(v) => v.len(),
+        Gather::Struct(gs) => gs.first().map_or(0, gathered_count),
+        Gather::List { lens, .. } => lens.len(),
+    }
+}
+
 fn mismatch() -> Error {
     Error::data("internal: an element does not have the shape its column was planned for")
 }
@@ -200,6 +208,14 @@ impl<'a> Pos<'a> {
             }
             Pos::Gathered(Gather::List { item, .. }) => Ok(Pos::Gathered(item)),
             Pos::Gathered(_) => Err(mismatch()),
+        }
+    }
+
+    /// The number of values at this level (of lists, at a list level).
+    pub fn count(&self) -> usize {
+        match self {
+            Pos::Affine(a) => a.dims.iter().map(|&(n, _)| n as usize).product(),
+            Pos::Gathered(g) => gathered_count(g),
         }
     }
 
