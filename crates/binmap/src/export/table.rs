@@ -84,6 +84,21 @@ enum Batch<'m> {
 impl<'m> Table<'m> {
     /// The table of `path` in `map` (default: the main table, as for CSV),
     /// limited to `rows`; bytes columns are scanned to choose UTF-8 or binary.
+    ///
+    /// ```
+    /// use binmap::export::Table;
+    /// use binmap::select::Rows;
+    /// let layout = binmap::Layout::parse("n: u8\ns: bytes[2][n]").unwrap();
+    /// let map = binmap::Map::new(&layout, b"\x03ok\xff\x00hi", "x").unwrap();
+    /// // Row 1 is not UTF-8: over all rows the column is binary, over rows 2.. it is text.
+    /// let all = Table::new(&map, Some("s"), None).unwrap();
+    /// assert_eq!(all.schema().unwrap().field(0).data_type().to_string(), "Binary");
+    /// let last = Table::new(&map, Some("s"), Some(Rows::parse("2..").unwrap())).unwrap();
+    /// assert_eq!((last.rows(), last.schema().unwrap().field(0).data_type().to_string()), (2..3, "Utf8".into()));
+    /// // A selection that is not an array is one row; --rows needs an array.
+    /// assert_eq!(Table::new(&map, Some("n"), None).unwrap().rows(), 0..1);
+    /// assert!(Table::new(&map, Some("n"), Some(Rows::parse("0..1").unwrap())).is_err());
+    /// ```
     pub fn new(map: &'m Map<'_>, path: Option<&str>, rows: Option<Rows>) -> Result<Table<'m>> {
         let segs = match path {
             Some(p) => parse_path(p)?,
@@ -136,7 +151,7 @@ impl<'m> Table<'m> {
         self.rows.clone()
     }
 
-    /// The Arrow schema of the table.
+    /// The Arrow schema of the table (see [`Table`] for an example).
     pub fn schema(&self) -> Result<SchemaRef> {
         match &self.single {
             None => {
@@ -149,6 +164,31 @@ impl<'m> Table<'m> {
 
     /// Write `rows` (a part of [`Table::rows`]) as `format` to `out`,
     /// reporting each batch of rows to `progress`.
+    ///
+    /// ```
+    /// use binmap::export::{Format, Table, split_rows};
+    /// use binmap::progress::Progress;
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    ///
+    /// struct Count(AtomicU64);
+    /// impl Progress for Count {
+    ///     fn advance(&self, rows: u64) {
+    ///         self.0.fetch_add(rows, Ordering::Relaxed);
+    ///     }
+    /// }
+    /// let layout = binmap::Layout::parse("v: f64[..]").unwrap();
+    /// let data: Vec<u8> = (0..10).flat_map(|i| f64::from(i).to_le_bytes()).collect();
+    /// let map = binmap::Map::new(&layout, &data, "x").unwrap();
+    /// let table = Table::new(&map, None, None).unwrap();
+    /// let done = Count(AtomicU64::new(0));
+    /// for part in split_rows(table.rows(), 3) {
+    ///     let mut out = Vec::new();
+    ///     table.write(part, Format::Ipc, &mut out, &done).unwrap();
+    ///     assert!(out.starts_with(b"ARROW1"));
+    /// }
+    /// assert_eq!(done.0.load(Ordering::Relaxed), 10);
+    /// assert!(table.write(5..11, Format::Parquet, &mut Vec::new(), &()).is_err());
+    /// ```
     pub fn write(
         &self,
         rows: Range<u64>,
