@@ -16,8 +16,8 @@
 //!   LAYOUT --format json` must print `NAME.show.json` (the file re-read
 //!   with the same layout holds just the matching records).
 //!
-//! Cases with a `bug` are known discrepancies with numpy: each has its own
-//! ignored test below, so that the suite stays green and the bug visible.
+//! A case may carry a `bug` note (a known discrepancy with numpy); none does
+//! now, and `fixture_cases` fails on one without an ignored test of its own.
 //! Regenerate the fixtures with `python3 crates/binmap-cli/tests/query/make.py`.
 
 use std::path::{Path, PathBuf};
@@ -358,72 +358,19 @@ fn run_case(c: &Case) -> Result<(), String> {
     Ok(())
 }
 
-/// The known discrepancies with numpy, each an ignored test below.
-const BUG_CASES: [&str; 5] = [
-    "bug_string_literal_trailing_nul",
-    "bug_bool_plus_f32",
-    "bug_i8_plus_u8_plus_f16",
-    "bug_stats_computed_nan",
-    "bug_stats_inf_across_lanes",
-];
-
 #[test]
 fn fixture_cases() {
     let all = cases();
     assert!(all.len() > 50, "only {} cases in cases.json", all.len());
     let mut failures = Vec::new();
-    let mut bugs = Vec::new();
     for c in &all {
-        if c.bug.is_some() {
-            bugs.push(c.name.clone());
-            continue;
-        }
-        if let Err(e) = run_case(c) {
+        if let Some(bug) = &c.bug {
+            failures.push(format!("{}: marked as a known bug ({bug}); fix it or give it an ignored test", c.name));
+        } else if let Err(e) = run_case(c) {
             failures.push(format!("{}: {e}", c.name));
         }
     }
-    bugs.sort();
-    let mut listed: Vec<String> = BUG_CASES.iter().map(|s| s.to_string()).collect();
-    listed.sort();
-    assert_eq!(bugs, listed, "every case with a bug in cases.json needs an ignored test here");
     assert!(failures.is_empty(), "{} of {} cases fail:\n  {}", failures.len(), all.len(), failures.join("\n  "));
-}
-
-fn bug_case(name: &str) {
-    let c = cases().into_iter().find(|c| c.name == name).expect("case in cases.json");
-    if let Err(e) = run_case(&c) {
-        panic!("{name} ({}): {e}", c.bug.unwrap_or_default());
-    }
-}
-
-#[test]
-#[ignore = "bug: a string literal's trailing NULs are compared ('AAPL\\0' matches nothing; numpy strips them and matches 'AAPL')"]
-fn bug_string_literal_trailing_nul() {
-    bug_case("bug_string_literal_trailing_nul");
-}
-
-#[test]
-#[ignore = "bug: bool + f32 is computed in f64 (numpy: float32), so `b + f > 1` holds for f = 1e-8"]
-fn bug_bool_plus_f32() {
-    bug_case("bug_bool_plus_f32");
-}
-
-#[test]
-#[ignore = "bug: i8 + u8 (numpy: int16) meets f16 in f16 (numpy: float32), so `(i8 + u8) + h > 355` misses 355 + 2^-10"]
-fn bug_i8_plus_u8_plus_f16() {
-    bug_case("bug_i8_plus_u8_plus_f16");
-}
-
-#[test]
-#[ignore = "bug: a computed NaN statistic (std of a column with inf) prints as {\"nan\":\"0xfff8000000000000\"}, not NaN"]
-fn bug_stats_computed_nan() {
-    bug_case("bug_stats_computed_nan");
-}
-
-#[test]
-#[ignore = "bug: sum and mean of a float column with an inf are NaN once its rows span two 4096-row lanes (numpy: inf)"]
-fn bug_stats_inf_across_lanes() {
-    bug_case("bug_stats_inf_across_lanes");
 }
 
 // ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(short, long)]
     layout: Option<String>,
     /// Only rows where this holds: `value < 0`, `name in ["A", "B"] && time >= 1000`.
-    #[arg(short = 'w', long = "where", value_name = "EXPR")]
+    #[arg(short = 'w', long = "where", value_name = "EXPR", allow_hyphen_values = true)]
     condition: String,
     /// Print only these fields, in this order: `name,value` or `coords.x`.
     #[arg(long, value_delimiter = ',')]

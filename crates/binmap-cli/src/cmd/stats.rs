@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(short, long)]
     layout: Option<String>,
     /// Only rows where this holds: `value > 0 && name == "MSFT_profit"`.
-    #[arg(short = 'w', long = "where", value_name = "EXPR")]
+    #[arg(short = 'w', long = "where", value_name = "EXPR", allow_hyphen_values = true)]
     condition: Option<String>,
     /// One row per distinct value of this field (integers, strings, bools), sorted.
     #[arg(long, value_name = "FIELD")]

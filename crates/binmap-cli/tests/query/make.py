@@ -390,16 +390,14 @@ def all_cases():
         case(name, ["select"] + files(Y) + ["-w", w, "-f", "jsonl"], out_jsonl(Y, mask))
 
     # Known discrepancies with numpy: ignored tests in tests/query.rs.
-    case("bug_string_literal_trailing_nul", ["select"] + files(T) + ["-w", "name == 'AAPL\\0'", "-f", "jsonl"],
-         out_jsonl(T, t["name"] == b"AAPL\x00"), bug="a string literal's trailing NULs are compared (numpy strips them)")
-    case("bug_bool_plus_f32", ["select"] + files(Y) + ["-w", "b + f > 1", "-f", "jsonl"],
-         out_jsonl(Y, (y["b"] + y["f"]) > 1), bug="bool + f32 is computed in f64 (numpy: f32)")
-    case("bug_i8_plus_u8_plus_f16", ["select"] + files(Y) + ["-w", "(i8 + u8) + h > 355", "-f", "jsonl"],
-         out_jsonl(Y, (y["i8"] + y["u8"].astype(np.int16)) + y["h"] > 355),
-         bug="i8 + u8 (numpy: int16) with f16 is computed in f16 (numpy: f32)")
-    case("bug_stats_computed_nan", ["stats"] + files(Y) + ["records.f", "-f", "json"],
-         out_stats(Y, np.ones(len(y), dtype=bool), ["f"]), "exact",
-         bug="a computed NaN (the std of a column with inf) prints as {\"nan\":\"0xfff8000000000000\"}, not NaN")
+    case("string_literal_trailing_nul", ["select"] + files(T) + ["-w", "name == 'AAPL\\0'", "-f", "jsonl"],
+         out_jsonl(T, t["name"] == b"AAPL\x00"))
+    case("bool_plus_f32", ["select"] + files(Y) + ["-w", "b + f > 1", "-f", "jsonl"],
+         out_jsonl(Y, (y["b"] + y["f"]) > 1))
+    case("i8_plus_u8_plus_f16", ["select"] + files(Y) + ["-w", "(i8 + u8) + h > 355", "-f", "jsonl"],
+         out_jsonl(Y, (y["i8"] + y["u8"].astype(np.int16)) + y["h"] > 355))
+    case("stats_computed_nan", ["stats"] + files(Y) + ["records.f", "-f", "json"],
+         out_stats(Y, np.ones(len(y), dtype=bool), ["f"]), "exact")
 
     # More rows than one 4096-row lane: partial statistics merged, groups across lanes.
     kall = np.ones(len(k), dtype=bool)
@@ -413,9 +411,8 @@ def all_cases():
          out_stats(K, rows, ["v"]), "stats")
     case("select_across_lanes", ["select"] + files(K) + ["-w", "v == 49.5 && k == 0", "-f", "csv"],
          out_csv(K, (k["v"] == 49.5) & (k["k"] == 0)))
-    case("bug_stats_inf_across_lanes", ["stats"] + files(K) + ["records.w", "-f", "csv"],
-         stats_text(K, kall, ["w"], "csv"),
-         bug="the sum and mean of a float column with an inf are NaN once it spans two 4096-row lanes (numpy: inf)")
+    case("stats_inf_across_lanes", ["stats"] + files(K) + ["records.w", "-f", "csv"],
+         stats_text(K, kall, ["w"], "csv"))
 
     # select: every format, --fields, --rows
     m = (t["qty"] == 2) & ~t["flag"]

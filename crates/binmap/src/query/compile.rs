@@ -158,7 +158,12 @@ pub enum Code {
     And(Box<Code>, Box<Code>),
     Or(Box<Code>, Box<Code>),
     Not(Box<Code>),
-    In { value: Box<Code>, list: Vec<Konst>, negated: bool, ty: Ty },
+    In {
+        value: Box<Code>,
+        list: Vec<Konst>,
+        negated: bool,
+        ty: Ty,
+    },
 }
 
 /// What the checker knows of an expression: its type, whether it comes
@@ -213,7 +218,11 @@ impl<'m> Checker<'_, 'm> {
             ExprKind::Int(v) => (Code::Const(Konst::Int(*v)), weak(Ty::Int)),
             ExprKind::Float(v) => (Code::Const(Konst::Float(*v)), weak(Ty::Float(Width::F64))),
             ExprKind::Bool(b) => (Code::Const(Konst::Bool(*b)), weak(Ty::Bool)),
-            ExprKind::Str(s) => (Code::Const(Konst::Str(s.clone())), weak(Ty::Str)),
+            // numpy strips trailing NULs from string values, literals too.
+            ExprKind::Str(s) => {
+                let end = s.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
+                (Code::Const(Konst::Str(s[..end].to_vec())), weak(Ty::Str))
+            }
             ExprKind::Field(path) => self.field(e, path)?,
             ExprKind::Neg(inner) => {
                 let (code, st) = self.expr(inner)?;
@@ -304,7 +313,11 @@ impl<'m> Checker<'_, 'm> {
     fn numeric(&self, e: &Expr, code: Code, st: Static, what: &str) -> Result<(Code, Static)> {
         match st.ty {
             Ty::Str => Err(self.err(e, format!("cannot {what} {}: it is a string", self.quoted(e)))),
-            Ty::Bool => Ok((Code::BoolToInt(Box::new(code)), Static { ty: Ty::Int, weak: st.weak, int_kind: None })),
+            // A bool promotes like the smallest integer (bool + f32 is f32 in numpy).
+            Ty::Bool => Ok((
+                Code::BoolToInt(Box::new(code)),
+                Static { ty: Ty::Int, weak: st.weak, int_kind: Some(ScalarKind::Bool) },
+            )),
             _ => Ok((code, st)),
         }
     }
@@ -320,7 +333,13 @@ impl<'m> Checker<'_, 'm> {
         let mismatch = || {
             self.err(
                 whole,
-                format!("cannot compare {} ({}) with {} ({})", self.quoted(ea), sa.ty.name(), self.quoted(eb), sb.ty.name()),
+                format!(
+                    "cannot compare {} ({}) with {} ({})",
+                    self.quoted(ea),
+                    sa.ty.name(),
+                    self.quoted(eb),
+                    sb.ty.name()
+                ),
             )
         };
         let both_weak = sa.weak && sb.weak;
@@ -350,7 +369,7 @@ impl<'m> Checker<'_, 'm> {
             }
         };
         let int_kind = match (sa.int_kind, sb.int_kind) {
-            (Some(a), Some(b)) => Some(if a.size() >= b.size() { a } else { b }),
+            (Some(a), Some(b)) => promote_ints(a, b),
             (a, b) => a.or(b),
         };
         let st = Static { ty: target, weak: both_weak, int_kind };
@@ -411,6 +430,32 @@ impl<'m> Checker<'_, 'm> {
                 names.join(", ")
             ),
         ))
+    }
+}
+
+/// numpy's integer promotion (`np.promote_types`), for the float width an
+/// integer result meets later: the wider kind, or for a signed and an
+/// unsigned kind of the same or larger unsigned size the next signed size
+/// (`i8 + u8` is `i16`); `i64 + u64` is float64 in numpy (`None`).
+fn promote_ints(a: ScalarKind, b: ScalarKind) -> Option<ScalarKind> {
+    use ScalarKind::*;
+    let signed = |k: ScalarKind| matches!(k, I8 | I16 | I32 | I64);
+    let size = |k: ScalarKind| if k == Bool { 0 } else { k.size() };
+    let wider = if size(a) >= size(b) { a } else { b };
+    let (s, u) = match (signed(a), signed(b)) {
+        (true, false) => (a, b),
+        (false, true) => (b, a),
+        _ => return Some(wider),
+    };
+    if size(u) < size(s) {
+        return Some(s);
+    }
+    // An unsigned kind at least as wide as the signed one: the next signed size.
+    match size(u) {
+        0 | 1 => Some(I16),
+        2 => Some(I32),
+        4 => Some(I64),
+        _ => None,
     }
 }
 

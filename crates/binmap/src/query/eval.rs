@@ -162,8 +162,7 @@ impl Evaluator<'_, '_> {
             },
             Code::And(a, b) | Code::Or(a, b) => {
                 let and = matches!(code, Code::And(..));
-                let (Val::Bool(x), Val::Bool(y)) =
-                    (self.eval(a, rows, cache, left)?, self.eval(b, rows, cache, left)?)
+                let (Val::Bool(x), Val::Bool(y)) = (self.eval(a, rows, cache, left)?, self.eval(b, rows, cache, left)?)
                 else {
                     return Err(Error::usage("internal: && and || need conditions"));
                 };
@@ -252,7 +251,13 @@ fn float_arith(op: Arith, x: Col<f64>, y: Col<f64>, w: Width) -> Col<f64> {
 /// Python's float `%` (numpy's `remainder`): the sign of the divisor.
 fn py_mod_float(a: f64, b: f64) -> f64 {
     let r = a % b;
-    if r != 0.0 && (r < 0.0) != (b < 0.0) { r + b } else if r == 0.0 { 0.0f64.copysign(b) } else { r }
+    if r != 0.0 && (r < 0.0) != (b < 0.0) {
+        r + b
+    } else if r == 0.0 {
+        0.0f64.copysign(b)
+    } else {
+        r
+    }
 }
 
 fn compare_str(op: Cmp, a: &StrVal, b: &StrVal) -> Col<bool> {

@@ -46,7 +46,11 @@ pub enum ExprKind {
     Not(Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `x in [a, b]`, or `x !in [..]` / `x not in [..]` when `negated`.
-    In { value: Box<Expr>, list: Vec<Expr>, negated: bool },
+    In {
+        value: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
 }
 
 /// Binary operators, loosest binding last.
@@ -207,7 +211,7 @@ fn number(text: &str, at: usize) -> Result<(Tok, usize)> {
     let tok = if is_float {
         Tok::Float(crate::text::number::parse_f64(&word.replace('_', "")).ok_or_else(bad)?)
     } else {
-        Tok::Int(crate::text::number::parse_int(word).ok_or_else(bad)?)
+        Tok::Int(crate::text::number::parse_int(&word.replace('_', "")).ok_or_else(bad)?)
     };
     Ok((tok, len))
 }
@@ -235,13 +239,18 @@ fn string(text: &str, at: usize, quote: char) -> Result<(Vec<u8>, usize)> {
             '\\' | '"' | '\'' => out.push(e as u8),
             'x' => {
                 let hex: String = chars.by_ref().take(2).map(|(_, c)| c).collect();
-                let v = u8::from_str_radix(&hex, 16).ok().filter(|_| hex.len() == 2).ok_or_else(|| {
-                    error_at(text, &(here..here + 2 + hex.len()), "'\\x' needs two hex digits")
-                })?;
+                let v = u8::from_str_radix(&hex, 16)
+                    .ok()
+                    .filter(|_| hex.len() == 2)
+                    .ok_or_else(|| error_at(text, &(here..here + 2 + hex.len()), "'\\x' needs two hex digits"))?;
                 out.push(v);
             }
             other => {
-                return Err(error_at(text, &(here..here + 1 + other.len_utf8()), format!("unknown escape '\\{other}'")));
+                return Err(error_at(
+                    text,
+                    &(here..here + 1 + other.len_utf8()),
+                    format!("unknown escape '\\{other}'"),
+                ));
             }
         }
     }

@@ -20,10 +20,10 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::progress::Progress;
-use crate::query::Predicate;
 use crate::layout::TextKind;
 use crate::map::NodeKind;
+use crate::progress::Progress;
+use crate::query::Predicate;
 use crate::query::table::{Addrs, ColumnRef, LANE, Lane, LeafType, Table, chunks, picked as picked_rows};
 use summary::Summary;
 

@@ -145,6 +145,9 @@ fn write_number(out: &mut Vec<u8>, n: &Number, json: bool) {
         Number::Int(v) => out.extend_from_slice(itoa::Buffer::new().format(*v).as_bytes()),
         Number::Leaf(v) if json => write_json(out, v),
         Number::Leaf(v) => write_text(out, v),
+        // A computed NaN (inf - inf) has no payload to keep: print NaN.
+        Number::F64(v) if v.is_nan() && json => write_json(out, &Value::F64(f64::NAN)),
+        Number::F64(v) if v.is_nan() => write_text(out, &Value::F64(f64::NAN)),
         Number::F64(v) if json => write_json(out, &Value::F64(*v)),
         Number::F64(v) => write_text(out, &Value::F64(*v)),
     }

@@ -162,10 +162,14 @@ impl Summary {
         self.int_min = self.int_min.min(other.int_min);
         self.int_max = self.int_max.max(other.int_max);
         self.int_sum = self.int_sum.saturating_add(other.int_sum);
-        // Neumaier's compensated addition of the other sum (and its compensation).
+        // Neumaier's compensated addition of the other sum (and its
+        // compensation). Once the sum is infinite (or NaN) there is nothing
+        // to compensate: `inf - inf` would turn it into NaN.
         for x in [other.sum, other.comp] {
             let t = self.sum + x;
-            if self.sum.abs() >= x.abs() {
+            if !t.is_finite() {
+                self.comp = 0.0;
+            } else if self.sum.abs() >= x.abs() {
                 self.comp += (self.sum - t) + x;
             } else {
                 self.comp += (x - t) + self.sum;
@@ -175,12 +179,12 @@ impl Summary {
     }
 
     fn mean_parts(&self) -> f64 {
-        (self.sum + self.comp) / self.count as f64
+        self.sum() / self.count as f64
     }
 
     /// The sum of a float column (0 when empty, as numpy's `nansum`).
     pub fn sum(&self) -> f64 {
-        self.sum + self.comp
+        if self.sum.is_finite() { self.sum + self.comp } else { self.sum }
     }
 
     /// The mean (NaN when there are no values).
@@ -214,6 +218,18 @@ mod tests {
         assert!((whole.mean() - exact_mean).abs() / exact_mean < 1e-15);
         assert!((parts.mean() - whole.mean()).abs() / whole.mean() < 1e-15);
         assert!((parts.std() - whole.std()).abs() / whole.std() < 1e-12);
+    }
+
+    #[test]
+    fn infinities_stay_infinite_across_chunks() {
+        let mut s = Summary::default();
+        s.add_floats(&[1.0, f64::INFINITY]);
+        s.add_floats(&[2.0, 3.0]);
+        s.add_floats(&[4.0]);
+        assert_eq!((s.sum(), s.mean()), (f64::INFINITY, f64::INFINITY));
+        assert!(s.std().is_nan(), "numpy: std of values with an inf is nan");
+        s.add_floats(&[f64::NEG_INFINITY]);
+        assert!(s.sum().is_nan() && s.mean().is_nan());
     }
 
     #[test]
