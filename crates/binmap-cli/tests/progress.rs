@@ -29,6 +29,7 @@ fn stats_and_select_draw_a_bar_on_a_terminal_and_clear_it() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.txt");
     let (db, bml, o) = (example("db.dat"), example("db.bml"), out.to_str().unwrap().to_string());
+    let pq = dir.path().join("out.parquet").to_str().unwrap().to_string();
     for (args, done) in [
         (vec!["stats", &db, "-l", &bml, "-o", &o], "100% of 8 rows"),
         (vec!["select", &db, "-l", &bml, "-w", "value > 0", "-o", &o], "100% of 8 rows"),

@@ -74,16 +74,19 @@ pub fn run(a: Args) -> Result<()> {
             Some(n) => split_rows(table.rows(), n),
             None => vec![table.rows()],
         };
+        let all = table.rows();
+        let bar = crate::progress::Bar::new(all.end - all.start, "rows");
         for (i, part) in parts.into_iter().enumerate() {
             let dest = match a.split {
                 Some(n) => part_path(&a.output, i as u64, n),
                 None => a.output.clone(),
             };
             let mut out = Output::new(Some(&dest))?;
-            table.write(part, format, out.writer(), &())?;
+            table.write(part, format, out.writer(), &bar)?;
             src.check_unchanged()?;
             out.finish()?;
         }
+        drop(bar);
         return Ok(());
     }
     let format = match extension(&a.output).as_str() {
