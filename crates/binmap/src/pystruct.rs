@@ -1090,7 +1090,7 @@ pub fn check_iter(fmt: &Format, len: u64) -> Result<u64> {
     if fmt.size == 0 {
         return Err(Error::input("cannot iteratively unpack with a struct of length 0"));
     }
-    if len % fmt.size != 0 {
+    if !len.is_multiple_of(fmt.size) {
         return Err(Error::input(format!(
             "iterative unpacking requires a buffer of a multiple of {} bytes (got {len})",
             fmt.size

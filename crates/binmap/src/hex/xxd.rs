@@ -453,7 +453,7 @@ impl LineFormat {
     fn lines(&self, d: &[u8], r: std::ops::Range<usize>, buf: &mut Vec<u8>) {
         let cols = self.cols;
         let full = d.len() / cols;
-        let partial = d.len() % cols != 0;
+        let partial = !d.len().is_multiple_of(cols);
         buf.reserve(r.len() * (self.chars_at + cols + 12));
         for i in r {
             let line = &d[i * cols..((i + 1) * cols).min(d.len())];

@@ -98,7 +98,7 @@ pub fn to_hex(bytes: &[u8]) -> String {
 /// Parse hex text (either case, even length) into bytes.
 pub fn from_hex(text: &str) -> Option<Vec<u8>> {
     let t = text.as_bytes();
-    if t.len() % 2 != 0 {
+    if !t.len().is_multiple_of(2) {
         return None;
     }
     t.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok()).collect()
