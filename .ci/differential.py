@@ -52,14 +52,15 @@ fm = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fm)
 
 
-def find_binmap():
-    env = os.environ.get("BINMAP")
+def find_binmap(arg=None):
+    """The binmap binary: `arg` (a --binmap option), $BINMAP, or the build's."""
+    env = arg or os.environ.get("BINMAP")
     if env:
         p = Path(env)
         if not p.is_absolute():
             p = ROOT / p
         if not p.exists():
-            sys.exit("error: BINMAP=%s does not exist" % env)
+            sys.exit("error: binmap %s does not exist" % env)
         return str(p)
     for p in (ROOT / "target/release/binmap", ROOT / "target/debug/binmap"):
         if p.exists():

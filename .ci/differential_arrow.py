@@ -48,26 +48,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from differential import find_binmap  # noqa: E402 (the script's own directory)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 INTS = ["i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8"]
 FLOATS = ["f2", "f4", "f8"]
 COMPLEX = ["c8", "c16"]
-
-
-def find_binmap(arg):
-    env = arg or os.environ.get("BINMAP")
-    if env:
-        p = Path(env)
-        if not p.is_absolute():
-            p = ROOT / p
-        if not p.exists():
-            sys.exit("error: binmap %s does not exist" % env)
-        return str(p)
-    for p in (ROOT / "target/release/binmap", ROOT / "target/debug/binmap"):
-        if p.exists():
-            return str(p)
-    sys.exit("error: no binmap binary: build it (cargo build --release) or set BINMAP")
 
 
 class Failure(Exception):
