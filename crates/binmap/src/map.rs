@@ -140,7 +140,7 @@ impl<'a> Map<'a> {
     /// assert!(err.to_string().starts_with("layout needs 7 bytes but x.bin has 3"));
     /// ```
     pub fn new(layout: &Layout, data: &'a [u8], name: &str) -> Result<Map<'a>> {
-        let mut r = Resolver { data, filesize: data.len() as u64, layout, name, frames: Vec::new() };
+        let mut r = Resolver { data, filesize: data.len() as u64, layout, name, frames: Vec::new(), keep: None };
         let root = r.resolve_struct(&layout.root, 0, true)?;
         Ok(Map { data, name: name.to_string(), layout: layout.clone(), root })
     }
@@ -391,6 +391,57 @@ struct Resolver<'r> {
     name: &'r str,
     /// The structs being resolved, innermost last: where names are looked up.
     frames: Vec<Frame>,
+    /// When only checking ([`check`]): the names expressions read. Other
+    /// members that are single values without a `==` check are not kept.
+    keep: Option<&'r [&'r str]>,
+}
+
+/// Resolve `layout` against `data` only to check it, with every check
+/// [`Map::new`] makes (what `pack` does with the bytes it wrote), keeping
+/// none of the single values that nothing can look up again.
+pub(crate) fn check(layout: &Layout, data: &[u8], name: &str) -> Result<()> {
+    let mut keep = Vec::new();
+    path_names(&layout.root.items, &mut keep);
+    keep.sort_unstable();
+    keep.dedup();
+    let mut r = Resolver { data, filesize: data.len() as u64, layout, name, frames: Vec::new(), keep: Some(&keep) };
+    r.resolve_struct(&layout.root, 0, true).map(drop)
+}
+
+/// Every name in the field paths of the expressions of `items` (sizes,
+/// placements, `if` conditions), at any depth: the names expressions read.
+pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
+    fn expr<'l>(e: &'l Expr, out: &mut Vec<&'l str>) {
+        for p in e.paths() {
+            out.extend(p.iter().map(|s| &**s));
+        }
+    }
+    fn ty<'l>(t: &'l Type, out: &mut Vec<&'l str>) {
+        match t {
+            Type::Text { len, .. } => expr(len, out),
+            Type::Struct(st) => path_names(&st.items, out),
+            Type::Array { elem, dims } => {
+                dims.exprs().unwrap_or_default().iter().for_each(|d| expr(d, out));
+                ty(elem, out);
+            }
+            Type::Scalar(_) | Type::Char | Type::Cstr => {}
+        }
+    }
+    for it in items {
+        match it {
+            Item::Field(f) => {
+                if let Some(e) = &f.placement {
+                    expr(e, out);
+                }
+                ty(&f.ty, out);
+            }
+            Item::If { cond, body } => {
+                expr(cond, out);
+                path_names(body, out);
+            }
+            Item::Align { .. } => {}
+        }
+    }
 }
 
 impl Resolver<'_> {
@@ -403,6 +454,9 @@ impl Resolver<'_> {
         // The parser refuses a name defined twice in one list of items, so
         // only members from `if` blocks can repeat a name.
         frame.check_names = st.items.iter().any(|it| matches!(it, Item::If { .. }));
+        // One member per field or `align` gap (more only from `if` blocks):
+        // a struct of a million fields is never copied as it grows.
+        frame.members.reserve_exact(st.items.len());
         self.frames.push(frame);
         let mut cursor = pos;
         let res = self.resolve_items(&st.items, pos, &mut cursor, bounded);
@@ -414,6 +468,14 @@ impl Resolver<'_> {
     fn push_member(&mut self, m: Member) -> Result<()> {
         let decl = m.decl;
         let Some(f) = self.frames.last_mut() else { return Ok(()) };
+        if let Some(keep) = self.keep
+            && !f.check_names
+            && m.check.is_none()
+            && matches!(m.node.kind, NodeKind::Scalar(_) | NodeKind::Char | NodeKind::Text(_) | NodeKind::Cstr)
+            && m.name.as_deref().is_none_or(|n| keep.binary_search(&n).is_err())
+        {
+            return Ok(());
+        }
         if !f.check_names {
             f.push(m);
         } else if let Err(n) = f.push_unique(m) {

@@ -6,7 +6,8 @@
 //! expressions over the bytes written so far. Size fields that the input
 //! leaves out (`N` of `coords: {...}[N]`, `M` of `utf8[M]`) are derived from
 //! the data; when given they are checked against it. The result is finally
-//! resolved with [`Map::new`], so a packed file always reads back.
+//! resolved again, with every check [`crate::Map::new`] makes, so a packed
+//! file always reads back.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use std::sync::Arc;
 use crate::encode::{Origin, encode_leaf, string_bytes};
 use crate::error::{Error, Result};
 use crate::layout::{Dims, ExprKind, Field, Item, Layout, Literal, StructType, TextKind, Type, align_up};
-use crate::map::{ArrayNode, Elems, Env, Frame, Map, Member, Node, NodeKind};
+use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind};
 use crate::select::{Seg, parse_path};
 use crate::text::json_read::Doc;
 
@@ -28,7 +29,7 @@ use crate::text::json_read::Doc;
 /// ```
 pub fn pack(layout: &Layout, doc: &Doc, origin: Origin) -> Result<Vec<u8>> {
     let mut looked_up = Vec::new();
-    path_names(&layout.root.items, &mut looked_up);
+    crate::map::path_names(&layout.root.items, &mut looked_up);
     looked_up.sort_unstable();
     looked_up.dedup();
     let looked_up = &looked_up[..];
@@ -45,7 +46,7 @@ pub fn pack(layout: &Layout, doc: &Doc, origin: Origin) -> Result<Vec<u8>> {
     p.structure(&layout.root, doc, &Path::Root)?;
     let out = p.out;
     // Read it back: a packed file must resolve (sizes, checks, `[..]`).
-    Map::new(layout, &out, "<packed output>").map_err(|e| {
+    crate::map::check(layout, &out, "<packed output>").map_err(|e| {
         let mut e = e;
         e.message = format!("the packed bytes do not read back: {}", e.message);
         e
@@ -421,42 +422,6 @@ impl Packer<'_> {
             fortran: matches!(dims, Dims::Fortran(_)),
         }));
         Ok(Node { offset: 0, size: self.pos() - start, kind })
-    }
-}
-
-/// Every name in the field paths of the expressions of `items` (sizes,
-/// placements, `if` conditions), at any depth.
-fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
-    fn expr<'l>(e: &'l crate::layout::Expr, out: &mut Vec<&'l str>) {
-        for p in e.paths() {
-            out.extend(p.iter().map(|s| &**s));
-        }
-    }
-    fn ty<'l>(t: &'l Type, out: &mut Vec<&'l str>) {
-        match t {
-            Type::Text { len, .. } => expr(len, out),
-            Type::Struct(st) => path_names(&st.items, out),
-            Type::Array { elem, dims } => {
-                dims.exprs().unwrap_or_default().iter().for_each(|d| expr(d, out));
-                ty(elem, out);
-            }
-            Type::Scalar(_) | Type::Char | Type::Cstr => {}
-        }
-    }
-    for it in items {
-        match it {
-            Item::Field(f) => {
-                if let Some(e) = &f.placement {
-                    expr(e, out);
-                }
-                ty(&f.ty, out);
-            }
-            Item::If { cond, body } => {
-                expr(cond, out);
-                path_names(body, out);
-            }
-            Item::Align { .. } => {}
-        }
     }
 }
 

@@ -213,33 +213,26 @@ impl<'s> Parser<'s> {
     /// An error at the first field (in text order) whose name an earlier
     /// field of `items` already has.
     fn repeated_name(&self, items: &[Item]) -> Result<(), Error> {
-        let name = |i: usize| match &items[i] {
-            Item::Field(f) => f.name.as_deref(),
-            _ => None,
-        };
-        // Hashed with a per-process random key: a layout cannot make many
-        // names share a hash.
+        // Hashed with a per-process random key, so a layout cannot make
+        // names share a hash: sorted, the hashes show at once whether any
+        // name may repeat, and nearly always none does.
         let keys = RandomState::new();
-        let mut hashed: Vec<(u64, usize)> =
-            (0..items.len()).filter_map(|i| name(i).map(|n| (keys.hash_one(n), i))).collect();
-        hashed.sort_unstable();
-        let mut first: Option<usize> = None;
-        for group in hashed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
-            // Positions rise within a group: the first repeat found is its earliest.
-            let repeat = (1..group.len())
-                .map(|k| group[k].1)
-                .find(|&j| group.iter().take_while(|(_, i)| *i < j).any(|&(_, i)| name(i) == name(j)));
-            if let Some(j) = repeat {
-                first = Some(first.map_or(j, |f| f.min(j)));
+        let mut hashes: Vec<u64> = items.iter().filter_map(|it| field_name(it).map(|n| keys.hash_one(n))).collect();
+        hashes.sort_unstable();
+        let mut shared: Vec<u64> = hashes.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+        if shared.is_empty() {
+            return Ok(());
+        }
+        shared.dedup();
+        // Names whose hash is shared, in text order, until one repeats.
+        let mut seen = std::collections::HashSet::new();
+        for it in items {
+            let (Item::Field(f), Some(n)) = (it, field_name(it)) else { continue };
+            if shared.binary_search(&keys.hash_one(n)).is_ok() && !seen.insert(n) {
+                return Err(self.err_at(&format!("field '{n}' is already defined in this struct"), f.span));
             }
         }
-        match first.map(|j| &items[j]) {
-            Some(Item::Field(f)) => Err(self.err_at(
-                &format!("field '{}' is already defined in this struct", f.name.as_deref().unwrap_or("_")),
-                f.span,
-            )),
-            _ => Ok(()),
-        }
+        Ok(())
     }
 
     /// One item; `None` for items that only change parser state.
@@ -273,7 +266,7 @@ impl<'s> Parser<'s> {
                     self.bump();
                     let name_span = self.span();
                     let Tok::Ident(name) = self.peek().clone() else { return Err(self.expected("a type name")) };
-                    if builtin_type(&name, *endian).is_some()
+                    if builtin_type(name, *endian).is_some()
                         || matches!(name, "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" | "cstr" | "char")
                     {
                         return Err(
@@ -419,13 +412,13 @@ impl<'s> Parser<'s> {
                     }
                     "cstr" => Type::Cstr,
                     "char" => Type::Char,
-                    _ => match builtin_type(&name, endian) {
+                    _ => match builtin_type(name, endian) {
                         Some(t) => t,
                         None => match self.types.iter().rev().find_map(|s| s.get(name)) {
                             Some(t) => t.clone(),
                             // A numpy typestr without a byte-order mark (`f8`, `S12`, `U5`).
-                            None => match super::numpy::typestr(&name) {
-                                Ok(t) if looks_like_typestr(&name) => t,
+                            None => match super::numpy::typestr(name) {
+                                Ok(t) if looks_like_typestr(name) => t,
                                 _ => return Err(self.err_at(&format!("unknown type '{name}'"), start_span)),
                             },
                         },
@@ -550,6 +543,14 @@ impl<'s> Parser<'s> {
             _ => return Err(self.expected("an expression")),
         };
         Ok(Expr { kind, span: Span { start: span.start, end: self.prev_end() } })
+    }
+}
+
+/// The name of a field item.
+fn field_name(it: &Item) -> Option<&str> {
+    match it {
+        Item::Field(f) => f.name.as_deref(),
+        _ => None,
     }
 }
 
