@@ -2,67 +2,70 @@
 //! one tight loop over a lane of values (or a constant), like numexpr,
 //! never a tree walk per value.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::compile::{Arith, Cmp, Code, Konst, Ty, Width};
 use super::table::{ColumnRef, Lane, StrLane, Table};
 use crate::error::{Error, Result};
+use crate::select::Seg;
 
-/// A column or a constant.
+/// A column (borrowed from the chunk's lanes, or computed) or a constant.
 #[derive(Clone, Debug)]
-enum Col<T> {
+enum Col<'a, T: Clone> {
     One(T),
-    Many(Vec<T>),
+    Many(Cow<'a, [T]>),
 }
 
 /// An intermediate value over a chunk.
 #[derive(Clone, Debug)]
-enum Val {
-    Int(Col<i128>),
-    Float(Col<f64>),
-    Bool(Col<bool>),
-    Str(StrVal),
+enum Val<'a> {
+    Int(Col<'a, i128>),
+    Float(Col<'a, f64>),
+    Bool(Col<'a, bool>),
+    Str(StrVal<'a>),
 }
 
 #[derive(Clone, Debug)]
-enum StrVal {
+enum StrVal<'a> {
     One(Vec<u8>),
-    Many(StrLane),
+    Many(&'a StrLane),
 }
 
 /// Apply `f` pairwise (a constant is repeated).
 #[inline]
-fn zip<T: Copy, U>(a: Col<T>, b: Col<T>, f: impl Fn(T, T) -> U) -> Col<U> {
+fn zip<'a, T: Copy, U: Clone>(a: Col<'_, T>, b: Col<'_, T>, f: impl Fn(T, T) -> U) -> Col<'a, U> {
     match (a, b) {
         (Col::One(x), Col::One(y)) => Col::One(f(x, y)),
-        (Col::Many(x), Col::One(y)) => Col::Many(x.into_iter().map(|x| f(x, y)).collect()),
-        (Col::One(x), Col::Many(y)) => Col::Many(y.into_iter().map(|y| f(x, y)).collect()),
-        (Col::Many(x), Col::Many(y)) => Col::Many(x.into_iter().zip(y).map(|(x, y)| f(x, y)).collect()),
+        (Col::Many(x), Col::One(y)) => Col::Many(x.iter().map(|&x| f(x, y)).collect()),
+        (Col::One(x), Col::Many(y)) => Col::Many(y.iter().map(|&y| f(x, y)).collect()),
+        (Col::Many(x), Col::Many(y)) => Col::Many(x.iter().zip(y.iter()).map(|(&x, &y)| f(x, y)).collect()),
     }
 }
 
 /// Apply a fallible `f` pairwise; the error names the first failing row.
-fn try_zip<T: Copy, U>(a: Col<T>, b: Col<T>, f: impl Fn(T, T) -> Option<U>) -> std::result::Result<Col<U>, usize> {
+fn try_zip<'a, T: Copy, U: Clone>(
+    a: Col<'_, T>,
+    b: Col<'_, T>,
+    f: impl Fn(T, T) -> Option<U>,
+) -> std::result::Result<Col<'a, U>, usize> {
     match zip(a, b, f) {
         Col::One(v) => v.map(Col::One).ok_or(0),
-        Col::Many(v) => {
-            let bad = v.iter().position(Option::is_none);
-            match bad {
-                Some(i) => Err(i),
-                None => Ok(Col::Many(v.into_iter().flatten().collect())),
-            }
-        }
+        Col::Many(v) => match v.iter().position(Option::is_none) {
+            Some(i) => Err(i),
+            None => Ok(Col::Many(v.iter().flatten().cloned().collect())),
+        },
     }
 }
 
-fn map<T: Copy, U>(a: Col<T>, f: impl Fn(T) -> U) -> Col<U> {
+fn map<'a, T: Copy, U: Clone>(a: Col<'_, T>, f: impl Fn(T) -> U) -> Col<'a, U> {
     match a {
         Col::One(x) => Col::One(f(x)),
-        Col::Many(v) => Col::Many(v.into_iter().map(f).collect()),
+        Col::Many(v) => Col::Many(v.iter().map(|&x| f(x)).collect()),
     }
 }
 
-fn compare<T: Copy + PartialOrd>(op: Cmp, a: Col<T>, b: Col<T>) -> Col<bool> {
+fn compare<'a, T: Copy + PartialOrd>(op: Cmp, a: Col<'_, T>, b: Col<'_, T>) -> Col<'a, bool> {
     // NaN compares false, except `!=`, as in numpy.
     match op {
         Cmp::Eq => zip(a, b, |x, y| x == y),
@@ -80,37 +83,22 @@ pub struct Evaluator<'p, 'm> {
     pub columns: &'p [ColumnRef<'m>],
     /// The expression text, for runtime errors.
     pub text: &'p str,
-    /// How many times the code reads each column (a lane read for the last
-    /// time is moved out of the chunk's cache, not copied).
-    pub uses: &'p [usize],
-}
-
-/// How many times `code` reads each of `ncols` columns.
-pub fn column_uses(code: &Code, ncols: usize) -> Vec<usize> {
-    fn walk(c: &Code, uses: &mut [usize]) {
-        match c {
-            Code::Column(i) => uses[*i] += 1,
-            Code::Const(_) => {}
-            Code::ToFloat(a, _) | Code::BoolToInt(a) | Code::Neg(a, _) | Code::Not(a) => walk(a, uses),
-            Code::In { value, .. } => walk(value, uses),
-            Code::Arith(_, a, b, _) | Code::Cmp(_, a, b, _) | Code::And(a, b) | Code::Or(a, b) => {
-                walk(a, uses);
-                walk(b, uses);
-            }
-        }
-    }
-    let mut uses = vec![0; ncols];
-    walk(code, &mut uses);
-    uses
 }
 
 impl Evaluator<'_, '_> {
-    /// Evaluate the condition `code` for `rows`, one bool per row into `mask`.
-    pub fn mask(&self, code: &Code, rows: Range<u64>, mask: &mut Vec<bool>) -> Result<()> {
+    /// Evaluate the condition `code` for `rows` (one chunk), one bool per
+    /// row into `mask`. `given` holds lanes the caller has already loaded
+    /// for these rows (by column path): they are read, not loaded again.
+    pub fn mask(&self, code: &Code, rows: Range<u64>, mask: &mut Vec<bool>, given: &[(&[Seg], &Lane)]) -> Result<()> {
         let n = (rows.end - rows.start) as usize;
-        let mut cache: Vec<Option<Lane>> = vec![None; self.columns.len()];
-        let mut left = self.uses.to_vec();
-        match self.eval(code, &rows, &mut cache, &mut left)? {
+        let mut lanes: Vec<Cow<'_, Lane>> = Vec::with_capacity(self.columns.len());
+        for col in self.columns {
+            lanes.push(match given.iter().find(|(p, _)| *p == col.path.as_slice()) {
+                Some((_, lane)) => Cow::Borrowed(*lane),
+                None => Cow::Owned(col.load(self.table.data, &self.table.addresses(col, rows.clone())?)?),
+            });
+        }
+        match self.eval(code, &rows, &lanes)? {
             Val::Bool(Col::One(b)) => mask.extend(std::iter::repeat_n(b, n)),
             Val::Bool(Col::Many(v)) => mask.extend_from_slice(&v),
             _ => return Err(Error::usage("internal: a --where condition is not a boolean")),
@@ -118,7 +106,7 @@ impl Evaluator<'_, '_> {
         Ok(())
     }
 
-    fn eval(&self, code: &Code, rows: &Range<u64>, cache: &mut Vec<Option<Lane>>, left: &mut [usize]) -> Result<Val> {
+    fn eval<'a>(&self, code: &Code, rows: &Range<u64>, lanes: &'a [Cow<'a, Lane>]) -> Result<Val<'a>> {
         Ok(match code {
             Code::Const(k) => match k {
                 Konst::Int(v) => Val::Int(Col::One(*v)),
@@ -126,54 +114,44 @@ impl Evaluator<'_, '_> {
                 Konst::Bool(v) => Val::Bool(Col::One(*v)),
                 Konst::Str(v) => Val::Str(StrVal::One(v.clone())),
             },
-            Code::Column(i) => {
-                if cache[*i].is_none() {
-                    let col = &self.columns[*i];
-                    let addrs = self.table.addresses(col, rows.clone())?;
-                    cache[*i] = Some(col.load(self.table.data, &addrs)?);
-                }
-                left[*i] = left[*i].saturating_sub(1);
-                let lane = if left[*i] == 0 { cache[*i].take() } else { cache[*i].clone() };
-                match lane {
-                    Some(Lane::Int(v)) => Val::Int(Col::Many(v)),
-                    Some(Lane::Float(v)) => Val::Float(Col::Many(v)),
-                    Some(Lane::Bool(v)) => Val::Bool(Col::Many(v)),
-                    Some(Lane::Str(v)) => Val::Str(StrVal::Many(v)),
-                    None => return Err(Error::usage("internal: a column was not loaded")),
-                }
-            }
-            Code::ToFloat(inner, w) => match self.eval(inner, rows, cache, left)? {
+            Code::Column(i) => match lanes.get(*i).map(|l| &**l) {
+                Some(Lane::Int(v)) => Val::Int(Col::Many(Cow::Borrowed(v))),
+                Some(Lane::Float(v)) => Val::Float(Col::Many(Cow::Borrowed(v))),
+                Some(Lane::Bool(v)) => Val::Bool(Col::Many(Cow::Borrowed(v))),
+                Some(Lane::Str(v)) => Val::Str(StrVal::Many(v)),
+                None => return Err(Error::usage("internal: a column was not loaded")),
+            },
+            Code::ToFloat(inner, w) => match self.eval(inner, rows, lanes)? {
                 Val::Int(c) => Val::Float(map(c, |x| w.round(x as f64))),
                 Val::Float(c) => Val::Float(map(c, |x| w.round(x))),
                 _ => return Err(Error::usage("internal: only numbers convert to floats")),
             },
-            Code::BoolToInt(inner) => match self.eval(inner, rows, cache, left)? {
+            Code::BoolToInt(inner) => match self.eval(inner, rows, lanes)? {
                 Val::Bool(c) => Val::Int(map(c, i128::from)),
                 v => v,
             },
-            Code::Neg(inner, _) => match self.eval(inner, rows, cache, left)? {
+            Code::Neg(inner, _) => match self.eval(inner, rows, lanes)? {
                 Val::Int(c) => Val::Int(map(c, |x| -x)),
                 Val::Float(c) => Val::Float(map(c, |x| -x)),
                 _ => return Err(Error::usage("internal: only numbers negate")),
             },
-            Code::Not(inner) => match self.eval(inner, rows, cache, left)? {
+            Code::Not(inner) => match self.eval(inner, rows, lanes)? {
                 Val::Bool(c) => Val::Bool(map(c, |b| !b)),
                 _ => return Err(Error::usage("internal: only conditions negate")),
             },
             Code::And(a, b) | Code::Or(a, b) => {
                 let and = matches!(code, Code::And(..));
-                let (Val::Bool(x), Val::Bool(y)) = (self.eval(a, rows, cache, left)?, self.eval(b, rows, cache, left)?)
-                else {
+                let (Val::Bool(x), Val::Bool(y)) = (self.eval(a, rows, lanes)?, self.eval(b, rows, lanes)?) else {
                     return Err(Error::usage("internal: && and || need conditions"));
                 };
                 Val::Bool(if and { zip(x, y, |p, q| p & q) } else { zip(x, y, |p, q| p | q) })
             }
             Code::Arith(op, a, b, ty) => {
-                let (x, y) = (self.eval(a, rows, cache, left)?, self.eval(b, rows, cache, left)?);
+                let (x, y) = (self.eval(a, rows, lanes)?, self.eval(b, rows, lanes)?);
                 self.arith(*op, x, y, *ty, rows)?
             }
             Code::Cmp(op, a, b, _) => {
-                let (x, y) = (self.eval(a, rows, cache, left)?, self.eval(b, rows, cache, left)?);
+                let (x, y) = (self.eval(a, rows, lanes)?, self.eval(b, rows, lanes)?);
                 Val::Bool(match (x, y) {
                     (Val::Int(x), Val::Int(y)) => compare(*op, x, y),
                     (Val::Float(x), Val::Float(y)) => compare(*op, x, y),
@@ -183,7 +161,7 @@ impl Evaluator<'_, '_> {
                 })
             }
             Code::In { value, list, negated, .. } => {
-                let v = self.eval(value, rows, cache, left)?;
+                let v = self.eval(value, rows, lanes)?;
                 let hit = |k: &Konst| {
                     let c = match k {
                         Konst::Int(x) => Val::Int(Col::One(*x)),
@@ -209,7 +187,7 @@ impl Evaluator<'_, '_> {
         })
     }
 
-    fn arith(&self, op: Arith, x: Val, y: Val, ty: Ty, rows: &Range<u64>) -> Result<Val> {
+    fn arith<'a>(&self, op: Arith, x: Val<'_>, y: Val<'_>, ty: Ty, rows: &Range<u64>) -> Result<Val<'a>> {
         match (x, y, ty) {
             (Val::Int(x), Val::Int(y), _) => {
                 let r = match op {
@@ -236,7 +214,7 @@ fn py_mod_int(r: i128, b: i128) -> i128 {
     if b < 0 && r != 0 { r + b } else { r }
 }
 
-fn float_arith(op: Arith, x: Col<f64>, y: Col<f64>, w: Width) -> Col<f64> {
+fn float_arith<'a>(op: Arith, x: Col<'_, f64>, y: Col<'_, f64>, w: Width) -> Col<'a, f64> {
     // Computing in f64 and rounding once to f32/f16 is exact for + - * /:
     // f64 has more than twice their precision plus two bits.
     match op {
@@ -260,7 +238,7 @@ fn py_mod_float(a: f64, b: f64) -> f64 {
     }
 }
 
-fn compare_str(op: Cmp, a: &StrVal, b: &StrVal) -> Col<bool> {
+fn compare_str<'a>(op: Cmp, a: &StrVal<'_>, b: &StrVal<'_>) -> Col<'a, bool> {
     let test = |x: &[u8], y: &[u8]| match op {
         Cmp::Eq => x == y,
         Cmp::Ne => x != y,

@@ -18,7 +18,8 @@ use std::ops::Range;
 use crate::error::Result;
 use crate::progress::Progress;
 use crate::select::RowFilter;
-use table::{ColumnRef, LANE, Table, chunks};
+use crate::select::Seg;
+use table::{ColumnRef, LANE, Lane, Table, chunks};
 
 /// A compiled `--where` condition for one table.
 pub struct Predicate<'m> {
@@ -26,8 +27,6 @@ pub struct Predicate<'m> {
     table: Table<'m>,
     code: compile::Code,
     columns: Vec<ColumnRef<'m>>,
-    /// How many times the code reads each column.
-    uses: Vec<usize>,
     /// Told of the rows looked at when the predicate filters a row set.
     progress: Option<Box<dyn Progress + Send + 'm>>,
 }
@@ -60,7 +59,6 @@ impl<'m> Predicate<'m> {
         Ok(Predicate {
             text: text.to_string(),
             table: table.clone(),
-            uses: eval::column_uses(&compiled.code, compiled.columns.len()),
             code: compiled.code,
             columns: compiled.columns,
             progress: None,
@@ -75,11 +73,18 @@ impl<'m> Predicate<'m> {
 
     /// One bool per row of `rows` (table row numbers), appended to `mask`.
     pub fn mask(&self, rows: Range<u64>, mask: &mut Vec<bool>) -> Result<()> {
-        let ev = eval::Evaluator { table: &self.table, columns: &self.columns, text: &self.text, uses: &self.uses };
         for chunk in chunks(rows, LANE) {
-            ev.mask(&self.code, chunk, mask)?;
+            self.mask_with(chunk, mask, &[])?;
         }
         Ok(())
+    }
+
+    /// [`Predicate::mask`] for one chunk of at most [`LANE`] rows, reading
+    /// the lanes in `given` (column path, values for these rows) instead of
+    /// loading those columns again.
+    pub fn mask_with(&self, rows: Range<u64>, mask: &mut Vec<bool>, given: &[(&[Seg], &Lane)]) -> Result<()> {
+        let ev = eval::Evaluator { table: &self.table, columns: &self.columns, text: &self.text };
+        ev.mask(&self.code, rows, mask, given)
     }
 }
 

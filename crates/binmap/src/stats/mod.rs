@@ -25,6 +25,7 @@ use crate::map::NodeKind;
 use crate::progress::Progress;
 use crate::query::Predicate;
 use crate::query::table::{Addrs, ColumnRef, LANE, Lane, LeafType, Table, chunks, picked as picked_rows};
+use crate::select::Seg;
 use summary::Summary;
 
 /// Rows per parallel block.
@@ -196,11 +197,18 @@ impl Scan<'_, '_> {
             part.group(Key::All, 0, ncols);
         }
         for chunk in chunks(rows, LANE) {
-            // The rows (offsets in the chunk) that pass the condition; all without one.
+            let lanes: Vec<Lane> = self
+                .columns
+                .iter()
+                .map(|col| col.load(self.table.data, &self.table.addresses(col, chunk.clone())?))
+                .collect::<Result<_>>()?;
+            // The condition, reading the lanes just loaded rather than loading them again.
             let all = match self.filter {
                 Some(f) => {
+                    let given: Vec<(&[Seg], &Lane)> =
+                        self.columns.iter().map(|c| c.path.as_slice()).zip(&lanes).collect();
                     mask.clear();
-                    f.mask(chunk.clone(), &mut mask)?;
+                    f.mask_with(chunk.clone(), &mut mask, &given)?;
                     picked_rows(&mask, &mut picked);
                     if picked.is_empty() {
                         continue;
@@ -223,12 +231,11 @@ impl Scan<'_, '_> {
                     picked.iter().for_each(|&i| add(i));
                 }
             }
-            for (c, col) in self.columns.iter().enumerate() {
-                let lane = col.load(self.table.data, &self.table.addresses(col, chunk.clone())?)?;
+            for (c, (col, lane)) in self.columns.iter().zip(&lanes).enumerate() {
                 if self.by.is_none() {
                     // One group: the lane itself, or the picked rows of it.
                     let summary = &mut part.groups[0].summaries[c];
-                    match (&lane, all) {
+                    match (lane, all) {
                         (Lane::Float(v), true) => summary.add_floats(v),
                         (Lane::Int(v), true) => summary.add_ints(v),
                         (Lane::Float(v), false) => summary.add_floats(gather(&mut floats, v, picked.iter().copied())),
@@ -240,7 +247,7 @@ impl Scan<'_, '_> {
                 for (g, rows) in chunk_groups.groups() {
                     let summary = &mut part.groups[g].summaries[c];
                     let rows = rows.iter().copied();
-                    match &lane {
+                    match lane {
                         Lane::Float(v) => summary.add_floats(gather(&mut floats, v, rows)),
                         Lane::Int(v) => summary.add_ints(gather(&mut ints, v, rows)),
                         _ => return Err(Error::usage(format!("internal: '{}' is not numeric", col.name))),
