@@ -245,9 +245,9 @@ impl<'s> Parser<'s> {
                 "endian" => {
                     self.bump();
                     *endian = match self.peek() {
-                        Tok::Ident(w) if *w == "little" => Endian::Little,
-                        Tok::Ident(w) if *w == "big" => Endian::Big,
-                        Tok::Ident(w) if *w == "native" => Endian::NATIVE,
+                        Tok::Ident("little") => Endian::Little,
+                        Tok::Ident("big") => Endian::Big,
+                        Tok::Ident("native") => Endian::NATIVE,
                         _ => return Err(self.expected("'little', 'big' or 'native'")),
                     };
                     self.bump();
@@ -299,7 +299,7 @@ impl<'s> Parser<'s> {
         let start = self.span().start;
         let placement = if self.eat("@") { Some(self.expr()?) } else { None };
         let name = match self.peek().clone() {
-            Tok::Ident(n) if n == "_" => None,
+            Tok::Ident("_") => None,
             Tok::Ident(n) => Some(Arc::<str>::from(n)),
             // Any text as a name, quoted: `"my field": u8` (numpy allows it).
             Tok::Str(s) => match String::from_utf8(s) {
@@ -346,8 +346,8 @@ impl<'s> Parser<'s> {
                 Literal::Float(if neg { format!("-{text}") } else { text })
             }
             Tok::Str(s) if !neg => Literal::Str(s),
-            Tok::Ident(w) if !neg && w == "true" => Literal::Bool(true),
-            Tok::Ident(w) if !neg && w == "false" => Literal::Bool(false),
+            Tok::Ident("true") if !neg => Literal::Bool(true),
+            Tok::Ident("false") if !neg => Literal::Bool(false),
             _ => return Err(self.expected("a number, a string, true or false")),
         };
         self.bump();
@@ -437,7 +437,7 @@ impl<'s> Parser<'s> {
                 }
                 if self.eat(";") {
                     match self.peek() {
-                        Tok::Ident(w) if *w == "fortran" => {
+                        Tok::Ident("fortran") => {
                             self.bump();
                             Dims::Fortran(d)
                         }
@@ -513,11 +513,11 @@ impl<'s> Parser<'s> {
                 self.expect(")")?;
                 return Ok(Expr { kind: e.kind, span: Span { start: span.start, end: self.prev_end() } });
             }
-            Tok::Ident(w) if w == "filesize" => {
+            Tok::Ident("filesize") => {
                 self.bump();
                 ExprKind::FileSize
             }
-            Tok::Ident(w) if w == "sizeof" => {
+            Tok::Ident("sizeof") => {
                 self.bump();
                 self.expect("(")?;
                 let ty = self.ty(Endian::Little)?;
