@@ -327,7 +327,7 @@ fn npy_headers_that_lie() {
     let _alone = alone();
     let dir = tempfile::tempdir().expect("tmp");
     let mut header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000,), }".to_vec();
-    while (10 + header.len() + 1) % 64 != 0 {
+    while !(10 + header.len() + 1).is_multiple_of(64) {
         header.push(b' ');
     }
     header.push(b'\n');
