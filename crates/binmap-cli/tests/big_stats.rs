@@ -2,8 +2,12 @@
 //! says so: the values are right, and memory is the bytes the slice
 //! touches plus a constant, not the file's size or the rows' number.
 
+mod common;
+
 use std::os::unix::fs::FileExt;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+use common::measure;
 
 const BIN: &str = env!("CARGO_BIN_EXE_binmap");
 const LAYOUT: &str = "n: u64\nrecords: { name: bytes[12], time: i64, value: f32 }[n]";
@@ -29,22 +33,11 @@ fn huge_file(dir: &std::path::Path) -> String {
 }
 
 /// Run binmap and return (stdout, peak resident set in bytes) of that one
-/// child, from `wait4`'s resource usage.
+/// run, measured by `common::measure` (from a fresh helper process).
 fn run_measured(args: &[&str]) -> (String, u64) {
-    let child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    let pid = child.id() as libc::pid_t;
-    let out = std::io::read_to_string(child.stdout.expect("stdout")).expect("read");
-    let err = std::io::read_to_string(child.stderr.expect("stderr")).expect("read");
-    let mut status = 0;
-    // SAFETY: wait4 on our own child with valid out-pointers (a zeroed
-    // rusage is a valid value of that plain C struct); std's Child never
-    // waits on drop, so the pid is ours to reap. The only way to read one
-    // child's peak memory without an external tool.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid, "wait4");
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "binmap {args:?} failed: {err}");
-    (out, usage.ru_maxrss as u64 * 1024)
+    let r = measure(Command::new(BIN).args(args));
+    assert_eq!(r.code(), 0, "binmap {args:?} failed: {}", r.stderr);
+    (String::from_utf8_lossy(&r.stdout).into_owned(), r.max_rss)
 }
 
 #[test]

@@ -286,7 +286,7 @@ fn float_bits(rng: &mut Rng, width: u32) -> u64 {
         32 => [0x7fc0_0000, 0xffc0_0001, 0x8000_0000, 0x7f80_0000, 0x0000_0001, 0x3f80_0000],
         _ => [0x7ff8 << 48, (0xfff8 << 48) | 1, 1 << 63, 0x7ff0 << 48, 1, 0x3ff0 << 48],
     };
-    if rng.next() % 4 == 0 { *rng.pick(&specials) } else { rng.next() >> (64 - width) }
+    if rng.next().is_multiple_of(4) { *rng.pick(&specials) } else { rng.next() >> (64 - width) }
 }
 
 /// `n` records of [`ALL_TYPES`]; `s` values from `texts`.
@@ -527,7 +527,7 @@ fn arrays_with_several_dimensions() {
     // A Fortran-order .npy: rows are gathered element by element.
     let header = "{'descr': '<i4', 'fortran_order': True, 'shape': (3, 2), }";
     let mut h = header.to_string();
-    while (10 + h.len() + 1) % 64 != 0 {
+    while !(10 + h.len() + 1).is_multiple_of(64) {
         h.push(' ');
     }
     h.push('\n');

@@ -25,7 +25,7 @@ fn on_terminal(args: &[&str], after_ms: &str) -> String {
 }
 
 #[test]
-fn stats_and_select_draw_a_bar_on_a_terminal_and_clear_it() {
+fn stats_select_and_convert_draw_a_bar_on_a_terminal_and_clear_it() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.txt");
     let (db, bml, o) = (example("db.dat"), example("db.bml"), out.to_str().unwrap().to_string());
@@ -37,6 +37,7 @@ fn stats_and_select_draw_a_bar_on_a_terminal_and_clear_it() {
             vec!["select", &db, "-l", &bml, "-w", "value > 0", "-f", "bin", "-o", &o],
             "100% of 16 rows (counted, then written)",
         ),
+        (vec!["convert", &db, "-l", &bml, "-o", &pq], "100% of 8 rows"),
     ] {
         let screen = on_terminal(&args, "0");
         assert!(screen.contains(done), "{args:?}: {screen:?}");

@@ -61,13 +61,13 @@ pub mod map;
 pub mod npy;
 pub mod pack;
 pub mod progress;
-pub mod query;
 pub mod pystruct;
+pub mod query;
 pub mod select;
 pub mod set;
-pub mod stats;
 pub mod sink;
 pub mod source;
+pub mod stats;
 pub mod text;
 pub mod write;
 

@@ -255,11 +255,11 @@ mod props {
                 let _ = pystruct::unpack(&f, &bytes);
                 if size <= 64 {
                     let _ = pystruct::unpack(&f, &bytes[..bytes.len().min(size as usize)]);
-                    if let Ok(vals) = pystruct::parse_values(&f, &texts) {
-                        if let Ok(packed) = pystruct::pack(&f, &vals) {
-                            prop_assert_eq!(packed.len() as u64, size);
-                            let _ = pystruct::unpack(&f, &packed);
-                        }
+                    if let Ok(vals) = pystruct::parse_values(&f, &texts)
+                        && let Ok(packed) = pystruct::pack(&f, &vals)
+                    {
+                        prop_assert_eq!(packed.len() as u64, size);
+                        let _ = pystruct::unpack(&f, &packed);
                     }
                     let _ = pystruct::to_struct_type(&f);
                 }

@@ -261,7 +261,7 @@ impl Cond {
             CondOp::Gt(k) => v > k,
             CondOp::Not => v == 0,
             CondOp::Mix(k) => v >= 1 && v != k,
-            CondOp::Mod => (v + 1) % 2 != 0,
+            CondOp::Mod => !(v + 1).is_multiple_of(2),
         }
     }
 
@@ -720,7 +720,7 @@ fn ty_text(ty: &Ty, depth: usize, places: &mut std::slice::Iter<'_, u64>) -> Str
         Ty::Text { utf8, len } => format!("{}[{}]", if *utf8 { "utf8" } else { "bytes" }, dim_text(len)),
         Ty::Cstr => "cstr".into(),
         Ty::Struct(items) => {
-            let sep = if depth % 2 == 0 { "; " } else { ", " };
+            let sep = if depth.is_multiple_of(2) { "; " } else { ", " };
             let body = items_text(items, depth + 1, sep, places);
             if body.is_empty() { "{}".into() } else { format!("{{ {body} }}") }
         }

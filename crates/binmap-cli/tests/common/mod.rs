@@ -14,6 +14,9 @@
 //! [`MAX_OUTPUT`] bytes to stdout, so a hang or a runaway dump fails its
 //! test instead of blocking the suite or filling the disk.
 
+// Each test file that includes this module uses a part of it.
+#![allow(dead_code)]
+
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};

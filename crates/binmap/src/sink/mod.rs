@@ -95,7 +95,12 @@ pub fn render(
 
 /// Write the rows of `rows` (only those its filter passes, if it has one)
 /// in `format`: what `binmap select` prints.
-pub fn render_rows(map: &crate::Map<'_>, rows: &crate::select::RowSet<'_>, format: Format, w: &mut dyn Write) -> Result<()> {
+pub fn render_rows(
+    map: &crate::Map<'_>,
+    rows: &crate::select::RowSet<'_>,
+    format: Format,
+    w: &mut dyn Write,
+) -> Result<()> {
     let data = map.data();
     match format {
         Format::Json => json::JsonWriter::new(data, w).rows_document(rows),
