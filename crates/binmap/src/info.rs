@@ -66,48 +66,62 @@ impl Info {
                 writeln!(s, "layout: {} bytes, past the end of the file", crate::error::grouped(self.layout_end))
             }
         };
-        let rows: Vec<[String; 6]> = self
-            .fields
-            .iter()
-            .map(|f| {
-                let shape = if f.shape.is_empty() {
-                    String::new()
-                } else {
-                    format!("[{}]", f.shape.iter().map(u64::to_string).collect::<Vec<_>>().join(", "))
-                };
-                [
-                    f.offset.to_string(),
-                    format!("{:#x}", f.offset),
-                    f.size.to_string(),
-                    f.ty.clone(),
-                    shape,
-                    f.path.clone(),
-                ]
-            })
-            .collect();
-        let head = ["offset", "hex", "size", "type", "shape", "path"].map(String::from);
-        let mut w = [0usize; 6];
-        for r in std::iter::once(&head).chain(rows.iter()) {
-            for (k, c) in r.iter().enumerate() {
-                w[k] = w[k].max(c.len());
+        // Column widths first, then each line written straight into the
+        // text: no string per cell (a layout may have a million fields).
+        let shape_text = |f: &FieldInfo, out: &mut String| {
+            if !f.shape.is_empty() {
+                out.push('[');
+                for (k, d) in f.shape.iter().enumerate() {
+                    if k > 0 {
+                        out.push_str(", ");
+                    }
+                    let _ = write!(out, "{d}");
+                }
+                out.push(']');
             }
+        };
+        let digits = |v: u64| v.checked_ilog10().map_or(1, |d| d as usize + 1);
+        let hex_digits = |v: u64| 2 + v.checked_ilog2().map_or(1, |b| b as usize / 4 + 1);
+        let mut w = [6usize, 3, 4, 4, 5];
+        let mut shape = String::new();
+        for f in &self.fields {
+            shape.clear();
+            shape_text(f, &mut shape);
+            w[0] = w[0].max(digits(f.offset));
+            w[1] = w[1].max(hex_digits(f.offset));
+            w[2] = w[2].max(digits(f.size));
+            w[3] = w[3].max(f.ty.chars().count());
+            w[4] = w[4].max(shape.chars().count());
         }
-        for r in std::iter::once(&head).chain(rows.iter()) {
-            let line = format!(
+        let mut line = String::new();
+        let mut put = |s: &mut String, cells: [&dyn std::fmt::Display; 6]| {
+            line.clear();
+            let _ = write!(
+                line,
                 "{:>w0$}  {:>w1$}  {:>w2$}  {:<w3$}  {:<w4$}  {}",
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
+                cells[0],
+                cells[1],
+                cells[2],
+                cells[3],
+                cells[4],
+                cells[5],
                 w0 = w[0],
                 w1 = w[1],
                 w2 = w[2],
                 w3 = w[3],
                 w4 = w[4]
             );
-            let _ = writeln!(s, "{}", line.trim_end());
+            s.push_str(line.trim_end());
+            s.push('\n');
+        };
+        put(&mut s, [&"offset", &"hex", &"size", &"type", &"shape", &"path"]);
+        let mut hex = String::new();
+        for f in &self.fields {
+            shape.clear();
+            shape_text(f, &mut shape);
+            hex.clear();
+            let _ = write!(hex, "{:#x}", f.offset);
+            put(&mut s, [&f.offset, &hex, &f.size, &f.ty, &shape, &f.path]);
         }
         s
     }
