@@ -48,6 +48,15 @@ impl Info {
 
     /// Readable text.
     pub fn to_text(&self) -> String {
+        let mut out = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = self.write_text(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Readable text, written out a block of lines at a time (the text of
+    /// a million fields is never held whole).
+    pub fn write_text(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let mut s = String::new();
         let _ = writeln!(s, "file: {} ({} bytes)", self.file, crate::error::grouped(self.file_size));
         let _ = match self.file_size.cmp(&self.layout_end) {
@@ -122,8 +131,12 @@ impl Info {
             hex.clear();
             let _ = write!(hex, "{:#x}", f.offset);
             put(&mut s, [&f.offset, &hex, &f.size, &f.ty, &shape, &f.path]);
+            if s.len() >= 1 << 16 {
+                out.write_all(s.as_bytes())?;
+                s.clear();
+            }
         }
-        s
+        out.write_all(s.as_bytes())
     }
 
     /// JSON.

@@ -25,8 +25,17 @@ pub fn run(a: Args) -> Result<()> {
     let (src, layout) = open_with_layout(&a.file, a.layout.as_deref())?;
     let map = Map::new(&layout, src.bytes(), src.name())?;
     let info = Info::of(&map);
-    let text = if a.format == "json" { info.to_json() } else { info.to_text() };
     let mut out = crate::util::Output::new(None)?;
-    out.writer().write_all(text.as_bytes()).map_err(|e| binmap::Error::io("<stdout>", &e))?;
-    out.finish()
+    let written = if a.format == "json" {
+        out.writer().write_all(info.to_json().as_bytes())
+    } else {
+        info.write_text(out.writer())
+    };
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Err(binmap::Error::new(binmap::ErrorKind::Io, "broken pipe"))
+        }
+        Err(e) => Err(binmap::Error::io("<stdout>", &e)),
+        Ok(()) => out.finish(),
+    }
 }
