@@ -6,6 +6,10 @@
 //! and review the diff. The values themselves are checked against numpy by
 //! the fixture tests (`fixtures.rs`).
 
+mod common;
+
+use common::EXAMPLES;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -42,15 +46,6 @@ fn golden(name: &str, args: &[&str]) {
         path.display()
     );
 }
-
-const EXAMPLES: [(&str, &str); 6] = [
-    ("data", "data.bin"),
-    ("db", "db.dat"),
-    ("flight_path", "flight_path.b"),
-    ("flight_log", "flight_log.b"),
-    ("array", "array.b"),
-    ("tmp", "tmp.b"),
-];
 
 #[test]
 fn every_example_in_every_format() {

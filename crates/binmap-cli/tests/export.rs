@@ -8,6 +8,10 @@
 //! their bytes. Synthetic files cover every layout type; `.ci/differential_arrow.py`
 //! does the same against numpy, pyarrow and DuckDB on random layouts.
 
+mod common;
+
+use common::EXAMPLES;
+
 use std::path::{Path, PathBuf};
 
 use arrow_array::cast::AsArray;
@@ -377,15 +381,6 @@ fn schema_of(t: &Read) -> String {
 }
 
 const TEXTS: &[&[u8]] = &[b"", b"abc", b"h\xc3\xa9llo", b"a\0b", b"MSFT_profit", b"\x01"];
-
-const EXAMPLES: [(&str, &str); 6] = [
-    ("data", "data.bin"),
-    ("db", "db.dat"),
-    ("flight_path", "flight_path.b"),
-    ("flight_log", "flight_log.b"),
-    ("array", "array.b"),
-    ("tmp", "tmp.b"),
-];
 
 #[test]
 fn the_examples_read_back_as_show_prints_them() {

@@ -22,6 +22,16 @@ use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+/// The shipped examples: (layout name in examples/, data file).
+pub const EXAMPLES: [(&str, &str); 6] = [
+    ("data", "data.bin"),
+    ("db", "db.dat"),
+    ("flight_path", "flight_path.b"),
+    ("flight_log", "flight_log.b"),
+    ("array", "array.b"),
+    ("tmp", "tmp.b"),
+];
+
 /// A run still going after this long is killed (SIGKILL).
 pub const WATCHDOG: Duration = Duration::from_secs(60);
 /// A run that writes more than this to stdout is killed.
