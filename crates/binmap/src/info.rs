@@ -41,8 +41,15 @@ impl Info {
     /// ```
     pub fn of(map: &Map<'_>) -> Info {
         let mut fields = Vec::new();
-        let mut end = 0;
-        walk(&map.root, 0, "", &mut fields, &mut end);
+        let end = visit(map, &mut |r: &Row<'_>| {
+            fields.push(FieldInfo {
+                path: r.path.to_string(),
+                offset: r.offset,
+                size: r.size,
+                ty: r.ty.to_string(),
+                shape: r.shape.to_vec(),
+            });
+        });
         Info { file: map.name().to_string(), file_size: map.data().len() as u64, layout_end: end, fields }
     }
 
@@ -54,89 +61,14 @@ impl Info {
         String::from_utf8_lossy(&out).into_owned()
     }
 
-    /// Readable text, written out a block of lines at a time (the text of
-    /// a million fields is never held whole).
+    /// Readable text, written out a block of lines at a time.
     pub fn write_text(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let mut s = String::new();
-        let _ = writeln!(s, "file: {} ({} bytes)", self.file, crate::error::grouped(self.file_size));
-        let _ = match self.file_size.cmp(&self.layout_end) {
-            std::cmp::Ordering::Equal => {
-                writeln!(s, "layout: {} bytes, the whole file", crate::error::grouped(self.layout_end))
-            }
-            std::cmp::Ordering::Greater => writeln!(
-                s,
-                "layout: {} bytes; {} trailing bytes after it ({:#x}..{:#x}) are not described",
-                crate::error::grouped(self.layout_end),
-                crate::error::grouped(self.file_size - self.layout_end),
-                self.layout_end,
-                self.file_size
-            ),
-            std::cmp::Ordering::Less => {
-                writeln!(s, "layout: {} bytes, past the end of the file", crate::error::grouped(self.layout_end))
+        let rows = |f: &mut dyn FnMut(&Row<'_>)| {
+            for fi in &self.fields {
+                f(&Row { path: &fi.path, offset: fi.offset, size: fi.size, ty: &fi.ty, shape: &fi.shape });
             }
         };
-        // Column widths first, then each line written straight into the
-        // text: no string per cell (a layout may have a million fields).
-        let shape_text = |f: &FieldInfo, out: &mut String| {
-            if !f.shape.is_empty() {
-                out.push('[');
-                for (k, d) in f.shape.iter().enumerate() {
-                    if k > 0 {
-                        out.push_str(", ");
-                    }
-                    let _ = write!(out, "{d}");
-                }
-                out.push(']');
-            }
-        };
-        let digits = |v: u64| v.checked_ilog10().map_or(1, |d| d as usize + 1);
-        let hex_digits = |v: u64| 2 + v.checked_ilog2().map_or(1, |b| b as usize / 4 + 1);
-        let mut w = [6usize, 3, 4, 4, 5];
-        let mut shape = String::new();
-        for f in &self.fields {
-            shape.clear();
-            shape_text(f, &mut shape);
-            w[0] = w[0].max(digits(f.offset));
-            w[1] = w[1].max(hex_digits(f.offset));
-            w[2] = w[2].max(digits(f.size));
-            w[3] = w[3].max(f.ty.chars().count());
-            w[4] = w[4].max(shape.chars().count());
-        }
-        let mut line = String::new();
-        let mut put = |s: &mut String, cells: [&dyn std::fmt::Display; 6]| {
-            line.clear();
-            let _ = write!(
-                line,
-                "{:>w0$}  {:>w1$}  {:>w2$}  {:<w3$}  {:<w4$}  {}",
-                cells[0],
-                cells[1],
-                cells[2],
-                cells[3],
-                cells[4],
-                cells[5],
-                w0 = w[0],
-                w1 = w[1],
-                w2 = w[2],
-                w3 = w[3],
-                w4 = w[4]
-            );
-            s.push_str(line.trim_end());
-            s.push('\n');
-        };
-        put(&mut s, [&"offset", &"hex", &"size", &"type", &"shape", &"path"]);
-        let mut hex = String::new();
-        for f in &self.fields {
-            shape.clear();
-            shape_text(f, &mut shape);
-            hex.clear();
-            let _ = write!(hex, "{:#x}", f.offset);
-            put(&mut s, [&f.offset, &hex, &f.size, &f.ty, &shape, &f.path]);
-            if s.len() >= 1 << 16 {
-                out.write_all(s.as_bytes())?;
-                s.clear();
-            }
-        }
-        out.write_all(s.as_bytes())
+        write_table(&self.file, self.file_size, self.layout_end, &rows, out)
     }
 
     /// JSON.
@@ -173,58 +105,196 @@ impl Info {
     }
 }
 
-fn type_of(n: &Node) -> String {
-    match &n.kind {
-        NodeKind::Scalar(s) => s.to_string(),
-        NodeKind::Char => "char".into(),
-        NodeKind::Text(k) => format!("{}[{}]", k.name(), n.size / k.unit()),
-        NodeKind::Cstr => "cstr".into(),
-        NodeKind::Struct(_) => "struct".into(),
-        NodeKind::Array(a) => match &*a.elem_type {
-            crate::layout::Type::Struct(_) => "struct".into(),
-            t => t.describe(),
-        },
-    }
+/// One line of `info`, borrowed while the map is walked.
+pub struct Row<'a> {
+    pub path: &'a str,
+    pub offset: u64,
+    pub size: u64,
+    pub ty: &'a str,
+    pub shape: &'a [u64],
 }
 
-fn walk(n: &Node, abs: u64, path: &str, out: &mut Vec<FieldInfo>, end: &mut u64) {
+/// Write `info`'s text for `map` straight from the map, without building
+/// an [`Info`]: the map is walked twice (column widths, then lines), so a
+/// layout of a million fields costs no string per field.
+///
+/// ```
+/// let layout = binmap::Layout::parse("n: u8\nv: u16[n]").unwrap();
+/// let map = binmap::Map::new(&layout, &[2, 1, 0, 2, 0], "x.bin").unwrap();
+/// let mut out = Vec::new();
+/// binmap::info::write_text_of(&map, &mut out).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), binmap::info::Info::of(&map).to_text());
+/// ```
+pub fn write_text_of(map: &Map<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let end = visit(map, &mut |_: &Row<'_>| {});
+    let rows = |f: &mut dyn FnMut(&Row<'_>)| {
+        visit(map, f);
+    };
+    write_table(map.name(), map.data().len() as u64, end, &rows, out)
+}
+
+/// Calls its argument with every row, in order.
+type EachRow<'a> = dyn Fn(&mut dyn FnMut(&Row<'_>)) + 'a;
+
+/// The text of `info`: a header, then the rows `rows` calls its argument
+/// with (twice: once for the column widths, once to write them).
+fn write_table(
+    file: &str,
+    file_size: u64,
+    layout_end: u64,
+    rows: &EachRow<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut s = String::new();
+    let _ = writeln!(s, "file: {} ({} bytes)", file, crate::error::grouped(file_size));
+    let _ = match file_size.cmp(&layout_end) {
+        std::cmp::Ordering::Equal => writeln!(s, "layout: {} bytes, the whole file", crate::error::grouped(layout_end)),
+        std::cmp::Ordering::Greater => writeln!(
+            s,
+            "layout: {} bytes; {} trailing bytes after it ({:#x}..{:#x}) are not described",
+            crate::error::grouped(layout_end),
+            crate::error::grouped(file_size - layout_end),
+            layout_end,
+            file_size
+        ),
+        std::cmp::Ordering::Less => {
+            writeln!(s, "layout: {} bytes, past the end of the file", crate::error::grouped(layout_end))
+        }
+    };
+    let shape_text = |shape: &[u64], out: &mut String| {
+        if !shape.is_empty() {
+            out.push('[');
+            for (k, d) in shape.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "{d}");
+            }
+            out.push(']');
+        }
+    };
+    let digits = |v: u64| v.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let hex_digits = |v: u64| 2 + v.checked_ilog2().map_or(1, |b| b as usize / 4 + 1);
+    // Column widths first, then each line written straight into the text.
+    let mut w = [6usize, 3, 4, 4, 5];
+    let mut shape = String::new();
+    rows(&mut |r: &Row<'_>| {
+        shape.clear();
+        shape_text(r.shape, &mut shape);
+        w[0] = w[0].max(digits(r.offset));
+        w[1] = w[1].max(hex_digits(r.offset));
+        w[2] = w[2].max(digits(r.size));
+        w[3] = w[3].max(r.ty.chars().count());
+        w[4] = w[4].max(shape.chars().count());
+    });
+    let mut line = String::new();
+    let put = |s: &mut String, line: &mut String, cells: [&dyn std::fmt::Display; 6]| {
+        line.clear();
+        let _ = write!(
+            line,
+            "{:>w0$}  {:>w1$}  {:>w2$}  {:<w3$}  {:<w4$}  {}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            cells[5],
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2],
+            w3 = w[3],
+            w4 = w[4]
+        );
+        s.push_str(line.trim_end());
+        s.push('\n');
+    };
+    put(&mut s, &mut line, [&"offset", &"hex", &"size", &"type", &"shape", &"path"]);
+    let (mut hex, mut result) = (String::new(), Ok(()));
+    rows(&mut |r: &Row<'_>| {
+        shape.clear();
+        shape_text(r.shape, &mut shape);
+        hex.clear();
+        let _ = write!(hex, "{:#x}", r.offset);
+        put(&mut s, &mut line, [&r.offset, &hex, &r.size, &r.ty, &shape, &r.path]);
+        if s.len() >= 1 << 16 && result.is_ok() {
+            result = out.write_all(s.as_bytes());
+            s.clear();
+        }
+    });
+    result?;
+    out.write_all(s.as_bytes())
+}
+
+/// Call `f` with every field of `map` in order; returns the end of the
+/// last byte the layout names.
+fn visit(map: &Map<'_>, f: &mut dyn FnMut(&Row<'_>)) -> u64 {
+    let mut end = 0;
+    let (mut path, mut ty) = (String::new(), String::new());
+    walk(&map.root, 0, &mut path, &mut ty, f, &mut end);
+    end
+}
+
+/// The type of `n` as `info` names it, into `out`.
+fn type_of(n: &Node, out: &mut String) {
+    out.clear();
+    let _ = match &n.kind {
+        NodeKind::Scalar(s) => write!(out, "{s}"),
+        NodeKind::Char => write!(out, "char"),
+        NodeKind::Text(k) => write!(out, "{}[{}]", k.name(), n.size / k.unit()),
+        NodeKind::Cstr => write!(out, "cstr"),
+        NodeKind::Struct(_) => write!(out, "struct"),
+        NodeKind::Array(a) => match &*a.elem_type {
+            crate::layout::Type::Struct(_) => write!(out, "struct"),
+            t => write!(out, "{}", t.describe()),
+        },
+    };
+}
+
+fn walk(n: &Node, abs: u64, path: &mut String, ty: &mut String, f: &mut dyn FnMut(&Row<'_>), end: &mut u64) {
     *end = (*end).max(abs + n.size);
+    let base = path.len();
     match &n.kind {
         NodeKind::Struct(ms) => {
             for m in ms {
                 let Some(name) = &m.name else { continue };
-                let p = if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+                if base > 0 {
+                    path.push('.');
+                }
+                path.push_str(name);
                 let at = abs + m.node.offset;
-                out.push(FieldInfo {
-                    path: p.clone(),
-                    offset: at,
-                    size: m.node.size,
-                    ty: type_of(&m.node),
-                    shape: shape_of(&m.node),
-                });
-                walk(&m.node, at, &p, out, end);
+                type_of(&m.node, ty);
+                f(&Row { path, offset: at, size: m.node.size, ty, shape: shape_of(&m.node) });
+                walk(&m.node, at, path, ty, f, end);
+                path.truncate(base);
             }
         }
         NodeKind::Array(a) => {
-            let (label, elem) = match &a.elems {
-                Elems::Uniform { elem, .. } => (format!("{path}[*]"), Some(elem)),
-                Elems::Walked(v) => (format!("{path}[0]"), v.first()),
+            let elem = match &a.elems {
+                Elems::Uniform { elem, .. } => {
+                    path.push_str("[*]");
+                    Some(elem)
+                }
+                Elems::Walked(v) => {
+                    path.push_str("[0]");
+                    v.first()
+                }
             };
             if let Some(e) = elem
                 && a.count > 0
                 && matches!(e.kind, NodeKind::Struct(_))
             {
                 let mut inner_end = 0;
-                walk(e, abs + a.elem(0).1, &label, out, &mut inner_end);
+                walk(e, abs + a.elem(0).1, path, ty, f, &mut inner_end);
             }
+            path.truncate(base);
         }
         _ => {}
     }
 }
 
-fn shape_of(n: &Node) -> Vec<u64> {
+fn shape_of(n: &Node) -> &[u64] {
     match &n.kind {
-        NodeKind::Array(a) => a.shape.clone(),
-        _ => Vec::new(),
+        NodeKind::Array(a) => &a.shape,
+        _ => &[],
     }
 }

@@ -24,12 +24,11 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let (src, layout) = open_with_layout(&a.file, a.layout.as_deref())?;
     let map = Map::new(&layout, src.bytes(), src.name())?;
-    let info = Info::of(&map);
     let mut out = crate::util::Output::new(None)?;
     let written = if a.format == "json" {
-        out.writer().write_all(info.to_json().as_bytes())
+        out.writer().write_all(Info::of(&map).to_json().as_bytes())
     } else {
-        info.write_text(out.writer())
+        binmap::info::write_text_of(&map, out.writer())
     };
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
