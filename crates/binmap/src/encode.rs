@@ -71,6 +71,10 @@ fn nan_bits(doc: &Doc) -> Option<u64> {
 /// assert_eq!(out, [1, 2]);
 /// let err = encode_scalar(&Doc::Number("70000".into()), s, Origin::Json, &mut out).unwrap_err();
 /// assert!(err.message.contains("out of range for u16"));
+/// let f16 = Scalar { kind: ScalarKind::F16, endian: Endian::Little };
+/// let err = encode_scalar(&Doc::Number("70000".into()), f16, Origin::Json, &mut out).unwrap_err();
+/// assert_eq!(err.message, "70000 is out of range for f16: it would be stored as infinity (the largest finite f16 is 65504.0)");
+/// encode_scalar(&Doc::Number("Infinity".into()), f16, Origin::Json, &mut out).unwrap();
 /// ```
 pub fn encode_scalar(doc: &Doc, s: Scalar, origin: Origin, out: &mut Vec<u8>) -> Result<()> {
     use ScalarKind::*;
@@ -112,10 +116,26 @@ pub fn encode_scalar(doc: &Doc, s: Scalar, origin: Origin, out: &mut Vec<u8>) ->
         };
         let bad = || Error::input(format!("'{t}' is not a number (for a {})", s.kind.name()));
         match s.kind {
-            F16 => store!(number::parse_f16(t).ok_or_else(bad)?.to_bits(), e, out),
-            BF16 => store!(number::parse_bf16(t).ok_or_else(bad)?.to_bits(), e, out),
-            F32 => store!(number::parse_f32(t).ok_or_else(bad)?, e, out),
-            _ => store!(number::parse_f64(t).ok_or_else(bad)?, e, out),
+            F16 => {
+                let x = number::parse_f16(t).ok_or_else(bad)?;
+                finite(x.is_infinite(), t, s.kind)?;
+                store!(x.to_bits(), e, out);
+            }
+            BF16 => {
+                let x = number::parse_bf16(t).ok_or_else(bad)?;
+                finite(x.is_infinite(), t, s.kind)?;
+                store!(x.to_bits(), e, out);
+            }
+            F32 => {
+                let x = number::parse_f32(t).ok_or_else(bad)?;
+                finite(x.is_infinite(), t, s.kind)?;
+                store!(x, e, out);
+            }
+            _ => {
+                let x = number::parse_f64(t).ok_or_else(bad)?;
+                finite(x.is_infinite(), t, s.kind)?;
+                store!(x, e, out);
+            }
         }
         return Ok(());
     }
@@ -139,6 +159,32 @@ pub fn encode_scalar(doc: &Doc, s: Scalar, origin: Origin, out: &mut Vec<u8>) ->
         _ => store!(v as u64, e, out),
     }
     Ok(())
+}
+
+/// A finite number that rounds to infinity in a float kind is an error, as
+/// in CPython's `struct.pack('<f', 1e40)` (`float too large to pack`): it
+/// would be stored as `inf`. An infinity written as such (`inf`,
+/// `-Infinity`) is a value like any other, and a number that rounds to the
+/// largest finite value (65519 for an f16) is that value.
+fn finite(rounded_to_infinity: bool, t: &str, kind: ScalarKind) -> Result<()> {
+    if !rounded_to_infinity || number::is_infinity(t) {
+        return Ok(());
+    }
+    let mut max = Vec::new();
+    match kind {
+        // The exact values (the shortest f16 text of 65504 is `65500.0`).
+        ScalarKind::F16 => number::write_f64(&mut max, half::f16::MAX.to_f64(), number::NonFinite::Text),
+        ScalarKind::BF16 => number::write_f64(&mut max, half::bf16::MAX.to_f64(), number::NonFinite::Text),
+        ScalarKind::F32 => number::write_f32(&mut max, f32::MAX, number::NonFinite::Text),
+        _ => number::write_f64(&mut max, f64::MAX, number::NonFinite::Text),
+    }
+    Err(Error::input(format!(
+        "{} is out of range for {}: it would be stored as infinity (the largest finite {} is {})",
+        t.trim(),
+        kind.name(),
+        kind.name(),
+        String::from_utf8_lossy(&max)
+    )))
 }
 
 /// A complex value: `{"real": x, "imag": y}` (JSON) or Python's spelling
@@ -168,8 +214,13 @@ fn encode_complex(doc: &Doc, s: Scalar, origin: Origin, out: &mut Vec<u8>) -> Re
             (Doc::Number(re.to_string()), Doc::Number(im.to_string()))
         }
     };
-    encode_scalar(&re, part, Origin::Json, out)?;
-    encode_scalar(&im, part, Origin::Json, out)
+    let which = |e: Error, name: &str| {
+        let mut e = e;
+        e.message = format!("the {name} part of a {}: {}", s.kind.name(), e.message);
+        e
+    };
+    encode_scalar(&re, part, Origin::Json, out).map_err(|e| which(e, "real"))?;
+    encode_scalar(&im, part, Origin::Json, out).map_err(|e| which(e, "imaginary"))
 }
 
 /// Split Python's complex spelling into real and imaginary text.

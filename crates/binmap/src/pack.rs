@@ -338,7 +338,9 @@ impl Packer<'_> {
             })
         };
         Ok(match ty {
-            Type::Text { len, .. } => size(len)?,
+            Type::Text { len, kind } => {
+                size(len)?.checked_mul(kind.unit()).ok_or_else(|| at(path, Error::input("padding size overflows")))?
+            }
             Type::Array { elem, dims } if dims.exprs().is_some() => {
                 let ds = dims.exprs().unwrap_or_default();
                 let mut n = self.zero_size(elem, path)?;
@@ -368,7 +370,11 @@ impl Packer<'_> {
                 let n = u64::try_from(n).map_err(|_| {
                     at(path, Error::input(format!("size {} = {n} {}", len.describe(), crate::layout::out_of_u64(n))))
                 })?;
-                leaf(NodeKind::Text(*kind), self, n)
+                // The length counts units: 4-byte characters in a `ucs4[n]`.
+                let size = n
+                    .checked_mul(kind.unit())
+                    .ok_or_else(|| at(path, Error::input(format!("{}[{n}] overflows a 64-bit size", kind.name()))))?;
+                leaf(NodeKind::Text(*kind), self, size)
             }
             Type::Struct(st) => self.structure(st, v, path),
             Type::Array { elem, dims } => self.array(elem, dims, v, path),
@@ -543,11 +549,16 @@ fn collect_wants(items: &[Item], kv: &Values<'_>, origin: Origin, wants: &mut Ve
                 let Some(name) = &f.name else { continue };
                 let Some(v) = kv.get(k, name) else { continue };
                 match &f.ty {
-                    Type::Text { len, .. } => {
+                    Type::Text { len, kind } => {
                         if let ExprKind::Path(p) = &len.kind
                             && let Ok(b) = string_bytes(v, origin)
                         {
-                            wants.push((p.clone(), b.len() as u64));
+                            // A `ucs4[n]` counts characters, the others bytes.
+                            let n = match kind {
+                                TextKind::Ucs4(_) => std::str::from_utf8(&b).map_or(0, |t| t.chars().count()),
+                                _ => b.len(),
+                            };
+                            wants.push((p.clone(), n as u64));
                         }
                     }
                     Type::Array { dims, .. } if dims.exprs().is_some() => {

@@ -3,7 +3,8 @@
 //!
 //! A generator builds a random layout (as text in the layout language) together
 //! with bytes that satisfy it: every scalar type with `le`/`be` suffixes and
-//! `endian` lines, `bytes[N]`, `utf8[N]`, `cstr`, `char`, nested structs, fixed
+//! `endian` lines, `bytes[N]`, `utf8[N]`, `ucs4[N]` (numpy `U`N, in both byte
+//! orders), `cstr`, `char`, nested structs, fixed
 //! and multi-dimensional arrays, size fields (`n: u16` then `v: T[n]`, also
 //! `n + 1`, `2 * n`), variable-size elements, `_` padding, `align N`, `==`
 //! checks, `if` blocks, `@` placements, `type` aliases and a `T[..]` tail.
@@ -223,11 +224,35 @@ enum Dim {
     Ref(RefDim),
 }
 
+/// The kind of a text field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tk {
+    Bytes,
+    Utf8,
+    /// `ucs4[N]`: N 4-byte characters (numpy `U`N).
+    Ucs4(Suf),
+}
+
+impl Tk {
+    fn name(self) -> String {
+        match self {
+            Tk::Bytes => "bytes".into(),
+            Tk::Utf8 => "utf8".into(),
+            Tk::Ucs4(s) => format!("ucs4{}", s.text()),
+        }
+    }
+
+    /// Bytes per unit of the length.
+    fn unit(self) -> u64 {
+        if matches!(self, Tk::Ucs4(_)) { 4 } else { 1 }
+    }
+}
+
 #[derive(Clone, Debug)]
 enum Ty {
     Scalar(K, Suf),
     Char,
-    Text { utf8: bool, len: Dim },
+    Text { kind: Tk, len: Dim },
     Cstr,
     Struct(Vec<Item>),
     Array(Box<Ty>, Vec<Dim>),
@@ -383,11 +408,15 @@ fn text_len_s() -> impl Strategy<Value = Dim> {
     prop_oneof![3 => (0..=8u64).prop_map(Dim::Const), 2 => ref_dim_s(10).prop_map(Dim::Ref)]
 }
 
+fn text_kind_s() -> impl Strategy<Value = Tk> {
+    prop_oneof![2 => Just(Tk::Bytes), 2 => Just(Tk::Utf8), 1 => suf_s().prop_map(Tk::Ucs4)]
+}
+
 fn leaf_s() -> BoxedStrategy<Ty> {
     prop_oneof![
         8 => scalar_s(),
         1 => Just(Ty::Char),
-        3 => (any::<bool>(), text_len_s()).prop_map(|(utf8, len)| Ty::Text { utf8, len }),
+        3 => (text_kind_s(), text_len_s()).prop_map(|(kind, len)| Ty::Text { kind, len }),
         1 => Just(Ty::Cstr),
     ]
     .boxed()
@@ -484,7 +513,8 @@ fn check_s() -> impl Strategy<Value = Check> {
 /// Types for `_` padding: their size must not depend on their own data.
 fn pad_ty_s() -> impl Strategy<Value = Ty> {
     prop_oneof![
-        3 => text_len_s().prop_map(|len| Ty::Text { utf8: false, len }),
+        3 => (prop_oneof![3 => Just(Tk::Bytes), 1 => Just(Tk::Ucs4(Suf::Default))], text_len_s())
+            .prop_map(|(kind, len)| Ty::Text { kind, len }),
         2 => scalar_s(),
         1 => Just(Ty::Char),
         1 => (scalar_s(), dim_s(3)).prop_map(|(t, d)| Ty::Array(Box::new(t), vec![d])),
@@ -526,7 +556,8 @@ fn tail_s(ty: BoxedStrategy<Ty>) -> BoxedStrategy<Ty> {
     prop_oneof![
         2 => scalar_s(),
         1 => Just(Ty::Cstr),
-        1 => (1..=5u64).prop_map(|n| Ty::Text { utf8: true, len: Dim::Const(n) }),
+        1 => (prop_oneof![Just(Tk::Utf8), suf_s().prop_map(Tk::Ucs4)], 1..=5u64)
+            .prop_map(|(kind, n)| Ty::Text { kind, len: Dim::Const(n) }),
         3 => (scalar_s(), prop::collection::vec(item_s(ty), 0..4)).prop_map(|(first, mut items)| {
             items.insert(0, Item::Field(FieldItem::new(first)));
             Ty::Struct(items)
@@ -548,6 +579,16 @@ fn top_s() -> impl Strategy<Value = Top> {
             top
         })
         .prop_filter("layout too large", |t| max_size_top(t) <= 8192)
+        .prop_filter("a layout without fields is refused", |t| t.tail.is_some() || has_field(&t.items))
+}
+
+/// True when `items` declare a field (a layout must: an empty one describes nothing).
+fn has_field(items: &[Item]) -> bool {
+    items.iter().any(|it| match it {
+        Item::Field(_) | Item::Param(_) | Item::Check { .. } => true,
+        Item::If { flag, body, .. } => flag.is_some() || has_field(body),
+        Item::Align(_) | Item::Endian(_) => false,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -672,7 +713,7 @@ fn max_size_ty(ty: &Ty) -> u64 {
     match ty {
         Ty::Scalar(k, _) => k.size() as u64,
         Ty::Char => 1,
-        Ty::Text { len, .. } => max_dim(len, true),
+        Ty::Text { len, kind } => max_dim(len, true) * kind.unit(),
         Ty::Cstr => 12,
         Ty::Struct(items) => max_size_items(items),
         Ty::Array(e, dims) => dims.iter().fold(max_size_ty(e), |a, d| a.saturating_mul(max_dim(d, false))),
@@ -717,7 +758,7 @@ fn ty_text(ty: &Ty, depth: usize, places: &mut std::slice::Iter<'_, u64>) -> Str
     match ty {
         Ty::Scalar(k, s) => format!("{}{}", k.name(), s.text()),
         Ty::Char => "char".into(),
-        Ty::Text { utf8, len } => format!("{}[{}]", if *utf8 { "utf8" } else { "bytes" }, dim_text(len)),
+        Ty::Text { kind, len } => format!("{}[{}]", kind.name(), dim_text(len)),
         Ty::Cstr => "cstr".into(),
         Ty::Struct(items) => {
             let sep = if depth.is_multiple_of(2) { "; " } else { ", " };
@@ -1095,11 +1136,30 @@ impl Gen {
                 let c = if zero { 0 } else { *self.rng.pick(&[0, b'A', b'"', b'\\', b',', b'\n', 0x80, 0xff, any]) };
                 self.out.push(c);
             }
-            Ty::Text { utf8, len } => {
+            Ty::Text { kind: Tk::Ucs4(s), len } => {
+                // Characters (an interior U+0000 included), then zero units.
+                let n = self.dim(len);
+                let used = match self.rng.below(3) {
+                    _ if zero => 0,
+                    0 => n,
+                    _ => self.rng.below(n + 1),
+                };
+                for _ in 0..used {
+                    let c = if self.rng.chance(1, 4) {
+                        let any = (self.rng.next() % 0x11_0000) as u32;
+                        char::from_u32(any).unwrap_or('\u{fffd}')
+                    } else {
+                        self.rng.pick(PALETTE).chars().next().unwrap_or('a')
+                    };
+                    self.put(u64::from(u32::from(c)), 4, s.resolve(e));
+                }
+                self.zeros((n - used) * 4);
+            }
+            Ty::Text { kind, len } => {
                 let n = self.dim(len) as usize;
                 let start = self.out.len();
                 if !zero {
-                    let content = text_content(&mut self.rng, n, *utf8, true);
+                    let content = text_content(&mut self.rng, n, *kind == Tk::Utf8, true);
                     self.out.extend_from_slice(&content);
                 }
                 self.out.resize(start + n, 0);
@@ -1205,7 +1265,7 @@ fn show_csv(layout: &Layout, bytes: &[u8]) -> Result<String, String> {
     let map = Map::new(layout, bytes, "generated.bin").map_err(|e| format!("Map::new failed: {e}"))?;
     let path = main_table(&map).ok_or("main_table found no table")?;
     let sel = select(&map, &path).map_err(|e| format!("select failed: {e}"))?;
-    let rows = sel.rows(Rows::default(), &path).ok_or("the main table is not an array")?;
+    let rows = sel.rows(Rows::default(), &path).map_err(|e| e.to_string())?.ok_or("the main table is not an array")?;
     let mut out = Vec::new();
     binmap::sink::csv::write_rows(map.data(), &rows, &mut out).map_err(|e| format!("show --format csv failed: {e}"))?;
     String::from_utf8(out).map_err(|e| format!("CSV is not UTF-8: {e}"))
@@ -1424,7 +1484,7 @@ fn csv_leaf_s() -> BoxedStrategy<Ty> {
     prop_oneof![
         8 => scalar_s(),
         1 => Just(Ty::Char),
-        3 => (any::<bool>(), 0..=6u64).prop_map(|(utf8, n)| Ty::Text { utf8, len: Dim::Const(n) }),
+        3 => (text_kind_s(), 0..=6u64).prop_map(|(kind, n)| Ty::Text { kind, len: Dim::Const(n) }),
         1 => Just(Ty::Cstr),
     ]
     .boxed()
@@ -1435,7 +1495,7 @@ fn csv_first_s() -> BoxedStrategy<Ty> {
     prop_oneof![
         8 => scalar_s(),
         1 => Just(Ty::Char),
-        3 => (any::<bool>(), 1..=6u64).prop_map(|(utf8, n)| Ty::Text { utf8, len: Dim::Const(n) }),
+        3 => (text_kind_s(), 1..=6u64).prop_map(|(kind, n)| Ty::Text { kind, len: Dim::Const(n) }),
         1 => Just(Ty::Cstr),
     ]
     .boxed()
@@ -1460,7 +1520,7 @@ fn csv_item_s() -> BoxedStrategy<Item> {
     prop_oneof![
         10 => csv_field_ty_s().prop_map(|ty| Item::Field(FieldItem::new(ty))),
         1 => csv_check_s(),
-        1 => (0..=3u64).prop_map(|n| Item::Field(FieldItem { pad: true, ..FieldItem::new(Ty::Text { utf8: false, len: Dim::Const(n) }) })),
+        1 => (0..=3u64).prop_map(|n| Item::Field(FieldItem { pad: true, ..FieldItem::new(Ty::Text { kind: Tk::Bytes, len: Dim::Const(n) }) })),
         1 => prop::sample::select(vec![2u64, 4, 8]).prop_map(Item::Align),
         1 => prop_oneof![Just(EndianLine::Little), Just(EndianLine::Big)].prop_map(Item::Endian),
     ]
@@ -1471,7 +1531,7 @@ fn csv_prefix_s() -> impl Strategy<Value = Vec<Item>> {
     prop::collection::vec(
         prop_oneof![
             2 => csv_check_s(),
-            1 => (1..=4u64).prop_map(|n| Item::Field(FieldItem { pad: true, ..FieldItem::new(Ty::Text { utf8: false, len: Dim::Const(n) }) })),
+            1 => (1..=4u64).prop_map(|n| Item::Field(FieldItem { pad: true, ..FieldItem::new(Ty::Text { kind: Tk::Bytes, len: Dim::Const(n) }) })),
             1 => prop::sample::select(vec![4u64, 8]).prop_map(Item::Align),
             1 => Just(Item::Endian(EndianLine::Big)),
         ],
@@ -1505,7 +1565,7 @@ fn csv_top_s() -> impl Strategy<Value = Top> {
         4 => (record, prop::option::of(size_dim(0, 6).prop_map(|d| vec![d]))),
         1 => (csv_first_s(), prop::option::of(size_dim(0, 6).prop_map(|d| vec![d]))),
         1 => (
-            prop_oneof![4 => scalar_s(), 1 => Just(Ty::Char), 1 => (1..=3u64).prop_map(|n| Ty::Text { utf8: false, len: Dim::Const(n) })],
+            prop_oneof![4 => scalar_s(), 1 => Just(Ty::Char), 1 => (1..=3u64).prop_map(|n| Ty::Text { kind: Tk::Bytes, len: Dim::Const(n) })],
             prop_oneof![
                 (1..=3u64, 1..=3u64).prop_map(|(a, b)| vec![Dim::Const(a), Dim::Const(b)]),
                 (size_dim(1, 4), size_dim(1, 4)).prop_map(|(a, b)| vec![a, b]),
@@ -1823,4 +1883,110 @@ fn duplicate_field_names_are_refused() {
     assert!(
         Map::new(&l, &[1, 1, 2], "t").expect_err("both present").to_string().contains("field 'a' is present twice")
     );
+}
+
+/// `ucs4[n]` (numpy `U`n) counts 4-byte characters: `pack` sizes it in
+/// characters, derives its size field from the number of characters, and
+/// pads it with zero characters.
+#[test]
+fn ucs4_fields_pack() {
+    let l = Layout::parse("w: ucs4[3]\n").expect("parse");
+    let packed = pack_json(&l, r#"{"w": "ab"}"#).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(packed, [b'a', 0, 0, 0, b'b', 0, 0, 0, 0, 0, 0, 0]);
+    let err = pack_json(&l, r#"{"w": "abcd"}"#).expect_err("too long");
+    assert!(err.contains("4 characters do not fit in a 3-character field"), "{err}");
+    let l = Layout::parse("n: u8\nw: ucs4be[n]\n_: ucs4[1]\nx: u8\n").expect("parse");
+    let packed = pack_json(&l, r#"{"w": "é€", "x": 7}"#).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(packed, [2, 0, 0, 0, 0xe9, 0, 0, 0x20, 0xac, 0, 0, 0, 0, 7]);
+    assert_json_roundtrip("n: u8\nw: ucs4be[n]\n_: ucs4[1]\nx: u8\n", &packed);
+    assert_csv_roundtrip("r: { w: ucs4[2], v: u8 }[..]\n", &[b'\\', 0, 0, 0, 0, 0, 0, 0, 9]);
+}
+
+/// Pack `json` (or CSV `text` when `csv`) with `layout`: the error text, or the bytes.
+fn pack_text(layout: &str, input: &str, csv: bool) -> Result<Vec<u8>, String> {
+    let l = Layout::parse(layout).map_err(|e| e.to_string())?;
+    let doc = if csv {
+        csv_doc(&l, input).map_err(|e| e.to_string())?
+    } else {
+        parse_json(input).map_err(|e| e.to_string())?
+    };
+    pack(&l, &doc, if csv { Origin::Text } else { Origin::Json }).map_err(|e| e.to_string())
+}
+
+/// A finite value that rounds to infinity in its float type is an error
+/// naming the path (as CPython's `struct.pack('<f', 1e40)`), from JSON and
+/// CSV alike; infinities written as such, and values that round to the
+/// largest finite value, are stored.
+#[test]
+fn floats_out_of_range_are_refused() {
+    let cases = [
+        (
+            "f16",
+            "70000",
+            "70000 is out of range for f16: it would be stored as infinity (the largest finite f16 is 65504.0)",
+        ),
+        ("f16", "-65520", "-65520 is out of range for f16"),
+        ("bf16", "3.4e38", "3.4e38 is out of range for bf16"),
+        (
+            "f32",
+            "1e40",
+            "1e40 is out of range for f32: it would be stored as infinity (the largest finite f32 is 3.4028235e+38)",
+        ),
+        ("f32be", "-3.4028236e38", "-3.4028236e38 is out of range for f32"),
+        ("f64", "1e400", "1e400 is out of range for f64"),
+    ];
+    for (ty, value, want) in cases {
+        let layout = format!("r: {{ a: u8, v: {ty} }}[..]\n");
+        let err = pack_text(&layout, &format!(r#"{{"r": [{{"a": 1, "v": 1}}, {{"a": 2, "v": {value}}}]}}"#), false)
+            .expect_err(value);
+        assert!(err.contains(want) && err.contains("--> at r[1].v"), "{ty} {value}: {err}");
+        let err = pack_text(&layout, &format!("a,v\n1,1\n2,{value}\n"), true).expect_err(value);
+        assert!(err.contains(want) && err.contains("--> at r[1].v"), "CSV {ty} {value}: {err}");
+    }
+    // The largest finite values, and what rounds to them, are stored as such.
+    assert_eq!(pack_text("v: f16", r#"{"v": 65519}"#, false), Ok(vec![0xff, 0x7b]));
+    assert_eq!(pack_text("v: f16", r#"{"v": -65504}"#, false), Ok(vec![0xff, 0xfb]));
+    assert_eq!(pack_text("v: bf16", r#"{"v": 3.3895313892515355e38}"#, false), Ok(vec![0x7f, 0x7f]));
+    assert_eq!(pack_text("v: f32", r#"{"v": 3.4028235e38}"#, false), Ok(f32::MAX.to_le_bytes().to_vec()));
+    // Infinities and NaN given as such stay allowed, in every spelling.
+    assert_eq!(
+        pack_text("v: f16[3]", r#"{"v": [Infinity, -Infinity, NaN]}"#, false),
+        Ok(vec![0, 0x7c, 0, 0xfc, 0, 0x7e])
+    );
+    assert_eq!(
+        pack_text("r: { v: f32 }[..]", "v\ninf\n-INF\n", true),
+        Ok([f32::INFINITY.to_le_bytes(), f32::NEG_INFINITY.to_le_bytes()].concat())
+    );
+    // Both parts of a complex number are checked, each named.
+    let err = pack_text("c: c64", r#"{"c": {"real": 1, "imag": 1e39}}"#, false).expect_err("imaginary part");
+    assert!(
+        err.contains("the imaginary part of a c64: 1e39 is out of range for f32") && err.contains("--> at c"),
+        "{err}"
+    );
+    let err = pack_text("r: { c: c64 }[..]", "c\n(1e39+1j)\n", true).expect_err("real part");
+    assert!(
+        err.contains("the real part of a c64: 1e39 is out of range for f32") && err.contains("--> at r[0].c"),
+        "{err}"
+    );
+    assert!(pack_text("c: c64", r#"{"c": {"real": Infinity, "imag": 1}}"#, false).is_ok());
+}
+
+/// `set` refuses the same values before touching the file, naming the assignment.
+#[test]
+fn set_refuses_floats_out_of_range() {
+    let l = Layout::parse("h: f16\nb: bf16\nf: f32\nc: c64\n").expect("parse");
+    let data = [0u8; 16];
+    let map = Map::new(&l, &data, "x.bin").expect("map");
+    for (a, want) in [
+        ("h=70000", "70000 is out of range for f16"),
+        ("b=1e39", "1e39 is out of range for bf16"),
+        ("f=1e40", "1e40 is out of range for f32"),
+        ("c=(1+1e39j)", "the imaginary part of a c64: 1e39 is out of range for f32"),
+    ] {
+        let err = binmap::set::plan(&map, &[a.to_string()]).expect_err(a).to_string();
+        assert!(err.contains(want) && err.contains(&format!("--> in {a}")), "{a}: {err}");
+    }
+    let ok = binmap::set::plan(&map, &["h=65519".into(), "f=-inf".into(), "b=nan".into()]).expect("in range");
+    assert_eq!(ok[0].bytes, [0xff, 0x7b]);
+    assert_eq!(ok[1].bytes, f32::NEG_INFINITY.to_le_bytes());
 }

@@ -730,6 +730,18 @@ fn scan_float(s: &str) -> Option<Scanned<'_>> {
     Some(Scanned::Num(neg, Decimal { int, frac, exp }, body_str))
 }
 
+/// True when `s` spells an infinity (`inf`, `-Infinity`, any case), as
+/// opposed to a finite number that may round to one in a narrow type.
+///
+/// ```
+/// use binmap::text::number::{is_infinity, parse_f32};
+/// assert!(is_infinity(" -Infinity") && is_infinity("inf"));
+/// assert!(!is_infinity("1e40") && parse_f32("1e40") == Some(f32::INFINITY));
+/// ```
+pub fn is_infinity(s: &str) -> bool {
+    matches!(scan_float(s), Some(Scanned::Inf(_)))
+}
+
 /// Parses a float as Python's `float()` does, plus JSON's `NaN`,
 /// `Infinity`, `-Infinity`; correctly rounded. Every NaN spelling gives the
 /// canonical quiet NaN `0x7ff8000000000000`.
