@@ -239,7 +239,7 @@ pub fn map_and_show(layout_text: &str, data: &[u8]) {
         let _ = render(&map, None, None, f, &mut out);
         out.check(|| format!("render {f:?}"), n);
     }
-    let tail = Some(Rows { start: Some(-2), end: None });
+    let tail = Some(Rows { start: Some(-2), end: None, single: false });
     for f in [Format::Json, Format::Table] {
         let _ = render(&map, None, tail, f, &mut out);
         out.check(|| format!("render {f:?} --rows -2.."), n);

@@ -17,6 +17,10 @@ struct Cli {
     /// filesystems. Also BINMAP_NO_MMAP=1.
     #[arg(long, global = true)]
     no_mmap: bool,
+    /// Make bytes of the file that the layout does not describe an error
+    /// (otherwise a note on stderr). Also BINMAP_STRICT=1.
+    #[arg(long, global = true)]
+    strict: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,6 +46,8 @@ fn main() {
     let cli = Cli::parse();
     let env = std::env::var_os("BINMAP_NO_MMAP").is_some_and(|v| !v.is_empty() && v != "0");
     util::set_no_mmap(cli.no_mmap || env);
+    let strict = std::env::var_os("BINMAP_STRICT").is_some_and(|v| !v.is_empty() && v != "0");
+    util::set_strict(cli.strict || strict);
     let result = match cli.command {
         Command::Info(a) => cmd::info::run(a),
         Command::Show(a) => cmd::show::run(a),

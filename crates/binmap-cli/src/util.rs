@@ -82,6 +82,58 @@ pub fn no_mmap() -> bool {
     NO_MMAP.load(Ordering::Relaxed)
 }
 
+/// `--strict` or `BINMAP_STRICT=1`: undescribed bytes are an error.
+static STRICT: AtomicBool = AtomicBool::new(false);
+
+/// Make undescribed bytes an error from now on (`--strict`).
+pub fn set_strict(on: bool) {
+    STRICT.store(on, Ordering::Relaxed);
+}
+
+/// At most this many undescribed ranges are named one by one on stderr.
+const HOLES_NAMED: usize = 8;
+
+/// Report the bytes of `map`'s file that no field describes: a note on
+/// stderr per range (`note: bytes 0x80..0xf8 (120 bytes) are not described
+/// by the layout`), or with `--strict` an error. Called by every command
+/// that reads values (show, stats, select, convert, set), before it reads.
+pub fn check_described(map: &binmap::Map<'_>) -> Result<()> {
+    let holes = binmap::coverage::undescribed(map);
+    let Some(first) = holes.first() else { return Ok(()) };
+    let missing = binmap::coverage::total(&holes);
+    if STRICT.load(Ordering::Relaxed) {
+        let mut e = Error::data(format!(
+            "{} {} not described by the layout (--strict)",
+            binmap::coverage::describe_range(first),
+            if first.end - first.start == 1 { "is" } else { "are" }
+        ));
+        if holes.len() > 1 {
+            e = e.note(format!(
+                "and {} more ranges: {} bytes of {} undescribed in all (binmap info lists them)",
+                holes.len() - 1,
+                binmap::error::grouped(missing),
+                map.name()
+            ));
+        }
+        return Err(e.with_bytes(map.data(), first.start));
+    }
+    let mut err = std::io::stderr().lock();
+    for h in holes.iter().take(HOLES_NAMED) {
+        let verb = if h.end - h.start == 1 { "is" } else { "are" };
+        let _ = writeln!(err, "note: {} {verb} not described by the layout", binmap::coverage::describe_range(h));
+    }
+    if holes.len() > HOLES_NAMED {
+        let _ = writeln!(
+            err,
+            "note: and {} more undescribed ranges ({} bytes of {} in all; binmap info lists them)",
+            holes.len() - HOLES_NAMED,
+            binmap::error::grouped(missing),
+            map.name()
+        );
+    }
+    Ok(())
+}
+
 /// The file to read: a path, or `-` for standard input.
 pub fn open_input(path: &str, mode: Mode) -> Result<Source> {
     if path == "-" { Source::stdin() } else { open_file(path, mode) }
@@ -104,8 +156,11 @@ pub enum Output {
 }
 
 impl Output {
+    /// Output to `dest`; to stdout when there is none, or when it is `-`.
     pub fn new(dest: Option<&Path>) -> Result<Output> {
-        let Some(dest) = dest else { return Ok(Output::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout()))) };
+        let Some(dest) = dest.filter(|d| !is_stdout(d)) else {
+            return Ok(Output::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())));
+        };
         if let Some(f) = binmap::write::open_special(dest)? {
             return Ok(Output::Special(BufWriter::with_capacity(1 << 16, f), dest.display().to_string()));
         }
@@ -137,6 +192,11 @@ impl Output {
             }
         }
     }
+}
+
+/// True for `-o -`: standard output.
+pub fn is_stdout(dest: &Path) -> bool {
+    dest.as_os_str() == "-"
 }
 
 fn pipe_or_io(name: &str, e: &std::io::Error) -> Error {

@@ -496,7 +496,7 @@ fn elements_of_varying_size() {
     let t = check(&h, Some("h: { n: u8, items: { k: u8, s: utf8[k] }[n] }"), None, None);
     assert_eq!(schema_of(&t), "h:{n:u8,items:list3<{k:u8,s:utf8}>}");
     // Elements whose fields differ cannot share columns.
-    let g = temp_file(dir.path(), "if.bin", &[3, 0, 1, 7, 0, 0, 0, 0]);
+    let g = temp_file(dir.path(), "if.bin", &[3, 0, 1, 7, 0, 0, 0]);
     let out = dir.path().join("never.parquet").display().to_string();
     let (code, msg) = fails(&["convert", &g, "-l", "recs: { k: u8, if k { x: i32 } }[3]", "-o", &out]);
     assert_eq!(code, 2);

@@ -583,6 +583,9 @@ fn select_bin_count_that_cannot_be_rewritten() {
         "error: --format bin cannot rewrite the size of 'records': its count is an expression, not one field (like [n]) or [..]\n",
     );
     assert!(!out.exists(), "an output file was written");
+    // The same four records, counted by a field inside a struct.
+    bytes[..4].copy_from_slice(&4u32.to_le_bytes());
+    std::fs::write(&data, &bytes).expect("write");
     fails(
         &["select", &d, "-l", "h: { n: u32 }\nrecords: { id: i32, v: f32 }[h.n]", "-w", "v > 1", "-f", "bin", "-o", &o],
         2,

@@ -76,7 +76,7 @@ impl<'a, T: Element> Column<'a, T> {
     pub fn new(map: &Map<'a>, path: &str, rows: Option<Rows>) -> Result<Column<'a, T>> {
         let segs: Vec<Seg> = parse_path(path)?;
         let sel = select(map, &segs)?;
-        let Some(rs) = sel.rows(rows.unwrap_or_default(), &segs) else {
+        let Some(rs) = sel.rows(rows.unwrap_or_default(), &segs)? else {
             return Err(Error::usage(format!("'{path}' is not an array")));
         };
         let row_len = rs.row_len();

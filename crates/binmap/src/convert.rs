@@ -32,7 +32,7 @@ pub fn write_npy(map: &Map<'_>, path: Option<&str>, rows: Option<Rows>, out: &mu
     };
     let sel = select(map, &segs)?;
     let what = if segs.is_empty() { "the file".to_string() } else { path_to_string(&segs) };
-    let Some(rs) = sel.rows(rows.unwrap_or_default(), &segs) else {
+    let Some(rs) = sel.rows(rows.unwrap_or_default(), &segs)? else {
         // One value: a 0-d array.
         let Selection::One(v) = sel else { return Err(Error::usage("internal: a projection without rows")) };
         if rows.is_some() {

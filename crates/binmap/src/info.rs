@@ -1,7 +1,9 @@
 //! `info`: the resolved map as a list of fields with offsets, sizes, types
-//! and shapes, and how the layout's size compares with the file's.
+//! and shapes, and how the layout's size compares with the file's: every
+//! range of the file that no field describes is listed ([`crate::coverage`]).
 
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use crate::map::{Elems, Map, Node, NodeKind};
 use crate::sink::write_json_str;
@@ -25,6 +27,8 @@ pub struct Info {
     pub file_size: u64,
     /// End of the last byte the layout names.
     pub layout_end: u64,
+    /// The ranges of the file no field describes, in order.
+    pub holes: Vec<Range<u64>>,
     pub fields: Vec<FieldInfo>,
 }
 
@@ -36,6 +40,7 @@ impl Info {
     /// let map = binmap::Map::new(&layout, &[2, 1, 0, 2, 0, 9], "x.bin").unwrap();
     /// let info = binmap::info::Info::of(&map);
     /// assert_eq!(info.layout_end, 5);
+    /// assert_eq!(info.holes, [5..6]);
     /// assert_eq!(info.fields[1].path, "v");
     /// assert_eq!(info.fields[1].shape, [2]);
     /// ```
@@ -50,7 +55,13 @@ impl Info {
                 shape: r.shape.to_vec(),
             });
         });
-        Info { file: map.name().to_string(), file_size: map.data().len() as u64, layout_end: end, fields }
+        Info {
+            file: map.name().to_string(),
+            file_size: map.data().len() as u64,
+            layout_end: end,
+            holes: crate::coverage::undescribed(map),
+            fields,
+        }
     }
 
     /// Readable text.
@@ -68,7 +79,7 @@ impl Info {
                 f(&Row { path: &fi.path, offset: fi.offset, size: fi.size, ty: &fi.ty, shape: &fi.shape });
             }
         };
-        write_table(&self.file, self.file_size, self.layout_end, &rows, out)
+        write_table(&self.file, self.file_size, &self.holes, &rows, out)
     }
 
     /// JSON.
@@ -78,13 +89,19 @@ impl Info {
         write_json_str(&mut b, &self.file);
         b.extend_from_slice(
             format!(
-                ",\"file_size\":{},\"layout_size\":{},\"trailing\":{},\"fields\":[",
+                ",\"file_size\":{},\"layout_size\":{},\"trailing\":{},\"described\":{},\"holes\":[",
                 self.file_size,
                 self.layout_end,
-                self.file_size.saturating_sub(self.layout_end)
+                self.file_size.saturating_sub(self.layout_end),
+                self.file_size - crate::coverage::total(&self.holes),
             )
             .as_bytes(),
         );
+        for (i, h) in self.holes.iter().enumerate() {
+            let sep = if i > 0 { "," } else { "" };
+            b.extend_from_slice(format!("{sep}{{\"offset\":{},\"size\":{}}}", h.start, h.end - h.start).as_bytes());
+        }
+        b.extend_from_slice(b"],\"fields\":[");
         for (i, f) in self.fields.iter().enumerate() {
             if i > 0 {
                 b.push(b',');
@@ -126,11 +143,10 @@ pub struct Row<'a> {
 /// assert_eq!(String::from_utf8(out).unwrap(), binmap::info::Info::of(&map).to_text());
 /// ```
 pub fn write_text_of(map: &Map<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let end = visit(map, &mut |_: &Row<'_>| {});
     let rows = |f: &mut dyn FnMut(&Row<'_>)| {
         visit(map, f);
     };
-    write_table(map.name(), map.data().len() as u64, end, &rows, out)
+    write_table(map.name(), map.data().len() as u64, &crate::coverage::undescribed(map), &rows, out)
 }
 
 /// Calls its argument with every row, in order.
@@ -141,26 +157,29 @@ type EachRow<'a> = dyn Fn(&mut dyn FnMut(&Row<'_>)) + 'a;
 fn write_table(
     file: &str,
     file_size: u64,
-    layout_end: u64,
+    holes: &[Range<u64>],
     rows: &EachRow<'_>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let mut s = String::new();
-    let _ = writeln!(s, "file: {} ({} bytes)", file, crate::error::grouped(file_size));
-    let _ = match file_size.cmp(&layout_end) {
-        std::cmp::Ordering::Equal => writeln!(s, "layout: {} bytes, the whole file", crate::error::grouped(layout_end)),
-        std::cmp::Ordering::Greater => writeln!(
+    let grouped = crate::error::grouped;
+    let _ = writeln!(s, "file: {} ({} bytes)", file, grouped(file_size));
+    let missing = crate::coverage::total(holes);
+    if missing == 0 {
+        let _ = writeln!(s, "layout: {} bytes, the whole file", grouped(file_size));
+    } else {
+        let _ = writeln!(
             s,
-            "layout: {} bytes; {} trailing bytes after it ({:#x}..{:#x}) are not described",
-            crate::error::grouped(layout_end),
-            crate::error::grouped(file_size - layout_end),
-            layout_end,
-            file_size
-        ),
-        std::cmp::Ordering::Less => {
-            writeln!(s, "layout: {} bytes, past the end of the file", crate::error::grouped(layout_end))
+            "layout: describes {} of the {} bytes; {} bytes are not described:",
+            grouped(file_size - missing),
+            grouped(file_size),
+            grouped(missing)
+        );
+        for h in holes {
+            let at_end = if h.end == file_size { ", at the end of the file" } else { "" };
+            let _ = writeln!(s, "  {}{at_end}", crate::coverage::describe_range(h));
         }
-    };
+    }
     let shape_text = |shape: &[u64], out: &mut String| {
         if !shape.is_empty() {
             out.push('[');

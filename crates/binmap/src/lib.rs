@@ -49,6 +49,7 @@
 
 pub mod column;
 pub mod convert;
+pub mod coverage;
 pub mod decode;
 pub mod encode;
 pub mod error;

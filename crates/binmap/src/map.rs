@@ -377,11 +377,57 @@ impl Env<'_> {
                     .with_bytes(self.data, abs)
             });
         }
+        if let Some(cond) = declared_under_if(&self.layout.root.items, first, span.start) {
+            // Declared above, but its `if` was false in this file.
+            return Err(Error::data(format!(
+                "field '{}' is absent here: it is declared under `if {}`, which is false in this file",
+                path.join("."),
+                self.layout.text(cond.span)
+            ))
+            .note(format!("used at {}", self.layout_location(span))));
+        }
         Err(self.layout_error(
             &format!("unknown field '{}' (fields can only refer to fields before them)", path.join(".")),
             span,
         ))
     }
+}
+
+/// The condition of the last `if` block above `at` (a position in the
+/// layout text) that declares a field `name`, searched in `items` and in the
+/// struct types that enclose `at`.
+fn declared_under_if<'l>(items: &'l [Item], name: &str, at: usize) -> Option<&'l Expr> {
+    fn declares(items: &[Item], name: &str, at: usize) -> bool {
+        items.iter().any(|it| match it {
+            Item::Field(f) => f.span.start < at && f.name.as_deref() == Some(name),
+            Item::If { body, .. } => declares(body, name, at),
+            Item::Align { .. } => false,
+        })
+    }
+    fn inner_struct(ty: &Type) -> Option<&StructType> {
+        match ty {
+            Type::Struct(st) => Some(st),
+            Type::Array { elem, .. } => inner_struct(elem),
+            _ => None,
+        }
+    }
+    let mut found = None;
+    for it in items {
+        match it {
+            Item::If { cond, body } if declares(body, name, at) => {
+                found = declared_under_if(body, name, at).or(Some(cond));
+            }
+            Item::Field(f) if f.span.start <= at && at < f.span.end => {
+                if let Some(st) = inner_struct(&f.ty)
+                    && let Some(c) = declared_under_if(&st.items, name, at)
+                {
+                    found = Some(c);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 struct Resolver<'r> {
@@ -838,13 +884,15 @@ impl Resolver<'_> {
     fn verify_check(&mut self, m: &Member, abs: u64) -> Result<()> {
         let Some(lit) = &m.check else { return Ok(()) };
         let bytes = slice(self.data, abs, m.node.size);
-        let (ok, found) = check_literal(lit, &m.node.kind, bytes);
+        let decl = self.layout.text(m.decl);
+        let written = written_literal(decl).filter(|_| matches!(lit, Literal::Int(_)));
+        let (ok, found) = check_literal_written(lit, written, &m.node.kind, bytes);
         if ok {
             return Ok(());
         }
-        let decl = self.layout.text(m.decl);
+        let expected = written.map_or_else(|| lit.to_string(), str::to_string);
         Err(Error::data(format!(
-            "check failed for {}: expected {lit}, found {found}",
+            "check failed for {}: expected {expected}, found {found}",
             m.name.as_deref().unwrap_or("_")
         ))
         .note(format!("{decl} at offset {abs:#x}"))
@@ -875,6 +923,17 @@ pub(crate) fn slice(data: &[u8], abs: u64, size: u64) -> &[u8] {
 /// Compare a `== LITERAL` check with the bytes of a field; also returns the
 /// found value as text for the message.
 pub(crate) fn check_literal(lit: &Literal, kind: &NodeKind, bytes: &[u8]) -> (bool, String) {
+    check_literal_written(lit, None, kind, bytes)
+}
+
+/// [`check_literal`], with the found integer in the notation the literal
+/// was `written` in (`0x04034b50` against `0x06054b50`, `0b101`).
+pub(crate) fn check_literal_written(
+    lit: &Literal,
+    written: Option<&str>,
+    kind: &NodeKind,
+    bytes: &[u8],
+) -> (bool, String) {
     match kind {
         NodeKind::Scalar(s) if bytes.len() as u64 == s.kind.size() => match decode_scalar(bytes, *s) {
             Err(DecodeError::BadBool(b)) => (false, format!("byte {b}")),
@@ -883,7 +942,7 @@ pub(crate) fn check_literal(lit: &Literal, kind: &NodeKind, bytes: &[u8]) -> (bo
                 (Literal::Bool(b), Value::Bool(x)) => (*b == x, x.to_string()),
                 (Literal::Int(i), v) if v.as_int().is_some() => {
                     let x = v.as_int().unwrap_or_default();
-                    (*i == x, format!("{x} ({x:#x})"))
+                    (*i == x, int_as_written(x, written))
                 }
                 (Literal::Int(_) | Literal::Float(_), v) => {
                     // Bits, not values: -0.0 is not `== 0.0`, exactly as `pack`
@@ -906,6 +965,39 @@ pub(crate) fn check_literal(lit: &Literal, kind: &NodeKind, bytes: &[u8]) -> (bo
         }
         _ => (false, "?".into()),
     }
+}
+
+/// The `== LITERAL` at the end of a field's declaration, as written
+/// (`0x06054b50` in `sig: u32 == 0x06054b50`): the literal is always the
+/// declaration's last token.
+fn written_literal(decl: &str) -> Option<&str> {
+    let decl = decl.trim_end();
+    let body = decl.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '+');
+    let start = if body.ends_with('-') { body.len() - 1 } else { body.len() };
+    let text = &decl[start..];
+    (!text.is_empty() && body.trim_end_matches('-').trim_end().ends_with("==")).then_some(text)
+}
+
+/// `x` in the notation of the integer literal `written`: hexadecimal,
+/// binary or octal with as many digits (`0x04034b50`), else decimal.
+fn int_as_written(x: i128, written: Option<&str>) -> String {
+    let Some(w) = written else { return format!("{x} ({x:#x})") };
+    let digits = w.trim_start_matches('-');
+    let (prefix, radix) = match digits.get(..2).map(str::to_ascii_lowercase).as_deref() {
+        Some("0x") => ("0x", 16),
+        Some("0b") => ("0b", 2),
+        Some("0o") => ("0o", 8),
+        _ => return x.to_string(),
+    };
+    let width = digits[2..].chars().filter(|c| *c != '_').count();
+    let sign = if x < 0 { "-" } else { "" };
+    let m = x.unsigned_abs();
+    let body = match radix {
+        16 => format!("{m:0width$x}"),
+        2 => format!("{m:0width$b}"),
+        _ => format!("{m:0width$o}"),
+    };
+    format!("{sign}{prefix}{body}")
 }
 
 /// A numeric literal rounded once, from its text, to a float kind (as f64).

@@ -204,6 +204,9 @@ pub fn resolve_index(i: i64, len: u64) -> Option<u64> {
 pub struct Rows {
     pub start: Option<i64>,
     pub end: Option<i64>,
+    /// Given as one row (`7`, `-1`): out of range is an error, as indexing
+    /// is in Python, where a slice is clamped.
+    pub single: bool,
 }
 
 impl Rows {
@@ -227,15 +230,37 @@ impl Rows {
             if s.is_empty() { Ok(None) } else { s.parse::<i64>().map(Some).map_err(|_| bad()) }
         };
         match text.split_once("..") {
-            Some((a, b)) => Ok(Rows { start: num(a)?, end: num(b)? }),
+            Some((a, b)) => Ok(Rows { start: num(a)?, end: num(b)?, single: false }),
             None => {
                 let a = num(text)?.ok_or_else(bad)?;
-                Ok(Rows { start: Some(a), end: Some(if a == -1 { i64::MAX } else { a + 1 }) })
+                Ok(Rows { start: Some(a), end: Some(if a == -1 { i64::MAX } else { a + 1 }), single: true })
             }
         }
     }
 
-    /// The concrete range for an array of `len` rows.
+    /// The concrete range for an array of `len` rows: a slice is clamped
+    /// to the array, a single row out of range is an error.
+    ///
+    /// ```
+    /// use binmap::select::Rows;
+    /// assert_eq!(Rows::parse("10..").unwrap().checked_range(6).unwrap(), 6..6);
+    /// let err = Rows::parse("10").unwrap().checked_range(6).unwrap_err();
+    /// assert_eq!(err.to_string(), "row 10 is out of range: the array has 6 rows (0..6, or -6..-1 from the end)");
+    /// assert!(Rows::parse("-7").unwrap().checked_range(6).is_err());
+    /// ```
+    pub fn checked_range(&self, len: u64) -> Result<Range<u64>> {
+        if self.single
+            && let Some(i) = self.start
+            && (if i >= 0 { i.unsigned_abs() >= len } else { i.unsigned_abs() > len })
+        {
+            let ends = if len == 0 { String::new() } else { format!(" (0..{len}, or -{len}..-1 from the end)") };
+            let rows = if len == 1 { "row" } else { "rows" };
+            return Err(Error::usage(format!("row {i} is out of range: the array has {len} {rows}{ends}")));
+        }
+        Ok(self.range(len))
+    }
+
+    /// The concrete range for an array of `len` rows, clamped to it.
     pub fn range(&self, len: u64) -> Range<u64> {
         let clamp = |v: Option<i64>, default: u64| -> u64 {
             match v {
@@ -345,15 +370,16 @@ impl<'m> RowSet<'m> {
 }
 
 impl<'m> Selection<'m> {
-    /// The selection as rows when it is array-shaped; `rows` limits them.
-    pub fn rows(&self, rows: Rows, path: &[Seg]) -> Option<RowSet<'m>> {
+    /// The selection as rows when it is array-shaped (`None` otherwise);
+    /// `rows` limits them (an error when it names one row that is not there).
+    pub fn rows(&self, rows: Rows, path: &[Seg]) -> Result<Option<RowSet<'m>>> {
         let (array, abs, proj) = match self {
             Selection::Each { array, proj } => (array, array.abs, proj.clone()),
             Selection::One(v) => (v, v.abs, Vec::new()),
         };
-        let NodeKind::Array(a) = &array.node.kind else { return None };
+        let NodeKind::Array(a) = &array.node.kind else { return Ok(None) };
         let first = a.shape.first().copied().unwrap_or(0);
-        Some(RowSet::new(a, abs, rows.range(first), proj, path.to_vec()))
+        Ok(Some(RowSet::new(a, abs, rows.checked_range(first)?, proj, path.to_vec())))
     }
 }
 

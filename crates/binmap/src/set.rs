@@ -55,7 +55,8 @@ pub fn plan(map: &Map<'_>, assignments: &[String]) -> Result<Vec<Edit>> {
         let targets: Vec<crate::select::View<'_>> = match &sel {
             Selection::One(v) => vec![*v],
             Selection::Each { .. } => {
-                let rows = sel.rows(Default::default(), &path).ok_or_else(|| Error::usage("internal: not an array"))?;
+                let rows =
+                    sel.rows(Default::default(), &path)?.ok_or_else(|| Error::usage("internal: not an array"))?;
                 let mut v = Vec::new();
                 for i in 0..rows.array.count {
                     let (e, off) = rows.array.elem(i);

@@ -1,7 +1,8 @@
 //! `binmap convert FILE [-l LAYOUT] [PATH] [--rows A..B] [--split N] -o OUT.{npy,csv,json,jsonl,parquet,arrow}`
 //!
 //! Convert a layout-described file (or a `.npy`, recognised by its magic)
-//! to another format, chosen by OUT's extension: `.npy` (numpy reads it with
+//! to another format, chosen by OUT's extension (or `--to FORMAT`, needed
+//! for `-o -`, stdout): `.npy` (numpy reads it with
 //! `np.load`), `.csv`, `.json`, `.jsonl` (exactly what `show` prints),
 //! `.parquet` or `.arrow` (an Arrow IPC file; `.feather` too): a table with
 //! one column per record field, typed as `binmap::export` describes.
@@ -35,10 +36,14 @@ const MAX_PARTS: u64 = 100_000;
 pub struct Args {
     #[command(flatten)]
     input: Selection,
-    /// The output file; its extension picks the format (.npy, .csv, .json,
-    /// .jsonl, .parquet, .arrow).
+    /// The output file (`-` for stdout); its extension picks the format
+    /// (.npy, .csv, .json, .jsonl, .parquet, .arrow) unless --to does.
     #[arg(short, long)]
     output: PathBuf,
+    /// The output format, when OUT's extension does not say it (`-o -`).
+    #[arg(short = 'f', long = "to", visible_alias = "format", value_name = "FORMAT",
+          value_parser = ["npy", "csv", "json", "jsonl", "ndjson", "parquet", "arrow", "feather"])]
+    to: Option<String>,
     /// Write N Parquet or Arrow files, each holding the next run of rows (the
     /// sizes differ by at most one row), named like OUT-00000-of-0000N.parquet:
     /// one part per job of a cluster. With more parts than rows, the last
@@ -56,7 +61,19 @@ pub fn run(a: Args) -> Result<()> {
         return super::pack::run(super::pack::Args::new(input.file, layout, a.output));
     }
     let rows = input.rows()?;
-    let table_format = binmap::export::Format::from_path(&a.output);
+    let kind = match &a.to {
+        Some(f) => f.clone(),
+        None if crate::util::is_stdout(&a.output) => {
+            return Err(Error::usage(
+                "-o - writes to stdout: give the format with --to npy|csv|json|jsonl|parquet|arrow",
+            ));
+        }
+        None => extension(&a.output),
+    };
+    let table_format = binmap::export::Format::from_extension(&kind);
+    if a.split.is_some() && crate::util::is_stdout(&a.output) {
+        return Err(Error::usage("--split writes several files: it needs -o OUT, not -o -"));
+    }
     if let Some(n) = a.split
         && (table_format.is_none() || !(1..=MAX_PARTS).contains(&n))
     {
@@ -68,6 +85,7 @@ pub fn run(a: Args) -> Result<()> {
     }
     let (src, layout) = open_with_layout(&input.file, input.layout.as_deref())?;
     let map = Map::new(&layout, src.bytes(), src.name())?;
+    crate::util::check_described(&map)?;
     if let Some(format) = table_format {
         let table = Table::new(&map, input.path.as_deref(), rows)?;
         let parts = match a.split {
@@ -89,7 +107,7 @@ pub fn run(a: Args) -> Result<()> {
         drop(bar);
         return Ok(());
     }
-    let format = match extension(&a.output).as_str() {
+    let format = match kind.as_str() {
         "npy" => None,
         "csv" => Some(Format::Csv),
         "json" => Some(Format::Json),

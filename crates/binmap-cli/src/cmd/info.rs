@@ -17,7 +17,7 @@ pub struct Args {
     #[arg(short, long)]
     layout: Option<String>,
     /// Output format.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    #[arg(short, long, default_value = "text", value_parser = ["text", "json"])]
     format: String,
 }
 

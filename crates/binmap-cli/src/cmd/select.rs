@@ -46,6 +46,7 @@ pub fn run(a: Args) -> Result<()> {
     let rows = a.rows.as_deref().map(binmap::select::Rows::parse).transpose()?;
     let (src, layout) = open_with_layout(&a.file, a.layout.as_deref())?;
     let map = Map::new(&layout, src.bytes(), src.name())?;
+    crate::util::check_described(&map)?;
     let paths: Vec<String> = a.path.iter().cloned().collect();
     let (table, columns) = Table::for_paths(&map, &paths, rows)?;
     if columns.iter().any(|c| !c.is_empty()) {

@@ -29,6 +29,7 @@ pub fn run(a: Args) -> Result<()> {
     let edits = {
         let src = open_file(&a.file, Mode::Read)?;
         let map = Map::new(&layout, src.bytes(), src.name())?;
+        crate::util::check_described(&map)?;
         binmap::set::plan(&map, &a.assignments)?
     };
     if no_mmap() {

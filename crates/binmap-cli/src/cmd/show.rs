@@ -29,6 +29,7 @@ pub fn run(a: Args) -> Result<()> {
     let rows = a.input.rows()?;
     let (src, layout) = open_with_layout(&a.input.file, a.input.layout.as_deref())?;
     let map = Map::new(&layout, src.bytes(), src.name())?;
+    crate::util::check_described(&map)?;
     let mut out = Output::new(a.output.as_deref())?;
     render(&map, a.input.path.as_deref(), rows, format, out.writer())?;
     // A file rewritten while it was read gives no output file (-o).

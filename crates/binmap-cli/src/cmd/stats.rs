@@ -47,6 +47,7 @@ pub fn run(a: Args) -> Result<()> {
     let rows = a.rows.as_deref().map(binmap::select::Rows::parse).transpose()?;
     let (src, layout) = open_with_layout(&a.file, a.layout.as_deref())?;
     let map = Map::new(&layout, src.bytes(), src.name())?;
+    crate::util::check_described(&map)?;
     let (table, columns) = Table::for_paths(&map, &a.paths, rows)?;
     let columns = binmap::stats::numeric_columns(&table, &columns)?;
     let filter = a.condition.as_deref().map(|w| Predicate::new(w, &table)).transpose()?;

@@ -75,18 +75,17 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a file name's extension asks for, if it is one of these.
+    /// The format a file extension (or a `--to` name) names: `parquet`,
+    /// `arrow` or `feather`, in any case.
     ///
     /// ```
     /// use binmap::export::Format;
-    /// use std::path::Path;
-    /// assert_eq!(Format::from_path(Path::new("out.parquet")), Some(Format::Parquet));
-    /// assert_eq!(Format::from_path(Path::new("OUT.ARROW")), Some(Format::Ipc));
-    /// assert_eq!(Format::from_path(Path::new("out.csv")), None);
+    /// assert_eq!(Format::from_extension("parquet"), Some(Format::Parquet));
+    /// assert_eq!(Format::from_extension("ARROW"), Some(Format::Ipc));
+    /// assert_eq!(Format::from_extension("csv"), None);
     /// ```
-    pub fn from_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
-        match ext.as_str() {
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
             "parquet" => Some(Format::Parquet),
             "arrow" | "feather" => Some(Format::Ipc),
             _ => None,

@@ -111,7 +111,7 @@ impl<'m> Table<'m> {
             .rev()
             .find_map(|s| if let crate::select::Seg::Field(n) = s { Some(n.clone()) } else { None })
             .unwrap_or_else(|| "value".into());
-        let (source, range, elem_plan, inner) = match sel.rows(rows.unwrap_or_default(), &segs) {
+        let (source, range, elem_plan, inner) = match sel.rows(rows.unwrap_or_default(), &segs)? {
             Some(rs) => rows_source(rs, &what)?,
             None => {
                 if rows.is_some() {

@@ -120,7 +120,7 @@ pub fn range_of(map: &Map<'_>, path: Option<&str>, rows: Option<Rows>) -> Result
         };
         return Ok((v.abs, v.abs.saturating_add(extent(v.node))));
     };
-    let Some(set) = sel.rows(rows, &segs) else {
+    let Some(set) = sel.rows(rows, &segs)? else {
         return Err(Error::usage(format!(
             "--rows selects elements of an array, and '{}' is not an array",
             select::path_to_string(&segs)

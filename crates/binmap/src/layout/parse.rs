@@ -38,7 +38,27 @@ pub fn parse(src: &str, origin: &str) -> Result<Layout, Error> {
     if let Some((msg, span)) = lex_error {
         return Err(syntax_error(src, origin, &msg, span));
     }
-    Ok(Layout { root: Arc::new(StructType { items: items? }), source: Arc::from(src), origin: origin.into() })
+    let items = items?;
+    if !has_field(&items) {
+        // An empty layout would describe no byte of any file, and show `{}`.
+        let end = src.len();
+        return Err(syntax_error(
+            src,
+            origin,
+            "the layout has no fields: it describes nothing (a field is `name: TYPE`, e.g. `n: u32`)",
+            Span { start: end, end },
+        ));
+    }
+    Ok(Layout { root: Arc::new(StructType { items }), source: Arc::from(src), origin: origin.into() })
+}
+
+/// True when `items` declare a field (`_` padding included), at any depth of `if` blocks.
+fn has_field(items: &[Item]) -> bool {
+    items.iter().any(|it| match it {
+        Item::Field(_) => true,
+        Item::If { body, .. } => has_field(body),
+        Item::Align { .. } => false,
+    })
 }
 
 /// The lexer's next token; after an error (kept in `error`), `Eof`.

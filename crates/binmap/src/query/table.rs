@@ -147,7 +147,7 @@ impl<'m> Table<'m> {
     pub fn new(map: &'m Map<'_>, path: &[Seg], rows: Option<Rows>) -> Result<Table<'m>> {
         let sel = select(map, path)?;
         let rs: RowSet<'m> = sel
-            .rows(rows.unwrap_or_default(), path)
+            .rows(rows.unwrap_or_default(), path)?
             .ok_or_else(|| Error::usage(format!("{} is not an array", describe(path))))?;
         if !rs.proj.is_empty() {
             return Err(Error::usage(format!("'{}' is not an array of records", path_to_string(path))));

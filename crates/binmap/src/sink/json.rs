@@ -29,7 +29,7 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
             Selection::One(v) => self.node(*v)?,
             Selection::Each { .. } => {
                 let rows =
-                    sel.rows(Default::default(), path).ok_or_else(|| crate::Error::usage("internal: not an array"))?;
+                    sel.rows(Default::default(), path)?.ok_or_else(|| crate::Error::usage("internal: not an array"))?;
                 self.rows_list(&rows)?;
             }
         }

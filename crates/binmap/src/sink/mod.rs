@@ -72,7 +72,7 @@ pub fn render(
     };
     let sel = select(map, &path)?;
     let data = map.data();
-    let row_set = sel.rows(rows.unwrap_or_default(), &path);
+    let row_set = sel.rows(rows.unwrap_or_default(), &path)?;
     if rows.is_some() && row_set.is_none() {
         let what = if path.is_empty() { "the file".to_string() } else { path_to_string(&path) };
         return Err(Error::usage(format!("--rows needs an array; {what} is not one")));

@@ -30,7 +30,7 @@ pub fn write_selection(
     match sel {
         Selection::One(v) if !matches!(v.node.kind, NodeKind::Array(_)) => node_lines(map, *v, name, &mut buf)?,
         _ => {
-            if let Some(rows) = sel.rows(Rows::default(), path) {
+            if let Some(rows) = sel.rows(Rows::default(), path)? {
                 table(map.data(), &rows, &mut buf)?;
             }
         }
@@ -162,15 +162,7 @@ fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
             let start = cols.len();
             columns(v.node, &prefix, v.abs, &mut cols);
             if is_leaf(&v.node.kind) && !multi {
-                cols[start].name = match rows
-                    .path
-                    .iter()
-                    .rev()
-                    .find_map(|s| if let crate::select::Seg::Field(n) = s { Some(n) } else { None })
-                {
-                    Some(n) => n.to_string(),
-                    None => "value".into(),
-                };
+                cols[start].name = leaf_column_name(rows);
             }
         }
         if header.is_empty() {
@@ -185,13 +177,54 @@ fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
         }
         body.push(line);
     }
+    let empty = body.is_empty();
+    if empty {
+        // No row to take the columns from: the element's own, when every
+        // element has the same shape (a walked array without elements has none).
+        (header, right) = empty_header(rows);
+    }
     let mut head = vec![String::new()];
     head.extend(header);
     let mut lines = vec![head];
     lines.extend(body);
     let align: Vec<bool> = std::iter::once(false).chain(right).collect();
     write_aligned(&lines, &align, buf);
+    if empty {
+        buf.extend_from_slice(b"(0 rows)\n");
+    }
     Ok(())
+}
+
+/// The one column of a table of single values: named after the last field
+/// of the path (`value` of `records.value`), else `value`.
+fn leaf_column_name(rows: &RowSet<'_>) -> String {
+    let last = rows.path.iter().rev().find_map(|s| match s {
+        crate::select::Seg::Field(n) => Some(n.to_string()),
+        _ => None,
+    });
+    last.unwrap_or_else(|| "value".into())
+}
+
+/// The column names (and right-alignment) of a table of `rows` that shows
+/// no row: those of its element template, for arrays of uniform elements.
+fn empty_header(rows: &RowSet<'_>) -> (Vec<String>, Vec<bool>) {
+    let uniform = matches!(rows.array.elems, crate::map::Elems::Uniform { .. });
+    if !uniform || rows.array.shape.len() > 1 {
+        return (Vec::new(), Vec::new());
+    }
+    let Ok(v) = rows.elem(0) else { return (Vec::new(), Vec::new()) };
+    if super::csv::leaf_count(v.node) > super::csv::MAX_COLUMNS {
+        return (Vec::new(), Vec::new());
+    }
+    let mut cols: Vec<Column<'_>> = Vec::new();
+    columns(v.node, "", v.abs, &mut cols);
+    if is_leaf(&v.node.kind) {
+        return (vec![leaf_column_name(rows)], vec![matches!(v.node.kind, NodeKind::Scalar(_))]);
+    }
+    (
+        cols.iter().map(|c| c.name.clone()).collect(),
+        cols.iter().map(|c| matches!(c.node.kind, NodeKind::Scalar(_))).collect(),
+    )
 }
 
 /// Write `lines` as columns two spaces apart, each as wide as its widest
