@@ -316,6 +316,14 @@ impl Env<'_> {
                 v.checked_neg().ok_or_else(|| self.overflow(e))?
             }
             ExprKind::Not(x) => i128::from(self.eval(x)? == 0),
+            ExprKind::BitNot(x) => !self.eval(x)?,
+            ExprKind::Cond(c, a, b) => {
+                if self.eval(c)? != 0 {
+                    self.eval(a)?
+                } else {
+                    self.eval(b)?
+                }
+            }
             ExprKind::Binary(op, a, b) => {
                 let (a, b) = (self.eval(a)?, self.eval(b)?);
                 apply_binop(*op, a, b).map_err(|why| {

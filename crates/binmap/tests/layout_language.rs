@@ -259,3 +259,29 @@ fn strip_spans(st: &binmap::layout::StructType) -> String {
     out.push_str(rest);
     out
 }
+
+#[test]
+fn bitwise_operators_shifts_and_conditionals() {
+    // gzip's FLG byte taken apart with & and a conditional size.
+    let b = [0b0000_0100, 2, 0, b'x', b'y', 9];
+    assert_eq!(
+        json("flg: u8; if flg & 4 != 0 { xlen: u16; extra: bytes[xlen] }; v: u8", &b),
+        r#"{"flg":4,"xlen":2,"extra":"xy","v":9}"#
+    );
+    assert_eq!(
+        json("flg: u8; n: u8; v: u8[flg & 4 ? n : 0]; rest: u8[..]", &b),
+        r#"{"flg":4,"n":2,"v":[0,120],"rest":[121,9]}"#
+    );
+    // Precedence: shifts below + and -, & ^ | below shifts, comparisons below those (as in Python and Rust).
+    let one = [7u8];
+    assert_eq!(json("a: u8; b: u8[1 << 2 - 1]", &[1, 0, 0]), r#"{"a":1,"b":[0,0]}"#);
+    assert_eq!(json("a: u8; b: u8[(a | 8 ^ 12) >> 2]", &[1, 0, 0, 0]), r#"{"a":1,"b":[0]}"#);
+    assert_eq!(json("a: u8; b: u8[~a & 3]", &[0b101, 0, 0]), r#"{"a":5,"b":[0,0]}"#);
+    assert_eq!(json("a: u8; b: u8[a == 7 ? 0 : a == 6 ? 1 : 2]", &one), r#"{"a":7,"b":[]}"#);
+    // Shifts are checked: a count past 63 or a result that overflows is an error.
+    assert!(
+        err("a: u8; b: u8[a << 64]", &one).contains("shift count out of range (0 to 63) in `a << 64` with 7 << 64")
+    );
+    assert!(err("a: u8; b: u8[a >> -1]", &one).contains("shift count out of range"));
+    assert!(err("a: u8; b: u8[(a << 63) << 63]", &one).contains("overflow"));
+}

@@ -282,7 +282,11 @@ pub enum ExprKind {
     SizeOf(Arc<Type>),
     Neg(Box<Expr>),
     Not(Box<Expr>),
+    /// `~x`: bitwise not, `-x - 1` (integers are exact, as in Python).
+    BitNot(Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `cond ? a : b`.
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
 }
 
 /// Binary operators, by increasing precedence group.
@@ -296,6 +300,11 @@ pub enum BinOp {
     Le,
     Gt,
     Ge,
+    BitOr,
+    BitXor,
+    BitAnd,
+    Shl,
+    Shr,
     Add,
     Sub,
     Mul,
@@ -315,6 +324,11 @@ impl BinOp {
             Le => "<=",
             Gt => ">",
             Ge => ">=",
+            BitOr => "|",
+            BitXor => "^",
+            BitAnd => "&",
+            Shl => "<<",
+            Shr => ">>",
             Add => "+",
             Sub => "-",
             Mul => "*",
@@ -335,8 +349,13 @@ impl Expr {
     fn collect_paths<'a>(&'a self, out: &mut Vec<&'a [Arc<str>]>) {
         match &self.kind {
             ExprKind::Path(p) => out.push(p),
-            ExprKind::Neg(e) | ExprKind::Not(e) => e.collect_paths(out),
+            ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) => e.collect_paths(out),
             ExprKind::Binary(_, a, b) => {
+                a.collect_paths(out);
+                b.collect_paths(out);
+            }
+            ExprKind::Cond(c, a, b) => {
+                c.collect_paths(out);
                 a.collect_paths(out);
                 b.collect_paths(out);
             }
@@ -351,18 +370,46 @@ impl Expr {
             ExprKind::SizeOf(t) => t.fixed_size().map(i128::from),
             ExprKind::Neg(e) => e.constant()?.checked_neg(),
             ExprKind::Not(e) => Some(i128::from(e.constant()? == 0)),
+            ExprKind::BitNot(e) => Some(!e.constant()?),
             ExprKind::Binary(op, a, b) => apply_binop(*op, a.constant()?, b.constant()?).ok(),
+            ExprKind::Cond(c, a, b) => {
+                if c.constant()? != 0 {
+                    a.constant()
+                } else {
+                    b.constant()
+                }
+            }
             ExprKind::Path(_) | ExprKind::FileSize => None,
         }
     }
 }
 
-/// Checked integer arithmetic shared by layouts and `--where` expressions.
+/// The largest shift count `<<` and `>>` take.
+pub const MAX_SHIFT: i128 = 63;
+
+/// Checked integer arithmetic of layout expressions. Integers are exact,
+/// as in Python: `&`, `|`, `^` and `~` act on two's complement of unbounded
+/// width, `>>` rounds toward minus infinity, and `<<` is an error when the
+/// result would not fit (or the count is not 0 to 63).
 ///
 /// Errors are short reasons (`overflow`, `division by zero`).
+///
+/// ```
+/// use binmap::layout::{BinOp, apply_binop};
+/// assert_eq!(apply_binop(BinOp::BitAnd, 0b1101, 0b0110), Ok(0b0100));
+/// assert_eq!(apply_binop(BinOp::Shl, 1, 63), Ok(1 << 63));
+/// assert_eq!(apply_binop(BinOp::Shr, -9, 1), Ok(-5));
+/// assert!(apply_binop(BinOp::Shl, 1, 64).is_err());
+/// ```
 pub fn apply_binop(op: BinOp, a: i128, b: i128) -> Result<i128, &'static str> {
     use BinOp::*;
     let r = match op {
+        Shl | Shr if !(0..=MAX_SHIFT).contains(&b) => return Err("shift count out of range (0 to 63)"),
+        Shl => a.checked_mul(1i128 << b),
+        Shr => Some(a >> b),
+        BitOr => Some(a | b),
+        BitXor => Some(a ^ b),
+        BitAnd => Some(a & b),
         Or => Some(i128::from(a != 0 || b != 0)),
         And => Some(i128::from(a != 0 && b != 0)),
         Eq => Some(i128::from(a == b)),
@@ -492,9 +539,11 @@ impl Expr {
             ExprKind::SizeOf(t) => format!("sizeof({})", t.describe()),
             ExprKind::Neg(e) => format!("-{}", e.describe()),
             ExprKind::Not(e) => format!("!{}", e.describe()),
+            ExprKind::BitNot(e) => format!("~{}", e.describe()),
             ExprKind::Binary(op, a, b) => {
                 format!("{} {} {}", a.describe(), op.symbol(), b.describe())
             }
+            ExprKind::Cond(c, a, b) => format!("{} ? {} : {}", c.describe(), a.describe(), b.describe()),
         }
     }
 }

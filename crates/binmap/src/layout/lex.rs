@@ -143,6 +143,8 @@ fn punct(b: &[u8]) -> Option<&'static str> {
         [b'>', b'=', ..] => Some(">="),
         [b'&', b'&', ..] => Some("&&"),
         [b'|', b'|', ..] => Some("||"),
+        [b'<', b'<', ..] => Some("<<"),
+        [b'>', b'>', ..] => Some(">>"),
         [b'.', b'.', ..] => Some(".."),
         _ => None,
     };
@@ -169,6 +171,9 @@ fn punct(b: &[u8]) -> Option<&'static str> {
         b'*' => Some("*"),
         b'/' => Some("/"),
         b'%' => Some("%"),
+        b'&' => Some("&"),
+        b'^' => Some("^"),
+        b'~' => Some("~"),
         _ => None,
     })
 }

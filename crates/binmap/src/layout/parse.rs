@@ -479,9 +479,18 @@ impl<'s> Parser<'s> {
         Ok(ty)
     }
 
+    /// An expression: binary operators over [`LEVELS`], then an optional
+    /// `? a : b` (which groups to the right, as in C).
     fn expr(&mut self) -> Result<Expr, Error> {
         self.enter()?;
-        let e = self.binary(0)?;
+        let mut e = self.binary(0)?;
+        if self.eat("?") {
+            let yes = self.expr()?;
+            self.expect(":")?;
+            let no = self.expr()?;
+            let span = Span { start: e.span.start, end: no.span.end };
+            e = Expr { kind: ExprKind::Cond(Box::new(e), Box::new(yes), Box::new(no)), span };
+        }
         self.depth -= 1;
         Ok(e)
     }
@@ -508,13 +517,17 @@ impl<'s> Parser<'s> {
 
     fn unary(&mut self) -> Result<Expr, Error> {
         let start = self.span().start;
-        let neg = self.eat("-");
-        if neg || self.eat("!") {
+        let op = ["-", "!", "~"].into_iter().find(|op| self.eat(op));
+        if let Some(op) = op {
             self.enter()?;
-            let inner = self.unary()?;
+            let inner = Box::new(self.unary()?);
             self.depth -= 1;
             let span = Span { start, end: inner.span.end };
-            let kind = if neg { ExprKind::Neg(Box::new(inner)) } else { ExprKind::Not(Box::new(inner)) };
+            let kind = match op {
+                "-" => ExprKind::Neg(inner),
+                "!" => ExprKind::Not(inner),
+                _ => ExprKind::BitNot(inner),
+            };
             return Ok(Expr { kind, span });
         }
         self.primary()
@@ -576,11 +589,17 @@ fn field_name(it: &Item) -> Option<&str> {
 
 type Level = &'static [(&'static str, BinOp)];
 
-/// Binary operator precedence, loosest first.
-const LEVELS: [Level; 5] = [
+/// Binary operator precedence, loosest first. The bitwise operators bind
+/// tighter than comparisons, as in Python and Rust (not C), so that
+/// `flags & 4 != 0` means `(flags & 4) != 0`.
+const LEVELS: [Level; 9] = [
     &[("||", BinOp::Or)],
     &[("&&", BinOp::And)],
     &[("==", BinOp::Eq), ("!=", BinOp::Ne), ("<", BinOp::Lt), ("<=", BinOp::Le), (">", BinOp::Gt), (">=", BinOp::Ge)],
+    &[("|", BinOp::BitOr)],
+    &[("^", BinOp::BitXor)],
+    &[("&", BinOp::BitAnd)],
+    &[("<<", BinOp::Shl), (">>", BinOp::Shr)],
     &[("+", BinOp::Add), ("-", BinOp::Sub)],
     &[("*", BinOp::Mul), ("/", BinOp::Div), ("%", BinOp::Rem)],
 ];
