@@ -267,6 +267,17 @@ pub fn string_bytes(doc: &Doc, origin: Origin) -> Result<Vec<u8>> {
     }
 }
 
+/// Append `n` NUL bytes (the padding of a text shorter than its field), or
+/// an error when the machine cannot hold them (a size field of 10^15).
+fn pad_zeros(out: &mut Vec<u8>, n: u64) -> Result<()> {
+    let too_many =
+        || Error::input(format!("padding the text to its size takes {n} more bytes than this machine can hold"));
+    let n = usize::try_from(n).map_err(|_| too_many())?;
+    out.try_reserve(n).map_err(|_| too_many())?;
+    out.resize(out.len() + n, 0);
+    Ok(())
+}
+
 /// Encode a leaf node's value; `size` is the field's size for `bytes[N]`/`utf8[N]`.
 pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &mut Vec<u8>) -> Result<()> {
     match kind {
@@ -289,8 +300,7 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
             for c in text.chars() {
                 store!(u32::from(c), e, out);
             }
-            out.resize(out.len() + (size - chars * 4) as usize, 0);
-            Ok(())
+            pad_zeros(out, size - chars * 4)
         }
         NodeKind::Text(TextKind::Void) => {
             let b = match doc {
@@ -317,8 +327,7 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
                 return Err(Error::input(format!("{} bytes do not fit in a {size}-byte field", b.len())));
             }
             out.extend_from_slice(&b);
-            out.resize(out.len() + (size as usize - b.len()), 0);
-            Ok(())
+            pad_zeros(out, size - b.len() as u64)
         }
         NodeKind::Cstr => {
             let b = string_bytes(doc, origin)?;

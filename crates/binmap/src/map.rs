@@ -306,8 +306,11 @@ impl Env<'_> {
             ExprKind::Int(v) => *v,
             ExprKind::FileSize => match self.filesize {
                 Some(n) => n.into(),
+                // Only a pass that never needs it has no size (`pack` solves
+                // `filesize` first when the layout uses it).
                 None => {
-                    return Err(self.layout_error("filesize is not known while packing: give sizes explicitly", e.span));
+                    return Err(Error::data("the size of the file is not known here, so `filesize` has no value")
+                        .note(self.layout_location(e.span)));
                 }
             },
             ExprKind::SizeOf(t) => t.fixed_size().map_or(0, i128::from),

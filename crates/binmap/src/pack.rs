@@ -2,58 +2,442 @@
 //! CSV rows) and a layout to the file's bytes.
 //!
 //! The walk mirrors [`crate::map`]'s resolver: fields one after another,
-//! `@` placements, `align`, `if`, and sizes evaluated with the same checked
-//! expressions over the bytes written so far. Size fields that the input
-//! leaves out (`N` of `coords: {...}[N]`, `M` of `utf8[M]`) are derived from
-//! the data; when given they are checked against it. The result is finally
-//! resolved again, with every check [`crate::Map::new`] makes, so a packed
-//! file always reads back.
+//! `@` placements (forwards or backwards), `align`, `if`, and sizes
+//! evaluated with the same checked expressions over the bytes written so
+//! far. Size fields that the input leaves out (`N` of `coords: {...}[N]`,
+//! `M` of `utf8[M]`) are derived from the data; when given they are checked
+//! against it. The result is finally resolved again, with every check
+//! [`crate::Map::new`] makes, so a packed file always reads back.
+//!
+//! Every byte is accounted for:
+//!
+//! - Which bytes the fields wrote is kept as ranges, merged as they come (a
+//!   million fields written one after another are one range). Two fields
+//!   may write the same byte (a placement that reads bytes again, an `@`
+//!   that goes back, a zero-size field at offset 0) when they write the same
+//!   value; otherwise the error names both fields and the offset. The first
+//!   field is found by packing again up to that byte, so nothing is kept per
+//!   field.
+//! - Bytes that no field describes (holes between placed fields) are
+//!   refused by [`pack`], since the output would invent zeros there.
+//!   [`pack_onto`] starts from an original file instead and keeps its bytes
+//!   wherever the input sets none (numpy's copy-on-write mode `c`). `_`
+//!   padding and `align` gaps are described: zeros, or with [`pack_onto`]
+//!   the original's bytes.
+//!
+//! `filesize` is the size of the file being written, solved from the data.
+//! A first pass takes every size that depends on it from the data
+//! (`rest: void[filesize - 4]`, `v: f64[(filesize - 4) / 8]`) and puts the
+//! fields placed at `@ filesize - k` (and those that follow them) after
+//! every other byte, at a trial size, tried again larger when they would
+//! land on other fields. The size is then where those fields end, or where
+//! a `T[..]` array (which runs to the end of the file) ends; with
+//! [`pack_onto`], the original's size when the data allow it. A last pass
+//! evaluates every expression with that size and must agree with the data,
+//! or the error says which field and why, with the size it tried.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::encode::{Origin, encode_leaf, string_bytes};
-use crate::error::{Error, Result};
-use crate::layout::{Dims, ExprKind, Field, Item, Layout, Literal, StructType, TextKind, Type, align_up};
+use crate::error::{Error, Result, grouped};
+use crate::layout::{Dims, Expr, ExprKind, Field, Item, Layout, Literal, StructType, TextKind, Type, align_up};
 use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind};
 use crate::select::{Seg, parse_path};
 use crate::text::json_read::Doc;
 
 /// Pack `doc` (the whole file's object) with `layout` into bytes.
 ///
+/// Every byte of the result is described by the layout: a layout that
+/// leaves holes (bytes no field covers, between placed fields) is refused,
+/// since they would be zeros that no input asked for; see [`pack_onto`].
+///
 /// ```
 /// use binmap::text::json_read::parse_json;
 /// let layout = binmap::Layout::parse("n: u8\nv: u16be[n]").unwrap();
 /// let doc = parse_json(r#"{"v": [1, 2]}"#).unwrap();
 /// assert_eq!(binmap::pack::pack(&layout, &doc, binmap::encode::Origin::Json).unwrap(), [2, 0, 1, 0, 2]);
+///
+/// let layout = binmap::Layout::parse("a: u8\n@ 4 b: u8").unwrap();
+/// let doc = parse_json(r#"{"a": 1, "b": 2}"#).unwrap();
+/// let err = binmap::pack::pack(&layout, &doc, binmap::encode::Origin::Json).unwrap_err();
+/// assert!(err.message.starts_with("the layout does not describe bytes 0x1..0x4 (3 bytes)"));
 /// ```
 pub fn pack(layout: &Layout, doc: &Doc, origin: Origin) -> Result<Vec<u8>> {
-    let mut looked_up = Vec::new();
-    crate::map::path_names(&layout.root.items, &mut looked_up);
-    looked_up.sort_unstable();
-    looked_up.dedup();
-    let looked_up = &looked_up[..];
-    let mut p = Packer { out: Vec::new(), frames: Vec::new(), layout, origin, filesize: None, looked_up };
-    if layout.source.contains("filesize") {
-        // `filesize` is the size being computed: a first pass takes array
-        // lengths from the data and places `@ filesize - k` fields right
-        // after what precedes them; the second pass uses the size it found.
-        let mut first =
-            Packer { out: Vec::new(), frames: Vec::new(), layout, origin, filesize: Some(Guess::Unknown), looked_up };
-        first.structure(&layout.root, doc, &Path::Root)?;
-        p.filesize = Some(Guess::Known(first.out.len() as u64));
-    }
-    p.structure(&layout.root, doc, &Path::Root)?;
-    let out = p.out;
-    // Read it back: a packed file must resolve (sizes, checks, `[..]`).
-    crate::map::check(layout, &out, "<packed output>").map_err(|e| {
-        let mut e = e;
-        e.message = format!("the packed bytes do not read back: {}", e.message);
-        e
-    })?;
-    Ok(out)
+    Job::new(layout, doc, origin, None).pack()
 }
 
+/// Pack `doc` over a copy of `original`: the result starts as the
+/// original's bytes and keeps every byte the input does not set (holes the
+/// layout leaves, `_` padding, `align` gaps), like editing a copy opened
+/// with numpy's mode `c`. `original` itself is not changed.
+///
+/// The result has the original's size unless the data decide another one
+/// (a `T[..]` array ends where its elements end; a size of `filesize - k`
+/// follows its data); bytes past the original's end that no field
+/// describes are refused as with [`pack`].
+///
+/// ```
+/// use binmap::text::json_read::parse_json;
+/// let layout = binmap::Layout::parse("magic: u16\n@ filesize - 2 crc: u16be").unwrap();
+/// let original = [0x1f, 0x8b, 0xaa, 0xbb, 0xcc, 0x12, 0x34];
+/// let doc = parse_json(r#"{"magic": 35615, "crc": 4661}"#).unwrap();
+/// let out = binmap::pack::pack_onto(&layout, &doc, binmap::encode::Origin::Json, &original).unwrap();
+/// assert_eq!(out, [0x1f, 0x8b, 0xaa, 0xbb, 0xcc, 0x12, 0x35]);
+/// ```
+pub fn pack_onto(layout: &Layout, doc: &Doc, origin: Origin, original: &[u8]) -> Result<Vec<u8>> {
+    Job::new(layout, doc, origin, Some(original)).pack()
+}
+
+/// At most this many trial sizes are tried when solving `filesize` (each
+/// at least twice the last: enough for any size).
+const TRIALS: usize = 66;
+
+/// One `pack` call: what every pass needs.
+struct Job<'a> {
+    layout: &'a Layout,
+    doc: &'a Doc,
+    origin: Origin,
+    onto: Option<&'a [u8]>,
+    /// Every name in a field path of the layout's expressions, sorted: the
+    /// only members an expression can look up, so the only ones kept.
+    looked_up: Vec<&'a str>,
+}
+
+impl<'a> Job<'a> {
+    fn new(layout: &'a Layout, doc: &'a Doc, origin: Origin, onto: Option<&'a [u8]>) -> Job<'a> {
+        let mut looked_up = Vec::new();
+        crate::map::path_names(&layout.root.items, &mut looked_up);
+        looked_up.sort_unstable();
+        looked_up.dedup();
+        Job { layout, doc, origin, onto, looked_up }
+    }
+
+    /// The original's size (0 without one).
+    fn base(&self) -> u64 {
+        self.onto.map_or(0, |o| o.len() as u64)
+    }
+
+    fn pack(&self) -> Result<Vec<u8>> {
+        let (p, size) = if items_use_filesize(&self.layout.root.items) {
+            self.solve()?
+        } else {
+            let p = self.run(FileSize::Unused)?;
+            let size = match &p.tail {
+                Some(t) => t.end,
+                None => p.extent().max(self.base()),
+            };
+            p.check_size(size)?;
+            (p, size)
+        };
+        let out = p.finish(size, self.base(), self.onto.is_some())?;
+        // Read it back: a packed file must resolve (sizes, checks, `[..]`).
+        crate::map::check(self.layout, &out, "<packed output>").map_err(|e| {
+            let mut e = e;
+            e.message = format!("the packed bytes do not read back: {}", e.message);
+            e
+        })?;
+        Ok(out)
+    }
+
+    fn packer(&self, fs: FileSize) -> Packer<'_> {
+        let out = self.onto.map(<[u8]>::to_vec).unwrap_or_default();
+        Packer {
+            out,
+            pos: 0,
+            written: Ranges::default(),
+            padded: Ranges::default(),
+            hi: 0,
+            frames: Vec::new(),
+            layout: self.layout,
+            origin: self.origin,
+            looked_up: &self.looked_up,
+            fs,
+            floating: false,
+            fixed_end: 0,
+            float: None,
+            doomed: None,
+            tail: None,
+            probe: None,
+            first_writer: None,
+            conflict: None,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// One pass over the document. When two fields disagree about a byte, a
+    /// second pass stops at the first field that wrote it, to name both.
+    fn run(&self, fs: FileSize) -> Result<Packer<'_>> {
+        let (p, r) = self.pass(fs);
+        r.map(|()| p)
+    }
+
+    /// One pass, and how it ended (see [`Job::run`]).
+    fn pass(&self, fs: FileSize) -> (Packer<'_>, Result<()>) {
+        let mut p = self.packer(fs);
+        let r = p.structure(&self.layout.root, self.doc, &Path::Root).map(drop);
+        let r = match (r, p.conflict) {
+            (Err(e), Some(offset)) => {
+                let mut again = self.packer(fs);
+                again.probe = Some(offset);
+                Err(again.structure(&self.layout.root, self.doc, &Path::Root).err().unwrap_or(e))
+            }
+            (r, _) => r,
+        };
+        (p, r)
+    }
+
+    /// Solve `filesize` (see the module docs) and pack with it.
+    fn solve(&self) -> Result<(Packer<'_>, u64)> {
+        let mut trial = self.base();
+        let mut measured = None;
+        for _ in 0..TRIALS {
+            let (p, r) = self.pass(FileSize::Trial(trial));
+            if let Some(next) = p.retry(trial) {
+                trial = next;
+                continue;
+            }
+            r.map_err(|e| e.note("while solving filesize from the data"))?;
+            measured = Some(p);
+            break;
+        }
+        let Some(m) = measured else {
+            return Err(Error::input(format!(
+                "filesize cannot be solved from the data: the fields placed at `filesize - k` kept landing on other fields ({TRIALS} sizes tried, the last {})",
+                grouped(trial)
+            )));
+        };
+        let least = m.solved_size(trial)?;
+        // The sizes to try, the most determined first: where a `T[..]` ends;
+        // the original's size; the least size that holds every field.
+        let mut sizes = Vec::new();
+        sizes.extend(m.tail.as_ref().map(|t| t.end));
+        if self.base() > least {
+            sizes.push(self.base());
+        }
+        sizes.push(least);
+        let mut first_error = None;
+        for (i, &size) in sizes.iter().enumerate() {
+            if sizes[..i].contains(&size) {
+                continue;
+            }
+            match self.run(FileSize::Known(size)).and_then(|p| p.check_size(size).map(|()| p)) {
+                Ok(p) => return Ok((p, size)),
+                Err(e) => {
+                    first_error
+                        .get_or_insert(e.note(format!("with filesize = {} (solved from the data)", grouped(size))));
+                }
+            }
+        }
+        Err(first_error.unwrap_or_else(|| Error::input("filesize cannot be solved from the data")))
+    }
+}
+
+/// What `filesize` is during one pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FileSize {
+    /// The layout never uses it.
+    Unused,
+    /// Solving: this trial size places `@ filesize - k` fields; sizes that
+    /// depend on it come from the data.
+    Trial(u64),
+    /// The solved size: every expression is evaluated with it.
+    Known(u64),
+}
+
+/// The fields placed relative to `filesize` in a trial pass, by where they
+/// were meant to go (trial size + offset), and their end.
+#[derive(Clone, Copy, Debug)]
+struct Floating {
+    start: u64,
+    end: u64,
+}
+
+/// A `T[..]` array: it runs to the end of the file.
+struct Tail {
+    end: u64,
+    path: String,
+    /// Another `[..]` array that ends elsewhere.
+    other: Option<(u64, String)>,
+}
+
+/// Disjoint byte ranges, merged as they are added. Adding at the end of the
+/// last range (fields written one after another) is O(1); others O(log n).
+#[derive(Default)]
+struct Ranges {
+    /// Every range but the last, by start.
+    before: BTreeMap<u64, u64>,
+    /// The range that starts last.
+    last: Option<(u64, u64)>,
+}
+
+impl Ranges {
+    fn add(&mut self, start: u64, end: u64) {
+        if start >= end {
+            return;
+        }
+        match self.last {
+            None => self.last = Some((start, end)),
+            Some((ls, le)) if start >= ls => {
+                if start <= le {
+                    self.last = Some((ls, le.max(end)));
+                } else {
+                    self.before.insert(ls, le);
+                    self.last = Some((start, end));
+                }
+            }
+            Some((ls, le)) => {
+                let (mut s, mut e) = (start, end);
+                while let Some((&bs, &be)) = self.before.range(..=e).next_back() {
+                    if be < s {
+                        break;
+                    }
+                    self.before.remove(&bs);
+                    s = s.min(bs);
+                    e = e.max(be);
+                }
+                if e >= ls {
+                    self.last = Some((s, le.max(e)));
+                } else {
+                    self.before.insert(s, e);
+                }
+            }
+        }
+    }
+
+    /// The end of the last range (0 when empty).
+    fn end(&self) -> u64 {
+        self.last.map_or(0, |(_, e)| e)
+    }
+
+    /// The parts of `start..end` that the ranges hold, in order.
+    fn overlapping(&self, start: u64, end: u64) -> Vec<Range<u64>> {
+        let mut v: Vec<Range<u64>> = Vec::new();
+        for (&s, &e) in self.before.range(..end).rev() {
+            if e <= start {
+                break;
+            }
+            v.push(s.max(start)..e.min(end));
+        }
+        v.reverse();
+        if let Some((s, e)) = self.last
+            && s < end
+            && e > start
+        {
+            v.push(s.max(start)..e.min(end));
+        }
+        v
+    }
+
+    /// Every range, in order.
+    fn iter(&self) -> impl Iterator<Item = Range<u64>> + '_ {
+        self.before.iter().map(|(&s, &e)| s..e).chain(self.last.map(|(s, e)| s..e))
+    }
+}
+
+/// The ranges of `0..size` in neither `a` nor `b`.
+fn gaps(a: &Ranges, b: &Ranges, size: u64) -> Vec<Range<u64>> {
+    let (mut x, mut y) = (a.iter().peekable(), b.iter().peekable());
+    let mut holes = Vec::new();
+    let mut at = 0;
+    loop {
+        let next = match (x.peek(), y.peek()) {
+            (Some(r), Some(q)) if r.start <= q.start => x.next(),
+            (Some(_), Some(_)) => y.next(),
+            (Some(_), None) => x.next(),
+            (None, Some(_)) => y.next(),
+            (None, None) => None,
+        };
+        let Some(r) = next else { break };
+        if r.start > at {
+            holes.push(at..r.start.min(size));
+        }
+        at = at.max(r.end);
+        if at >= size {
+            break;
+        }
+    }
+    if at < size {
+        holes.push(at..size);
+    }
+    holes.retain(|h| h.start < h.end);
+    holes
+}
+
+/// The first few of `ranges` in words, and how many more.
+fn describe_ranges(ranges: &[Range<u64>]) -> String {
+    const SHOWN: usize = 3;
+    let mut s: Vec<String> = ranges.iter().take(SHOWN).map(crate::coverage::describe_range).collect();
+    if ranges.len() > SHOWN {
+        let total: u64 = ranges.iter().map(|r| r.end - r.start).sum();
+        s.push(format!("{} more ranges ({} bytes in all)", ranges.len() - SHOWN, grouped(total)));
+    }
+    match s.len() {
+        0 => String::new(),
+        1 => s.remove(0),
+        n => format!("{} and {}", s[..n - 1].join(", "), s[n - 1]),
+    }
+}
+
+/// Lengthen `out` to `len` bytes with zeros (never shorten it), or an
+/// error when the machine cannot hold them.
+fn grow(out: &mut Vec<u8>, len: usize) -> Result<()> {
+    if let Some(more) = len.checked_sub(out.len()) {
+        out.try_reserve_exact(more).map_err(|_| too_large(len as u64))?;
+        out.resize(len, 0);
+    }
+    Ok(())
+}
+
+fn too_large(size: u64) -> Error {
+    Error::input(format!("the output would be {} bytes, more than this machine can hold", grouped(size)))
+}
+
+/// True when an expression reads `filesize`.
+fn uses_filesize(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::FileSize => true,
+        ExprKind::Neg(x) | ExprKind::Not(x) | ExprKind::BitNot(x) => uses_filesize(x),
+        ExprKind::Binary(_, a, b) => uses_filesize(a) || uses_filesize(b),
+        ExprKind::Cond(c, a, b) => uses_filesize(c) || uses_filesize(a) || uses_filesize(b),
+        ExprKind::SizeOf(t) => type_uses_filesize(t),
+        ExprKind::Int(_) | ExprKind::Path(_) => false,
+    }
+}
+
+fn type_uses_filesize(t: &Type) -> bool {
+    match t {
+        Type::Text { len, .. } => uses_filesize(len),
+        Type::Array { elem, dims } => {
+            dims.exprs().unwrap_or_default().iter().any(uses_filesize) || type_uses_filesize(elem)
+        }
+        Type::Struct(st) => items_use_filesize(&st.items),
+        Type::Scalar(_) | Type::Char | Type::Cstr => false,
+    }
+}
+
+fn items_use_filesize(items: &[Item]) -> bool {
+    items.iter().any(|it| match it {
+        Item::Field(f) => f.placement.as_ref().is_some_and(uses_filesize) || type_uses_filesize(&f.ty),
+        Item::If { cond, body } => uses_filesize(cond) || items_use_filesize(body),
+        Item::Align { .. } => false,
+    })
+}
+
+/// How many units (bytes; characters for `ucs4`) a text value holds.
+fn data_units(v: &Doc, kind: TextKind, origin: Origin) -> Result<u64> {
+    let b = match (kind, v) {
+        (TextKind::Void, Doc::String(h)) if origin == Origin::Text => {
+            crate::text::escape::from_hex(h).ok_or_else(|| Error::input(format!("bad hex \"{h}\" for a void field")))?
+        }
+        _ => string_bytes(v, origin)?,
+    };
+    Ok(match kind {
+        TextKind::Ucs4(_) => std::str::from_utf8(&b).map_or(b.len(), |t| t.chars().count()) as u64,
+        _ => b.len() as u64,
+    })
+}
 /// Up to this many members, an input object is searched in order rather
 /// than through a hash map.
 const SCAN_MEMBERS: usize = 16;
@@ -154,25 +538,41 @@ impl std::fmt::Display for Path<'_> {
     }
 }
 
+/// One pass: the bytes written so far and what is known of them.
 struct Packer<'l> {
+    /// The output: the original's bytes with [`pack_onto`], else what the
+    /// fields wrote so far (zeros in gaps not yet written).
     out: Vec<u8>,
+    /// Where the next field starts.
+    pos: u64,
+    /// The bytes the fields' values wrote.
+    written: Ranges,
+    /// `_` padding and `align` gaps: described, but no value of their own.
+    padded: Ranges,
+    /// The end of the last byte written or padded.
+    hi: u64,
     frames: Vec<Frame>,
     layout: &'l Layout,
     origin: Origin,
-    /// What `filesize` means while packing (see [`pack`]).
-    filesize: Option<Guess>,
-    /// Every name in a field path of the layout's expressions, sorted: the
-    /// only members an expression can look up, so the only ones kept.
     looked_up: &'l [&'l str],
-}
-
-/// `filesize` during the two passes of packing a layout that uses it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Guess {
-    /// First pass: sizes that need `filesize` come from the data.
-    Unknown,
-    /// Second pass: the size the first pass produced.
-    Known(u64),
+    fs: FileSize,
+    /// Trial passes: the cursor depends on `filesize` (after a field placed
+    /// at `@ filesize - k`, or padding of `filesize - k` bytes).
+    floating: bool,
+    /// Trial passes: the end of the bytes that do not depend on `filesize`
+    /// (in other passes, of every byte).
+    fixed_end: u64,
+    /// Trial passes: where the floating fields went.
+    float: Option<Floating>,
+    /// Trial passes: the trial size is too small; at least this one next.
+    doomed: Option<u64>,
+    tail: Option<Tail>,
+    /// Find the first field that writes this offset (see [`Job::run`]).
+    probe: Option<u64>,
+    first_writer: Option<String>,
+    /// The offset where two fields disagreed.
+    conflict: Option<u64>,
+    scratch: Vec<u8>,
 }
 
 fn at(path: &Path<'_>, e: Error) -> Error {
@@ -183,23 +583,256 @@ fn at(path: &Path<'_>, e: Error) -> Error {
     }
 }
 
+/// `size EXPR = V is negative` (or larger than any file).
+fn size_error(e: &Expr, v: i128) -> Error {
+    Error::input(format!("size {} = {v} {}", e.describe(), crate::layout::out_of_u64(v)))
+}
+
 impl Packer<'_> {
     fn env(&self) -> Env<'_> {
-        let filesize = match self.filesize {
-            Some(Guess::Known(n)) => Some(n),
-            _ => None,
+        let filesize = match self.fs {
+            FileSize::Unused => None,
+            FileSize::Trial(n) | FileSize::Known(n) => Some(n),
         };
         Env { frames: &self.frames, data: &self.out, filesize, layout: self.layout }
     }
 
-    /// In the first pass of a `filesize` layout, expressions that cannot be
-    /// evaluated yet fall back to the data.
-    fn guessing(&self) -> bool {
-        self.filesize == Some(Guess::Unknown)
+    /// The trial size, in a trial pass.
+    fn trial(&self) -> Option<u64> {
+        match self.fs {
+            FileSize::Trial(n) => Some(n),
+            _ => None,
+        }
     }
 
-    fn pos(&self) -> u64 {
-        self.out.len() as u64
+    /// The end of every byte written, padded or placed at.
+    fn extent(&self) -> u64 {
+        self.fixed_end.max(self.float.map_or(0, |f| f.end))
+    }
+
+    /// A trial pass: the trial size must be at least `trial + more`.
+    fn doom(&mut self, trial: u64, more: u64) -> Result<()> {
+        let least = trial
+            .checked_add(more)
+            .ok_or_else(|| Error::input("filesize cannot be solved: the file would be larger than 2^64 bytes"))?;
+        self.doomed = Some(self.doomed.map_or(least, |d| d.max(least)));
+        Ok(())
+    }
+
+    /// The error that ends a trial pass whose size is too small (see
+    /// [`Job::solve`]: it tries again, larger).
+    fn too_small() -> Error {
+        Error::input("internal: the trial size is too small")
+    }
+
+    /// After a trial pass with size `trial`: the next size to try, when
+    /// this one was too small.
+    fn retry(&self, trial: u64) -> Option<u64> {
+        let least = self.doomed?;
+        // Put the floating fields after every other byte seen; at least
+        // twice as far, since the pass stopped where they were in the way.
+        let after = self.float.and_then(|f| self.fixed_end.checked_add(trial)?.checked_sub(f.start));
+        Some(least.max(after.unwrap_or(0)).max(trial.saturating_mul(2)).max(trial.saturating_add(1)))
+    }
+
+    /// After a trial pass with size `trial` that nothing doomed: the least
+    /// size that holds every field, the floating ones last.
+    fn solved_size(&self, trial: u64) -> Result<u64> {
+        let Some(f) = self.float else { return Ok(self.fixed_end) };
+        // Not doomed: the floating fields start at or after `fixed_end` and
+        // end by `trial` (else `extend` refused them).
+        let size = self.fixed_end.checked_add(trial - f.start.min(trial));
+        size.ok_or_else(|| Error::input("filesize cannot be solved: the file would be larger than 2^64 bytes"))
+    }
+
+    /// Account for bytes `start..end` (or a placement at `start == end`)
+    /// written at the cursor's current standing.
+    fn extend(&mut self, start: u64, end: u64, path: &Path<'_>) -> Result<()> {
+        let Some(trial) = self.trial() else {
+            if let FileSize::Known(size) = self.fs
+                && end > size
+            {
+                return Err(at(
+                    path,
+                    Error::input(format!(
+                        "this field ends at {end:#x}, past the end of the file ({} bytes)",
+                        grouped(size)
+                    )),
+                ));
+            }
+            self.fixed_end = self.fixed_end.max(end);
+            return Ok(());
+        };
+        if !self.floating {
+            self.fixed_end = self.fixed_end.max(end);
+            return self.clear_of_floating(trial, start, end);
+        }
+        let (s, e) = (start, end);
+        if e > trial {
+            return Err(at(
+                path,
+                Error::input(format!(
+                    "filesize cannot be solved: placed from the end of the file, this field would end {} bytes past it",
+                    grouped(e - trial)
+                )),
+            ));
+        }
+        self.float = Some(match self.float {
+            None => Floating { start: s, end: e },
+            Some(f) => Floating { start: f.start.min(s), end: f.end.max(e) },
+        });
+        Ok(())
+    }
+
+    /// A trial pass: fixed bytes `start..end` must not land where the
+    /// floating fields went (they must go further: going on would read
+    /// fields' values from bytes that are not theirs).
+    fn clear_of_floating(&mut self, trial: u64, start: u64, end: u64) -> Result<()> {
+        if let Some(f) = self.float
+            && start < f.end
+            && end > f.start
+        {
+            self.doom(trial, end - f.start)?;
+            return Err(Packer::too_small());
+        }
+        Ok(())
+    }
+
+    /// Record that the field at `path` wrote `start..end` (already in `out`).
+    fn wrote(&mut self, start: u64, end: u64, path: &Path<'_>) -> Result<()> {
+        if let Some(x) = self.probe
+            && self.first_writer.is_none()
+            && (start..end).contains(&x)
+        {
+            self.first_writer = Some(path.to_string());
+        }
+        self.written.add(start, end);
+        self.hi = self.hi.max(end);
+        self.extend(start, end, path)
+    }
+
+    /// Write `bytes` at `start`, where other fields may have written already.
+    fn put(&mut self, start: u64, bytes: &[u8], path: &Path<'_>) -> Result<()> {
+        let end = start
+            .checked_add(bytes.len() as u64)
+            .ok_or_else(|| at(path, Error::input("the field ends past 2^64 bytes")))?;
+        let (s, e) = match (usize::try_from(start), usize::try_from(end)) {
+            (Ok(s), Ok(e)) => (s, e),
+            _ => return Err(at(path, Error::input(format!("offset {end:#x} is too large for this machine")))),
+        };
+        grow(&mut self.out, e).map_err(|err| at(path, err))?;
+        if let Some(trial) = self.trial()
+            && !self.floating
+        {
+            self.clear_of_floating(trial, start, end)?;
+        }
+        if start < self.written.end() {
+            // Trial passes never put floating fields on fixed ones (see
+            // `place` and `clear_of_floating`), so a disagreement is one in
+            // any pass.
+            for r in self.written.overlapping(start, end) {
+                let (rs, re) = ((r.start - start) as usize, (r.end - start) as usize);
+                let old = &self.out[s + rs..s + re];
+                let new = &bytes[rs..re];
+                if let Some(i) = old.iter().zip(new).position(|(a, b)| a != b) {
+                    let x = r.start + i as u64;
+                    return Err(self.disagree(x, old[i], new[i], path));
+                }
+            }
+        }
+        self.out[s..e].copy_from_slice(bytes);
+        self.wrote(start, end, path)
+    }
+
+    /// Two fields disagree about the byte at `x`.
+    fn disagree(&mut self, x: u64, old: u8, new: u8, path: &Path<'_>) -> Error {
+        self.conflict = Some(x);
+        let first = self.first_writer.clone().unwrap_or_else(|| "an earlier field".into());
+        Error::input(format!(
+            "offset {x:#x} is written twice with different bytes: {old:#04x} by {first}, then {new:#04x} by {path} (fields may overlap only where their bytes agree)"
+        ))
+        .with_bytes(&self.out, x)
+    }
+
+    /// A leaf value of `size` bytes (the size of `bytes`/`utf8`/`ucs4`/`void`
+    /// fields) at the cursor.
+    fn leaf(&mut self, v: &Doc, kind: NodeKind, size: u64, path: &Path<'_>) -> Result<Node> {
+        let start = self.pos;
+        let n = if start >= self.hi && start == self.out.len() as u64 {
+            // Past every byte written so far: straight onto the end.
+            encode_leaf(v, &kind, size, self.origin, &mut self.out).map_err(|e| at(path, e))?;
+            let end = self.out.len() as u64;
+            self.wrote(start, end, path)?;
+            end - start
+        } else {
+            let mut buf = std::mem::take(&mut self.scratch);
+            buf.clear();
+            let r = encode_leaf(v, &kind, size, self.origin, &mut buf)
+                .map_err(|e| at(path, e))
+                .and_then(|()| self.put(start, &buf, path));
+            let n = buf.len() as u64;
+            self.scratch = buf;
+            r?;
+            n
+        };
+        self.pos = start + n;
+        Ok(Node { offset: 0, size: n, kind })
+    }
+
+    /// `n` bytes of padding (`_`, an `align` gap) at the cursor: described,
+    /// but only zeros (or the original's bytes) where no value is written.
+    fn pad(&mut self, n: u64, path: &Path<'_>) -> Result<()> {
+        let start = self.pos;
+        let end = start.checked_add(n).ok_or_else(|| at(path, Error::input("padding ends past 2^64 bytes")))?;
+        if start >= self.hi && start == self.out.len() as u64 {
+            let e = usize::try_from(end).map_err(|_| at(path, too_large(end)))?;
+            grow(&mut self.out, e).map_err(|err| at(path, err))?;
+        }
+        self.padded.add(start, end);
+        self.hi = self.hi.max(end);
+        self.pos = end;
+        self.extend(start, end, path)
+    }
+
+    /// `@ EXPR`: move the cursor to an absolute offset, forwards or back.
+    fn place(&mut self, e: &Expr, base: u64, path: &Path<'_>) -> Result<()> {
+        let v = self.env().eval(e).map_err(|err| at(path, err))?;
+        let floating = match self.trial() {
+            Some(trial) if uses_filesize(e) => {
+                // Floating fields go after every fixed byte (and never
+                // before their struct): a trial size that puts them lower
+                // is too small.
+                let floor = self.fixed_end.max(base);
+                if v < i128::from(floor) {
+                    let more = u64::try_from(i128::from(floor) - v).map_err(|_| at(path, size_error(e, v)))?;
+                    self.doom(trial, more)?;
+                    return Err(Packer::too_small());
+                }
+                true
+            }
+            _ => false,
+        };
+        let p = u64::try_from(v).map_err(|_| {
+            at(path, Error::input(format!("placement @ {} = {v} {}", e.describe(), crate::layout::out_of_u64(v))))
+        })?;
+        if p < base {
+            return Err(at(
+                path,
+                Error::input(format!(
+                    "placement @ {} = {p:#x} is before the start of the enclosing struct at {base:#x}",
+                    e.describe()
+                )),
+            ));
+        }
+        self.floating = floating;
+        self.pos = p;
+        self.extend(p, p, path)
+    }
+
+    /// A size from an expression.
+    fn size(&self, e: &Expr, path: &Path<'_>) -> Result<u64> {
+        let v = self.env().eval(e).map_err(|err| at(path, err))?;
+        u64::try_from(v).map_err(|_| at(path, size_error(e, v)))
     }
 
     fn structure(&mut self, st: &StructType, doc: &Doc, path: &Path<'_>) -> Result<Node> {
@@ -221,21 +854,21 @@ impl Packer<'_> {
                 ));
             }
         }
-        let base = self.pos();
+        let base = self.pos;
         self.frames.push(Frame::new(base));
         let r = self.items(&st.items, &values, base, path);
         let frame = self.frames.pop().unwrap_or_else(|| Frame::new(base));
         r?;
-        Ok(Node { offset: 0, size: self.pos() - base, kind: NodeKind::Struct(frame.members) })
+        Ok(Node { offset: 0, size: self.pos - base, kind: NodeKind::Struct(frame.members) })
     }
 
     fn items(&mut self, items: &[Item], kv: &Values<'_>, base: u64, path: &Path<'_>) -> Result<()> {
         for (k, item) in items.iter().enumerate() {
             match item {
                 Item::Align { to, .. } => {
-                    let rel = self.pos() - base;
-                    let aligned = align_up(rel, *to).ok_or_else(|| Error::input("alignment overflows"))?;
-                    self.out.resize(self.out.len() + (aligned - rel) as usize, 0);
+                    let rel = self.pos - base;
+                    let aligned = align_up(rel, *to).ok_or_else(|| at(path, Error::input("alignment overflows")))?;
+                    self.pad(aligned - rel, path)?;
                 }
                 Item::If { cond, body } => {
                     if self.env().eval(cond).map_err(|e| at(path, e))? != 0 {
@@ -254,31 +887,14 @@ impl Packer<'_> {
     fn field(&mut self, f: &Field, value: Option<&Doc>, base: u64, path: &Path<'_>) -> Result<()> {
         let fpath = Path::Field(path, f.name.as_deref().unwrap_or("_"));
         if let Some(e) = &f.placement {
-            let p = match self.env().eval(e) {
-                Err(_) if self.guessing() => self.pos().into(),
-                r => r.map_err(|e| at(&fpath, e))?,
-            };
-            let p = u64::try_from(p).map_err(|_| {
-                at(&fpath, Error::input(format!("placement @ {} = {p} {}", e.describe(), crate::layout::out_of_u64(p))))
-            })?;
-            if p < self.pos() {
-                return Err(at(
-                    &fpath,
-                    Error::input(format!(
-                        "placement @ {} = {p:#x} overlaps bytes already written (up to {:#x})",
-                        e.describe(),
-                        self.pos()
-                    )),
-                ));
-            }
-            self.out.resize(usize::try_from(p).map_err(|_| Error::input("placement too large"))?, 0);
+            self.place(e, base, &fpath)?;
         }
-        let start = self.pos();
+        let start = self.pos;
         let node = match (value, &f.check, &f.name) {
             (_, _, None) => {
                 // `_` padding: zeros of the type's size.
                 let size = self.zero_size(&f.ty, &fpath)?;
-                self.out.resize(self.out.len() + size as usize, 0);
+                self.pad(size, &fpath)?;
                 Node { offset: 0, size, kind: NodeKind::Text(TextKind::Bytes) }
             }
             (Some(v), _, _) => self.value(&f.ty, v, &fpath)?,
@@ -301,19 +917,16 @@ impl Packer<'_> {
                     }
                     _ => None,
                 };
-                let mark = self.out.len();
                 match empty.map(|d| self.value(&f.ty, &d, &fpath)) {
                     Some(Ok(node)) => node,
-                    _ => {
-                        self.out.truncate(mark);
-                        return Err(at(path, Error::input(format!("field '{name}' is missing from the input"))));
-                    }
+                    _ => return Err(at(path, Error::input(format!("field '{name}' is missing from the input")))),
                 }
             }
         };
         if let (Some(lit), Some(_)) = (&f.check, value) {
             // The same comparison as reading: a packed file must read back.
-            let (ok, found) = crate::map::check_literal(lit, &node.kind, &self.out[start as usize..]);
+            let bytes = crate::map::slice(&self.out, start, node.size);
+            let (ok, found) = crate::map::check_literal(lit, &node.kind, bytes);
             if !ok {
                 return Err(at(&fpath, Error::input(format!("the layout requires == {lit}, the input gives {found}"))));
             }
@@ -329,23 +942,42 @@ impl Packer<'_> {
         Ok(())
     }
 
-    fn zero_size(&self, ty: &Type, path: &Path<'_>) -> Result<u64> {
-        let env = self.env();
-        let size = |e: &crate::layout::Expr| -> Result<u64> {
-            let v = env.eval(e).map_err(|e| at(path, e))?;
-            u64::try_from(v).map_err(|_| {
-                at(path, Error::input(format!("size {} = {v} {}", e.describe(), crate::layout::out_of_u64(v))))
-            })
-        };
+    /// The size of `_` padding of type `ty`. In a trial pass, padding of
+    /// `filesize - k` bytes is sized with the trial size, and what follows
+    /// it floats with `filesize`.
+    fn zero_size(&mut self, ty: &Type, path: &Path<'_>) -> Result<u64> {
+        if let Some(trial) = self.trial()
+            && type_uses_filesize(ty)
+        {
+            let size = match self.zero_size_at(ty, path) {
+                Ok(n) => n,
+                Err(e) => {
+                    // Too small a trial size makes the size negative: try
+                    // one as large again plus the bytes written so far.
+                    let more = trial.max(self.fixed_end).max(1);
+                    self.doom(trial, more)?;
+                    return Err(e);
+                }
+            };
+            self.floating = true;
+            return Ok(size);
+        }
+        self.zero_size_at(ty, path)
+    }
+
+    fn zero_size_at(&self, ty: &Type, path: &Path<'_>) -> Result<u64> {
         Ok(match ty {
-            Type::Text { len, kind } => {
-                size(len)?.checked_mul(kind.unit()).ok_or_else(|| at(path, Error::input("padding size overflows")))?
-            }
+            Type::Text { len, kind } => self
+                .size(len, path)?
+                .checked_mul(kind.unit())
+                .ok_or_else(|| at(path, Error::input("padding size overflows")))?,
             Type::Array { elem, dims } if dims.exprs().is_some() => {
                 let ds = dims.exprs().unwrap_or_default();
-                let mut n = self.zero_size(elem, path)?;
+                let mut n = self.zero_size_at(elem, path)?;
                 for d in ds {
-                    n = n.checked_mul(size(d)?).ok_or_else(|| Error::input("padding size overflows"))?;
+                    n = n
+                        .checked_mul(self.size(d, path)?)
+                        .ok_or_else(|| at(path, Error::input("padding size overflows")))?;
                 }
                 n
             }
@@ -356,25 +988,22 @@ impl Packer<'_> {
     }
 
     fn value(&mut self, ty: &Type, v: &Doc, path: &Path<'_>) -> Result<Node> {
-        let start = self.pos();
-        let leaf = |kind: NodeKind, p: &mut Self, size: u64| -> Result<Node> {
-            encode_leaf(v, &kind, size, p.origin, &mut p.out).map_err(|e| at(path, e))?;
-            Ok(Node { offset: 0, size: p.pos() - start, kind })
-        };
         match ty {
-            Type::Scalar(s) => leaf(NodeKind::Scalar(*s), self, s.kind.size()),
-            Type::Char => leaf(NodeKind::Char, self, 1),
-            Type::Cstr => leaf(NodeKind::Cstr, self, 0),
+            Type::Scalar(s) => self.leaf(v, NodeKind::Scalar(*s), s.kind.size(), path),
+            Type::Char => self.leaf(v, NodeKind::Char, 1, path),
+            Type::Cstr => self.leaf(v, NodeKind::Cstr, 0, path),
             Type::Text { kind, len } => {
-                let n = self.env().eval(len).map_err(|e| at(path, e))?;
-                let n = u64::try_from(n).map_err(|_| {
-                    at(path, Error::input(format!("size {} = {n} {}", len.describe(), crate::layout::out_of_u64(n))))
-                })?;
+                let n = if self.trial().is_some() && uses_filesize(len) {
+                    // Solving `filesize`: this size comes from the data.
+                    data_units(v, *kind, self.origin).map_err(|e| at(path, e))?
+                } else {
+                    self.size(len, path)?
+                };
                 // The length counts units: 4-byte characters in a `ucs4[n]`.
                 let size = n
                     .checked_mul(kind.unit())
                     .ok_or_else(|| at(path, Error::input(format!("{}[{n}] overflows a 64-bit size", kind.name()))))?;
-                leaf(NodeKind::Text(*kind), self, size)
+                self.leaf(v, NodeKind::Text(*kind), size, path)
             }
             Type::Struct(st) => self.structure(st, v, path),
             Type::Array { elem, dims } => self.array(elem, dims, v, path),
@@ -382,21 +1011,15 @@ impl Packer<'_> {
     }
 
     fn array(&mut self, elem: &Arc<Type>, dims: &Dims, v: &Doc, path: &Path<'_>) -> Result<Node> {
-        let start = self.pos();
+        let start = self.pos;
         let shape: Option<Vec<u64>> = match dims {
             Dims::ToEnd => None,
-            Dims::Fixed(ds) | Dims::Fortran(ds)
-                if self.guessing() && ds.iter().any(|d| self.env().eval(d).is_err()) =>
-            {
-                None
-            }
+            // Solving `filesize`: these dimensions come from the data.
+            Dims::Fixed(ds) | Dims::Fortran(ds) if self.trial().is_some() && ds.iter().any(uses_filesize) => None,
             Dims::Fixed(ds) | Dims::Fortran(ds) => {
-                let mut s = Vec::new();
+                let mut s = Vec::with_capacity(ds.len());
                 for d in ds {
-                    let n = self.env().eval(d).map_err(|e| at(path, e))?;
-                    s.push(u64::try_from(n).map_err(|_| {
-                        at(path, Error::input(format!("size {} = {n} {}", d.describe(), crate::layout::out_of_u64(n))))
-                    })?);
+                    s.push(self.size(d, path)?);
                 }
                 Some(s)
             }
@@ -407,7 +1030,7 @@ impl Packer<'_> {
             (None, Dims::ToEnd) => 1,
         };
         let mut flat = Vec::new();
-        flatten(v, ndim, shape.as_deref(), path, &mut flat)?;
+        flatten(v, ndim, shape.as_deref().zip(dims.exprs()), path, &mut flat)?;
         if let (Dims::Fortran(_), Some(s)) = (dims, &shape) {
             // The input lists are in logical (C) order; the bytes are column-major.
             let mut stored = flat.clone();
@@ -420,6 +1043,9 @@ impl Packer<'_> {
             self.value(elem, e, &Path::Index(path, i))?;
         }
         let count = flat.len() as u64;
+        if let Dims::ToEnd = dims {
+            self.tail_ends(self.pos, path);
+        }
         let kind = NodeKind::Array(Box::new(ArrayNode {
             shape: shape.unwrap_or_else(|| vec![count]),
             count,
@@ -427,7 +1053,76 @@ impl Packer<'_> {
             elem_type: elem.clone(),
             fortran: matches!(dims, Dims::Fortran(_)),
         }));
-        Ok(Node { offset: 0, size: self.pos() - start, kind })
+        Ok(Node { offset: 0, size: self.pos - start, kind })
+    }
+
+    /// A `T[..]` array at `path` ends at `end`: it must be the end of the file.
+    fn tail_ends(&mut self, end: u64, path: &Path<'_>) {
+        match &mut self.tail {
+            None => self.tail = Some(Tail { end, path: path.to_string(), other: None }),
+            Some(t) if t.end != end && t.other.is_none() => t.other = Some((end, path.to_string())),
+            Some(_) => {}
+        }
+    }
+
+    /// The file is `size` bytes: every field ends within it, and every
+    /// `T[..]` array ends at its end.
+    fn check_size(&self, size: u64) -> Result<()> {
+        if let Some(t) = &self.tail {
+            if let Some((end, path)) = &t.other {
+                return Err(Error::input(format!(
+                    "{} and {path} both run to the end of the file (`[..]`), but one ends at {:#x} and the other at {end:#x}",
+                    t.path, t.end
+                )));
+            }
+            if t.end != size {
+                let why = if t.end < size {
+                    format!(
+                        "{} more bytes follow it (up to {size:#x}), which would be read as more elements",
+                        grouped(size - t.end)
+                    )
+                } else {
+                    format!("the file ends at {size:#x}")
+                };
+                return Err(Error::input(format!(
+                    "{} runs to the end of the file (`[..]`), but its elements end at {:#x} and {why}",
+                    t.path, t.end
+                )));
+            }
+        }
+        if self.extent() > size {
+            return Err(Error::input(format!(
+                "the fields end at {:#x}, past the end of the file at {size:#x}",
+                self.extent()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The output of `size` bytes, once no byte is left undescribed (with an
+    /// original, none past its end).
+    fn finish(mut self, size: u64, base: u64, onto: bool) -> Result<Vec<u8>> {
+        let mut holes = gaps(&self.written, &self.padded, size);
+        if onto {
+            holes = holes.into_iter().filter(|h| h.end > base).map(|h| h.start.max(base)..h.end).collect();
+        }
+        if !holes.is_empty() {
+            let what = describe_ranges(&holes);
+            return Err(Error::input(if onto {
+                format!(
+                    "the layout does not describe {what}, past the end of the original ({} bytes): pack would write zeros there",
+                    grouped(base)
+                )
+            } else {
+                format!(
+                    "the layout does not describe {what}: pack would write zeros there that no input gave; to keep the bytes of an original file there, pack onto it (binmap pack --onto ORIGINAL)"
+                )
+            }));
+        }
+        let n = usize::try_from(size).map_err(|_| too_large(size))?;
+        grow(&mut self.out, n)?;
+        self.out.truncate(n);
+        Ok(self.out)
     }
 }
 
@@ -439,17 +1134,30 @@ fn empty_lists(shape: &[u64]) -> Doc {
     }
 }
 
-/// Flatten nested lists of depth `ndim` (checking them against `shape`).
-fn flatten<'d>(v: &'d Doc, ndim: usize, shape: Option<&[u64]>, path: &Path<'_>, out: &mut Vec<&'d Doc>) -> Result<()> {
+/// Flatten nested lists of depth `ndim`, checking them against `shape` and
+/// the dimensions it was evaluated from (`N = 5 but coords has 1 element`).
+fn flatten<'d>(
+    v: &'d Doc,
+    ndim: usize,
+    shape: Option<(&[u64], &[Expr])>,
+    path: &Path<'_>,
+    out: &mut Vec<&'d Doc>,
+) -> Result<()> {
     let Doc::Array(items) = v else {
         return Err(at(path, Error::input(format!("expected a list, found {}", short(v)))));
     };
-    if let Some(&want) = shape.and_then(|s| s.first())
+    if let Some((&want, d)) = shape.and_then(|(s, d)| s.first().zip(d.first()))
         && items.len() as u64 != want
     {
+        let n = items.len();
+        let elements = if n == 1 { "element" } else { "elements" };
         return Err(at(
             path,
-            Error::input(format!("the layout says {want} elements here, the input has {}", items.len())),
+            Error::input(if d.constant().is_some() {
+                format!("the layout says {want} elements here, the input has {n}")
+            } else {
+                format!("{} = {want} but {path} has {n} {elements}", d.describe())
+            }),
         ));
     }
     if ndim <= 1 {
@@ -457,7 +1165,7 @@ fn flatten<'d>(v: &'d Doc, ndim: usize, shape: Option<&[u64]>, path: &Path<'_>, 
         return Ok(());
     }
     for it in items {
-        flatten(it, ndim - 1, shape.map(|s| &s[1..]), path, out)?;
+        flatten(it, ndim - 1, shape.map(|(s, d)| (&s[1..], d.get(1..).unwrap_or_default())), path, out)?;
     }
     Ok(())
 }
@@ -615,6 +1323,16 @@ pub fn csv_doc(layout: &Layout, text: &str) -> Result<Doc> {
     };
     let name = last.name.as_deref().unwrap_or("_").to_string();
     let matrix = dims.exprs().is_some_and(|d| d.len() == 2) && !matches!(**elem, Type::Struct(_) | Type::Array { .. });
+    // The CSV reader drops a byte-order mark that starts the text. Before a
+    // header it marks the encoding; in a matrix of text (`show` writes no
+    // mark) it is the first cell's first character: keep it.
+    let kept;
+    let text = if matrix && matches!(**elem, Type::Char | Type::Text { .. }) && text.starts_with('\u{feff}') {
+        kept = format!("\u{feff}{text}");
+        kept.as_str()
+    } else {
+        text
+    };
     let mut rdr = csv::ReaderBuilder::new().has_headers(!matrix).flexible(false).from_reader(text.as_bytes());
     let csv_err = |e: csv::Error| {
         let pos = e.position().map_or(String::new(), |p| format!(" (CSV line {})", p.line()));

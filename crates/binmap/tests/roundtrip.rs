@@ -31,7 +31,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use binmap::encode::Origin;
-use binmap::pack::{csv_doc, pack};
+use binmap::pack::{csv_doc, pack, pack_onto};
 use binmap::select::{Rows, main_table, select};
 use binmap::sink::json::JsonWriter;
 use binmap::text::json_read::{Doc, parse_json};
@@ -338,10 +338,25 @@ impl FieldItem {
 enum Item {
     Field(FieldItem),
     Param(Local),
-    Check { name: String, check: Check },
+    Check {
+        name: String,
+        check: Check,
+    },
     Align(u64),
     Endian(EndianLine),
-    If { cond: Cond, flag: Option<Local>, body: Vec<Item> },
+    If {
+        cond: Cond,
+        flag: Option<Local>,
+        body: Vec<Item>,
+    },
+    /// `@ P name: T` reading again bytes already written (an integer, so
+    /// any bytes read), then `@ END namez: bytes[0]` (a zero-size field) to
+    /// carry on where the file had got to. Top level only.
+    Reread {
+        name: String,
+        kind: K,
+        suf: Suf,
+    },
 }
 
 /// A whole layout: top-level items and an optional `T[..]` tail.
@@ -349,6 +364,11 @@ enum Item {
 struct Top {
     items: Vec<Item>,
     tail: Option<(String, Ty)>,
+    /// `@ filesize - K ft: {...}` (K its size): first in the layout (then
+    /// followed by `@ 0 z0: bytes[0]`) or last; no `T[..]` tail then.
+    footer: Option<(String, Ty, bool)>,
+    /// `rest: void[filesize - P]` after the items, when there is no tail.
+    rest: Option<String>,
     /// Names the input may leave out (derivable sizes, `==` fields).
     droppable: HashSet<String>,
 }
@@ -566,26 +586,48 @@ fn tail_s(ty: BoxedStrategy<Ty>) -> BoxedStrategy<Ty> {
     .boxed()
 }
 
+/// A footer: a struct of one to three scalars.
+fn footer_s() -> impl Strategy<Value = Ty> {
+    prop::collection::vec(scalar_s(), 1..=3)
+        .prop_map(|ts| Ty::Struct(ts.into_iter().map(|t| Item::Field(FieldItem::new(t))).collect()))
+}
+
 fn top_s() -> impl Strategy<Value = Top> {
     let ty = ty_s();
     let top_item = prop_oneof![
         8 => item_s(ty.clone()),
         1 => (ty.clone(), 0..4u64).prop_map(|(ty, gap)| Item::Field(FieldItem { place: Some(gap), ..FieldItem::new(ty) })),
+        1 => (int_kind_s(), suf_s()).prop_map(|(kind, suf)| Item::Reread { name: String::new(), kind, suf }),
     ];
-    (prop::collection::vec(top_item, 0..10), prop::option::weighted(0.3, tail_s(ty)))
-        .prop_map(|(items, tail)| {
-            let mut top = Top { items, tail: tail.map(|t| (String::new(), t)), droppable: HashSet::new() };
+    (
+        prop::collection::vec(top_item, 0..10),
+        prop::option::weighted(0.3, tail_s(ty)),
+        prop::option::weighted(0.2, (footer_s(), any::<bool>())),
+        prop::bool::weighted(0.15),
+    )
+        .prop_map(|(items, tail, footer, rest)| {
+            // A footer or a `void[filesize - P]` would be read as part of a `[..]` tail.
+            let (footer, rest) = if tail.is_some() { (None, false) } else { (footer, rest) };
+            let mut top = Top {
+                items,
+                tail: tail.map(|t| (String::new(), t)),
+                footer: footer.map(|(ty, first)| (String::new(), ty, first)),
+                rest: rest.then(String::new),
+                droppable: HashSet::new(),
+            };
             Namer::default().name_top(&mut top);
             top
         })
         .prop_filter("layout too large", |t| max_size_top(t) <= 8192)
-        .prop_filter("a layout without fields is refused", |t| t.tail.is_some() || has_field(&t.items))
+        .prop_filter("a layout without fields is refused", |t| {
+            t.tail.is_some() || t.footer.is_some() || t.rest.is_some() || has_field(&t.items)
+        })
 }
 
 /// True when `items` declare a field (a layout must: an empty one describes nothing).
 fn has_field(items: &[Item]) -> bool {
     items.iter().any(|it| match it {
-        Item::Field(_) | Item::Param(_) | Item::Check { .. } => true,
+        Item::Field(_) | Item::Param(_) | Item::Check { .. } | Item::Reread { .. } => true,
         Item::If { flag, body, .. } => flag.is_some() || has_field(body),
         Item::Align(_) | Item::Endian(_) => false,
     })
@@ -617,6 +659,13 @@ impl Namer {
             self.ty(ty, &mut locals);
             // Tail elements are structs (sizes inside), scalars or constant texts.
             assert!(locals.is_empty(), "a tail element needs no size field outside it");
+        }
+        if let Some((name, ty, _)) = &mut top.footer {
+            *name = self.fresh("ft");
+            self.ty(ty, &mut Vec::new());
+        }
+        if let Some(name) = &mut top.rest {
+            *name = self.fresh("rest");
         }
         top.droppable = std::mem::take(&mut self.droppable);
     }
@@ -659,6 +708,7 @@ impl Namer {
                     self.items(body);
                     self.visible.truncate(mark);
                 }
+                Item::Reread { name, .. } => *name = self.fresh("r"),
                 Item::Align(_) | Item::Endian(_) => {}
             }
         }
@@ -730,12 +780,26 @@ fn max_size_items(items: &[Item]) -> u64 {
             Item::Align(n) => n - 1,
             Item::Endian(_) => 0,
             Item::If { body, .. } => 8 + max_size_items(body),
+            Item::Reread { .. } => 8,
         })
         .fold(0u64, u64::saturating_add)
 }
 
 fn max_size_top(t: &Top) -> u64 {
-    max_size_items(&t.items).saturating_add(t.tail.as_ref().map_or(0, |(_, ty)| max_size_ty(ty).saturating_mul(4)))
+    max_size_items(&t.items)
+        .saturating_add(t.tail.as_ref().map_or(0, |(_, ty)| max_size_ty(ty).saturating_mul(4)))
+        .saturating_add(t.footer.as_ref().map_or(0, |(_, ty, _)| max_size_ty(ty)))
+        .saturating_add(if t.rest.is_some() { 8 } else { 0 })
+}
+
+/// `@ 12 ` or `@ 0xd `: an offset the data generator chose (`?` when
+/// showing a bare layout).
+fn place_text(places: &mut std::slice::Iter<'_, u64>) -> String {
+    match places.next() {
+        Some(off) if off % 2 == 0 => format!("@ {off} "),
+        Some(off) => format!("@ {off:#x} "),
+        None => "@ ? ".into(),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -859,6 +923,10 @@ fn items_text(items: &[Item], depth: usize, sep: &str, places: &mut std::slice::
             Item::Param(l) => parts.push(local_text(l)),
             Item::Check { name, check } => parts.push(format!("{name}: {}", check_text(check))),
             Item::Align(n) => parts.push(format!("align {n}")),
+            Item::Reread { name, kind, suf } => {
+                parts.push(format!("{}{name}: {}{}", place_text(places), kind.name(), suf.text()));
+                parts.push(format!("{}{name}z: bytes[0]", place_text(places)));
+            }
             Item::Endian(e) => parts.push(e.text().into()),
             Item::If { cond, flag, body } => {
                 if let Some(l) = flag {
@@ -874,14 +942,39 @@ fn items_text(items: &[Item], depth: usize, sep: &str, places: &mut std::slice::
 
 fn layout_text(top: &Top, places: &[u64]) -> String {
     let mut it = places.iter();
-    let mut text = items_text(&top.items, 0, "\n", &mut it);
+    let footer = |ty: &Ty, name: &str| {
+        let mut none = [].iter();
+        let size: usize = match ty {
+            Ty::Struct(items) => {
+                items.iter().map(|i| if let Item::Field(f) = i { max_size_ty(&f.ty) as usize } else { 0 }).sum()
+            }
+            _ => 0,
+        };
+        format!("@ filesize - {size} {name}: {}\n", ty_text(ty, 0, &mut none))
+    };
+    let mut text = String::new();
+    if let Some((name, ty, true)) = &top.footer {
+        // First: what follows starts again at 0, after a zero-size field.
+        text.push_str(&footer(ty, name));
+        text.push_str("@ 0 z0: bytes[0]\n");
+    }
+    text.push_str(&items_text(&top.items, 0, "\n", &mut it));
     if let Some((name, ty)) = &top.tail {
-        if !text.is_empty() {
+        if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');
         }
         let _ = write!(text, "{name}: {}[..]", ty_text(ty, 0, &mut it));
     }
-    text.push('\n');
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    if let Some(name) = &top.rest {
+        let p = it.next().map_or("?".to_string(), u64::to_string);
+        let _ = writeln!(text, "{name}: void[filesize - {p}]");
+    }
+    if let Some((name, ty, false)) = &top.footer {
+        text.push_str(&footer(ty, name));
+    }
     text
 }
 
@@ -1058,6 +1151,18 @@ impl Gen {
                 self.ty(ty, e, false);
             }
         }
+        let footer_size = top.footer.as_ref().map_or(0, |(_, ty, _)| max_size_ty(ty));
+        if top.rest.is_some() {
+            self.places.push(self.out.len() as u64 + footer_size);
+            for _ in 0..self.rng.below(9) {
+                let b = self.rng.next() as u8;
+                self.out.push(b);
+            }
+        }
+        if let Some((_, ty, first)) = &top.footer {
+            // First in the layout, before any `endian` line: little endian.
+            self.ty(ty, if *first { End::Little } else { e }, false);
+        }
     }
 
     /// Returns the byte order in effect after the items.
@@ -1071,12 +1176,28 @@ impl Gen {
                 }
                 Item::Param(l) => self.local(l, e),
                 Item::Check { check, .. } => self.check(check, e),
+                Item::Reread { kind, suf, .. } => {
+                    let (size, len) = (kind.size() as u64, self.out.len() as u64);
+                    if size <= len {
+                        // Bytes already written, read again.
+                        self.places.push(self.rng.below(len - size + 1));
+                    } else {
+                        self.places.push(len);
+                        let bits = int_bits(&mut self.rng, *kind);
+                        self.put(bits, kind.size(), suf.resolve(e));
+                    }
+                    self.places.push(self.out.len() as u64);
+                }
                 Item::Field(f) => {
                     for l in &f.locals {
                         self.local(l, e);
                     }
                     if let Some(gap) = f.place {
-                        self.zeros(gap);
+                        // Bytes no field describes: only `pack --onto` keeps them.
+                        for _ in 0..gap {
+                            let b = self.rng.next() as u8;
+                            self.out.push(b);
+                        }
                         self.places.push(self.out.len() as u64);
                     }
                     self.ty(&f.ty, e, f.pad || self.zero);
@@ -1261,6 +1382,34 @@ fn pack_json(layout: &Layout, json: &str) -> Result<Vec<u8>, String> {
     pack(layout, &doc, Origin::Json).map_err(|e| format!("pack failed: {e}"))
 }
 
+fn pack_json_onto(layout: &Layout, json: &str, original: &[u8]) -> Result<Vec<u8>, String> {
+    let doc = parse_json(json).map_err(|e| format!("parse_json failed: {e}"))?;
+    pack_onto(layout, &doc, Origin::Json, original).map_err(|e| format!("pack --onto failed: {e}"))
+}
+
+/// The bytes of `bytes` that no field of `layout` describes (`coverage`).
+fn holes(layout: &Layout, bytes: &[u8]) -> Vec<std::ops::Range<u64>> {
+    Map::new(layout, bytes, "generated.bin").map(|m| binmap::coverage::undescribed(&m)).unwrap_or_default()
+}
+
+/// `bytes` with every described byte zeroed: only the holes' bytes are left,
+/// so packing onto it must write every other byte.
+fn only_holes(bytes: &[u8], holes: &[std::ops::Range<u64>]) -> Vec<u8> {
+    let mut base = vec![0u8; bytes.len()];
+    for h in holes {
+        let r = h.start as usize..h.end as usize;
+        base[r.clone()].copy_from_slice(&bytes[r]);
+    }
+    base
+}
+
+/// Pack as a user would: plainly when the layout describes every byte,
+/// else onto the original (here, only its holes' bytes).
+fn pack_like_a_user(layout: &Layout, json: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let holes = holes(layout, bytes);
+    if holes.is_empty() { pack_json(layout, json) } else { pack_json_onto(layout, json, &only_holes(bytes, &holes)) }
+}
+
 fn show_csv(layout: &Layout, bytes: &[u8]) -> Result<String, String> {
     let map = Map::new(layout, bytes, "generated.bin").map_err(|e| format!("Map::new failed: {e}"))?;
     let path = main_table(&map).ok_or("main_table found no table")?;
@@ -1283,6 +1432,37 @@ fn check_json_roundtrip(text: &str, bytes: &[u8]) -> Result<bool, String> {
         Read::Ok(j) => j,
         Read::Refused => return Ok(false),
     };
+    let holes = holes(&layout, bytes);
+    if let Some(first) = holes.first() {
+        // Plain `pack` refuses to invent the holes' bytes, naming them.
+        let want = binmap::coverage::describe_range(first);
+        match pack_json(&layout, &json) {
+            Err(e) if e.contains(&format!("the layout does not describe {want}")) => {}
+            Err(e) => {
+                return Err(report(
+                    &format!("pack's error does not name {want}: {e}"),
+                    text,
+                    bytes,
+                    &[("json", &json)],
+                ));
+            }
+            Ok(_) => return Err(report(&format!("pack filled {want} with zeros"), text, bytes, &[("json", &json)])),
+        }
+    }
+    // Onto the holes' bytes alone (or zeros), every other byte is written.
+    let base = only_holes(bytes, &holes);
+    let onto = pack_json_onto(&layout, &json, &base).map_err(|e| report(&e, text, bytes, &[("json", &json)]))?;
+    if onto != bytes {
+        return Err(report(
+            &format!("pack --onto (holes only) != bytes: {}", first_difference(bytes, &onto)),
+            text,
+            bytes,
+            &[("json", &json), ("packed bytes", &hex_dump(&onto))],
+        ));
+    }
+    if !holes.is_empty() {
+        return Ok(true);
+    }
     let packed = pack_json(&layout, &json).map_err(|e| report(&e, text, bytes, &[("json", &json)]))?;
     if packed != bytes {
         let again = show_json(&layout, &packed).ok().and_then(|r| if let Read::Ok(j) = r { Some(j) } else { None });
@@ -1449,7 +1629,7 @@ fn check_json_fixed_point(text: &str, bytes: &[u8], droppable: &HashSet<String>,
     let mut other = String::new();
     respell(&doc, &mut rng, droppable, &mut other);
     let texts = [("json", json.as_str()), ("re-spelled json", other.as_str())];
-    let packed = pack_json(&layout, &other).map_err(|e| report(&e, text, bytes, &texts))?;
+    let packed = pack_like_a_user(&layout, &other, bytes).map_err(|e| report(&e, text, bytes, &texts))?;
     let json2 = match show_json(&layout, &packed) {
         Ok(Read::Ok(j)) => j,
         Ok(Read::Refused) => return Err(report("packed bytes are refused on read", text, bytes, &texts)),
@@ -1581,7 +1761,7 @@ fn csv_top_s() -> impl Strategy<Value = Top> {
                 None
             }
         };
-        let mut top = Top { items, tail, droppable: HashSet::new() };
+        let mut top = Top { items, tail, footer: None, rest: None, droppable: HashSet::new() };
         Namer::default().name_top(&mut top);
         top
     })
@@ -1841,6 +2021,8 @@ fn csv_member_without_columns_roundtrips() {
 fn csv_text_matrix_roundtrips() {
     assert_csv_roundtrip("m: char[2, 2]\n", b"abcd");
     assert_csv_roundtrip("m: bytes[1][2, 1]\n", b"ab");
+    // A first cell that starts with U+FEFF keeps it (it is not a byte-order mark there).
+    assert_csv_roundtrip("m: bytes[3][1, 1]\n", b"\xef\xbb\xbf");
 }
 
 /// `==` compares bits at the field's precision: -0.0 is not `== 0.0` (it is
