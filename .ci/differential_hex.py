@@ -7,7 +7,12 @@ Each case draws a random file (random bytes, zero runs, text; 0 to 3000
 bytes) and a random combination of xxd's options (-a -b -C -c -d -E -e -g
 -i -l -n -o -p -s -u, in random spellings), runs both on it (as a file, or
 piped on stdin) and compares stdout, the exit status and whether stderr is
-empty. Every case also checks `-r` round trips both ways: binmap's dump
+empty. binmap takes options anywhere, as xxd does not: in about half of
+the cases binmap gets the same options in the same order but with FILE
+(and sometimes OUTFILE, or `-` for stdin, or `--` before the names) moved
+among or after them (`binmap hex FILE -c 8 -b`), while xxd gets them in
+its order (`xxd -c 8 -b FILE`); an OUTFILE's contents are compared too.
+Every case also checks `-r` round trips both ways: binmap's dump
 through `xxd -r` and xxd's dump through `binmap hex -r` give the original
 bytes (normal and -p dumps, with random -c/-g), and `binmap hex -r` of a
 randomly mangled dump gives what `xxd -r` gives.
@@ -21,6 +26,7 @@ import argparse
 import os
 import random
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,27 +63,48 @@ def num(rng, v):
 
 
 def rand_opts(rng, size):
+    """Options as a list of groups (an option with its value, if separate)."""
     o = []
     for _ in range(rng.randint(0, 4)):
-        o.append(rng.choice(["-a", "-b", "-e", "-p", "-ps", "-i", "-u", "-d", "-E", "-C", "-u", "-a"]))
+        o.append([rng.choice(["-a", "-b", "-e", "-p", "-ps", "-i", "-u", "-d", "-E", "-C", "-u", "-a"])])
     if rng.random() < 0.6:
         c = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 24, 31, 32, 33, 40, 64, 255, 256,
                         257, 300, -1])
-        o += rng.choice([["-c", num(rng, c)], ["-c" + str(c)], ["-cols", str(c)]])
+        o.append(rng.choice([["-c", num(rng, c)], ["-c" + str(c)], ["-cols", str(c)]]))
     if rng.random() < 0.4:
         g = rng.choice([0, 1, 2, 3, 4, 5, 7, 8, 16, 32, 300, -1])
-        o += rng.choice([["-g", num(rng, g)], ["-g" + str(g)]])
+        o.append(rng.choice([["-g", num(rng, g)], ["-g" + str(g)]]))
     if rng.random() < 0.3:
         s = rng.choice([0, 1, 5, 16, 17, size // 2, size, size + 3])
         sign = rng.choice(["", "", "+", "-", "+-"])
-        o += rng.choice([["-s", sign + num(rng, s)], ["-s" + sign + str(s)]])
+        o.append(rng.choice([["-s", sign + num(rng, s)], ["-s" + sign + str(s)]]))
     if rng.random() < 0.3:
-        o += ["-l", num(rng, rng.choice([0, 1, 7, 16, 33, 100, 5000, -1]))]
+        o.append(rng.choice([["-l"], ["-len"], ["-l"]]) + [num(rng, rng.choice([0, 1, 7, 16, 33, 100, 5000, -1]))])
     if rng.random() < 0.2:
-        o += ["-o", rng.choice(["5", "0x100", "-16", "+7", "4294967296"])]
+        o.append(["-o", rng.choice(["5", "0x100", "-16", "+7", "4294967296"])])
     if rng.random() < 0.1:
-        o += ["-n", rng.choice(["var", "9lives", "a-b.c"])]
+        o.append(["-n", rng.choice(["var", "9lives", "a-b.c"])])
+    rng.shuffle(o)
     return o
+
+
+def flat(groups):
+    return [a for g in groups for a in g]
+
+
+def anywhere(rng, groups, names):
+    """binmap's arguments: the option groups in their order (the last of -b
+    -e -p -i wins, -a toggles), with the names (FILE, OUTFILE) put among or
+    after them, in their order; or all the options, then `--`, then the
+    names. Returns (args, whether anything moved)."""
+    if rng.random() < 0.15:
+        return flat(groups) + ["--"] + names, True
+    slots = sorted(rng.randint(0, len(groups)) for _ in names)
+    out = []
+    for i, g in enumerate(groups + [[]]):
+        out += [n for n, at in zip(names, slots) if at == i]
+        out += g
+    return out, slots != [len(groups)] * len(names)
 
 
 def run(cmd, stdin=b"", cwd=None):
@@ -104,10 +131,13 @@ def mangle(rng, text):
     return b"\n".join(out)
 
 
-def one_case(seed, workdir):
+def one_case(seed, top):
     rng = random.Random(seed)
+    workdir = os.path.join(top, str(seed))  # one per case: a stray file is this case's
+    os.mkdir(workdir)
     data = rand_data(rng)
-    opts = rand_opts(rng, len(data))
+    groups = rand_opts(rng, len(data))
+    opts = flat(groups)
     name = rng.choice(["in.bin", "9x.dat", "my-file.bin"])
     path = os.path.join(workdir, "%d_%s" % (seed, name))
     fname = os.path.basename(path)
@@ -115,13 +145,29 @@ def one_case(seed, workdir):
         f.write(data)
     problems = []
     piped = rng.random() < 0.2
-    args = opts + ([] if piped else [fname])
+    names = ["-"] if piped and rng.random() < 0.5 else [] if piped else [fname]
+    outfile = names and rng.random() < 0.15
+    if outfile:
+        names.append("%d_out" % seed)
+    args = opts + names
+    bargs, moved = anywhere(rng, groups, names) if rng.random() < 0.5 else (args, False)
     x = run([XXD] + args, data if piped else b"", workdir)
-    b = run([BINMAP, "hex"] + args, data if piped else b"", workdir)
-    if x != b:
-        problems.append("dump: %s%s: xxd (status %d, stderr %s, %d bytes) vs binmap (status %d, stderr %s, %d bytes)"
-                        % (" ".join(map(shlex.quote, args)), " < input" if piped else "", x[0], x[2], len(x[1]),
-                           b[0], b[2], len(b[1])))
+    xout = read_and_unlink(os.path.join(workdir, names[1])) if outfile else None
+    b = run([BINMAP, "hex"] + bargs, data if piped else b"", workdir)
+    bout = read_and_unlink(os.path.join(workdir, names[1])) if outfile else None
+    if x != b or xout != bout:
+        problems.append("dump: xxd %s vs binmap hex %s%s: xxd (status %d, stderr %s, %d bytes%s) vs binmap "
+                        "(status %d, stderr %s, %d bytes%s)"
+                        % (" ".join(map(shlex.quote, args)), " ".join(map(shlex.quote, bargs)),
+                           " < input" if piped else "", x[0], x[2], len(x[1]),
+                           ", OUTFILE %s bytes" % (len(xout) if xout is not None else "no") if outfile else "",
+                           b[0], b[2], len(b[1]),
+                           ", OUTFILE %s bytes" % (len(bout) if bout is not None else "no") if outfile else ""))
+    # Whatever the order, binmap must not write a file named after an option.
+    stray = [f for f in os.listdir(workdir) if f.startswith("-")]
+    if stray:
+        problems.append("binmap hex %s wrote %s" % (" ".join(map(shlex.quote, bargs)), stray))
+    nmoved = int(moved)
     # round trips both ways, normal and plain
     plain = rng.random() < 0.5
     rt = ["-p"] if plain else []
@@ -143,15 +189,29 @@ def one_case(seed, workdir):
     messy = mangle(rng, xdump)
     extra = rng.choice([[], [], ["-s", "0x10"], ["-c", "8"]]) if not plain else rng.choice([[], ["-s", "3"]])
     x = run([XXD] + rev + extra, messy)
-    b = run([BINMAP, "hex"] + rev + extra, messy)
+    # binmap: the same options, perhaps with `-` (stdin) among them.
+    rgroups = [g for g in [["-r"], ["-p"] if plain else [], cols, extra] if g]
+    bargs, moved = anywhere(rng, rgroups, ["-"]) if rng.random() < 0.5 else (rev + extra, False)
+    nmoved += moved
+    b = run([BINMAP, "hex"] + bargs, messy)
     if x != b:
-        problems.append("xxd/binmap hex %s of a mangled dump differ (status %d/%d, %d/%d bytes)"
-                        % (" ".join(rev + extra), x[0], b[0], len(x[1]), len(b[1])))
-    os.unlink(path)
-    return problems
+        problems.append("xxd %s / binmap hex %s of a mangled dump differ (status %d/%d, %d/%d bytes)"
+                        % (" ".join(rev + extra), " ".join(bargs), x[0], b[0], len(x[1]), len(b[1])))
+    shutil.rmtree(workdir)
+    return problems, nmoved
 
 
 XXD = "/usr/bin/xxd"
+
+
+def read_and_unlink(path):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    os.unlink(path)
+    return data
 
 
 def main():
@@ -168,10 +228,11 @@ def main():
     if not os.path.exists(BINMAP):
         sys.exit("error: %s not found (cargo build --release, or set BINMAP)" % BINMAP)
     t0 = time.time()
-    passed = failed = 0
+    passed = failed = moved = 0
     with tempfile.TemporaryDirectory() as d, ThreadPoolExecutor(4) as ex:
         seeds = [seed * 100003 + i for i in range(a.cases)]
-        for i, problems in enumerate(ex.map(lambda s: one_case(s, d), seeds)):
+        for i, (problems, nmoved) in enumerate(ex.map(lambda s: one_case(s, d), seeds)):
+            moved += nmoved
             if problems:
                 failed += 1
                 for p in problems:
@@ -182,7 +243,7 @@ def main():
                 passed += 1
                 if a.verbose:
                     print("ok case %d" % i)
-    print("%.1f s" % (time.time() - t0))
+    print("%.1f s; %d binmap command lines with options after FILE or `--`" % (time.time() - t0, moved))
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

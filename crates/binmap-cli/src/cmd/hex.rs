@@ -5,9 +5,16 @@
 //! the same options, spelt as xxd spells them (`-c 8`, `-c8`, `-cols 8`,
 //! `-ps`, `-s -0x10`, `-l 0x100`, `--len 5`; the last of `-b -e -p -i`
 //! wins, as in xxd), and `-r` / `-r -p` to turn a dump back into bytes.
-//! Exit statuses are xxd's: 1 for a bad command line, 2 for an input that
-//! cannot be opened, 3 for an output, 4 for a `-s` outside the input, 5
-//! when `-r` would have to seek backwards in a pipe, 255 for `-r` with
+//! Unlike xxd, options may come anywhere, before or after FILE and OUTFILE
+//! (`binmap hex FILE -b`, as every other binmap command takes them): the
+//! first argument that does not start with `-` (or is `-`) is FILE, the
+//! second OUTFILE, and after `--` every argument is one of them. A value of
+//! `-c -g -s -l -o` must be a whole number (xxd reads `-l tmp.bml` as 0):
+//! anything else is a usage error, exit 2, and for `-l` it says that the
+//! layout option is `--layout` here.
+//! Other exit statuses are xxd's: 1 for a bad command line, 2 for an input
+//! that cannot be opened, 3 for an output, 4 for a `-s` outside the input,
+//! 5 when `-r` would have to seek backwards in a pipe, 255 for `-r` with
 //! `-b`, `-e` or `-i`. With `--layout`, the annotated dump instead.
 
 use std::ffi::OsString;
@@ -25,7 +32,12 @@ Usage: binmap hex [OPTIONS] [FILE [OUTFILE]]
        binmap hex -r [-p] [-s [-]OFFSET] [-c COLS] [FILE [OUTFILE]]
        binmap hex FILE --layout L [--color auto|always|never] [--path P] [--rows A..B]
 
-Options (xxd's, with xxd's spellings: -c8, -cols 8, -ps, --len 5, 0x and 0 prefixes):
+Options may come anywhere, before or after FILE and OUTFILE (binmap hex FILE -b);
+the first name is FILE, the second OUTFILE; after --, every argument is a name.
+'-' is stdin (FILE) or stdout (OUTFILE).
+
+Options (xxd's, with xxd's spellings: -c8, -cols 8, -ps, --len 5, 0x and 0 prefixes;
+the values of -c -g -l -o -s must be numbers):
   -a          autoskip: a single '*' replaces runs of all-zero lines
   -b          bits instead of hex (default -c 6, -g 1)
   -C          capitalize the variable names of -i
@@ -35,7 +47,7 @@ Options (xxd's, with xxd's spellings: -c8, -cols 8, -ps, --len 5, 0x and 0 prefi
   -e          little-endian groups (default -g 4)
   -g BYTES    bytes per group (default 2; 0: one group)
   -i          C include file style (variable named after FILE, or -n NAME)
-  -l LEN      stop after LEN bytes (IMPORTANT: the layout option is --layout here)
+  -l LEN      stop after LEN bytes (IMPORTANT: -l is not the layout here: that is --layout)
   -n NAME     the variable name for -i
   -o OFFSET   add OFFSET to the displayed offsets
   -p, -ps     plain hex, 30 bytes a line
@@ -148,6 +160,62 @@ fn strtoul_parts(s: &[u8]) -> (bool, u128) {
     (neg, mag)
 }
 
+/// True when `s` is a whole number as glibc's `strtol(s, NULL, 0)` reads
+/// it, with nothing left over: leading blanks, a sign, then `0x` and hex
+/// digits, `0` and octal digits, or decimal digits. xxd takes whatever
+/// prefix `strtol` can read (`-c x` is 0, `-c 12abc` is 12, `-l tmp.bml`
+/// is 0); binmap refuses the rest instead of a silent default.
+fn is_number(s: &[u8]) -> bool {
+    let mut i = 0;
+    while i < s.len() && matches!(s[i], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+        i += 1;
+    }
+    if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
+        i += 1;
+    }
+    let digits = &s[i..];
+    if digits.len() > 2 && digits[0] == b'0' && matches!(digits[1], b'x' | b'X') {
+        digits[2..].iter().all(u8::is_ascii_hexdigit)
+    } else if digits.first() == Some(&b'0') {
+        digits.iter().all(|c| (b'0'..=b'7').contains(c))
+    } else {
+        !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
+    }
+}
+
+/// `v` (the value of `opt`, as typed) when it is a number; else a usage
+/// error, exit 2 (a command-line error of binmap's, not one of xxd's).
+fn number<'a>(opt: &[u8], v: &'a [u8], whole: &[u8]) -> std::result::Result<&'a [u8], Fail> {
+    if is_number(v) {
+        return Ok(v);
+    }
+    let opt = String::from_utf8_lossy(opt);
+    let whole = String::from_utf8_lossy(whole);
+    let what = match opt.trim_start_matches('-').chars().next() {
+        Some('l') => {
+            let safe = |c: char| c.is_ascii_alphanumeric() || "._-/+:=@%,".contains(c);
+            let quoted =
+                if !whole.is_empty() && whole.chars().all(safe) { whole.to_string() } else { format!("'{whole}'") };
+            return Err(Fail(
+                Error::usage(format!(
+                    "{opt} {whole:?}: the length is not a number. In `binmap hex`, -l is xxd's length \
+                     (the number of bytes to dump); the layout option is --layout: \
+                     binmap hex FILE --layout {quoted}"
+                )),
+                2,
+            ));
+        }
+        Some('c') => "the bytes per line",
+        Some('g') => "the bytes per group",
+        Some('s') => "the offset to start at",
+        _ => "the offset to add",
+    };
+    Err(Fail(
+        Error::usage(format!("{opt} {whole:?}: not a number ({what}: decimal, 0x hex or 0 octal; see binmap hex -h)")),
+        2,
+    ))
+}
+
 fn parse(args: Vec<OsString>) -> std::result::Result<Parsed, Fail> {
     let mut p = Parsed::default();
     // binmap's own long options first, wherever they are (up to `--`).
@@ -179,12 +247,20 @@ fn parse(args: Vec<OsString>) -> std::result::Result<Parsed, Fail> {
             *[&mut p.layout, &mut p.color, &mut p.path, &mut p.rows][k] = Some(val);
         } else if arg == b"--help" || arg == b"-h" {
             p.help = true;
+        } else if arg == b"--no-mmap" {
+            // binmap's global flags, given after `hex`'s arguments.
+            crate::util::set_no_mmap(true);
+        } else if arg == b"--strict" {
+            crate::util::set_strict(true);
         } else {
             rest.push(arg);
         }
     }
-    // xxd's own parser, prefix matches and all.
+    // xxd's own parser, prefix matches and all, except that options may come
+    // anywhere: an argument that does not start with `-` (or is `-` alone)
+    // is FILE, then OUTFILE, and `--` makes every argument after it one.
     let o = &mut p.opts;
+    let mut files = Vec::new();
     let mut i = 0;
     let value = |i: &mut usize, rest: &[Vec<u8>], opt: &[u8]| -> std::result::Result<Vec<u8>, Fail> {
         *i += 1;
@@ -193,15 +269,24 @@ fn parse(args: Vec<OsString>) -> std::result::Result<Parsed, Fail> {
     while i < rest.len() {
         let arg = &rest[i];
         let pp: &[u8] = if arg.starts_with(b"--") && arg.len() > 2 { &arg[1..] } else { arg };
-        let after = |k: usize| pp.get(k..).unwrap_or(&[]);
         if pp == b"--" {
-            i += 1;
+            files.extend(rest[i + 1..].iter().cloned());
             break;
         }
         if pp.len() < 2 || pp[0] != b'-' {
-            break;
+            files.push(arg.clone());
+            i += 1;
+            continue;
         }
         let tail = &pp[2..];
+        // An attached value (`-c8`), or the next argument (`-c 8`, `-cols 8`).
+        let mut attached_or_next = |long: &[&[u8]]| -> std::result::Result<(Vec<u8>, Vec<u8>), Fail> {
+            if !tail.is_empty() && !long.iter().any(|l| tail.starts_with(l)) {
+                Ok((pp[..2].to_vec(), tail.to_vec()))
+            } else {
+                Ok((arg.clone(), value(&mut i, &rest, pp)?))
+            }
+        };
         match pp[1] {
             b'a' => o.autoskip = !o.autoskip,
             b'b' => o.kind = Kind::Bits,
@@ -217,66 +302,46 @@ fn parse(args: Vec<OsString>) -> std::result::Result<Parsed, Fail> {
                 println!("binmap hex {} (xxd 2022-01-14 compatible)", env!("CARGO_PKG_VERSION"));
                 std::process::exit(0);
             }
+            b'c' if tail.starts_with(b"apitalize") => o.capitalize = true,
             b'c' => {
-                if !tail.is_empty() && tail.starts_with(b"apitalize") {
-                    o.capitalize = true;
-                } else if !tail.is_empty() && !tail.starts_with(b"ols") {
-                    o.cols = Some(strtol(tail) as i32);
-                } else {
-                    o.cols = Some(strtol(&value(&mut i, &rest, pp)?) as i32);
-                }
+                let (opt, v) = attached_or_next(&[b"ols"])?;
+                o.cols = Some(strtol(number(&opt, &v, &v)?) as i32);
             }
             b'g' => {
-                let v = if !tail.is_empty() && !tail.starts_with(b"roup") {
-                    tail.to_vec()
-                } else {
-                    value(&mut i, &rest, pp)?
-                };
-                o.group = Some(strtol(&v) as i32);
+                let (opt, v) = attached_or_next(&[b"roup"])?;
+                o.group = Some(strtol(number(&opt, &v, &v)?) as i32);
             }
             b'o' => {
                 if !tail.is_empty() && !tail.starts_with(b"ffset") {
-                    o.display_offset = strtoul(tail);
+                    o.display_offset = strtoul(number(&pp[..2], tail, tail)?);
                 } else {
                     let v = value(&mut i, &rest, pp)?;
                     let rel = usize::from(v.first() == Some(&b'+'));
                     let neg = v.get(rel) == Some(&b'-');
-                    let n = strtoul(&v[rel + usize::from(neg)..]);
+                    let n = strtoul(number(arg, &v[rel + usize::from(neg)..], &v)?);
                     o.display_offset = if neg { n.wrapping_neg() } else { n };
                 }
             }
             b's' => {
-                let v = if !tail.is_empty() && !tail.starts_with(b"kip") && !tail.starts_with(b"eek") {
-                    after(2).to_vec()
-                } else {
-                    value(&mut i, &rest, pp)?
-                };
+                let (opt, v) = attached_or_next(&[b"kip", b"eek"])?;
                 let relative = v.first() == Some(&b'+');
                 let negative = v.get(usize::from(relative)) == Some(&b'-');
-                let value = strtol(&v[usize::from(relative) + usize::from(negative)..]);
+                let value = strtol(number(&opt, &v[usize::from(relative) + usize::from(negative)..], &v)?);
                 o.seek = Some(SeekSpec { relative, negative, value });
             }
             b'l' => {
-                let v = if !tail.is_empty() && !tail.starts_with(b"en") {
-                    tail.to_vec()
-                } else {
-                    value(&mut i, &rest, pp)?
-                };
-                o.length = Some(strtol(&v));
+                let (opt, v) = attached_or_next(&[b"en"])?;
+                o.length = Some(strtol(number(&opt, &v, &v)?));
             }
             b'n' => {
-                let v = if !tail.is_empty() && !tail.starts_with(b"ame") {
-                    tail.to_vec()
-                } else {
-                    value(&mut i, &rest, pp)?
-                };
+                let (_, v) = attached_or_next(&[b"ame"])?;
                 o.name = Some(v);
             }
             _ => return Err(usage(format!("unknown option {}", String::from_utf8_lossy(arg)))),
         }
         i += 1;
     }
-    p.files = rest.drain(i.min(rest.len())..).map(OsString::from_vec).collect();
+    p.files = files.into_iter().map(OsString::from_vec).collect();
     Ok(p)
 }
 
