@@ -163,10 +163,6 @@ def one_case(seed, top):
                            ", OUTFILE %s bytes" % (len(xout) if xout is not None else "no") if outfile else "",
                            b[0], b[2], len(b[1]),
                            ", OUTFILE %s bytes" % (len(bout) if bout is not None else "no") if outfile else ""))
-    # Whatever the order, binmap must not write a file named after an option.
-    stray = [f for f in os.listdir(workdir) if f.startswith("-")]
-    if stray:
-        problems.append("binmap hex %s wrote %s" % (" ".join(map(shlex.quote, bargs)), stray))
     nmoved = int(moved)
     # round trips both ways, normal and plain
     plain = rng.random() < 0.5
@@ -177,26 +173,31 @@ def one_case(seed, top):
         rt += ["-g", str(rng.choice([0, 1, 3, 4, 8]))]
     cols = rt[rt.index("-c"):rt.index("-c") + 2] if "-c" in rt else []
     rev = ["-r"] + (["-p"] if plain else []) + cols
-    bdump = run([BINMAP, "hex"] + rt, data)[1]
-    back = run([XXD] + rev, bdump)
+    bdump = run([BINMAP, "hex"] + rt, data, workdir)[1]
+    back = run([XXD] + rev, bdump, workdir)
     if back[1] != data:
         problems.append("binmap hex %s | xxd %s does not give the input back" % (" ".join(rt), " ".join(rev)))
-    xdump = run([XXD] + rt, data)[1]
-    back = run([BINMAP, "hex"] + rev, xdump)
+    xdump = run([XXD] + rt, data, workdir)[1]
+    back = run([BINMAP, "hex"] + rev, xdump, workdir)
     if back[1] != data or back[0] != 0:
         problems.append("xxd %s | binmap hex %s does not give the input back" % (" ".join(rt), " ".join(rev)))
     # a mangled dump, reversed by both
     messy = mangle(rng, xdump)
     extra = rng.choice([[], [], ["-s", "0x10"], ["-c", "8"]]) if not plain else rng.choice([[], ["-s", "3"]])
-    x = run([XXD] + rev + extra, messy)
+    x = run([XXD] + rev + extra, messy, workdir)
     # binmap: the same options, perhaps with `-` (stdin) among them.
     rgroups = [g for g in [["-r"], ["-p"] if plain else [], cols, extra] if g]
     bargs, moved = anywhere(rng, rgroups, ["-"]) if rng.random() < 0.5 else (rev + extra, False)
     nmoved += moved
-    b = run([BINMAP, "hex"] + bargs, messy)
+    b = run([BINMAP, "hex"] + bargs, messy, workdir)
     if x != b:
         problems.append("xxd %s / binmap hex %s of a mangled dump differ (status %d/%d, %d/%d bytes)"
                         % (" ".join(rev + extra), " ".join(bargs), x[0], b[0], len(x[1]), len(b[1])))
+    # Whatever the order, binmap must not write a file named after an option
+    # (every command of the case ran in workdir).
+    stray = [f for f in os.listdir(workdir) if f.startswith("-")]
+    if stray:
+        problems.append("a binmap hex command line of this case wrote %s" % stray)
     shutil.rmtree(workdir)
     return problems, nmoved
 
