@@ -38,6 +38,7 @@ enum Command {
     /// Python's struct module: pack, unpack, iter-unpack, calcsize.
     Struct(cmd::pystruct::Args),
     Hex(cmd::hex::Args),
+    Guess(cmd::guess::Args),
 }
 
 fn main() {
@@ -59,6 +60,7 @@ fn main() {
         Command::Layout(a) => cmd::layout::run(a),
         Command::Struct(a) => cmd::pystruct::run(a),
         Command::Hex(a) => cmd::hex::run(a),
+        Command::Guess(a) => cmd::guess::run(a),
     };
     if let Err(e) = result {
         if util::is_broken_pipe(&e) {

@@ -1,6 +1,7 @@
 //! One module per command, each starting with its usage.
 
 pub mod convert;
+pub mod guess;
 pub mod hex;
 pub mod info;
 pub mod layout;
