@@ -3,6 +3,7 @@
 
 mod cmd;
 mod fault;
+mod plot;
 mod progress;
 mod util;
 
@@ -39,6 +40,7 @@ enum Command {
     Struct(cmd::pystruct::Args),
     Hex(cmd::hex::Args),
     Guess(cmd::guess::Args),
+    Plot(cmd::plot::Args),
 }
 
 fn main() {
@@ -61,6 +63,7 @@ fn main() {
         Command::Struct(a) => cmd::pystruct::run(a),
         Command::Hex(a) => cmd::hex::run(a),
         Command::Guess(a) => cmd::guess::run(a),
+        Command::Plot(a) => cmd::plot::run(a),
     };
     if let Err(e) = result {
         if util::is_broken_pipe(&e) {

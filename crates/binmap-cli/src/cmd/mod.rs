@@ -6,6 +6,7 @@ pub mod hex;
 pub mod info;
 pub mod layout;
 pub mod pack;
+pub mod plot;
 pub mod pystruct;
 pub mod select;
 pub mod set;
