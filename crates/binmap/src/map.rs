@@ -481,6 +481,7 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
                 dims.exprs().unwrap_or_default().iter().for_each(|d| expr(d, out));
                 ty(elem, out);
             }
+            Type::ScalarByOrder { order, .. } => expr(&order.cond, out),
             Type::Scalar(_) | Type::Char | Type::Cstr => {}
         }
     }
@@ -683,6 +684,10 @@ impl Resolver<'_> {
         let leaf = |size, kind| Node { offset: 0, size, kind };
         let node = match ty {
             Type::Scalar(s) => leaf(s.kind.size(), NodeKind::Scalar(*s)),
+            Type::ScalarByOrder { kind, order } => {
+                let endian = if self.eval(&order.cond)? != 0 { order.yes } else { order.no };
+                leaf(kind.size(), NodeKind::Scalar(Scalar { kind: *kind, endian }))
+            }
             Type::Char => leaf(1, NodeKind::Char),
             Type::Text { kind, len } => {
                 let n = self.eval_size(len, f, pos)?;
@@ -715,6 +720,15 @@ impl Resolver<'_> {
 
     fn resolve_array(&mut self, elem: &Arc<Type>, dims: &Dims, pos: u64, bounded: bool, f: &Field) -> Result<Node> {
         let remaining = self.filesize.saturating_sub(pos);
+        // The element type as readers see it: byte orders chosen by fields
+        // outside the element settled (`.npy` and Arrow take their types from it).
+        let elem_type = if has_chosen_order(elem) {
+            let mut local = Vec::new();
+            collect_names(elem, &mut local);
+            Arc::new(self.settle_orders(elem, &local)?)
+        } else {
+            elem.clone()
+        };
         let shape = match dims {
             Dims::ToEnd => None,
             Dims::Fixed(ds) | Dims::Fortran(ds) => {
@@ -739,7 +753,7 @@ impl Resolver<'_> {
                 shape,
                 count,
                 elems,
-                elem_type: elem.clone(),
+                elem_type: elem_type.clone(),
                 fortran: matches!(dims, Dims::Fortran(_)),
             })),
         };
@@ -866,6 +880,34 @@ impl Resolver<'_> {
         let count = nodes.len() as u64;
         let shape = shape.unwrap_or_else(|| vec![count]);
         Ok(node_of(shape, count, Elems::Walked(nodes), p - pos))
+    }
+
+    /// `ty` with each byte order chosen by fields outside it (not named in
+    /// `local`) replaced by the order this file gives.
+    fn settle_orders(&mut self, ty: &Type, local: &[&str]) -> Result<Type> {
+        Ok(match ty {
+            Type::ScalarByOrder { kind, order } if expr_is_outer(&order.cond, local) => {
+                let endian = if self.eval(&order.cond)? != 0 { order.yes } else { order.no };
+                Type::Scalar(Scalar { kind: *kind, endian })
+            }
+            Type::Array { elem, dims } => {
+                Type::Array { elem: Arc::new(self.settle_orders(elem, local)?), dims: dims.clone() }
+            }
+            Type::Struct(st) => Type::Struct(Arc::new(StructType { items: self.settle_items(&st.items, local)? })),
+            other => other.clone(),
+        })
+    }
+
+    fn settle_items(&mut self, items: &[Item], local: &[&str]) -> Result<Vec<Item>> {
+        let mut out = Vec::with_capacity(items.len());
+        for it in items {
+            out.push(match it {
+                Item::Field(f) => Item::Field(Field { ty: self.settle_orders(&f.ty, local)?, ..f.clone() }),
+                Item::If { cond, body } => Item::If { cond: cond.clone(), body: self.settle_items(body, local)? },
+                other => other.clone(),
+            });
+        }
+        Ok(out)
     }
 
     fn verify_checks(&mut self, node: &Node, abs: u64) -> Result<()> {
@@ -1052,6 +1094,24 @@ fn collect_type_exprs<'t>(ty: &'t Type, out: &mut Vec<&'t Expr>) {
     }
 }
 
+/// True when `ty` holds a scalar whose byte order is chosen per file.
+fn has_chosen_order(ty: &Type) -> bool {
+    match ty {
+        Type::ScalarByOrder { .. } => true,
+        Type::Array { elem, .. } => has_chosen_order(elem),
+        Type::Struct(st) => items_have_chosen_order(&st.items),
+        _ => false,
+    }
+}
+
+fn items_have_chosen_order(items: &[Item]) -> bool {
+    items.iter().any(|it| match it {
+        Item::Field(f) => has_chosen_order(&f.ty),
+        Item::If { body, .. } => items_have_chosen_order(body),
+        Item::Align { .. } => false,
+    })
+}
+
 /// True when every element of an array of `ty` has the same size and inner
 /// offsets (see the module docs).
 pub fn is_uniform(ty: &Type) -> bool {
@@ -1090,6 +1150,7 @@ fn expr_is_outer(e: &Expr, local: &[&str]) -> bool {
 fn uniform_in(ty: &Type, local: &[&str]) -> bool {
     match ty {
         Type::Scalar(_) | Type::Char => true,
+        Type::ScalarByOrder { order, .. } => expr_is_outer(&order.cond, local),
         Type::Cstr => false,
         Type::Text { len, .. } => expr_is_outer(len, local),
         Type::Array { elem, dims } => match dims {

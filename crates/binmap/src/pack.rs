@@ -42,7 +42,7 @@ use std::sync::Arc;
 
 use crate::encode::{Origin, encode_leaf, string_bytes};
 use crate::error::{Error, Result, grouped};
-use crate::layout::{Dims, Expr, ExprKind, Field, Item, Layout, Literal, StructType, TextKind, Type, align_up};
+use crate::layout::{Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, StructType, TextKind, Type, align_up};
 use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind};
 use crate::select::{Seg, parse_path};
 use crate::text::json_read::Doc;
@@ -413,6 +413,7 @@ fn type_uses_filesize(t: &Type) -> bool {
             dims.exprs().unwrap_or_default().iter().any(uses_filesize) || type_uses_filesize(elem)
         }
         Type::Struct(st) => items_use_filesize(&st.items),
+        Type::ScalarByOrder { order, .. } => uses_filesize(&order.cond),
         Type::Scalar(_) | Type::Char | Type::Cstr => false,
     }
 }
@@ -990,6 +991,11 @@ impl Packer<'_> {
     fn value(&mut self, ty: &Type, v: &Doc, path: &Path<'_>) -> Result<Node> {
         match ty {
             Type::Scalar(s) => self.leaf(v, NodeKind::Scalar(*s), s.kind.size(), path),
+            Type::ScalarByOrder { kind, order } => {
+                let chosen = self.env().eval(&order.cond).map_err(|e| at(path, e))? != 0;
+                let s = Scalar { kind: *kind, endian: if chosen { order.yes } else { order.no } };
+                self.leaf(v, NodeKind::Scalar(s), kind.size(), path)
+            }
             Type::Char => self.leaf(v, NodeKind::Char, 1, path),
             Type::Cstr => self.leaf(v, NodeKind::Cstr, 0, path),
             Type::Text { kind, len } => {

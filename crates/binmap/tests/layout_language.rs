@@ -285,3 +285,24 @@ fn bitwise_operators_shifts_and_conditionals() {
     assert!(err("a: u8; b: u8[a >> -1]", &one).contains("shift count out of range"));
     assert!(err("a: u8; b: u8[(a << 63) << 63]", &one).contains("overflow"));
 }
+
+#[test]
+fn byte_order_chosen_per_file() {
+    // pcap: the magic number, read little-endian, tells the byte order of the rest.
+    let layout = "magic: u32\nendian magic == 0xa1b2c3d4 ? little : big\nmajor: u16; minor: u16\nts: { sec: u32, usec: u32 }[..]";
+    let mut le = 0xa1b2c3d4u32.to_le_bytes().to_vec();
+    le.extend([2, 0, 4, 0, 7, 0, 0, 0, 9, 0, 0, 0]);
+    let mut be = 0xa1b2c3d4u32.to_be_bytes().to_vec();
+    be.extend([0, 2, 0, 4, 0, 0, 0, 7, 0, 0, 0, 9]);
+    assert_eq!(json(layout, &le), r#"{"magic":2712847316,"major":2,"minor":4,"ts":[{"sec":7,"usec":9}]}"#);
+    assert_eq!(json(layout, &be), r#"{"magic":3569595041,"major":2,"minor":4,"ts":[{"sec":7,"usec":9}]}"#);
+    // Scalars with their own order keep it; an `endian` line inside a struct is scoped to it.
+    let layout = "o: u8; endian o == 1 ? big : little; a: u16; b: u16le; s: { endian little; c: u16 }; d: u16";
+    assert_eq!(json(layout, &[1, 0, 5, 5, 0, 6, 0, 0, 7]), r#"{"o":1,"a":5,"b":5,"s":{"c":6},"d":7}"#);
+    assert_eq!(json(layout, &[0, 5, 0, 5, 0, 6, 0, 7, 0]), r#"{"o":0,"a":5,"b":5,"s":{"c":6},"d":7}"#);
+    // The order may depend on each element's own field (a walked array).
+    let layout = "recs: { o: u8, endian o ? big : little, v: u16 }[2]";
+    assert_eq!(json(layout, &[1, 0, 1, 0, 1, 0]), r#"{"recs":[{"o":1,"v":1},{"o":0,"v":1}]}"#);
+    assert!(err("endian 1 ? little : middle; a: u16", &[0, 0]).contains("expected 'little', 'big' or 'native'"));
+    assert!(err("o: u8; endian o ? little : big; w: ucs4[1]", &[0; 5]).contains("write ucs4le or ucs4be"));
+}

@@ -118,6 +118,31 @@ impl ScalarKind {
     }
 }
 
+/// The byte order of the scalars that follow an `endian` line: fixed when
+/// the layout is parsed, or chosen per file by a condition over earlier
+/// fields (`endian magic == 0xa1b2c3d4 ? little : big`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ByteOrder {
+    Fixed(Endian),
+    Chosen(Arc<OrderChoice>),
+}
+
+/// `endian COND ? YES : NO`: `YES` when `COND` is non-zero in the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderChoice {
+    pub cond: Expr,
+    pub yes: Endian,
+    pub no: Endian,
+}
+
+impl OrderChoice {
+    /// The choice as layout text (`magic == 0xa1b2c3d4 ? little : big`).
+    pub fn describe(&self) -> String {
+        let name = |e: Endian| if e == Endian::Little { "little" } else { "big" };
+        format!("{} ? {} : {}", self.cond.describe(), name(self.yes), name(self.no))
+    }
+}
+
 /// A scalar type with its byte order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Scalar {
@@ -171,6 +196,12 @@ impl TextKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Type {
     Scalar(Scalar),
+    /// A scalar whose byte order is chosen per file (`endian c ? little : big`
+    /// above it): resolved to a [`Scalar`] when the layout meets a file.
+    ScalarByOrder {
+        kind: ScalarKind,
+        order: Arc<OrderChoice>,
+    },
     /// One byte shown as a one-byte string (Python struct `c`).
     Char,
     /// `bytes[N]` or `utf8[N]`.
@@ -439,6 +470,7 @@ impl Type {
     pub fn fixed_size(&self) -> Option<u64> {
         match self {
             Type::Scalar(s) => Some(s.kind.size()),
+            Type::ScalarByOrder { kind, .. } => Some(kind.size()),
             Type::Char => Some(1),
             Type::Text { len, kind } => u64::try_from(len.constant()?).ok()?.checked_mul(kind.unit()),
             Type::Cstr => None,
@@ -458,6 +490,7 @@ impl Type {
     pub fn describe(&self) -> String {
         match self {
             Type::Scalar(s) => s.to_string(),
+            Type::ScalarByOrder { kind, order } => format!("{} (endian {})", kind.name(), order.describe()),
             Type::Char => "char".into(),
             Type::Text { kind, len } => format!("{}[{}]", kind.name(), len.describe()),
             Type::Cstr => "cstr".into(),

@@ -29,7 +29,7 @@ pub fn parse(src: &str, origin: &str) -> Result<Layout, Error> {
     let cur = next_or_eof(&mut lexer, &mut lex_error, src.len());
     let mut p =
         Parser { src, origin, lexer, lex_error, cur, next: None, prev_end: 0, types: vec![HashMap::new()], depth: 0 };
-    let items = p.items(Endian::Little, None);
+    let items = p.items(ByteOrder::Fixed(Endian::Little), None);
     let lex_error = match (p.lex_error.take(), &items) {
         (Some(e), _) => Some(e),
         (None, Err(_)) => p.lexer.first_error(),
@@ -194,7 +194,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Items up to `close` (a `}`) or the end of the layout.
-    fn items(&mut self, endian: Endian, close: Option<&str>) -> Result<Vec<Item>, Error> {
+    fn items(&mut self, endian: ByteOrder, close: Option<&str>) -> Result<Vec<Item>, Error> {
         self.enter()?;
         self.types.push(HashMap::new());
         let mut items = Vec::new();
@@ -210,7 +210,7 @@ impl<'s> Parser<'s> {
         Ok(items)
     }
 
-    fn items_into(&mut self, items: &mut Vec<Item>, mut endian: Endian, close: Option<&str>) -> Result<(), Error> {
+    fn items_into(&mut self, items: &mut Vec<Item>, mut endian: ByteOrder, close: Option<&str>) -> Result<(), Error> {
         loop {
             self.skip_separators();
             match (self.peek(), close) {
@@ -256,7 +256,7 @@ impl<'s> Parser<'s> {
     }
 
     /// One item; `None` for items that only change parser state.
-    fn item(&mut self, endian: &mut Endian) -> Result<Option<Item>, Error> {
+    fn item(&mut self, endian: &mut ByteOrder) -> Result<Option<Item>, Error> {
         let keyword_use = !matches!(self.peek_next(), Tok::Punct(":"));
         if let Tok::Ident(word) = self.peek().clone()
             && keyword_use
@@ -264,13 +264,24 @@ impl<'s> Parser<'s> {
             match word {
                 "endian" => {
                     self.bump();
-                    *endian = match self.peek() {
-                        Tok::Ident("little") => Endian::Little,
-                        Tok::Ident("big") => Endian::Big,
-                        Tok::Ident("native") => Endian::NATIVE,
-                        _ => return Err(self.expected("'little', 'big' or 'native'")),
+                    *endian = match self.byte_order_name() {
+                        Some(e) => ByteOrder::Fixed(e),
+                        None => {
+                            // `endian COND ? little : big`, chosen per file.
+                            let want = "expected 'little', 'big' or 'native' (or a choice: COND ? little : big)";
+                            let at = self.span();
+                            let cond = self.binary(0).map_err(|_| self.err_at(want, at))?;
+                            if !self.eat("?") {
+                                return Err(self.err_at(want, cond.span));
+                            }
+                            let yes =
+                                self.byte_order_name().ok_or_else(|| self.expected("'little', 'big' or 'native'"))?;
+                            self.expect(":")?;
+                            let no =
+                                self.byte_order_name().ok_or_else(|| self.expected("'little', 'big' or 'native'"))?;
+                            ByteOrder::Chosen(Arc::new(OrderChoice { cond, yes, no }))
+                        }
                     };
-                    self.bump();
                     return Ok(None);
                 }
                 "align" => {
@@ -286,7 +297,7 @@ impl<'s> Parser<'s> {
                     self.bump();
                     let name_span = self.span();
                     let Tok::Ident(name) = self.peek().clone() else { return Err(self.expected("a type name")) };
-                    if builtin_type(name, *endian).is_some()
+                    if builtin_type(name, Endian::Little).is_some()
                         || matches!(name, "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" | "cstr" | "char")
                     {
                         return Err(
@@ -295,7 +306,7 @@ impl<'s> Parser<'s> {
                     }
                     self.bump();
                     self.expect("=")?;
-                    let ty = self.ty(*endian)?;
+                    let ty = self.ty(endian.clone())?;
                     if let Some(scope) = self.types.last_mut() {
                         scope.insert(name.to_string(), ty);
                     }
@@ -305,17 +316,29 @@ impl<'s> Parser<'s> {
                     self.bump();
                     let cond = self.expr()?;
                     self.expect("{")?;
-                    let body = self.items(*endian, Some("}"))?;
+                    let body = self.items(endian.clone(), Some("}"))?;
                     self.expect("}")?;
                     return Ok(Some(Item::If { cond, body }));
                 }
                 _ => {}
             }
         }
-        self.field(*endian).map(|f| Some(Item::Field(f)))
+        self.field(endian.clone()).map(|f| Some(Item::Field(f)))
     }
 
-    fn field(&mut self, endian: Endian) -> Result<Field, Error> {
+    /// `little`, `big` or `native`, consumed; `None` (nothing consumed) otherwise.
+    fn byte_order_name(&mut self) -> Option<Endian> {
+        let e = match self.peek() {
+            Tok::Ident("little") => Endian::Little,
+            Tok::Ident("big") => Endian::Big,
+            Tok::Ident("native") => Endian::NATIVE,
+            _ => return None,
+        };
+        self.bump();
+        Some(e)
+    }
+
+    fn field(&mut self, endian: ByteOrder) -> Result<Field, Error> {
         let start = self.span().start;
         let placement = if self.eat("@") { Some(self.expr()?) } else { None };
         let name = match self.peek().clone() {
@@ -374,13 +397,18 @@ impl<'s> Parser<'s> {
         Ok(lit)
     }
 
-    fn ty(&mut self, endian: Endian) -> Result<Type, Error> {
+    fn ty(&mut self, order: ByteOrder) -> Result<Type, Error> {
+        // What a type without a byte order of its own (`u32`, `ucs4`) takes.
+        let endian = match &order {
+            ByteOrder::Fixed(e) => *e,
+            ByteOrder::Chosen(_) => Endian::Little,
+        };
         self.enter()?;
         let start_span = self.span();
         let base = match self.peek().clone() {
             Tok::Punct("{") => {
                 self.bump();
-                let items = self.items(endian, Some("}"))?;
+                let items = self.items(order.clone(), Some("}"))?;
                 self.expect("}")?;
                 Type::Struct(Arc::new(StructType { items }))
             }
@@ -422,6 +450,11 @@ impl<'s> Parser<'s> {
                             "utf8" => TextKind::Utf8,
                             "ucs4be" => TextKind::Ucs4(Endian::Big),
                             "ucs4le" => TextKind::Ucs4(Endian::Little),
+                            "ucs4" if matches!(order, ByteOrder::Chosen(_)) => {
+                                return Err(
+                                    self.err_at("under an endian chosen per file, write ucs4le or ucs4be", start_span)
+                                );
+                            }
                             "ucs4" => TextKind::Ucs4(endian),
                             _ => TextKind::Void,
                         };
@@ -433,6 +466,10 @@ impl<'s> Parser<'s> {
                     "cstr" => Type::Cstr,
                     "char" => Type::Char,
                     _ => match builtin_type(name, endian) {
+                        Some(Type::Scalar(s)) if s.kind.size() > 1 && !has_order_suffix(name) => match &order {
+                            ByteOrder::Chosen(c) => Type::ScalarByOrder { kind: s.kind, order: c.clone() },
+                            ByteOrder::Fixed(_) => Type::Scalar(s),
+                        },
                         Some(t) => t,
                         None => match self.types.iter().rev().find_map(|s| s.get(name)) {
                             Some(t) => t.clone(),
@@ -553,7 +590,7 @@ impl<'s> Parser<'s> {
             Tok::Ident("sizeof") => {
                 self.bump();
                 self.expect("(")?;
-                let ty = self.ty(Endian::Little)?;
+                let ty = self.ty(ByteOrder::Fixed(Endian::Little))?;
                 self.expect(")")?;
                 if ty.fixed_size().is_none() {
                     return Err(self.err_at("sizeof needs a type whose size does not depend on the data", span));
@@ -609,6 +646,11 @@ const LEVELS: [Level; 9] = [
 fn looks_like_typestr(name: &str) -> bool {
     let mut c = name.chars();
     c.next().is_some_and(|l| l.is_ascii_alphabetic()) && c.clone().next().is_some() && c.all(|d| d.is_ascii_digit())
+}
+
+/// True for a scalar name with its own byte order (`u16be`, `f32le`).
+fn has_order_suffix(name: &str) -> bool {
+    name.ends_with("le") || name.ends_with("be")
 }
 
 /// A built-in scalar name (`u16`, `f64be`, `bool`) with the default byte order.
