@@ -63,6 +63,7 @@ pub mod map;
 pub mod npy;
 pub mod pack;
 pub mod progress;
+pub mod pyapi;
 pub mod pystruct;
 pub mod query;
 pub mod select;
