@@ -98,7 +98,33 @@ class _Memory:
 
 
 def _np_dtype(descr: str) -> np.dtype:
-    return np.dtype(ast.literal_eval(descr))
+    return _from_descr(ast.literal_eval(descr))
+
+
+def _from_descr(lit: Any) -> np.dtype:
+    """A dtype from a descr literal whose anonymous ``('', '|Vn')`` entries
+    are padding (numpy would name them ``f0``, ``f1``...): the dict form,
+    with offsets and itemsize."""
+    if isinstance(lit, list):
+        names, formats, offsets, at = [], [], [], 0
+        for entry in lit:
+            name, fmt = entry[0], entry[1]
+            sub = _from_descr(fmt)
+            if len(entry) > 2:
+                sub = np.dtype((sub, tuple(entry[2])))
+            if name != "":
+                names.append(name)
+                formats.append(sub)
+                offsets.append(at)
+            at += sub.itemsize
+        return np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": at})
+    if isinstance(lit, tuple) and len(lit) == 2 and isinstance(lit[1], tuple):
+        return np.dtype((_from_descr(lit[0]), lit[1]))
+    if isinstance(lit, dict):
+        lit = dict(lit)
+        lit["formats"] = [_from_descr(x) for x in lit["formats"]]
+        return np.dtype(lit)
+    return np.dtype(lit)
 
 
 def _bf16_to_f32(a: np.ndarray) -> np.ndarray:
