@@ -227,15 +227,17 @@ class File:
         v = self._native.view(self._path(path))
         if v is None:
             return None
+        return self._make(v)
+
+    def _make(self, v: Tuple[int, List[int], List[int], str, bool]) -> np.ndarray:
         offset, shape, strides, descr, bf16 = v
-        arr = np.ndarray(
-            tuple(shape),
-            dtype=_np_dtype(descr),
-            buffer=self.memory(),
-            offset=offset,
-            strides=tuple(strides),
+        dt = _np_dtype(descr)
+        if 0 in shape:
+            # No element: numpy refuses strides past an empty buffer's end.
+            return np.ndarray(tuple(shape), dtype=dt, buffer=self.memory(), offset=0)
+        return np.ndarray(
+            tuple(shape), dtype=dt, buffer=self.memory(), offset=offset, strides=tuple(strides)
         )
-        return arr
 
     def values(self, path: Any = "", rows: Rows = None) -> Any:
         """``path`` decoded into Python objects exactly as ``binmap show -f
@@ -249,15 +251,8 @@ class File:
         v = self._native.view(p)
         if v is None:
             return self.values(p)
-        offset, shape, strides, descr, bf16 = v
-        arr = np.ndarray(
-            tuple(shape),
-            dtype=_np_dtype(descr),
-            buffer=self.memory(),
-            offset=offset,
-            strides=tuple(strides),
-        )
-        if bf16:
+        arr = self._make(v)
+        if v[4]:
             # numpy has no bfloat16: float32 values (a copy), exact.
             arr = _bf16_to_f32(arr)
         if arr.ndim == 0 and arr.dtype.names is None:
