@@ -317,6 +317,12 @@ class File:
             return pd.DataFrame(fields)
         return fields
 
+    def undescribed(self) -> List[Tuple[int, int]]:
+        """The byte ranges ``(start, end)`` of the file that no field
+        describes (what the CLI reports on stderr, and refuses with
+        ``--strict``)."""
+        return [tuple(r) for r in self._native.undescribed()]  # type: ignore[misc]
+
     def info_dict(self) -> Dict[str, Any]:
         """``binmap info -f json`` as a dict."""
         return _json.loads(self._native.info_json())

@@ -324,3 +324,11 @@ def test_fixture_cases_match_the_cli_json(name: str) -> None:
         if f._native.view(key)[4]:
             continue  # bf16, widened to float32
         _check_values(view, want[key])
+
+
+def test_undescribed_bytes_are_named(tmp_path: pathlib.Path) -> None:
+    p = tmp_path / "x.bin"
+    p.write_bytes(bytes(10))
+    f = binmap.open(p, "a: u16; @ 6 b: u16")
+    assert f.undescribed() == [(2, 6), (8, 10)]
+    assert binmap.open(EXAMPLES / "db.dat", EXAMPLES / "db.bml").undescribed() == []

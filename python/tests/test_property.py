@@ -45,7 +45,9 @@ def _dtype(fs, aligned: bool) -> np.dtype:
 dtypes = st.one_of(structs(2), st.sampled_from(LEAVES).map(np.dtype))
 
 
-@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(dt=dtypes, n=st.integers(0, 9), seed=st.integers(0, 2**32 - 1))
 def test_random_dtypes_read_as_numpy_reads_them(dt: np.dtype, n: int, seed: int) -> None:
     data = np.random.default_rng(seed).bytes(n * dt.itemsize)
