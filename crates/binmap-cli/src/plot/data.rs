@@ -164,28 +164,32 @@ impl<'m> Source<'m> {
     fn read(&self, k: Range<u64>, ch: &mut Chunk) -> Result<()> {
         let len = (k.end - k.start) as usize;
         ch.picked.clear();
-        match &self.filter {
+        let all = match &self.filter {
             Some((p, t)) => {
                 ch.mask.clear();
                 let s = t.rows.start;
                 p.mask(s + k.start..s + k.end, &mut ch.mask)?;
                 picked(&ch.mask, &mut ch.picked);
+                false
             }
-            None => ch.picked.extend(0..len),
-        }
-        ch.keep.clear();
-        ch.keep.resize(ch.picked.len(), true);
-        let gather = |col: &Col<'m>, tmp: &mut Vec<f64>, picked: &[usize], keep: &mut [bool], out: &mut Vec<f64>| {
-            col.floats(k.clone(), tmp)?;
-            out.clear();
-            out.extend(picked.iter().map(|&i| tmp[i]));
-            for (kp, v) in keep.iter_mut().zip(out.iter()) {
-                *kp &= v.is_finite();
+            None => {
+                ch.picked.extend(0..len);
+                true
             }
-            Ok::<(), Error>(())
+        };
+        // Every row: decode straight into the output; else gather the picked rows.
+        let fetch = |col: &Col<'m>, tmp: &mut Vec<f64>, picked: &[usize], out: &mut Vec<f64>| {
+            if all {
+                col.floats(k.clone(), out)
+            } else {
+                col.floats(k.clone(), tmp)?;
+                out.clear();
+                out.extend(picked.iter().map(|&i| tmp[i]));
+                Ok(())
+            }
         };
         match &self.x {
-            Some(x) => gather(x, &mut ch.tmp, &ch.picked, &mut ch.keep, &mut ch.x)?,
+            Some(x) => fetch(x, &mut ch.tmp, &ch.picked, &mut ch.x)?,
             None => {
                 ch.x.clear();
                 ch.x.extend(ch.picked.iter().map(|&i| (self.row0 + k.start + i as u64) as f64));
@@ -193,10 +197,10 @@ impl<'m> Source<'m> {
         }
         ch.ys.resize_with(self.ys.len(), Vec::new);
         for (y, out) in self.ys.iter().zip(ch.ys.iter_mut()) {
-            gather(y, &mut ch.tmp, &ch.picked, &mut ch.keep, out)?;
+            fetch(y, &mut ch.tmp, &ch.picked, out)?;
         }
         match &self.c {
-            Some(c) => gather(c, &mut ch.tmp, &ch.picked, &mut ch.keep, &mut ch.c)?,
+            Some(c) => fetch(c, &mut ch.tmp, &ch.picked, &mut ch.c)?,
             None => ch.c.clear(),
         }
         ch.keys.clear();
@@ -209,29 +213,38 @@ impl<'m> Source<'m> {
             }
         }
         // Drop rows with a NaN or an infinity anywhere, as matplotlib does.
-        if ch.keep.iter().any(|k| !k) {
-            let keep = std::mem::take(&mut ch.keep);
-            let compact = |v: &mut Vec<f64>| {
-                if !v.is_empty() {
-                    let mut i = 0;
-                    v.retain(|_| {
-                        i += 1;
-                        keep[i - 1]
-                    });
-                }
-            };
-            compact(&mut ch.x);
-            ch.ys.iter_mut().for_each(compact);
-            compact(&mut ch.c);
-            if !ch.keys.is_empty() {
+        let finite = |v: &[f64]| v.iter().fold(true, |a, x| a & x.is_finite());
+        if finite(&ch.x) && ch.ys.iter().all(|y| finite(y)) && finite(&ch.c) {
+            return Ok(());
+        }
+        ch.keep.clear();
+        ch.keep.resize(ch.picked.len(), true);
+        for v in std::iter::once(&ch.x).chain(&ch.ys).chain(std::iter::once(&ch.c)) {
+            for (kp, x) in ch.keep.iter_mut().zip(v) {
+                *kp &= x.is_finite();
+            }
+        }
+        let keep = std::mem::take(&mut ch.keep);
+        let compact = |v: &mut Vec<f64>| {
+            if !v.is_empty() {
                 let mut i = 0;
-                ch.keys.retain(|_| {
+                v.retain(|_| {
                     i += 1;
                     keep[i - 1]
                 });
             }
-            ch.keep = keep;
+        };
+        compact(&mut ch.x);
+        ch.ys.iter_mut().for_each(compact);
+        compact(&mut ch.c);
+        if !ch.keys.is_empty() {
+            let mut i = 0;
+            ch.keys.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
         }
+        ch.keep = keep;
         Ok(())
     }
 
@@ -245,8 +258,12 @@ impl<'m> Source<'m> {
         merge: impl Fn(T, T) -> T + Sync + Send,
     ) -> Result<T> {
         let blocks: Vec<Range<u64>> = chunks(0..self.n, BLOCK).collect();
+        // A few accumulators per thread, not one per block: each may be a
+        // grid of the plot's pixels.
+        let per = blocks.len().div_ceil(4 * rayon::current_num_threads()).max(1);
         blocks
             .par_iter()
+            .with_min_len(per)
             .try_fold(
                 || (init(), Chunk::default()),
                 |(mut acc, mut ch), block| {
@@ -279,10 +296,13 @@ impl Default for Range1 {
 
 impl Range1 {
     fn add(&mut self, v: &[f64]) {
+        // Finite values only (rows with NaNs are dropped before).
+        let (mut lo, mut hi) = (self.lo, self.hi);
         for &x in v {
-            self.lo = self.lo.min(x);
-            self.hi = self.hi.max(x);
+            lo = if x < lo { x } else { lo };
+            hi = if x > hi { x } else { hi };
         }
+        (self.lo, self.hi) = (lo, hi);
     }
 
     fn merge(self, o: Range1) -> Range1 {
@@ -411,23 +431,12 @@ impl Frame {
         let fy = (self.y1 - y) / (self.y1 - self.y0) * self.h as f64;
         (fx, fy)
     }
-
-    /// The pixel a point falls in, if inside.
-    #[inline]
-    pub fn cell(&self, x: f64, y: f64) -> Option<usize> {
-        let (fx, fy) = self.px(x, y);
-        if fx >= 0.0 && fy >= 0.0 && fx < self.w as f64 && fy < self.h as f64 {
-            Some(fy as usize * self.w + fx as usize)
-        } else {
-            None
-        }
-    }
 }
 
 /// Quantised colour values: 0..=65535 over the colour range.
 #[inline]
 fn quant(c: f64, lo: f64, hi: f64) -> u64 {
-    if hi > lo { (((c - lo) / (hi - lo)).clamp(0.0, 1.0) * 65535.0).round() as u64 } else { 0 }
+    if hi > lo { (((c - lo) / (hi - lo)).clamp(0.0, 1.0) * 65535.0 + 0.5) as u64 } else { 0 }
 }
 
 /// A scatter of many points, per pixel: counts per group, and the sum of
@@ -470,12 +479,20 @@ pub fn scatter_grid(
         init,
         |g, ch, _| {
             let ys = &ch.ys[0];
+            let (sx, sy) = (f.w as f64 / (f.x1 - f.x0), f.h as f64 / (f.y1 - f.y0));
+            let (fw, fh) = (f.w as f64, f.h as f64);
+            let cs = if crange.hi > crange.lo { 65535.0 / (crange.hi - crange.lo) } else { 0.0 };
             for i in 0..ch.x.len() {
-                let Some(at) = f.cell(ch.x[i], ys[i]) else { continue };
+                let px = (ch.x[i] - f.x0) * sx;
+                let py = (f.y1 - ys[i]) * sy;
+                if !(px >= 0.0 && py >= 0.0 && px < fw && py < fh) {
+                    continue;
+                }
+                let at = py as usize * f.w + px as usize;
                 let gi = if ch.keys.is_empty() { 0 } else { group_of(groups, &ch.keys[i]) as usize };
                 g.counts[gi][at] += 1;
                 if has_c {
-                    g.csum[at] += quant(ch.c[i], crange.lo, crange.hi);
+                    g.csum[at] += ((ch.c[i] - crange.lo) * cs + 0.5).clamp(0.0, 65535.0) as u64;
                 }
             }
             Ok(())
@@ -705,12 +722,9 @@ pub fn histogram(src: &Source<'_>, r: Range1, bins: usize, groups: &[Key], progr
 /// `None` where every value is NaN.
 #[derive(Clone, Debug)]
 pub struct Image {
-    pub rows: u64,
-    pub cols: u64,
     pub w: usize,
     pub h: usize,
     pub cells: Vec<Option<f64>>,
-    pub range: Range1,
 }
 
 /// The value range of a 2-D array's rows.
@@ -775,7 +789,7 @@ pub fn image(
             },
         )?;
     let cells = sum.iter().zip(&count).map(|(&s, &n)| (n > 0).then(|| s as f64 / f64::from(n) / 65535.0)).collect();
-    Ok(Image { rows, cols, w, h, cells, range })
+    Ok(Image { w, h, cells })
 }
 
 #[cfg(test)]

@@ -29,14 +29,6 @@ impl Anchor {
             Anchor::End => 1.0,
         }
     }
-
-    pub fn svg(self) -> &'static str {
-        match self {
-            Anchor::Start => "start",
-            Anchor::Middle => "middle",
-            Anchor::End => "end",
-        }
-    }
 }
 
 /// One thing to draw.
@@ -88,11 +80,16 @@ impl Layout {
 }
 
 fn xticks(spec: &Spec, w: f64) -> Vec<(f64, String)> {
-    ticks::ticks(spec.xlim.0, spec.xlim.1, ((w / 90.0) as usize).clamp(2, 10))
+    ticks::ticks_min(spec.xlim.0, spec.xlim.1, ((w / 90.0) as usize).clamp(2, 10), min_step(spec))
 }
 
 fn yticks(spec: &Spec, h: f64) -> Vec<(f64, String)> {
-    ticks::ticks(spec.ylim.0, spec.ylim.1, ((h / 60.0) as usize).clamp(2, 10))
+    ticks::ticks_min(spec.ylim.0, spec.ylim.1, ((h / 60.0) as usize).clamp(2, 10), min_step(spec))
+}
+
+/// Image axes count rows and columns: whole steps.
+pub fn min_step(spec: &Spec) -> f64 {
+    if spec.image.is_some() { 1.0 } else { 0.0 }
 }
 
 fn cticks(spec: &Spec, h: f64) -> Vec<(f64, String)> {
@@ -176,12 +173,12 @@ pub fn build(spec: &Spec, body: &Body, w: u32, h: u32, lay: &Layout) -> Scene {
         let x = left + (v - f.x0) / (f.x1 - f.x0) * pw;
         items.push(tick_rect(x - 0.5, top + ph + 1.0, 1.0, TICK_LEN));
         let y = top + ph + 1.0 + TICK_LEN + 4.0 + cap;
-        items.push(text(x, y, label, TICK_PX, Anchor::Middle, false, "tick"));
+        items.push(text(x, y, label, TICK_PX, Anchor::Middle, false, "ticklabel"));
     }
     for (v, label) in yticks(spec, f64::from(h)) {
         let y = ypos(v);
         items.push(tick_rect(left - 1.0 - TICK_LEN, y - 0.5, TICK_LEN, 1.0));
-        items.push(text(left - 1.0 - TICK_LEN - 4.0, y + cap / 2.0, label, TICK_PX, Anchor::End, false, "tick"));
+        items.push(text(left - 1.0 - TICK_LEN - 4.0, y + cap / 2.0, label, TICK_PX, Anchor::End, false, "ticklabel"));
     }
     let label_y = top + ph + 1.0 + TICK_LEN + 4.0 + line_h(TICK_PX) + 6.0 + f64::from(font::ascent(LABEL_PX));
     items.push(text(left + pw / 2.0, label_y, spec.xlabel.clone(), LABEL_PX, Anchor::Middle, false, "xlabel"));
@@ -392,7 +389,15 @@ fn colour_bar(spec: &Spec, label: &str, lay: &Layout, w: u32, items: &mut Vec<It
         for (v, t) in cticks(spec, ph) {
             let y = top + (hi - v) / (hi - lo) * ph;
             items.push(tick_rect(x + BAR_W + 1.0, y - 0.5, TICK_LEN, 1.0));
-            items.push(text(x + BAR_W + 1.0 + TICK_LEN + 4.0, y + cap / 2.0, t, TICK_PX, Anchor::Start, false, "tick"));
+            items.push(text(
+                x + BAR_W + 1.0 + TICK_LEN + 4.0,
+                y + cap / 2.0,
+                t,
+                TICK_PX,
+                Anchor::Start,
+                false,
+                "ticklabel",
+            ));
         }
     }
     let lx = f64::from(w) - 10.0 - f64::from(font::ascent(LABEL_PX)) * 0.25;
@@ -434,8 +439,7 @@ fn legend(spec: &Spec, body: &Body, lay: &Layout, items: &mut Vec<Item>) {
     let tw = entries.iter().map(|e| font::width(&e.0, TICK_PX)).fold(0.0f32, f32::max);
     let bw = (f64::from(tw) + 20.0 + 8.0 + 16.0).ceil();
     let bh = (entries.len() as f64 * row + 8.0).ceil();
-    let x = lay.left + lay.frame.w as f64 - bw - 8.0;
-    let y = lay.top + 8.0;
+    let (x, y) = best_corner(body, lay, bw, bh);
     items.push(Item::Rect { x, y, w: bw, h: bh, fill: WHITE, alpha: 0.8, class: "legend", attrs: String::new() });
     items.push(Item::Outline { x, y, w: bw, h: bh, stroke: GREY, id: "", attrs: "class=\"legend\"".to_string() });
     let cap = f64::from(font::cap_height(TICK_PX));
@@ -467,4 +471,69 @@ fn legend_class(class: &'static str) -> &'static str {
         "end" => "legend-end",
         c => c,
     }
+}
+
+/// Where a `bw` x `bh` legend hides the least data, as matplotlib's
+/// `loc='best'` does: upper right, upper left, lower left, lower right,
+/// the first of the emptiest.
+fn best_corner(body: &Body, lay: &Layout, bw: f64, bh: f64) -> (f64, f64) {
+    let (l, t, w, h) = (lay.left, lay.top, lay.frame.w as f64, lay.frame.h as f64);
+    let corners = [
+        (l + w - bw - 8.0, t + 8.0),
+        (l + 8.0, t + 8.0),
+        (l + 8.0, t + h - bh - 8.0),
+        (l + w - bw - 8.0, t + h - bh - 8.0),
+    ];
+    let cost = |(x, y): (f64, f64)| -> f64 {
+        let inside = |px: f64, py: f64| px >= x - 5.0 && px <= x + bw + 5.0 && py >= y - 5.0 && py <= y + bh + 5.0;
+        match body {
+            Body::Points(p) => {
+                let mut n = 0.0;
+                for ys in &p.ys {
+                    for (&a, &b) in p.x.iter().zip(ys) {
+                        let (px, py) = lay.at(a, b);
+                        n += f64::from(u8::from(inside(px, py)));
+                    }
+                }
+                n
+            }
+            Body::Hist(hist) => {
+                // The area of bars under the box.
+                let mut area = 0.0;
+                for counts in &hist.counts {
+                    for (b, &n) in counts.iter().enumerate() {
+                        let (x0, y0) = lay.at(hist.edges[b], n as f64);
+                        let (x1, _) = lay.at(hist.edges[b + 1], 0.0);
+                        let ox = (x1.min(x + bw) - x0.max(x)).max(0.0);
+                        let oy = ((y + bh) - y0.max(y)).max(0.0);
+                        area += ox * oy;
+                    }
+                }
+                area
+            }
+            Body::Scatter(g) => cover(g.w, |i| g.counts.iter().any(|c| c[i] > 0), lay, (x, y, bw, bh)),
+            Body::Lines(g) => cover(g.w, |i| g.hits.iter().any(|c| c[i]), lay, (x, y, bw, bh)),
+            Body::Image(_) => 0.0,
+        }
+    };
+    let mut best = (f64::INFINITY, corners[0]);
+    for c in corners {
+        let v = cost(c);
+        if v < best.0 {
+            best = (v, c);
+        }
+    }
+    best.1
+}
+
+/// Pixels of a grid under a rectangle that `hit` says are drawn.
+fn cover(w: usize, hit: impl Fn(usize) -> bool, lay: &Layout, (x, y, bw, bh): (f64, f64, f64, f64)) -> f64 {
+    let mut n = 0.0;
+    let (c0, r0) = ((x - lay.left).max(0.0) as usize, (y - lay.top).max(0.0) as usize);
+    for r in r0..(r0 + bh as usize).min(lay.frame.h) {
+        for c in c0..(c0 + bw as usize).min(w) {
+            n += f64::from(u8::from(hit(r * w + c)));
+        }
+    }
+    n
 }

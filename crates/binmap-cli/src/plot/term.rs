@@ -62,7 +62,6 @@ fn palette(c: Rgb) -> u8 {
 /// Where the plot goes in a `cols` x `lines` character grid.
 #[derive(Clone, Copy, Debug)]
 pub struct TermLayout {
-    pub cols: usize,
     pub left: usize,
     /// Plot area in characters.
     pub pw: usize,
@@ -72,7 +71,7 @@ pub struct TermLayout {
 }
 
 fn yticks(spec: &Spec, ph: usize) -> Vec<(f64, String)> {
-    ticks::ticks(spec.ylim.0, spec.ylim.1, (ph / 3).clamp(2, 8))
+    ticks::ticks_min(spec.ylim.0, spec.ylim.1, (ph / 3).clamp(2, 8), super::scene::min_step(spec))
 }
 
 /// Lines besides the plot rows: title, y label, axis, tick labels, x
@@ -112,7 +111,7 @@ pub fn layout(spec: &Spec, cols: usize, lines: usize) -> binmap::Result<TermLayo
         None => (pw * 2, ph * 4),
     };
     let frame = Frame { w: fw, h: fh, x0: spec.xlim.0, x1: spec.xlim.1, y0: spec.ylim.0, y1: spec.ylim.1 };
-    Ok(TermLayout { cols, left, pw, ph, frame })
+    Ok(TermLayout { left, pw, ph, frame })
 }
 
 /// Dots of the plot area, each with the colour drawn last.
@@ -154,8 +153,12 @@ fn dots(spec: &Spec, body: &Body, f: &Frame) -> Dots {
     match body {
         Body::Points(p) if spec.kind == Kind::Scatter => {
             for i in 0..p.x.len() {
+                // Two by two dots: one dot alone is hard to see.
                 let (x, y) = f.px(p.x[i], p.ys[0][i]);
-                d.set(x, y, point_colour(spec, p, i));
+                let c = point_colour(spec, p, i);
+                for (dx, dy) in [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)] {
+                    d.set((x - 0.5 + dx).max(0.0), (y - 0.5 + dy).max(0.0), c);
+                }
             }
         }
         Body::Points(p) => {
@@ -229,11 +232,13 @@ pub fn render(spec: &Spec, body: &Body, lay: &TermLayout, colour: Colour) -> Str
     if let Body::Image(img) = body {
         for (r, row) in cells.iter_mut().enumerate() {
             for (c, cell) in row.iter_mut().enumerate() {
+                // Pixel (c, y) of the frame shows cell (c * w / fw, y * h / fh).
+                let (fw, fh) = (lay.frame.w, lay.frame.h);
                 let px = |y: usize| {
-                    if c >= img.w || y >= img.h {
+                    if c >= fw || y >= fh {
                         return None;
                     }
-                    img.cells[y * img.w + c].map(colormap::viridis)
+                    img.cells[(y * img.h / fh) * img.w + c * img.w / fw].map(colormap::viridis)
                 };
                 let (top, bottom) = (px(2 * r), px(2 * r + 1));
                 *cell = match (colour, top, bottom) {
@@ -299,7 +304,7 @@ pub fn render(spec: &Spec, body: &Body, lay: &TermLayout, colour: Colour) -> Str
     let mut axis: Vec<char> = vec!['─'; pw];
     let mut labels: Vec<char> = vec![' '; width + 8];
     let mut free = 0usize;
-    let xt = ticks::ticks(spec.xlim.0, spec.xlim.1, (pw / 12).clamp(2, 8));
+    let xt = ticks::ticks_min(spec.xlim.0, spec.xlim.1, (pw / 12).clamp(2, 8), super::scene::min_step(spec));
     for (v, t) in xt {
         let c = ((v - spec.xlim.0) / (spec.xlim.1 - spec.xlim.0) * pw as f64).floor() as usize;
         if c >= pw {

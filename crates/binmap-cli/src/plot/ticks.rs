@@ -22,12 +22,19 @@ pub fn exact(lo: f64, hi: f64) -> (f64, f64) {
 
 /// Ticks inside `lo..=hi`, about `target` of them, with their labels.
 pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<(f64, String)> {
+    ticks_min(lo, hi, target, 0.0)
+}
+
+/// [`ticks`] with steps of at least `min_step` (1 for row and column numbers).
+pub fn ticks_min(lo: f64, hi: f64, target: usize, min_step: f64) -> Vec<(f64, String)> {
     if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {
         return Vec::new();
     }
     let raw = (hi - lo) / target.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let step = if step < min_step { min_step } else { step };
+    let step = if min_step >= 1.0 && step.fract() != 0.0 { step.floor() } else { step };
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
     let decimals = decimals(step);
