@@ -414,6 +414,13 @@ impl File {
         let stream = py
             .detach(move || -> binmap::Result<FFI_ArrowArrayStream> {
                 let rows = parse_rows(rows.as_deref())?;
+                if eager
+                    && let Some((schema, batches)) =
+                        binmap::pyapi::arrow::fast_batches(&m.map, path.as_deref(), rows, batch_rows)?
+                {
+                    let it = RecordBatchIterator::new(batches.into_iter().map(Ok), schema);
+                    return Ok(FFI_ArrowArrayStream::new(Box::new(it)));
+                }
                 let reader = LazyBatches::new(m, path.as_deref(), rows, batch_rows)?;
                 if eager {
                     let schema = reader.schema.clone();

@@ -273,6 +273,31 @@ pub mod arrow {
         table.record_batch(rows, schema)
     }
 
+    /// The schema and record batches of the table at `path` (default: the
+    /// main table) when it is a one-dimensional array of fixed-size records,
+    /// built in parallel with one copy of each text value; `None` for other
+    /// tables (use [`batches`]). The same schema and values as
+    /// [`crate::export::Table`] gives.
+    ///
+    /// ```
+    /// let layout = binmap::Layout::parse("r: { s: bytes[3], v: u8 }[..]").unwrap();
+    /// let map = binmap::Map::new(&layout, b"ab\x00\x01\xffz\x00\x02", "x").unwrap();
+    /// let (schema, b) = binmap::pyapi::arrow::fast_batches(&map, None, None, Some(1)).unwrap().unwrap();
+    /// assert_eq!(schema.field(0).data_type().to_string(), "Binary");
+    /// assert_eq!(b.len(), 2);
+    /// let table = binmap::export::Table::new(&map, None, None).unwrap();
+    /// assert_eq!(table.schema().unwrap(), schema);
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn fast_batches(
+        map: &crate::Map<'_>,
+        path: Option<&str>,
+        rows: Option<crate::select::Rows>,
+        batch_rows: Option<u64>,
+    ) -> Result<Option<(SchemaRef, Vec<RecordBatch>)>> {
+        crate::export::pyfast::record_batches(map, path, rows, batch_rows)
+    }
+
     /// The record batches of `rows`, built in parallel, in order.
     ///
     /// ```

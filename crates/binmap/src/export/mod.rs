@@ -54,6 +54,9 @@ mod parquet;
 mod plan;
 #[cfg(feature = "arrow")]
 mod pos;
+/// The Python package's faster path for tables of fixed-size records.
+#[cfg(feature = "arrow")]
+pub(crate) mod pyfast;
 #[cfg(feature = "arrow")]
 mod table;
 
