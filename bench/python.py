@@ -60,6 +60,21 @@ def median(fn: Callable[[], Any], runs: int, warmup: bool = True) -> float:
     return statistics.median(ts)
 
 
+def pair(fa: Callable[[], Any], fb: Callable[[], Any], runs: int) -> Tuple[float, float]:
+    """Medians of fa and fb, run alternately (a busy machine slows both alike)."""
+    fa()
+    fb()
+    ta, tb = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fa()
+        ta.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        fb()
+        tb.append(time.perf_counter() - t)
+    return statistics.median(ta), statistics.median(tb)
+
+
 def fmt(s: float) -> str:
     if s >= 0.1:
         return f"{s:.3f} s"
@@ -140,8 +155,7 @@ def main() -> None:
     # B. the sum of a strided field: the same memory.
     f = binmap.open(path, LAYOUT)
     mm = np.memmap(path, dtype=TICK, mode="r")
-    t_b = median(lambda: f["records"]["value"].sum(), a.runs)
-    t_n = median(lambda: mm["value"].sum(), a.runs)
+    t_b, t_n = pair(lambda: f["records"]["value"].sum(), lambda: mm["value"].sum(), 2 * a.runs)
     assert f["records"]["value"].sum() == mm["value"].sum()
     row('B. f["records"]["value"].sum()', t_b, "np.memmap", t_n, "within 10%")
 
@@ -151,15 +165,13 @@ def main() -> None:
     def arrow_numpy() -> Any:
         return pa.table({k: pa.array(mm[k]) for k in TICK.names})
 
-    t_b = median(lambda: f.to_arrow("records"), a.runs)
-    t_n = median(arrow_numpy, a.runs)
+    t_b, t_n = pair(lambda: f.to_arrow("records"), arrow_numpy, a.runs)
     row('C. to_arrow("records")', t_b, "pa.table(memmap)", t_n, ">= 2x")
 
     # D. stats against the CLI.
     if not a.skip_cli:
         exe = find_binmap()
         cond = "value > 0"
-        t_b = median(lambda: f.stats("value", by="name", where=cond), a.runs)
         cmd = [
             exe,
             "stats",
@@ -179,7 +191,7 @@ def main() -> None:
         run = lambda c: subprocess.run(
             c, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )  # noqa: E731
-        t_cli = median(lambda: run(cmd), a.runs)
+        t_b, t_cli = pair(lambda: f.stats("value", by="name", where=cond), lambda: run(cmd), a.runs)
         t_start = median(lambda: run(small), a.runs)
         row("D. stats value --by name --where 'value > 0'", t_b, "CLI", t_cli, "same speed")
         row(
@@ -204,6 +216,13 @@ def main() -> None:
         row(
             "E. the same: f.to_arrow()",
             median(lambda: g.to_arrow("msgs"), a.runs),
+            "struct loop",
+            t_s,
+            ">= 10x",
+        )
+        row(
+            "E. the same: open + f.to_arrow()",
+            median(lambda: binmap.open(vp, VAR_LAYOUT).to_arrow("msgs"), a.runs),
             "struct loop",
             t_s,
             ">= 10x",

@@ -141,6 +141,25 @@ class File:
     Python objects of ``binmap show -f json``). Views are writable in modes
     ``r+`` (the file changes), ``c`` (copy-on-write: it does not) and ``w+``.
     Arrays keep the map alive after :meth:`close`.
+
+    >>> import binmap, numpy as np, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "db.dat"
+    >>> dt = np.dtype([("name", "S12"), ("time", "<i8"), ("value", "<f4")])
+    >>> rows = [(b"MSFT_profit", 10, 6.2), (b"GOOG_profit", 12, -1.08), (b"MSFT_profit", 18, 8.4)]
+    >>> np.array(rows, dt).tofile(path)
+    >>> db = binmap.open(path, "type Tick = {name: bytes[12], time: i64, value: f32}; records: Tick[..]")
+    >>> [(x["path"], x["offset"], x["size"]) for x in db.info()]
+    [('records', 0, 72), ('records[*].name', 0, 12), ('records[*].time', 12, 8), ('records[*].value', 20, 4)]
+    >>> db.select(where='name == "MSFT_profit"')["time"].tolist()
+    [10, 18]
+    >>> db.where("value < 0").tolist()
+    [1]
+    >>> db.stats("value", by="name", as_frame=False)[1]["sum"]
+    14.59999942779541
+    >>> db.to_arrow("records").column("name").to_pylist()
+    ['MSFT_profit', 'GOOG_profit', 'MSFT_profit']
+    >>> db.values("records.value")          # as `binmap show -f json` prints them
+    [6.2, -1.08, 8.4]
     """
 
     def __init__(self, native: "_native.File") -> None:
