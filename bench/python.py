@@ -60,18 +60,24 @@ def median(fn: Callable[[], Any], runs: int, warmup: bool = True) -> float:
     return statistics.median(ts)
 
 
-def pair(fa: Callable[[], Any], fb: Callable[[], Any], runs: int) -> Tuple[float, float]:
-    """Medians of fa and fb, run alternately (a busy machine slows both alike)."""
+def pair(
+    fa: Callable[[], Any],
+    fb: Callable[[], Any],
+    runs: int,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Tuple[float, float]:
+    """Medians of fa and fb, run alternately (a busy machine slows both
+    alike); ``clock=time.process_time`` for CPU time (all threads)."""
     fa()
     fb()
     ta, tb = [], []
     for _ in range(runs):
-        t = time.perf_counter()
+        t = clock()
         fa()
-        ta.append(time.perf_counter() - t)
-        t = time.perf_counter()
+        ta.append(clock() - t)
+        t = clock()
         fb()
-        tb.append(time.perf_counter() - t)
+        tb.append(clock() - t)
     return statistics.median(ta), statistics.median(tb)
 
 
@@ -167,6 +173,8 @@ def main() -> None:
 
     t_b, t_n = pair(lambda: f.to_arrow("records"), arrow_numpy, a.runs)
     row('C. to_arrow("records")', t_b, "pa.table(memmap)", t_n, ">= 2x")
+    c_b, c_n = pair(lambda: f.to_arrow("records"), arrow_numpy, a.runs, time.process_time)
+    row("C. the same, CPU time of the process (all threads)", c_b, "pa.table(memmap)", c_n, "")
 
     # D. stats against the CLI.
     if not a.skip_cli:
