@@ -305,8 +305,10 @@ fn png_markers_where_the_points_are() {
     assert_eq!(png.at(px + 6.0, py), [255, 255, 255]);
     let (px, py) = png.pos(0.0, 0.0);
     assert_eq!(png.at(px, py), [44, 160, 44]);
+    // (The end mark is under the legend: every corner of the X has a point.)
     let (px, py) = png.pos(6.0, 6.0);
-    assert_eq!(png.at(px, py), [214, 39, 40]);
+    let c = png.at(px, py);
+    assert!(c[0] > c[1] + 20 && c[0] > c[2] + 20, "{c:?}");
 }
 
 #[test]

@@ -151,7 +151,7 @@ pub fn run(a: Args) -> Result<()> {
     if a.color.is_some() && a.by.is_some() {
         return Err(Error::usage("give --color or --by, not both: a point has one colour"));
     }
-    let (spec, body_of): (Spec, Box<dyn FnOnce(&data::Frame) -> Result<Body> + '_>) =
+    let (spec, body_of): (Spec, BodyFn<'_>) =
         if kind == Kind::Image { image(&a, &map, rows)? } else { columns(&a, &map, rows)? };
     let bytes: Vec<u8> = match target {
         Target::Terminal => {
@@ -358,7 +358,7 @@ fn image<'m>(a: &'m Args, map: &'m Map<'_>, rows: Option<binmap::select::Rows>) 
     let bar = crate::progress::Bar::new(col.len(), "values");
     let range = data::image_range(&col, &bar)?;
     drop(bar);
-    if !(range.hi >= range.lo) {
+    if range.lo > range.hi {
         return Err(Error::data(format!("nothing to plot: '{path}' has no finite values in the selection")));
     }
     let spec = Spec {

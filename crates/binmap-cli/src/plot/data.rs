@@ -482,9 +482,9 @@ pub fn scatter_grid(
             let (sx, sy) = (f.w as f64 / (f.x1 - f.x0), f.h as f64 / (f.y1 - f.y0));
             let (fw, fh) = (f.w as f64, f.h as f64);
             let cs = if crange.hi > crange.lo { 65535.0 / (crange.hi - crange.lo) } else { 0.0 };
-            for i in 0..ch.x.len() {
-                let px = (ch.x[i] - f.x0) * sx;
-                let py = (f.y1 - ys[i]) * sy;
+            for (i, (&x, &y)) in ch.x.iter().zip(ys).enumerate() {
+                let px = (x - f.x0) * sx;
+                let py = (f.y1 - y) * sy;
                 if !(px >= 0.0 && py >= 0.0 && px < fw && py < fh) {
                     continue;
                 }
@@ -580,7 +580,6 @@ impl Pen {
 pub fn line_grid(src: &Source<'_>, f: Frame, groups: &[Key], progress: &dyn Progress) -> Result<LineGrid> {
     let ns = if groups.is_empty() { src.ys.len() } else { groups.len() };
     // Per series: the first and last point of each block, to join blocks.
-    type Ends = Vec<(u64, usize, (f64, f64), (f64, f64))>;
     let init = || (vec![vec![false; f.w * f.h]; ns], Ends::new(), Vec::<Option<Pen>>::new(), u64::MAX, Vec::new());
     let (mut hits, mut ends, ..) = src
         .fold(
@@ -640,10 +639,13 @@ pub fn line_grid(src: &Source<'_>, f: Frame, groups: &[Key], progress: &dyn Prog
     Ok(LineGrid { w: f.w, h: f.h, hits })
 }
 
+/// A block's first and last point of a series: (block, series, first, last).
+type Ends = Vec<(u64, usize, (f64, f64), (f64, f64))>;
+
 /// End a block: draw each pen's last span and note its ends.
 fn flush(
     hits: &mut [Vec<bool>],
-    ends: &mut Vec<(u64, usize, (f64, f64), (f64, f64))>,
+    ends: &mut Ends,
     pens: &mut [Option<Pen>],
     firsts: &[Option<(f64, f64)>],
     block: u64,

@@ -27,17 +27,10 @@ impl Canvas {
         }
         let a = a.min(1.0);
         let i = (y as usize * self.w + x as usize) * 3;
-        for k in 0..3 {
-            let d = f32::from(self.px[i + k]);
-            self.px[i + k] = (d + (f32::from(c[k]) - d) * a).round() as u8;
+        for (p, &v) in self.px[i..i + 3].iter_mut().zip(&c) {
+            let d = f32::from(*p);
+            *p = (d + (f32::from(v) - d) * a).round() as u8;
         }
-    }
-
-    /// Pixel (x, y).
-    #[cfg(test)]
-    pub fn get(&self, x: usize, y: usize) -> Rgb {
-        let i = (y * self.w + x) * 3;
-        [self.px[i], self.px[i + 1], self.px[i + 2]]
     }
 
     fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, c: Rgb, a: f32) {
@@ -169,6 +162,7 @@ impl Canvas {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn image(&mut self, x: f64, y: f64, w: f64, h: f64, iw: usize, ih: usize, rgba: &[u8]) {
         let (x0, x1) = (x.round() as i64, (x + w).round() as i64);
         let (y0, y1) = (y.round() as i64, (y + h).round() as i64);

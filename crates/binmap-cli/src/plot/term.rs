@@ -17,7 +17,7 @@ use super::{Body, Kind, Spec, ticks};
 pub enum Colour {
     None,
     Palette256,
-    TrueColour,
+    Truecolor,
 }
 
 impl Colour {
@@ -27,7 +27,7 @@ impl Colour {
             return Colour::None;
         }
         match std::env::var("COLORTERM") {
-            Ok(v) if v.contains("truecolor") || v.contains("24bit") => Colour::TrueColour,
+            Ok(v) if v.contains("truecolor") || v.contains("24bit") => Colour::Truecolor,
             _ => Colour::Palette256,
         }
     }
@@ -35,7 +35,7 @@ impl Colour {
     fn fg(self, c: Rgb) -> String {
         match self {
             Colour::None => String::new(),
-            Colour::TrueColour => format!("\x1b[38;2;{};{};{}m", c[0], c[1], c[2]),
+            Colour::Truecolor => format!("\x1b[38;2;{};{};{}m", c[0], c[1], c[2]),
             Colour::Palette256 => format!("\x1b[38;5;{}m", palette(c)),
         }
     }
@@ -43,7 +43,7 @@ impl Colour {
     fn bg(self, c: Rgb) -> String {
         match self {
             Colour::None => String::new(),
-            Colour::TrueColour => format!("\x1b[48;2;{};{};{}m", c[0], c[1], c[2]),
+            Colour::Truecolor => format!("\x1b[48;2;{};{};{}m", c[0], c[1], c[2]),
             Colour::Palette256 => format!("\x1b[48;5;{}m", palette(c)),
         }
     }

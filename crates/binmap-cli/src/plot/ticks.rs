@@ -27,7 +27,7 @@ pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<(f64, String)> {
 
 /// [`ticks`] with steps of at least `min_step` (1 for row and column numbers).
 pub fn ticks_min(lo: f64, hi: f64, target: usize, min_step: f64) -> Vec<(f64, String)> {
-    if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) || !lo.is_finite() || !hi.is_finite() {
         return Vec::new();
     }
     let raw = (hi - lo) / target.max(1) as f64;
