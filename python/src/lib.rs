@@ -34,6 +34,8 @@ fn py_err(e: Error) -> PyErr {
             ErrorKind::Input => "InputError",
             ErrorKind::Usage => "UsageError",
             ErrorKind::Io => "FileError",
+            #[allow(unreachable_patterns)]
+            _ => "Error",
         };
         let focus = e.context.as_ref().map(|c| c.focus);
         let made = py

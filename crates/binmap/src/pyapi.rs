@@ -185,6 +185,9 @@ pub fn dtype_of(node: &Node) -> Option<String> {
             ))
         }
         NodeKind::Array(_) => member_dtype(node),
+        // Kinds added to the language later are decoded until described here.
+        #[allow(unreachable_patterns)]
+        _ => None,
     }
 }
 
