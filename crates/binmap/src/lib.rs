@@ -62,6 +62,7 @@ pub mod layout;
 pub mod map;
 pub mod npy;
 pub mod pack;
+pub mod pack_stream;
 pub mod progress;
 pub mod pyapi;
 pub mod pystruct;

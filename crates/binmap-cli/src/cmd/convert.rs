@@ -9,7 +9,7 @@
 //! `--split N` (Parquet and Arrow only) writes N files instead of one,
 //! covering consecutive row ranges: `-o out.parquet --split 4` gives
 //! `out-00000-of-00004.parquet` … `out-00003-of-00004.parquet`. Given a
-//! `.json` or `.csv` FILE and a layout, it packs it into OUT instead, like
+//! `.json`, `.jsonl` or `.csv` FILE and a layout, it packs it into OUT instead, like
 //! `binmap pack`. Every output file is written atomically.
 
 use std::path::{Path, PathBuf};
@@ -54,9 +54,11 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     let input = a.input;
-    if matches!(extension(Path::new(&input.file)).as_str(), "json" | "csv") {
+    if matches!(extension(Path::new(&input.file)).as_str(), "json" | "csv" | "jsonl" | "ndjson") {
         let Some(layout) = input.layout else {
-            return Err(Error::usage("packing a .json or .csv file needs the layout of the binary file: -l LAYOUT"));
+            return Err(Error::usage(
+                "packing a .json, .jsonl or .csv file needs the layout of the binary file: -l LAYOUT",
+            ));
         };
         return super::pack::run(super::pack::Args::new(input.file, layout, a.output));
     }

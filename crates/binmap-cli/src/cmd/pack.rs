@@ -10,14 +10,25 @@
 //! copy-on-write mode `c`: ORIGINAL itself is not changed, and OUT may name
 //! it). OUT is written to a temporary file and renamed into place only when
 //! complete: on any error nothing is written; `-o -` writes to stdout.
+//!
+//! CSV, JSON Lines and JSON inputs for a layout of fixed header fields and
+//! one array of fixed-size records are streamed
+//! ([`binmap::pack_stream`]): read and encoded a block at a time on all
+//! cores, in constant memory; the header's size fields are written last,
+//! over the first bytes of the temporary file. To stdout the output is held
+//! in memory when the header has size fields; else it is held only while
+//! the input is small enough to be packed again by the general path (8 MiB,
+//! or 64 MiB of output), then written as it comes: an error past that point
+//! leaves a partial output on stdout (never in a file).
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use binmap::encode::Origin;
 use binmap::pack::{csv_doc, pack, pack_onto};
+use binmap::pack_stream::{InputFormat, Outcome, Plan, jsonl_doc, stream};
 use binmap::text::json_read::parse_json;
-use binmap::{Error, ErrorKind, Mode, Result};
+use binmap::{Error, ErrorKind, Layout, Mode, Result};
 
 use crate::util::{Output, load_layout, open_file};
 
@@ -32,8 +43,9 @@ pub struct Args {
     /// The binary file to write (`-` for stdout).
     #[arg(short, long)]
     output: PathBuf,
-    /// Input format (default: from INPUT's extension; JSON for stdin).
-    #[arg(long, value_parser = ["json", "csv"])]
+    /// Input format (default: from INPUT's extension, .csv, .jsonl or
+    /// .ndjson; JSON otherwise and for stdin).
+    #[arg(long, value_parser = ["json", "csv", "jsonl", "ndjson"])]
     format: Option<String>,
     /// Start from this file's bytes and keep every byte the input does not
     /// set (bytes the layout does not describe, padding); it is not changed.
@@ -50,24 +62,163 @@ impl Args {
 
 pub fn run(a: Args) -> Result<()> {
     let layout = load_layout(&a.layout)?;
+    let lower = a.input.to_ascii_lowercase();
+    let format = match a.format.as_deref() {
+        Some("csv") => InputFormat::Csv,
+        Some("jsonl" | "ndjson") => InputFormat::Jsonl,
+        Some(_) => InputFormat::Json,
+        None if lower.ends_with(".csv") => InputFormat::Csv,
+        None if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") => InputFormat::Jsonl,
+        None => InputFormat::Json,
+    };
+    if a.onto.is_none()
+        && let Some(plan) = Plan::new(&layout, format)
+    {
+        return match streamed(&a, &plan, format)? {
+            Some(all) => general(&a, &layout, format, all),
+            None => Ok(()),
+        };
+    }
     let mut bytes = Vec::new();
     if a.input == "-" {
         std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::io("<stdin>", &e))?;
     } else {
         bytes = std::fs::read(&a.input).map_err(|e| Error::io(&a.input, &e))?;
     }
+    general(&a, &layout, format, bytes)
+}
+
+/// Output held in memory up to a size (stdout, devices): so that a stream
+/// that falls back to the general path has written nothing, and a header
+/// can be written last.
+struct Held<'w> {
+    buf: Vec<u8>,
+    /// Hold everything (the header is written last).
+    all: bool,
+    released: bool,
+    inner: &'w mut dyn Write,
+}
+
+/// Output to stdout is held up to this size.
+const HOLD: usize = 64 << 20;
+
+impl Write for Held<'_> {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.released {
+            return self.inner.write(b);
+        }
+        self.buf.extend_from_slice(b);
+        if !self.all && self.buf.len() > HOLD {
+            self.inner.write_all(&self.buf)?;
+            self.buf = Vec::new();
+            self.released = true;
+        }
+        Ok(b.len())
+    }
+
+    /// The stream flushes once it can no longer fall back: from then on,
+    /// unless the header comes last, the output goes straight through.
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.all && !self.released {
+            self.inner.write_all(&self.buf)?;
+            self.buf = Vec::new();
+            self.released = true;
+        }
+        Ok(())
+    }
+}
+
+fn io_out(name: &str, e: &std::io::Error) -> Error {
+    match e.kind() {
+        // `-o - | head`: the reader stopped early.
+        std::io::ErrorKind::BrokenPipe => Error::new(ErrorKind::Io, "broken pipe"),
+        _ => Error::io(name, e),
+    }
+}
+
+/// Stream the input into OUT; `Some(input)` when the general path must pack it.
+fn streamed(a: &Args, plan: &Plan, format: InputFormat) -> Result<Option<Vec<u8>>> {
+    let mut stdin;
+    let mut file;
+    let input: &mut dyn Read = if a.input == "-" {
+        stdin = std::io::stdin().lock();
+        &mut stdin
+    } else {
+        file = std::fs::File::open(&a.input).map_err(|e| Error::io(&a.input, &e))?;
+        &mut file
+    };
+    let name = a.output.display().to_string();
+    let special = if crate::util::is_stdout(&a.output) { None } else { binmap::write::open_special(&a.output)? };
+    if crate::util::is_stdout(&a.output) || special.is_some() {
+        let mut stdout;
+        let mut dev;
+        let inner: &mut dyn Write = match special {
+            Some(f) => {
+                dev = std::io::BufWriter::with_capacity(1 << 20, f);
+                &mut dev
+            }
+            None => {
+                stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+                &mut stdout
+            }
+        };
+        let mut held = Held { buf: Vec::new(), all: !plan.header_is_constant(), released: false, inner };
+        match stream(plan, format, input, &a.input, &mut held)? {
+            Outcome::Done { header, .. } => {
+                if !held.released {
+                    held.buf[..header.len()].copy_from_slice(&header);
+                }
+                let Held { buf, inner, .. } = held;
+                inner.write_all(&buf).and_then(|()| inner.flush()).map_err(|e| io_out(&name, &e))?;
+                Ok(None)
+            }
+            Outcome::Fallback(_) if held.released => {
+                Err(Error::input("the input could not be packed; part of the output was already written"))
+            }
+            Outcome::Fallback(all) => Ok(Some(all)),
+        }
+    } else {
+        let tmp = binmap::write::temp_for(&a.output)?;
+        crate::fault::remove_on_fault(tmp.path());
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
+        let r = stream(plan, format, input, &a.input, &mut w);
+        let done = match r {
+            Ok(Outcome::Done { header, .. }) => {
+                let tmp = w.into_inner().map_err(|e| Error::io(&name, e.error()))?;
+                use std::os::unix::fs::FileExt;
+                tmp.as_file().write_all_at(&header, 0).map_err(|e| Error::io(&name, &e))?;
+                crate::fault::remove_on_fault_done();
+                binmap::write::persist(tmp, &a.output)?;
+                None
+            }
+            Ok(Outcome::Fallback(all)) => {
+                drop(w);
+                crate::fault::remove_on_fault_done();
+                Some(all)
+            }
+            Err(e) => {
+                drop(w);
+                crate::fault::remove_on_fault_done();
+                return Err(e);
+            }
+        };
+        Ok(done)
+    }
+}
+
+/// The general path: the whole input as a document, then [`pack`].
+fn general(a: &Args, layout: &Layout, format: InputFormat, bytes: Vec<u8>) -> Result<()> {
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::input(format!("{} is not UTF-8 text (bad byte at offset {:#x})", a.input, e.utf8_error().valid_up_to()))
     })?;
-    let csv = match a.format.as_deref() {
-        Some(f) => f == "csv",
-        None => a.input.to_ascii_lowercase().ends_with(".csv"),
-    };
-    let (doc, origin) = if csv {
-        (csv_doc(&layout, &text)?, Origin::Text)
-    } else {
-        let doc = parse_json(&text).map_err(|e| Error::new(ErrorKind::Input, format!("{}: bad JSON: {e}", a.input)))?;
-        (doc, Origin::Json)
+    let (doc, origin) = match format {
+        InputFormat::Csv => (csv_doc(&layout, &text)?, Origin::Text),
+        InputFormat::Jsonl => (jsonl_doc(&layout, &text)?, Origin::Json),
+        InputFormat::Json => {
+            let doc =
+                parse_json(&text).map_err(|e| Error::new(ErrorKind::Input, format!("{}: bad JSON: {e}", a.input)))?;
+            (doc, Origin::Json)
+        }
     };
     let out = match &a.onto {
         // Read in full before OUT is written: OUT may be ORIGINAL itself.

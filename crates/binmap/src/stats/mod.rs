@@ -6,11 +6,15 @@
 //! each block decodes its columns a lane at a time ([`crate::query::table`]),
 //! applies the condition as a mask, and summarises the values that remain
 //! ([`summary`]). Blocks are merged in row order, a window at a time, so
-//! results are the same on any number of threads and memory stays flat
-//! (plus one summary per group). Groups are printed sorted by key, as
+//! results are the same on any number of threads and memory stays flat.
+//! With `--by`, each segment of rows aggregates into a hash table of its
+//! own, a row at a time, and segments are merged once each in row order
+//! ([`grouped`]): the cost per row does not grow with the number of groups,
+//! and memory is one accumulator per group and column per segment in flight. Groups are printed sorted by key, as
 //! pandas' `groupby` and `np.unique` order them: numbers by value,
 //! strings by their bytes.
 
+mod grouped;
 pub mod report;
 pub mod summary;
 
@@ -127,6 +131,11 @@ pub fn compute<'m>(
     progress: &dyn Progress,
 ) -> Result<Stats<'m>> {
     let scan = Scan { table, columns: &columns, filter, by: by.as_ref() };
+    if by.is_some() {
+        let mut groups = grouped::groups(&scan, progress)?;
+        groups.sort_by(|a, b| a.key.cmp(&b.key));
+        return Ok(Stats { columns, by, groups });
+    }
     let mut total = Partial::default();
     let blocks: Vec<Range<u64>> = chunks(table.rows.clone(), BLOCK).collect();
     let window = 4 * rayon::current_num_threads();
@@ -179,7 +188,7 @@ impl Partial {
     }
 }
 
-struct Scan<'s, 'm> {
+pub(crate) struct Scan<'s, 'm> {
     table: &'s Table<'m>,
     columns: &'s [ColumnRef<'m>],
     filter: Option<&'s Predicate<'m>>,
@@ -191,11 +200,7 @@ impl Scan<'_, '_> {
         let mut part = Partial::default();
         let (mut mask, mut picked) = (Vec::new(), Vec::new());
         let (mut floats, mut ints) = (Vec::new(), Vec::new());
-        let mut chunk_groups = ChunkGroups::default();
-        let ncols = self.columns.len();
-        if self.by.is_none() {
-            part.group(Key::All, 0, ncols);
-        }
+        part.group(Key::All, 0, self.columns.len());
         for chunk in chunks(rows, LANE) {
             let lanes: Vec<Lane> = self
                 .columns
@@ -217,41 +222,15 @@ impl Scan<'_, '_> {
                 }
                 None => true,
             };
-            if let Some(by) = self.by {
-                let addrs = self.table.addresses(by, chunk.clone())?;
-                let keys = KeyLane::load(by, self.table.data, &addrs)?;
-                chunk_groups.clear(part.groups.len());
-                let mut add = |i: usize| {
-                    let g = part.group(keys.key(i), addrs.get(i), ncols);
-                    chunk_groups.add(g, i);
-                };
-                if all {
-                    (0..addrs.len()).for_each(&mut add);
-                } else {
-                    picked.iter().for_each(|&i| add(i));
-                }
-            }
             for (c, (col, lane)) in self.columns.iter().zip(&lanes).enumerate() {
-                if self.by.is_none() {
-                    // One group: the lane itself, or the picked rows of it.
-                    let summary = &mut part.groups[0].summaries[c];
-                    match (lane, all) {
-                        (Lane::Float(v), true) => summary.add_floats(v),
-                        (Lane::Int(v), true) => summary.add_ints(v),
-                        (Lane::Float(v), false) => summary.add_floats(gather(&mut floats, v, picked.iter().copied())),
-                        (Lane::Int(v), false) => summary.add_ints(gather(&mut ints, v, picked.iter().copied())),
-                        _ => return Err(Error::usage(format!("internal: '{}' is not numeric", col.name))),
-                    }
-                    continue;
-                }
-                for (g, rows) in chunk_groups.groups() {
-                    let summary = &mut part.groups[g].summaries[c];
-                    let rows = rows.iter().copied();
-                    match lane {
-                        Lane::Float(v) => summary.add_floats(gather(&mut floats, v, rows)),
-                        Lane::Int(v) => summary.add_ints(gather(&mut ints, v, rows)),
-                        _ => return Err(Error::usage(format!("internal: '{}' is not numeric", col.name))),
-                    }
+                // One group: the lane itself, or the picked rows of it.
+                let summary = &mut part.groups[0].summaries[c];
+                match (lane, all) {
+                    (Lane::Float(v), true) => summary.add_floats(v),
+                    (Lane::Int(v), true) => summary.add_ints(v),
+                    (Lane::Float(v), false) => summary.add_floats(gather(&mut floats, v, picked.iter().copied())),
+                    (Lane::Int(v), false) => summary.add_ints(gather(&mut ints, v, picked.iter().copied())),
+                    _ => return Err(Error::usage(format!("internal: '{}' is not numeric", col.name))),
                 }
             }
         }
@@ -259,50 +238,8 @@ impl Scan<'_, '_> {
     }
 }
 
-/// The rows of one chunk, bucketed by group (row order kept in each).
-#[derive(Default)]
-struct ChunkGroups {
-    /// For each group of the block: its bucket in this chunk, plus one (0: none yet).
-    slot: Vec<u32>,
-    /// The groups met in this chunk, and their rows.
-    met: Vec<usize>,
-    rows: Vec<Vec<usize>>,
-}
-
-impl ChunkGroups {
-    /// Start a chunk; the block has `ngroups` groups so far.
-    fn clear(&mut self, ngroups: usize) {
-        for &g in &self.met {
-            self.slot[g] = 0;
-        }
-        self.met.clear();
-        for r in &mut self.rows {
-            r.clear();
-        }
-        self.slot.resize(ngroups, 0);
-    }
-
-    fn add(&mut self, group: usize, row: usize) {
-        if group >= self.slot.len() {
-            self.slot.resize(group + 1, 0);
-        }
-        if self.slot[group] == 0 {
-            self.met.push(group);
-            self.slot[group] = self.met.len() as u32;
-            if self.rows.len() < self.met.len() {
-                self.rows.push(Vec::new());
-            }
-        }
-        self.rows[self.slot[group] as usize - 1].push(row);
-    }
-
-    fn groups(&self) -> impl Iterator<Item = (usize, &[usize])> {
-        self.met.iter().zip(&self.rows).map(|(&g, r)| (g, r.as_slice()))
-    }
-}
-
 /// The `--by` keys of a chunk.
-enum KeyLane {
+pub(crate) enum KeyLane {
     Small(Vec<u128>),
     Strings(crate::query::table::StrLane),
 }
@@ -333,14 +270,6 @@ impl KeyLane {
             Lane::Str(s) => KeyLane::Strings(s),
             Lane::Float(_) => return Err(Error::usage(format!("--by {}: float keys are not supported", by.name))),
         })
-    }
-
-    #[inline]
-    fn key(&self, i: usize) -> Key {
-        match self {
-            KeyLane::Small(v) => Key::Small(v[i]),
-            KeyLane::Strings(s) => Key::Bytes(s.get(i).to_vec()),
-        }
     }
 }
 

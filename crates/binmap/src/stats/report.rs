@@ -18,6 +18,9 @@ use crate::map::NodeKind;
 use crate::query::table::ColumnRef;
 use crate::sink::{Format, flush, write_json, write_json_str, write_text};
 
+/// Output is written a block of this many bytes at a time.
+const BLOCK: usize = 1 << 20;
+
 /// The statistics, in the order they are printed.
 const FIELDS: [&str; 7] = ["count", "nan", "min", "max", "mean", "std", "sum"];
 
@@ -73,12 +76,55 @@ pub fn write(map: &crate::Map<'_>, stats: &Stats<'_>, format: Format, out: &mut 
                 if lines {
                     buf.push(b'\n');
                 }
+                if buf.len() >= BLOCK {
+                    flush(&mut buf, out)?;
+                }
             }
             if !lines {
                 buf.extend_from_slice(b"]\n");
             }
         }
-        Format::Csv | Format::Table => {
+        Format::Csv => {
+            // Straight into the buffer, a block at a time: a million groups
+            // need no line kept in memory.
+            let head = header(key_name.as_deref());
+            for (k, f) in head.iter().enumerate() {
+                if k > 0 {
+                    buf.push(b',');
+                }
+                let start = buf.len();
+                buf.extend_from_slice(f.as_bytes());
+                crate::sink::csv::push_field(&mut buf, start);
+            }
+            buf.push(b'\n');
+            for (g, (c, col)) in cells(stats) {
+                if let Some(by) = &stats.by {
+                    let start = buf.len();
+                    write_text(&mut buf, &by.leaf(data, g.key_at)?);
+                    let text = String::from_utf8_lossy(&buf[start..]).into_owned();
+                    buf.truncate(start);
+                    buf.extend_from_slice(text.as_bytes());
+                    crate::sink::csv::push_field(&mut buf, start);
+                    buf.push(b',');
+                }
+                let start = buf.len();
+                buf.extend_from_slice(col.name.as_bytes());
+                crate::sink::csv::push_field(&mut buf, start);
+                for v in values(&g.summaries[c], col) {
+                    buf.push(b',');
+                    let start = buf.len();
+                    if let Some(v) = v {
+                        write_number(&mut buf, &v, false);
+                    }
+                    crate::sink::csv::push_field(&mut buf, start);
+                }
+                buf.push(b'\n');
+                if buf.len() >= BLOCK {
+                    flush(&mut buf, out)?;
+                }
+            }
+        }
+        Format::Table => {
             let mut lines: Vec<Vec<String>> = vec![header(key_name.as_deref())];
             for (g, (c, col)) in cells(stats) {
                 let mut line = Vec::new();
@@ -92,30 +138,15 @@ pub fn write(map: &crate::Map<'_>, stats: &Stats<'_>, format: Format, out: &mut 
                     let mut b = Vec::new();
                     match v {
                         Some(v) => write_number(&mut b, &v, false),
-                        None if format == Format::Table => b.extend_from_slice(b"nan"),
-                        None => {}
+                        None => b.extend_from_slice(b"nan"),
                     }
                     line.push(String::from_utf8_lossy(&b).into_owned());
                 }
                 lines.push(line);
             }
-            if format == Format::Csv {
-                for line in &lines {
-                    for (k, f) in line.iter().enumerate() {
-                        if k > 0 {
-                            buf.push(b',');
-                        }
-                        let start = buf.len();
-                        buf.extend_from_slice(f.as_bytes());
-                        crate::sink::csv::push_field(&mut buf, start);
-                    }
-                    buf.push(b'\n');
-                }
-            } else {
-                let keys = usize::from(stats.by.is_some());
-                let right: Vec<bool> = (0..lines[0].len()).map(|k| k > keys).collect();
-                crate::sink::table::write_aligned(&lines, &right, &mut buf);
-            }
+            let keys = usize::from(stats.by.is_some());
+            let right: Vec<bool> = (0..lines[0].len()).map(|k| k > keys).collect();
+            crate::sink::table::write_aligned(&lines, &right, &mut buf);
         }
     }
     flush(&mut buf, out)

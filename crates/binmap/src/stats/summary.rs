@@ -201,6 +201,123 @@ impl Summary {
     }
 }
 
+/// One group's float column, updated a value at a time (`--by` with many
+/// groups, where a group gets a value now and then): Neumaier's compensated
+/// sum and Welford's running deviations, both exact to the last bits that
+/// matter, then [`FloatRun::summary`] for the merges.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FloatRun {
+    count: u64,
+    nan: u64,
+    min: f64,
+    max: f64,
+    sum: f64,
+    comp: f64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Default for FloatRun {
+    fn default() -> FloatRun {
+        FloatRun {
+            count: 0,
+            nan: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            sum: 0.0,
+            comp: 0.0,
+            mean: 0.0,
+            m2: 0.0,
+        }
+    }
+}
+
+impl FloatRun {
+    #[inline]
+    pub(crate) fn add(&mut self, x: f64) {
+        if x.is_nan() {
+            self.nan += 1;
+            return;
+        }
+        self.count += 1;
+        self.min = if x < self.min { x } else { self.min };
+        self.max = if x > self.max { x } else { self.max };
+        let t = self.sum + x;
+        if !t.is_finite() {
+            self.comp = 0.0;
+        } else if self.sum.abs() >= x.abs() {
+            self.comp += (self.sum - t) + x;
+        } else {
+            self.comp += (x - t) + self.sum;
+        }
+        self.sum = t;
+        let d = x - self.mean;
+        self.mean += d / self.count as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    pub(crate) fn summary(&self) -> Summary {
+        Summary {
+            count: self.count,
+            nan: self.nan,
+            min: if self.count == 0 { 0.0 } else { self.min },
+            max: if self.count == 0 { 0.0 } else { self.max },
+            sum: self.sum,
+            comp: self.comp,
+            m2: if self.count == 0 { 0.0 } else { self.m2 },
+            ..Summary::default()
+        }
+    }
+}
+
+/// One group's integer column, a value at a time: exact `i128` sum,
+/// Welford's running deviations.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct IntRun {
+    count: u64,
+    min: i128,
+    max: i128,
+    sum: i128,
+    mean: f64,
+    m2: f64,
+}
+
+impl Default for IntRun {
+    fn default() -> IntRun {
+        IntRun { count: 0, min: i128::MAX, max: i128::MIN, sum: 0, mean: 0.0, m2: 0.0 }
+    }
+}
+
+impl IntRun {
+    #[inline]
+    pub(crate) fn add(&mut self, x: i128) {
+        self.count += 1;
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+        self.sum += x;
+        let x = x as f64;
+        let d = x - self.mean;
+        self.mean += d / self.count as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    pub(crate) fn summary(&self) -> Summary {
+        if self.count == 0 {
+            return Summary::default();
+        }
+        Summary {
+            count: self.count,
+            int_min: self.min,
+            int_max: self.max,
+            int_sum: self.sum,
+            sum: self.sum as f64,
+            m2: self.m2,
+            ints: true,
+            ..Summary::default()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
