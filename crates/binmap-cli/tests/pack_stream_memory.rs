@@ -37,6 +37,7 @@ fn csv_line(i: u64, out: &mut Vec<u8>) {
 fn pack_through_pipes(n: u64, layout: &str, header: &[u8]) -> u64 {
     // Spawned before this process holds any data, so that the child's peak
     // resident set does not start from this process's (see tests/common).
+    #[allow(clippy::zombie_processes, reason = "reaped below by wait4, which also reports its usage")]
     let mut child = Command::new(BIN)
         .args(["pack", "-l", layout, "-", "--format", "csv", "-o", "-"])
         .stdin(Stdio::piped())

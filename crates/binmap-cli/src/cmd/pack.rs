@@ -212,8 +212,8 @@ fn general(a: &Args, layout: &Layout, format: InputFormat, bytes: Vec<u8>) -> Re
         Error::input(format!("{} is not UTF-8 text (bad byte at offset {:#x})", a.input, e.utf8_error().valid_up_to()))
     })?;
     let (doc, origin) = match format {
-        InputFormat::Csv => (csv_doc(&layout, &text)?, Origin::Text),
-        InputFormat::Jsonl => (jsonl_doc(&layout, &text)?, Origin::Json),
+        InputFormat::Csv => (csv_doc(layout, &text)?, Origin::Text),
+        InputFormat::Jsonl => (jsonl_doc(layout, &text)?, Origin::Json),
         InputFormat::Json => {
             let doc =
                 parse_json(&text).map_err(|e| Error::new(ErrorKind::Input, format!("{}: bad JSON: {e}", a.input)))?;
@@ -224,9 +224,9 @@ fn general(a: &Args, layout: &Layout, format: InputFormat, bytes: Vec<u8>) -> Re
         // Read in full before OUT is written: OUT may be ORIGINAL itself.
         Some(original) => {
             let src = open_file(original, Mode::Read)?;
-            pack_onto(&layout, &doc, origin, src.bytes())?
+            pack_onto(layout, &doc, origin, src.bytes())?
         }
-        None => pack(&layout, &doc, origin)?,
+        None => pack(layout, &doc, origin)?,
     };
     let name = a.output.display().to_string();
     let mut o = Output::new(Some(&a.output))?;
