@@ -14,7 +14,9 @@ distance from the centre plus noise), written to /tmp (never committed).
   aggregated per pixel from the memory map.
 
 1 M and 5 M points for both, then 50 M for binmap alone (matplotlib would
-take about 26 min). Prints medians and ratios; warm page cache.
+take about 26 min). Prints medians and ratios, and binmap's CPU time (user +
+system, from wait4): on a shared machine the wall time depends on the
+load, the CPU time much less. Warm page cache.
 
     python3 bench/plot.py [--rounds 3] [--mpl-rounds-5m 1] [--binmap target/release/binmap]
 """
@@ -73,11 +75,19 @@ def mpl_once(path, out):
     return time.perf_counter() - t0
 
 
+CPU = {}
+
+
 def binmap_once(binmap, path, out):
+    """Wall time of the whole process; its CPU time (user + system) goes to CPU[path]."""
     t0 = time.perf_counter()
-    subprocess.run([binmap, 'plot', str(path), '-l', LAYOUT, '--x', 'p.x', '--y', 'p.y', '--color', 'p.v',
-                    '-o', str(out)], check=True)
-    return time.perf_counter() - t0
+    p = subprocess.Popen([binmap, 'plot', str(path), '-l', LAYOUT, '--x', 'p.x', '--y', 'p.y', '--color', 'p.v',
+                          '-o', str(out)])
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    assert status == 0, status
+    CPU.setdefault(str(path), []).append(ru.ru_utime + ru.ru_stime)
+    return wall
 
 
 def median(f, rounds):
@@ -98,20 +108,22 @@ def main():
         subprocess.run(['cat', str(path)], stdout=subprocess.DEVNULL, check=True)  # warm the cache
         out = DATA / f'binmap_{n // 1_000_000}M.png'
         b, bt = median(lambda: binmap_once(args.binmap, path, out), args.rounds)
-        line = {'n': n, 'binmap': b, 'binmap_runs': bt}
+        line = {'n': n, 'binmap': b, 'binmap_runs': bt, 'binmap_cpu': statistics.median(CPU[str(path)])}
         if n <= 5_000_000 and not args.skip_mpl:
             r = args.rounds if n <= 1_000_000 else args.mpl_rounds_5m
             m, mt = median(lambda: mpl_once(path, DATA / f'mpl_{n // 1_000_000}M.png'), r)
             line.update(mpl=m, mpl_runs=mt)
         rows.append(line)
         print(line, file=sys.stderr, flush=True)
-    print('| points | matplotlib scatter (Agg PNG, in process) | binmap plot (whole process) | ratio |')
-    print('|---:|---:|---:|---:|')
+    print(f'load average at the end: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)')
+    print()
+    print('| points | matplotlib scatter (Agg PNG, in process) | binmap plot (whole process) | binmap CPU (user + sys) | ratio |')
+    print('|---:|---:|---:|---:|---:|')
     for r in rows:
         runs = lambda ts: ', '.join(f'{t:.2f}' for t in ts)
         mpl = f"{r['mpl']:.2f} s ({runs(r['mpl_runs'])})" if 'mpl' in r else 'not run (~26 min)'
         ratio = f"{r['mpl'] / r['binmap']:.0f}x" if 'mpl' in r else ''
-        print(f"| {r['n']:,} | {mpl} | {r['binmap']:.2f} s ({runs(r['binmap_runs'])}) | {ratio} |")
+        print(f"| {r['n']:,} | {mpl} | {r['binmap']:.2f} s ({runs(r['binmap_runs'])}) | {r['binmap_cpu']:.2f} s | {ratio} |")
 
 
 if __name__ == '__main__':

@@ -456,6 +456,57 @@ fn image_of_a_matrix() {
     assert!((f[2] / 5.0 - f[3] / 6.0).abs() < 1.0, "square cells: {f:?}");
     assert_eq!(png.at(f[0] + 2.0, f[1] + 2.0), [68, 1, 84]);
     assert_eq!(png.at(f[0] + f[2] - 3.0, f[1] + f[3] - 3.0), [253, 231, 37]);
+    // --rows keeps the array's row numbers on the axis.
+    let out = d.path().join("i.svg");
+    binmap()
+        .args([
+            "plot",
+            "examples/data.bin",
+            "-l",
+            "examples/data.bml",
+            "data",
+            "--kind",
+            "image",
+            "--rows",
+            "2..5",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let elems = parse_xml(&std::fs::read_to_string(&out).unwrap());
+    let frame = elems.iter().find(|e| e.attrs.get("id").is_some_and(|i| i == "frame")).unwrap();
+    assert_eq!(nums(frame.get("data-ylim")), [1.5, 4.5]);
+    let bar = elems.iter().find(|e| e.attrs.get("id").is_some_and(|i| i == "colorbar")).unwrap();
+    assert_eq!(nums(bar.get("data-clim")), [10.0, 24.0]);
+}
+
+#[test]
+fn big_data_same_bytes_on_any_number_of_threads() {
+    // 13 x 6,000 points: two blocks of rows, aggregated per pixel.
+    let d = tmp();
+    let data = d.path().join("x.bin");
+    write_pattern(&data, 6000);
+    for (kind, extra) in [("scatter", vec!["--x", "p.x", "--color", "p.x"]), ("line", vec![]), ("hist", vec![])] {
+        let outs: Vec<Vec<u8>> = ["1", "2", "3"]
+            .iter()
+            .map(|threads| {
+                let out = d.path().join(format!("{kind}{threads}.png"));
+                binmap()
+                    .arg("plot")
+                    .arg(&data)
+                    .args(["-l", "p: {x: f32, y: f32}[..]", "--kind", kind, "--y", "p.y"])
+                    .args(&extra)
+                    .arg("-o")
+                    .arg(&out)
+                    .env("RAYON_NUM_THREADS", threads)
+                    .assert()
+                    .success();
+                std::fs::read(&out).unwrap()
+            })
+            .collect();
+        assert!(outs[0] == outs[1] && outs[1] == outs[2], "{kind}");
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! as an image: to a PNG or SVG file (by `-o`'s extension), or without
 //! `-o` in the terminal (braille characters). Small data are drawn as
 //! markers and polylines; big data (more than 10,000 points for a
-//! scatter, 100,000 for lines) are aggregated per pixel straight from the
+//! scatter, 20,000 for lines) are aggregated per pixel straight from the
 //! map. See [`crate::plot`].
 
 use std::io::IsTerminal;
@@ -19,7 +19,7 @@ use crate::util::{Output, open_with_layout};
 /// Points up to this many are drawn as markers (a scatter)...
 const SMALL_SCATTER: u64 = 10_000;
 /// ...and as polylines (lines, counting every y column).
-const SMALL_LINE: u64 = 100_000;
+const SMALL_LINE: u64 = 20_000;
 
 /// Plot columns: scatter, lines, histogram or image, to PNG, SVG or the terminal.
 #[derive(clap::Args)]
@@ -352,6 +352,8 @@ fn image<'m>(a: &'m Args, map: &'m Map<'_>, rows: Option<binmap::select::Rows>) 
     }
     let ncols = shape[1];
     let nrows = col.len() / ncols.max(1);
+    // With --rows, the axis shows the array's own row numbers.
+    let row0 = col.table.rows.start / ncols.max(1);
     if nrows == 0 || ncols == 0 {
         return Err(Error::data(format!("nothing to plot: '{path}' has no values in the selection")));
     }
@@ -368,7 +370,7 @@ fn image<'m>(a: &'m Args, map: &'m Map<'_>, rows: Option<binmap::select::Rows>) 
         ylabel: "row".to_string(),
         clabel: Some(path.clone()),
         xlim: (-0.5, ncols as f64 - 0.5),
-        ylim: (-0.5, nrows as f64 - 0.5),
+        ylim: (row0 as f64 - 0.5, (row0 + nrows) as f64 - 0.5),
         clim: ticks::exact(range.lo, range.hi),
         names: Vec::new(),
         marks: false,

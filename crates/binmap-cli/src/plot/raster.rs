@@ -54,30 +54,36 @@ impl Canvas {
         }
     }
 
-    /// A polyline of width `lw`: coverage is the max over its segments, so
-    /// joints are not drawn twice.
+    /// A polyline of width `lw`: coverage is the max over its segments (a
+    /// dense buffer over the canvas), so joints are not drawn twice.
     fn line(&mut self, pts: &[(f64, f64)], lw: f64, c: Rgb) {
-        let mut cover: std::collections::BTreeMap<(i64, i64), f32> = std::collections::BTreeMap::new();
+        let (w, h) = (self.w as i64, self.h as i64);
+        let mut cover = vec![0f32; self.w * self.h];
+        let (mut x0, mut y0, mut x1, mut y1) = (w, h, -1i64, -1i64);
         let hw = lw / 2.0;
+        let reach = hw + 2.0;
         for s in pts.windows(2) {
             let (a, b) = (s[0], s[1]);
             let (dx, dy) = (b.0 - a.0, b.1 - a.1);
             let len2 = dx * dx + dy * dy;
-            let dist = |px: f64, py: f64| {
-                let t = if len2 > 0.0 { (((px - a.0) * dx + (py - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
-                ((px - a.0 - t * dx).powi(2) + (py - a.1 - t * dy).powi(2)).sqrt()
-            };
             let mut visit = |x: i64, y: i64| {
-                let cov = (hw + 0.5 - dist(x as f64 + 0.5, y as f64 + 0.5)).clamp(0.0, 1.0) as f32;
+                if x < 0 || y < 0 || x >= w || y >= h {
+                    return;
+                }
+                let (px, py) = (x as f64 + 0.5, y as f64 + 0.5);
+                let t = if len2 > 0.0 { (((px - a.0) * dx + (py - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+                let d = ((px - a.0 - t * dx).powi(2) + (py - a.1 - t * dy).powi(2)).sqrt();
+                let cov = (hw + 0.5 - d).clamp(0.0, 1.0) as f32;
                 if cov > 0.0 {
-                    let e = cover.entry((y, x)).or_insert(0.0);
+                    let e = &mut cover[(y * w + x) as usize];
                     *e = e.max(cov);
+                    (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
                 }
             };
-            let reach = hw + 2.0;
             if dx.abs() >= dy.abs() {
-                let (x0, x1) = ((a.0.min(b.0) - reach).floor() as i64, (a.0.max(b.0) + reach).ceil() as i64);
-                for x in x0..=x1 {
+                let lo = ((a.0.min(b.0) - reach).floor() as i64).max(-1);
+                let hi = ((a.0.max(b.0) + reach).ceil() as i64).min(w);
+                for x in lo..=hi {
                     let t = if dx != 0.0 { ((x as f64 + 0.5 - a.0) / dx).clamp(0.0, 1.0) } else { 0.0 };
                     let yc = a.1 + t * dy;
                     for y in (yc - reach).floor() as i64..=(yc + reach).ceil() as i64 {
@@ -85,8 +91,9 @@ impl Canvas {
                     }
                 }
             } else {
-                let (y0, y1) = ((a.1.min(b.1) - reach).floor() as i64, (a.1.max(b.1) + reach).ceil() as i64);
-                for y in y0..=y1 {
+                let lo = ((a.1.min(b.1) - reach).floor() as i64).max(-1);
+                let hi = ((a.1.max(b.1) + reach).ceil() as i64).min(h);
+                for y in lo..=hi {
                     let t = ((y as f64 + 0.5 - a.1) / dy).clamp(0.0, 1.0);
                     let xc = a.0 + t * dx;
                     for x in (xc - reach).floor() as i64..=(xc + reach).ceil() as i64 {
@@ -95,8 +102,13 @@ impl Canvas {
                 }
             }
         }
-        for ((y, x), a) in cover {
-            self.blend(x, y, c, a);
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                let a = cover[(y * w + x) as usize];
+                if a > 0.0 {
+                    self.blend(x, y, c, a);
+                }
+            }
         }
     }
 
