@@ -186,3 +186,62 @@ def test_random_garbage_never_crashes(tmp_path: pathlib.Path, layout: str) -> No
                 action()
             except binmap.Error:
                 pass
+
+
+def test_the_interpreter_survives_in_a_fresh_process(tmp_path: pathlib.Path) -> None:
+    """The corpus again in a child interpreter: it ends normally (no signal,
+    no abort), having caught a binmap exception for every case."""
+    import subprocess
+    import sys
+
+    script = f"""
+import struct, binmap, pathlib
+p = pathlib.Path({str(tmp_path)!r}) / "h.bin"
+cases = [
+    ("x: u32", b"\\x01\\x02\\x03"),
+    ("n: u64\\nd: f64[n * n * n * n * n]", struct.pack("<Q", 1 << 33)),
+    ("b: bool[3]", bytes([0, 1, 7])),
+    ("s: utf8[3]", b"a\\xc3("),
+    ("a: " + "{{ x: " * 10000 + "u8" + " }}" * 10000, b"\\x00"),
+    ("n: u32\\na: {{ m: u32, b: {{ k: u8, s: bytes[k] }}[m] }}[n]", struct.pack("<II", 2, 0xFFFFFFFF)),
+]
+caught = 0
+for layout, data in cases:
+    p.write_bytes(data)
+    try:
+        binmap.open(p, layout).values()
+    except binmap.Error:
+        caught += 1
+print(caught)
+"""
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "6", r.stdout + r.stderr
+
+
+def test_threads_reading_while_one_closes(tmp_path: pathlib.Path) -> None:
+    import threading
+
+    p = tmp_path / "r.bin"
+    np.arange(100_000, dtype="<f8").tofile(p)
+    f = binmap.open(p, "v: f64[..]")
+    errors: list = []
+
+    def read() -> None:
+        for _ in range(200):
+            try:
+                a = f["v"]
+                assert a[-1] == 99_999.0
+                f.stats(as_frame=False)
+            except binmap.UsageError:
+                pass  # closed meanwhile
+            except Exception as e:  # pragma: no cover
+                errors.append(e)
+
+    ts = [threading.Thread(target=read) for _ in range(4)]
+    for t in ts:
+        t.start()
+    f.close()
+    for t in ts:
+        t.join()
+    assert not errors
