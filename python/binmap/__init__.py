@@ -36,7 +36,7 @@ import ast
 import builtins
 import json as _json
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -304,6 +304,15 @@ class File:
             return True
         except UsageError:
             return False
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def check_unchanged(self) -> None:
+        """Raise :class:`InputError` if another process changed the file
+        (its size or modification time) since it was opened: what was read
+        may then mix old and new bytes (the CLI checks this after a scan)."""
+        self._native.check_unchanged()
 
     def keys(self) -> List[str]:
         """The top-level field names."""

@@ -332,3 +332,14 @@ def test_undescribed_bytes_are_named(tmp_path: pathlib.Path) -> None:
     f = binmap.open(p, "a: u16; @ 6 b: u16")
     assert f.undescribed() == [(2, 6), (8, 10)]
     assert binmap.open(EXAMPLES / "db.dat", EXAMPLES / "db.bml").undescribed() == []
+
+
+def test_keys_iteration_and_changes_seen(copy) -> None:
+    p = copy("data.bin")
+    f = binmap.open(p, EXAMPLES / "data.bml")
+    assert list(f) == f.keys() == ["rows", "cols", "data"]
+    f.check_unchanged()
+    with open(p, "ab") as out:
+        out.write(b"\0")
+    with pytest.raises(binmap.InputError, match="changed while"):
+        f.check_unchanged()
