@@ -5,7 +5,10 @@
 //! `cstr`, `char`, `bool`, numpy typestrs, `dtype("...")`, `struct("...")`,
 //! nested structs, arrays whose dimensions are constants, expressions or
 //! names of earlier integer fields (`T[n]`, `T[a, b]`, `T[a, b; fortran]`,
-//! `T[..]`), `@` placements, `align`, `if`, `endian`, and `==` checks.
+//! `T[..]`), `@` placements, `align`, `if`, `endian` (fixed or chosen by
+//! an expression), `let`, `==` checks against literals and expressions,
+//! `in` sets and ranges, bitwise operators, shifts, `? :`, and text
+//! comparisons with earlier text fields.
 
 use arbitrary::{Result, Unstructured};
 
@@ -39,13 +42,15 @@ struct Gen {
     next_name: usize,
     /// Integer fields declared so far, usable in expressions.
     counts: Vec<String>,
+    /// Text fields declared so far, compared with string literals.
+    texts: Vec<String>,
 }
 
 /// Draw `(layout text, file bytes)` from fuzz input: the layout takes what
 /// it needs from the front, the file is the rest.
 pub fn draw(data: &[u8]) -> (String, Vec<u8>) {
     let mut u = Unstructured::new(data);
-    let mut g = Gen { out: String::new(), next_name: 0, counts: Vec::new() };
+    let mut g = Gen { out: String::new(), next_name: 0, counts: Vec::new(), texts: Vec::new() };
     let _ = g.items(&mut u, 0, "\n");
     let file = u.take_rest().to_vec();
     (g.out, file)
@@ -80,6 +85,19 @@ impl Gen {
                 let e = *u.choose(&["little", "big"])?;
                 self.out.push_str(&format!("endian {e}"));
             }
+            3 => {
+                self.out.push_str("endian ");
+                self.expr(u, 1)?;
+                let (a, b) = *u.choose(&[("little", "big"), ("big", "little"), ("native", "big")])?;
+                self.out.push_str(&format!(" ? {a} : {b}"));
+            }
+            4 => {
+                let name = format!("v{}", self.next_name);
+                self.next_name += 1;
+                self.out.push_str(&format!("let {name} = "));
+                self.expr(u, 0)?;
+                self.counts.push(name);
+            }
             _ => self.field(u, depth)?,
         }
         Ok(())
@@ -109,6 +127,21 @@ impl Gen {
                 self.out.push_str(" == ");
                 self.out.push_str(&lit);
             }
+        } else if matches!(cat, Cat::Int(_)) && u.ratio(1, 6)? {
+            match u.int_in_range(0..=2u8)? {
+                0 => {
+                    self.out.push_str(" == ");
+                    self.expr(u, 1)?;
+                }
+                1 => self.out.push_str(" in [0, 1, 0x10..0x20]"),
+                _ => {
+                    self.out.push_str(" in 0..");
+                    self.expr(u, 2)?;
+                }
+            }
+        }
+        if cat == Cat::Text && !padding {
+            self.texts.push(name.clone());
         }
         if let Cat::Int(true) = cat
             && !padding
@@ -192,7 +225,7 @@ impl Gen {
     }
 
     fn expr(&mut self, u: &mut Unstructured<'_>, depth: usize) -> Result<()> {
-        let choice = u.int_in_range(0..=11u8)?;
+        let choice = u.int_in_range(0..=13u8)?;
         match choice {
             0..=2 => {
                 let c = u.int_in_range(0..=4u8)?;
@@ -211,13 +244,34 @@ impl Gen {
                 self.out.push_str(&format!("(filesize - {k})"));
             }
             8 => self.out.push_str("sizeof(u32)"),
+            9 if !self.texts.is_empty() => {
+                let t = u.choose(&self.texts)?.clone();
+                let lit = *u.choose(&["\"AB\"", "b\"\\x00\\xff\"", "\"\""])?;
+                let form = *u.choose(&["({t} == {lit})", "({t} != {lit})", "({t} in [{lit}, \"x\"])"])?;
+                self.out.push_str(&form.replace("{t}", &t).replace("{lit}", lit));
+            }
+            10 if depth < 3 => {
+                self.out.push('(');
+                self.expr(u, depth + 1)?;
+                self.out.push_str(" ? ");
+                self.expr(u, depth + 1)?;
+                self.out.push_str(" : ");
+                self.expr(u, depth + 1)?;
+                self.out.push(')');
+            }
             9..=11 if depth < 3 => {
-                let op = *u.choose(&["+", "-", "*", "/", "%", "==", "<", "&&", "||"])?;
+                let op = *u.choose(&[
+                    "+", "-", "*", "/", "%", "==", "<", "&&", "||", "&", "|", "^", "<<", ">>",
+                ])?;
                 self.out.push('(');
                 self.expr(u, depth + 1)?;
                 self.out.push_str(&format!(" {op} "));
                 self.expr(u, depth + 1)?;
                 self.out.push(')');
+            }
+            12 => {
+                self.out.push_str("~");
+                self.expr(u, depth + 1)?;
             }
             _ => self.out.push('1'),
         }

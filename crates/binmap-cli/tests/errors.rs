@@ -157,7 +157,7 @@ fn layout_syntax_errors_point_with_a_caret() {
         bytes: &[0; 8],
         args: &[],
         code: 1,
-        expect: &["'x' is not an integer field"],
+        expect: &["'x' is not an integer or text field"],
     });
     run(&Case { layout: "s: \"abc", bytes: &[], args: &[], code: 1, expect: &["unterminated string"] });
     run(&Case {

@@ -76,3 +76,82 @@ fn a_chosen_byte_order_reaches_the_npy_type() {
     assert!(String::from_utf8_lossy(&bytes).contains("'descr': '>i2'"), "{}", String::from_utf8_lossy(&bytes[..80]));
     assert!(bytes.ends_with(&b[4..]));
 }
+
+#[test]
+fn fortran_records_checked_and_round_tripped() {
+    // Fortran unformatted sequential records: a byte count before and after each record.
+    let layout = "records: { lead: i32, values: f64[lead / 8], trail: i32 == lead }[..]";
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("fort.bin");
+    let mut b = Vec::new();
+    for n in [3u32, 1, 2] {
+        b.extend((8 * n).to_le_bytes());
+        for k in 0..n {
+            b.extend((f64::from(k) * 1.5).to_le_bytes());
+        }
+        b.extend((8 * n).to_le_bytes());
+    }
+    std::fs::write(&file, &b).expect("write");
+    let json = round_trip(dir.path(), layout, &file);
+    assert!(json.starts_with(r#"{"records":[{"lead":24,"values":[0.0,1.5,3.0],"trail":24},"#), "{json}");
+    // pack fills a field checked against an expression when the input leaves it out.
+    let no_trail = json.replace(r#","trail":24"#, "").replace(r#","trail":8"#, "").replace(r#","trail":16"#, "");
+    let out = dir.path().join("filled.bin");
+    let packed = binmap()
+        .args(["pack", "-l", layout, "-", "-o", &out.display().to_string()])
+        .write_stdin(no_trail)
+        .output()
+        .expect("run");
+    assert!(packed.status.success(), "{}", String::from_utf8_lossy(&packed.stderr));
+    assert_eq!(std::fs::read(&out).expect("read"), b);
+    // A record whose markers disagree is named, with both values.
+    let mut bad = b.clone();
+    bad[28] = 9;
+    std::fs::write(&file, &bad).expect("write");
+    let shown = binmap().args(["show", &file.display().to_string(), "-l", layout]).output().expect("run");
+    assert_eq!(shown.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&shown.stderr);
+    assert!(err.contains("check failed for trail: expected lead = 24, found 9"), "{err}");
+    assert!(err.contains("at offset 0x1c"), "{err}");
+}
+
+#[test]
+fn info_lists_named_values() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("m.bin");
+    std::fs::write(&file, [2u8, 3, 1, 2, 3, 4, 5, 6]).expect("write");
+    let layout = "rows: u8; cols: u8; let n = rows * cols; data: u8[n]";
+    let run = |fmt: &str| {
+        let o = binmap().args(["info", &file.display().to_string(), "-l", layout, "-f", fmt]).output().expect("run");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).expect("utf8")
+    };
+    assert!(run("text").ends_with("named values (let: computed, not stored in the file):\n  n = 6  (rows * cols)\n"));
+    assert!(run("json").ends_with("\"lets\":[{\"path\":\"n\",\"value\":6,\"expr\":\"rows * cols\"}]}\n"));
+    // show never prints them: they are not in the file.
+    let o = binmap().args(["show", &file.display().to_string(), "-l", layout, "-f", "json"]).output().expect("run");
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim_end(), r#"{"rows":2,"cols":3,"data":[1,2,3,4,5,6]}"#);
+}
+
+#[test]
+fn png_chunks_chosen_by_their_text_type() {
+    let layout = "sig: u8[8] == b\"\\x89PNG\\r\\n\\x1a\\n\"\n\
+                  chunks: { length: u32be, type: bytes[4],\n\
+                  if type == \"IHDR\" { width: u32be, height: u32be, rest: bytes[5] },\n\
+                  if type != \"IHDR\" { data: bytes[length] }, crc: u32be }[..]";
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("x.png");
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.extend(13u32.to_be_bytes());
+    b.extend(b"IHDR");
+    b.extend(3u32.to_be_bytes());
+    b.extend(2u32.to_be_bytes());
+    b.extend([8, 2, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef]);
+    b.extend(0u32.to_be_bytes());
+    b.extend(b"IEND");
+    b.extend([0xae, 0x42, 0x60, 0x82]);
+    std::fs::write(&file, &b).expect("write");
+    let json = round_trip(dir.path(), layout, &file);
+    assert!(json.contains(r#""type":"IHDR","width":3,"height":2,"#), "{json}");
+    assert!(json.contains(r#"{"length":0,"type":"IEND","data":"","crc":2923585666}"#), "{json}");
+}

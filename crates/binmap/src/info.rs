@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use crate::map::{Elems, Map, Node, NodeKind};
+use crate::map::{Elems, Map, NamedValue, Node, NodeKind};
 use crate::sink::write_json_str;
 
 /// One line of `info`.
@@ -30,6 +30,8 @@ pub struct Info {
     /// The ranges of the file no field describes, in order.
     pub holes: Vec<Range<u64>>,
     pub fields: Vec<FieldInfo>,
+    /// The `let` values outside arrays: computed, never stored.
+    pub lets: Vec<NamedValue>,
 }
 
 impl Info {
@@ -61,6 +63,7 @@ impl Info {
             layout_end: end,
             holes: crate::coverage::undescribed(map),
             fields,
+            lets: map.lets.clone(),
         }
     }
 
@@ -79,7 +82,7 @@ impl Info {
                 f(&Row { path: &fi.path, offset: fi.offset, size: fi.size, ty: &fi.ty, shape: &fi.shape });
             }
         };
-        write_table(&self.file, self.file_size, &self.holes, &rows, out)
+        write_table(&self.file, self.file_size, &self.holes, &self.lets, &rows, out)
     }
 
     /// JSON.
@@ -117,6 +120,14 @@ impl Info {
                     .as_bytes(),
             );
         }
+        b.extend_from_slice(b"],\"lets\":[");
+        for (i, l) in self.lets.iter().enumerate() {
+            b.extend_from_slice(if i > 0 { b",{\"path\":" } else { b"{\"path\":" });
+            write_json_str(&mut b, &l.path);
+            b.extend_from_slice(format!(",\"value\":{},\"expr\":", l.value).as_bytes());
+            write_json_str(&mut b, &l.expr);
+            b.push(b'}');
+        }
         b.extend_from_slice(b"]}\n");
         String::from_utf8_lossy(&b).into_owned()
     }
@@ -146,7 +157,7 @@ pub fn write_text_of(map: &Map<'_>, out: &mut dyn std::io::Write) -> std::io::Re
     let rows = |f: &mut dyn FnMut(&Row<'_>)| {
         visit(map, f);
     };
-    write_table(map.name(), map.data().len() as u64, &crate::coverage::undescribed(map), &rows, out)
+    write_table(map.name(), map.data().len() as u64, &crate::coverage::undescribed(map), &map.lets, &rows, out)
 }
 
 /// Calls its argument with every row, in order.
@@ -158,6 +169,7 @@ fn write_table(
     file: &str,
     file_size: u64,
     holes: &[Range<u64>],
+    lets: &[NamedValue],
     rows: &EachRow<'_>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
@@ -241,6 +253,12 @@ fn write_table(
         }
     });
     result?;
+    if !lets.is_empty() {
+        s.push_str("named values (let: computed, not stored in the file):\n");
+        for l in lets {
+            let _ = writeln!(s, "  {} = {}  ({})", l.path, l.value, l.expr);
+        }
+    }
     out.write_all(s.as_bytes())
 }
 

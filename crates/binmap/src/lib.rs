@@ -61,6 +61,7 @@ pub mod info;
 pub mod layout;
 pub mod map;
 pub mod npy;
+mod operand;
 pub mod pack;
 pub mod pack_stream;
 pub mod progress;

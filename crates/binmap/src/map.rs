@@ -24,9 +24,10 @@ use std::sync::Arc;
 use crate::decode::{DecodeError, Value, decode_scalar};
 use crate::error::{Error, Result, grouped};
 use crate::layout::{
-    Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, ScalarKind, Span, StructType, TextKind, Type, align_up,
-    apply_binop,
+    BinOp, Constraint, Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, ScalarKind, SetItem, Span,
+    StructType, TextKind, Type, align_up, apply_binop,
 };
+use crate::operand::Operand;
 
 /// One resolved piece of a file.
 #[derive(Clone, Debug, PartialEq)]
@@ -127,6 +128,19 @@ pub struct Map<'a> {
     layout: Layout,
     /// The whole file, as the layout's top-level struct.
     pub root: Node,
+    /// The `let` values outside arrays, in layout order (`info` lists them;
+    /// they are never stored, so no other output shows them).
+    pub lets: Vec<NamedValue>,
+}
+
+/// A `let` value as this file gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedValue {
+    /// Dotted path of the struct it is declared in, then its name (`header.total`).
+    pub path: String,
+    pub value: i128,
+    /// The expression as written (`rows * cols`).
+    pub expr: String,
 }
 
 impl<'a> Map<'a> {
@@ -140,9 +154,9 @@ impl<'a> Map<'a> {
     /// assert!(err.to_string().starts_with("layout needs 7 bytes but x.bin has 3"));
     /// ```
     pub fn new(layout: &Layout, data: &'a [u8], name: &str) -> Result<Map<'a>> {
-        let mut r = Resolver { data, filesize: data.len() as u64, layout, name, frames: Vec::new(), keep: None };
+        let mut r = Resolver::new(layout, data, name, None);
         let root = r.resolve_struct(&layout.root, 0, true)?;
-        Ok(Map { data, name: name.to_string(), layout: layout.clone(), root })
+        Ok(Map { data, name: name.to_string(), layout: layout.clone(), root, lets: r.lets })
     }
 
     /// The file's bytes.
@@ -175,6 +189,8 @@ pub(crate) struct Frame {
     pub check_names: bool,
     /// Member positions by name, for the first `indexed` members.
     index: RefCell<(NameIndex, usize)>,
+    /// The `let` values of this struct so far.
+    pub lets: Vec<(Arc<str>, i128)>,
 }
 
 /// Up to this many members, a name is found by comparing it with each.
@@ -183,7 +199,7 @@ const SCAN_MEMBERS: usize = 16;
 impl Frame {
     /// An empty struct starting at `base`.
     pub fn new(base: u64) -> Frame {
-        Frame { base, members: Vec::new(), check_names: false, index: RefCell::default() }
+        Frame { base, members: Vec::new(), check_names: false, index: RefCell::default(), lets: Vec::new() }
     }
 
     /// Add a member whose name is known to be new in this struct.
@@ -327,6 +343,10 @@ impl Env<'_> {
                     self.eval(b)?
                 }
             }
+            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) => {
+                let same = self.compare(a, b, e)?;
+                i128::from(same == (*op == BinOp::Eq))
+            }
             ExprKind::Binary(op, a, b) => {
                 let (a, b) = (self.eval(a)?, self.eval(b)?);
                 apply_binop(*op, a, b).map_err(|why| {
@@ -334,8 +354,65 @@ impl Env<'_> {
                         .note(self.layout_location(e.span))
                 })?
             }
+            ExprKind::In(x, set) => {
+                let v = self.operand(x)?;
+                i128::from(self.in_set(&v, set, e.span)?)
+            }
             ExprKind::Path(p) => self.lookup(p, e.span)?,
+            ExprKind::Str(_) => {
+                return Err(self.layout_error(
+                    &format!("{} is text, not a number: text can only be compared (==, !=, in)", e.describe()),
+                    e.span,
+                ));
+            }
         })
+    }
+
+    /// The value of an expression as compared by `==`, `!=` and `in`:
+    /// text and bytes stay text.
+    pub(crate) fn operand<'x>(&'x self, e: &'x Expr) -> Result<Operand<'x>> {
+        match &e.kind {
+            ExprKind::Str(b) => Ok(Operand::Bytes { bytes: b.as_slice().into(), padded: false }),
+            ExprKind::Path(p) => self.lookup_operand(p, e.span),
+            ExprKind::Cond(c, a, b) => self.operand(if self.eval(c)? != 0 { a } else { b }),
+            _ => self.eval(e).map(Operand::Int),
+        }
+    }
+
+    /// `a == b` for numbers and text alike.
+    fn compare(&self, a: &Expr, b: &Expr, whole: &Expr) -> Result<bool> {
+        let (x, y) = (self.operand(a)?, self.operand(b)?);
+        x.equals(&y).map_err(|why| {
+            Error::data(format!("{why} in `{}`", whole.describe())).note(self.layout_location(whole.span))
+        })
+    }
+
+    /// Whether `v` is one of `set` (values compared as by `==`; ranges
+    /// `lo..hi` hold the integers from `lo` up to, not including, `hi`).
+    pub(crate) fn in_set(&self, v: &Operand<'_>, set: &[SetItem], span: Span) -> Result<bool> {
+        for item in set {
+            let hit = match item {
+                SetItem::One(x) => v.equals(&self.operand(x)?).map_err(|why| {
+                    Error::data(format!("{why} in `{}`", self.layout.text(span))).note(self.layout_location(span))
+                })?,
+                SetItem::Range(lo, hi) => {
+                    let Some(n) = v.as_int() else {
+                        return Err(Error::data(format!(
+                            "the text {} is not a number, so it is in no range `{}..{}`",
+                            v.show(),
+                            lo.describe(),
+                            hi.describe()
+                        ))
+                        .note(self.layout_location(span)));
+                    };
+                    self.eval(lo)? <= n && n < self.eval(hi)?
+                }
+            };
+            if hit {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn overflow(&self, e: &Expr) -> Error {
@@ -350,11 +427,34 @@ impl Env<'_> {
         format!("{}:{line}:{col}", self.layout.origin)
     }
 
-    /// The integer value of the field at `path`, searched from the innermost struct out.
+    /// The integer value of the field or `let` at `path`, searched from the innermost struct out.
     pub(crate) fn lookup(&self, path: &[Arc<str>], span: Span) -> Result<i128> {
+        match self.lookup_operand(path, span)? {
+            Operand::Int(v) => Ok(v),
+            Operand::Char(c) => Ok(c.into()),
+            Operand::Bytes { .. } => Err(self.layout_error(
+                &format!(
+                    "'{}' is text, not a number: compare it (== \"...\", in [...]) rather than compute with it",
+                    path.join(".")
+                ),
+                span,
+            )),
+        }
+    }
+
+    /// The value of the field or `let` at `path`, as compared by `==`.
+    pub(crate) fn lookup_operand(&self, path: &[Arc<str>], span: Span) -> Result<Operand<'_>> {
         let Some((first, rest)) = path.split_first() else { return Err(self.layout_error("empty path", span)) };
         for frame in self.frames.iter().rev() {
-            let Some(m) = frame.get(first) else { continue };
+            let Some(m) = frame.get(first) else {
+                if let Some((_, v)) = frame.lets.iter().find(|(n, _)| n == first) {
+                    if !rest.is_empty() {
+                        return Err(self.layout_error(&format!("'{first}' is a number (let), it has no fields"), span));
+                    }
+                    return Ok(Operand::Int(*v));
+                }
+                continue;
+            };
             let mut node = &m.node;
             let mut abs = frame.base + m.node.offset;
             for seg in rest {
@@ -370,23 +470,20 @@ impl Env<'_> {
                 abs += c.node.offset;
                 node = &c.node;
             }
-            let bytes = slice(self.data, abs, node.size);
-            let v = match &node.kind {
-                NodeKind::Scalar(s) if !s.kind.is_float() && bytes.len() as u64 == s.kind.size() => {
-                    decode_scalar(bytes, *s).ok().and_then(|v| v.as_int())
+            return match node_operand(node, slice(self.data, abs, node.size)) {
+                Some(Ok(v)) => Ok(v),
+                Some(Err(())) => {
+                    Err(Error::data(format!("'{}' at offset {abs:#x} is not a valid integer", path.join(".")))
+                        .with_bytes(self.data, abs))
                 }
-                NodeKind::Char if bytes.len() == 1 => Some(bytes[0].into()),
-                _ => {
-                    return Err(self.layout_error(
-                        &format!("'{}' is not an integer field, so it cannot be used in an expression", path.join(".")),
-                        span,
-                    ));
-                }
+                None => Err(self.layout_error(
+                    &format!(
+                        "'{}' is not an integer or text field, so it cannot be used in an expression",
+                        path.join(".")
+                    ),
+                    span,
+                )),
             };
-            return v.ok_or_else(|| {
-                Error::data(format!("'{}' at offset {abs:#x} is not a valid integer", path.join(".")))
-                    .with_bytes(self.data, abs)
-            });
         }
         if let Some(cond) = declared_under_if(&self.layout.root.items, first, span.start) {
             // Declared above, but its `if` was false in this file.
@@ -404,6 +501,45 @@ impl Env<'_> {
     }
 }
 
+/// The value of a field for expressions: integers and `bool` as numbers, a
+/// `char` as its byte, text and arrays of `u8`/`i8` as bytes; `None` for
+/// what expressions cannot use (floats, structs, other arrays), `Some(Err)`
+/// for bytes that are not a value of the type (a `bool` of 7).
+pub(crate) fn node_operand<'d>(node: &Node, bytes: &'d [u8]) -> Option<std::result::Result<Operand<'d>, ()>> {
+    Some(Ok(match &node.kind {
+        NodeKind::Scalar(s) if !s.kind.is_float() && bytes.len() as u64 == s.kind.size() => {
+            match decode_scalar(bytes, *s).ok().and_then(|v| v.as_int()) {
+                Some(v) => Operand::Int(v),
+                None => return Some(Err(())),
+            }
+        }
+        NodeKind::Char if bytes.len() == 1 => Operand::Char(bytes[0]),
+        NodeKind::Text(TextKind::Bytes | TextKind::Utf8) => Operand::Bytes { bytes: bytes.into(), padded: true },
+        NodeKind::Text(TextKind::Void) => Operand::Bytes { bytes: bytes.into(), padded: false },
+        NodeKind::Text(TextKind::Ucs4(e)) => {
+            // Compared as UTF-8, as it is shown; a code point that is not a
+            // character compares as U+FFFD.
+            let mut text = String::new();
+            for c in bytes.chunks_exact(4) {
+                let u = match e {
+                    crate::layout::Endian::Big => u32::from_be_bytes([c[0], c[1], c[2], c[3]]),
+                    crate::layout::Endian::Little => u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+                };
+                text.push(char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            Operand::Bytes { bytes: text.into_bytes().into(), padded: true }
+        }
+        NodeKind::Cstr => Operand::Bytes { bytes: bytes[..bytes.len().saturating_sub(1)].into(), padded: false },
+        NodeKind::Array(a)
+            if a.shape.len() == 1
+                && matches!(&*a.elem_type, Type::Scalar(s) if matches!(s.kind, ScalarKind::U8 | ScalarKind::I8)) =>
+        {
+            Operand::Bytes { bytes: bytes.into(), padded: false }
+        }
+        _ => return None,
+    }))
+}
+
 /// The condition of the last `if` block above `at` (a position in the
 /// layout text) that declares a field `name`, searched in `items` and in the
 /// struct types that enclose `at`.
@@ -411,6 +547,7 @@ fn declared_under_if<'l>(items: &'l [Item], name: &str, at: usize) -> Option<&'l
     fn declares(items: &[Item], name: &str, at: usize) -> bool {
         items.iter().any(|it| match it {
             Item::Field(f) => f.span.start < at && f.name.as_deref() == Some(name),
+            Item::Let { name: n, span, .. } => span.start < at && &**n == name,
             Item::If { body, .. } => declares(body, name, at),
             Item::Align { .. } => false,
         })
@@ -451,6 +588,28 @@ struct Resolver<'r> {
     /// When only checking ([`check`]): the names expressions read. Other
     /// members that are single values without a `==` check are not kept.
     keep: Option<&'r [&'r str]>,
+    /// The `let` values met outside arrays (for `info`).
+    lets: Vec<NamedValue>,
+    /// How many arrays enclose the item being resolved, and the path of
+    /// the structs outside them (`header.`).
+    in_array: usize,
+    struct_path: Vec<Arc<str>>,
+}
+
+impl<'r> Resolver<'r> {
+    fn new(layout: &'r Layout, data: &'r [u8], name: &'r str, keep: Option<&'r [&'r str]>) -> Resolver<'r> {
+        Resolver {
+            data,
+            filesize: data.len() as u64,
+            layout,
+            name,
+            frames: Vec::new(),
+            keep,
+            lets: Vec::new(),
+            in_array: 0,
+            struct_path: Vec::new(),
+        }
+    }
 }
 
 /// Resolve `layout` against `data` only to check it, with every check
@@ -461,7 +620,7 @@ pub(crate) fn check(layout: &Layout, data: &[u8], name: &str) -> Result<()> {
     path_names(&layout.root.items, &mut keep);
     keep.sort_unstable();
     keep.dedup();
-    let mut r = Resolver { data, filesize: data.len() as u64, layout, name, frames: Vec::new(), keep: Some(&keep) };
+    let mut r = Resolver::new(layout, data, name, Some(&keep));
     r.resolve_struct(&layout.root, 0, true).map(drop)
 }
 
@@ -492,11 +651,15 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
                     expr(e, out);
                 }
                 ty(&f.ty, out);
+                if let Some(c) = &f.constraint {
+                    c.exprs().into_iter().for_each(|e| expr(e, out));
+                }
             }
             Item::If { cond, body } => {
                 expr(cond, out);
                 path_names(body, out);
             }
+            Item::Let { value, .. } => expr(value, out),
             Item::Align { .. } => {}
         }
     }
@@ -563,6 +726,17 @@ impl Resolver<'_> {
                         self.resolve_items(body, base, cursor, bounded)?;
                     }
                 }
+                Item::Let { name, value, .. } => {
+                    let v = self.eval(value)?;
+                    if self.in_array == 0 && bounded {
+                        let mut path: Vec<&str> = self.struct_path.iter().map(|s| &**s).collect();
+                        path.push(name);
+                        self.lets.push(NamedValue { path: path.join("."), value: v, expr: value.describe() });
+                    }
+                    if let Some(f) = self.frames.last_mut() {
+                        f.lets.push((name.clone(), v));
+                    }
+                }
                 Item::Field(f) => self.resolve_field(f, base, cursor, bounded)?,
             }
         }
@@ -614,6 +788,9 @@ impl Resolver<'_> {
         let member = Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span };
         if bounded && f.check.is_some() {
             self.verify_check(&member, pos)?;
+        }
+        if let (true, Some(c)) = (bounded, &f.constraint) {
+            self.verify_constraint(c, &member, pos)?;
         }
         *cursor = pos.checked_add(member.node.size).ok_or_else(|| {
             Error::data(format!("the size of {} overflows a 64-bit offset", self.layout.text(f.span)))
@@ -711,8 +888,18 @@ impl Resolver<'_> {
                     }
                 }
             }
-            Type::Struct(st) => return self.resolve_struct(st, pos, bounded),
-            Type::Array { elem, dims } => return self.resolve_array(elem, dims, pos, bounded, f),
+            Type::Struct(st) => {
+                self.struct_path.push(f.name.clone().unwrap_or_else(|| Arc::from("_")));
+                let node = self.resolve_struct(st, pos, bounded);
+                self.struct_path.pop();
+                return node;
+            }
+            Type::Array { elem, dims } => {
+                self.in_array += 1;
+                let node = self.resolve_array(elem, dims, pos, bounded, f);
+                self.in_array -= 1;
+                return node;
+            }
         };
         self.bounds(pos, node.size, f, bounded)?;
         Ok(node)
@@ -952,6 +1139,59 @@ impl Resolver<'_> {
         .with_bytes(self.data, abs))
     }
 
+    /// A `== EXPR` or `in SET` check on the field `m` at `abs`: a mismatch
+    /// names the field, its offset, the expected and the found value (in
+    /// the base of the first integer the check was written with).
+    fn verify_constraint(&mut self, c: &Constraint, m: &Member, abs: u64) -> Result<()> {
+        let bytes = slice(self.data, abs, m.node.size);
+        let name = m.name.as_deref().unwrap_or("_");
+        let decl = self.layout.text(m.decl);
+        let env = self.env();
+        let found = match node_operand(&m.node, bytes) {
+            Some(Ok(v)) => v,
+            _ => {
+                return Err(Error::data(format!("check failed for {name}: its bytes are not a valid value"))
+                    .note(format!("{decl} at offset {abs:#x}"))
+                    .with_bytes(self.data, abs));
+            }
+        };
+        let as_written = |v: &Operand<'_>| match v {
+            Operand::Int(x) => match first_based_literal(decl) {
+                Some(w) => int_as_written(*x, Some(w)),
+                None => x.to_string(),
+            },
+            other => other.show(),
+        };
+        let (ok, expected) = match c {
+            Constraint::Equals(e) => {
+                let want = env.operand(e)?;
+                let ok = found.equals(&want).map_err(|why| {
+                    Error::data(format!("check failed for {name}: {why}")).note(format!("{decl} at offset {abs:#x}"))
+                })?;
+                let shown = as_written(&want);
+                let expected = if matches!(e.kind, ExprKind::Int(_) | ExprKind::Str(_)) {
+                    shown
+                } else {
+                    format!("{} = {shown}", e.describe())
+                };
+                (ok, expected)
+            }
+            Constraint::In(set) => {
+                let written = decl
+                    .rfind(" in ")
+                    .map_or_else(|| crate::layout::describe_set(set), |i| decl[i + 4..].trim().to_string());
+                (env.in_set(&found, set, m.decl)?, format!("one of {written}"))
+            }
+        };
+        if ok {
+            return Ok(());
+        }
+        let found = as_written(&found);
+        Err(Error::data(format!("check failed for {name}: expected {expected}, found {found}"))
+            .note(format!("{decl} at offset {abs:#x}"))
+            .with_bytes(self.data, abs))
+    }
+
     fn env(&self) -> Env<'_> {
         Env { frames: &self.frames, data: self.data, filesize: Some(self.filesize), layout: self.layout }
     }
@@ -1053,6 +1293,25 @@ fn int_as_written(x: i128, written: Option<&str>) -> String {
     format!("{sign}{prefix}{body}")
 }
 
+/// The first integer literal written in hexadecimal, binary or octal in
+/// `text` (`0x0A` in `kind: u8 in [0x0A, 0x0D]`), so found values are shown
+/// in the same base; `None` when every integer is decimal.
+fn first_based_literal(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i + 2 < b.len() {
+        let word_start = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+        if word_start && b[i] == b'0' && matches!(b[i + 1], b'x' | b'X' | b'b' | b'B' | b'o' | b'O') {
+            let end = (i + 2..b.len()).find(|&j| !(b[j].is_ascii_hexdigit() || b[j] == b'_')).unwrap_or(b.len());
+            if end > i + 2 {
+                return Some(&text[i..end]);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
 /// A numeric literal rounded once, from its text, to a float kind (as f64).
 fn literal_as_float(lit: &Literal, kind: ScalarKind) -> Option<f64> {
     use crate::text::number::{parse_bf16, parse_f16, parse_f32, parse_f64};
@@ -1108,7 +1367,7 @@ fn items_have_chosen_order(items: &[Item]) -> bool {
     items.iter().any(|it| match it {
         Item::Field(f) => has_chosen_order(&f.ty),
         Item::If { body, .. } => items_have_chosen_order(body),
-        Item::Align { .. } => false,
+        Item::Align { .. } | Item::Let { .. } => false,
     })
 }
 
@@ -1138,6 +1397,7 @@ fn collect_item_names<'t>(items: &'t [Item], out: &mut Vec<&'t str>) {
                 collect_names(&f.ty, out);
             }
             Item::If { body, .. } => collect_item_names(body, out),
+            Item::Let { name, .. } => out.push(name),
             Item::Align { .. } => {}
         }
     }
@@ -1165,8 +1425,13 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
 
 fn items_uniform(items: &[Item], local: &[&str]) -> bool {
     items.iter().all(|it| match it {
-        Item::Field(f) => f.placement.is_none() && uniform_in(&f.ty, local),
+        // A check against an expression or a set is verified per element,
+        // which the walk does.
+        Item::Field(f) => f.placement.is_none() && f.constraint.is_none() && uniform_in(&f.ty, local),
         Item::If { cond, body } => expr_is_outer(cond, local) && items_uniform(body, local),
+        // A value computed from the element's own fields is computed (and
+        // checked) for each element.
+        Item::Let { value, .. } => expr_is_outer(value, local),
         Item::Align { .. } => true,
     })
 }

@@ -236,10 +236,17 @@ pub fn layout(bytes: &[u8], name: &str) -> Result<Layout> {
         placement: None,
         ty: Type::Text { kind: TextKind::Bytes, len: int(h.data_offset) },
         check: None,
+        constraint: None,
         span: Span::default(),
     };
-    let data =
-        Field { name: Some(Arc::from("data")), placement: None, ty: data_ty, check: None, span: Span::default() };
+    let data = Field {
+        name: Some(Arc::from("data")),
+        placement: None,
+        ty: data_ty,
+        check: None,
+        constraint: None,
+        span: Span::default(),
+    };
     let mut root = StructType { items: vec![Item::Field(header), Item::Field(data)] };
     let comment = format!(
         "# {}: .npy version {}.{}, descr {}, fortran_order {}, shape {}\n",

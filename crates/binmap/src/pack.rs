@@ -42,7 +42,10 @@ use std::sync::Arc;
 
 use crate::encode::{Origin, encode_leaf, string_bytes};
 use crate::error::{Error, Result, grouped};
-use crate::layout::{Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, StructType, TextKind, Type, align_up};
+use crate::layout::{
+    Constraint, Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, SetItem, StructType, TextKind, Type,
+    align_up,
+};
 use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind};
 use crate::select::{Seg, parse_path};
 use crate::text::json_read::Doc;
@@ -402,7 +405,14 @@ fn uses_filesize(e: &Expr) -> bool {
         ExprKind::Binary(_, a, b) => uses_filesize(a) || uses_filesize(b),
         ExprKind::Cond(c, a, b) => uses_filesize(c) || uses_filesize(a) || uses_filesize(b),
         ExprKind::SizeOf(t) => type_uses_filesize(t),
-        ExprKind::Int(_) | ExprKind::Path(_) => false,
+        ExprKind::In(x, set) => {
+            uses_filesize(x)
+                || set.iter().any(|it| match it {
+                    SetItem::One(e) => uses_filesize(e),
+                    SetItem::Range(a, b) => uses_filesize(a) || uses_filesize(b),
+                })
+        }
+        ExprKind::Int(_) | ExprKind::Path(_) | ExprKind::Str(_) => false,
     }
 }
 
@@ -422,6 +432,7 @@ fn items_use_filesize(items: &[Item]) -> bool {
     items.iter().any(|it| match it {
         Item::Field(f) => f.placement.as_ref().is_some_and(uses_filesize) || type_uses_filesize(&f.ty),
         Item::If { cond, body } => uses_filesize(cond) || items_use_filesize(body),
+        Item::Let { value, .. } => uses_filesize(value),
         Item::Align { .. } => false,
     })
 }
@@ -876,6 +887,12 @@ impl Packer<'_> {
                         self.items(body, kv, base, path)?;
                     }
                 }
+                Item::Let { name, value, .. } => {
+                    let v = self.env().eval(value).map_err(|e| at(path, e))?;
+                    if let Some(frame) = self.frames.last_mut() {
+                        frame.lets.push((name.clone(), v));
+                    }
+                }
                 Item::Field(f) => {
                     let value = f.name.as_ref().and_then(|n| kv.get(k, n));
                     self.field(f, value, base, path)?;
@@ -900,6 +917,22 @@ impl Packer<'_> {
             }
             (Some(v), _, _) => self.value(&f.ty, v, &fpath)?,
             (None, Some(lit), _) => self.value(&f.ty, &literal_doc(lit), &fpath)?,
+            // `trailer: i32 == leader`: the value the check names.
+            (None, None, Some(_)) if let Some(Constraint::Equals(e)) = &f.constraint => {
+                use crate::operand::Operand;
+                let doc = match (self.env().operand(e).map_err(|err| at(&fpath, err))?, &f.ty) {
+                    // An array of bytes: its numbers.
+                    (Operand::Bytes { bytes, .. }, Type::Array { elem, .. }) => {
+                        let signed = matches!(&**elem, Type::Scalar(s) if s.kind == crate::layout::ScalarKind::I8);
+                        let num = |b: u8| if signed { (b as i8).to_string() } else { b.to_string() };
+                        Doc::Array(bytes.iter().map(|&b| Doc::Number(num(b))).collect())
+                    }
+                    (Operand::Int(v), _) => literal_doc(&Literal::Int(v)),
+                    (Operand::Char(c), _) => literal_doc(&Literal::Str(vec![c])),
+                    (Operand::Bytes { bytes, .. }, _) => literal_doc(&Literal::Str(bytes.into_owned())),
+                };
+                self.value(&f.ty, &doc, &fpath)?
+            }
             (None, None, Some(name)) => {
                 // A member with nothing to show (`s: {}`, `v: u8[0]`) has no
                 // CSV column: pack it empty when the layout allows that.
@@ -1203,7 +1236,7 @@ fn all_names(items: &[Item]) -> Vec<&str> {
         match it {
             Item::Field(f) => v.extend(f.name.as_deref()),
             Item::If { body, .. } => v.extend(all_names(body)),
-            Item::Align { .. } => {}
+            Item::Align { .. } | Item::Let { .. } => {}
         }
     }
     v
@@ -1258,7 +1291,7 @@ fn collect_wants(items: &[Item], kv: &Values<'_>, origin: Origin, wants: &mut Ve
     for (k, it) in items.iter().enumerate() {
         match it {
             Item::If { body, .. } => collect_wants(body, kv, origin, wants),
-            Item::Align { .. } => {}
+            Item::Align { .. } | Item::Let { .. } => {}
             Item::Field(f) => {
                 let Some(name) = &f.name else { continue };
                 let Some(v) = kv.get(k, name) else { continue };

@@ -159,7 +159,7 @@ pub fn dtype_of(node: &Node) -> Option<String> {
             // numpy has no zero-size S or U; V0 is a valid (empty) void.
             TextKind::Bytes if node.size > 0 => Some(format!("'|S{}'", node.size)),
             TextKind::Void => Some(format!("'|V{}'", node.size)),
-            TextKind::Ucs4(e) if node.size > 0 && node.size % 4 == 0 => {
+            TextKind::Ucs4(e) if node.size > 0 && node.size.is_multiple_of(4) => {
                 Some(format!("'{}U{}'", if *e == Endian::Big { '>' } else { '<' }, node.size / 4))
             }
             _ => None,

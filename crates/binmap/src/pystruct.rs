@@ -1238,6 +1238,7 @@ pub fn to_struct_type(fmt: &Format) -> StructType {
             placement: None,
             ty,
             check: None,
+            constraint: None,
             span: Span::default(),
         }));
     };

@@ -138,11 +138,15 @@ fn items_names(items: &[Item], out: &mut Vec<String>) {
                     expr_names(p, out);
                 }
                 type_names(&f.ty, out);
+                if let Some(c) = &f.constraint {
+                    c.exprs().into_iter().for_each(|e| expr_names(e, out));
+                }
             }
             Item::If { cond, body } => {
                 expr_names(cond, out);
                 items_names(body, out);
             }
+            Item::Let { value, .. } => expr_names(value, out),
             Item::Align { .. } => {}
         }
     }

@@ -200,7 +200,7 @@ fn parse_errors() {
     assert!(
         err("a: u8[b]\nb: u8", &[0, 0]).contains("unknown field 'b' (fields can only refer to fields before them)")
     );
-    assert!(err("a: u8\nb: u8[1 / (a - a)]", &[1]).contains("division by zero in `1 / a - a`"));
+    assert!(err("a: u8\nb: u8[1 / (a - a)]", &[1]).contains("division by zero in `1 / (a - a)`"));
     let deep = format!("a: {}u8{}", "{ x: ".repeat(300), " }".repeat(300));
     assert!(err(&deep, &[]).contains("nests deeper than"));
 }
@@ -305,4 +305,87 @@ fn byte_order_chosen_per_file() {
     assert_eq!(json(layout, &[1, 0, 1, 0, 1, 0]), r#"{"recs":[{"o":1,"v":1},{"o":0,"v":1}]}"#);
     assert!(err("endian 1 ? little : middle; a: u16", &[0, 0]).contains("expected 'little', 'big' or 'native'"));
     assert!(err("o: u8; endian o ? little : big; w: ucs4[1]", &[0; 5]).contains("write ucs4le or ucs4be"));
+}
+
+#[test]
+fn named_values_with_let() {
+    // A named value is used below like a field, and never shown.
+    let layout = "rows: u8; cols: u8; let n = rows * cols; data: u8[n]; let half = n / 2; rest: u8[half - 2]";
+    assert_eq!(json(layout, &[2, 3, 1, 2, 3, 4, 5, 6, 9]), r#"{"rows":2,"cols":3,"data":[1,2,3,4,5,6],"rest":[9]}"#);
+    // Inside array elements, each element has its own value (the array is walked).
+    let layout = "recs: { n: u8, let m = n * 2, v: u8[m] }[2]";
+    assert_eq!(json(layout, &[1, 7, 8, 0]), r#"{"recs":[{"n":1,"v":[7,8]},{"n":0,"v":[]}]}"#);
+    // Lets outside arrays are listed by the map (info shows them).
+    let l = Layout::parse("h: { a: u8, let twice = a * 2 }; let total = h.a + 1; v: u8[total]").expect("parse");
+    let map = Map::new(&l, &[1, 5, 6], "t.bin").expect("map");
+    let lets: Vec<(String, i128, String)> =
+        map.lets.iter().map(|v| (v.path.clone(), v.value, v.expr.clone())).collect();
+    assert_eq!(lets, [("h.twice".into(), 2, "a * 2".into()), ("total".into(), 2, "h.a + 1".into())]);
+    assert!(err("a: u8; let a = 1", &[0]).contains("field 'a' is already defined"));
+    assert!(err("let n = 1 / 0; a: u8", &[0]).contains("division by zero"));
+    assert!(err("let n = 3; a: u8[n.x]", &[0]).contains("'n' is a number (let), it has no fields"));
+}
+
+#[test]
+fn text_and_byte_comparisons() {
+    // PNG-like chunks: the type compared as text, the signature as bytes.
+    let layout = "sig: u8[4]; chunks: { len: u8, type: bytes[4], if type == \"IHDR\" { w: u8 }, \
+                  if type != \"IHDR\" { data: bytes[len] } }[..]";
+    let b = b"\x89PNG\x01IHDR\x07\x02tEXtab";
+    assert_eq!(
+        json(layout, b),
+        r#"{"sig":[137,80,78,71],"chunks":[{"len":1,"type":"IHDR","w":7},{"len":2,"type":"tEXt","data":"ab"}]}"#
+    );
+    assert_eq!(
+        json("sig: u8[4]; ok: u8[sig == b\"\\x89PNG\" ? 1 : 0]", b"\x89PNG\x05"),
+        r#"{"sig":[137,80,78,71],"ok":[5]}"#
+    );
+    // A fixed-size text's trailing NULs are padding, as in numpy's S type; a cstr ends at its NUL.
+    assert_eq!(json("t: bytes[4]; v: u8[t == \"ab\"]", b"ab\0\0\x01"), r#"{"t":"ab","v":[1]}"#);
+    assert_eq!(json("t: cstr; v: u8[t in [\"x\", \"ab\"]]", b"ab\0\x01"), r#"{"t":"ab","v":[1]}"#);
+    assert_eq!(json("c: char; v: u8[c == \"A\" && c == 65]", b"A\x01"), r#"{"c":"A","v":[1]}"#);
+    assert_eq!(json("t: ucs4[2]; v: u8[t == \"h\\xc3\\xa9\"]", b"h\0\0\0\xe9\0\0\0\x01"), r#"{"t":"hé","v":[1]}"#);
+    assert!(err("t: bytes[4]; v: u8[t]", b"abcd").contains("'t' is text, not a number"));
+    assert!(err("t: bytes[4]; v: u8[t == 1]", b"abcd").contains("cannot compare the number 1 with the text \"abcd\""));
+    assert!(err("v: u8[\"ab\" + 1]", b"abcd").contains("\"ab\" is text, not a number"));
+}
+
+#[test]
+fn checks_against_expressions_and_sets() {
+    // Fortran unformatted records: the trailing marker equals the leading one.
+    let layout = "recs: { lead: i32, v: u8[lead], trail: i32 == lead }[..]";
+    let good = [2, 0, 0, 0, 7, 8, 2, 0, 0, 0];
+    assert_eq!(json(layout, &good), r#"{"recs":[{"lead":2,"v":[7,8],"trail":2}]}"#);
+    let mut bad = good;
+    bad[6] = 3;
+    let e = err(layout, &bad);
+    assert!(e.contains("check failed for trail: expected lead = 2, found 3"), "{e}");
+    assert!(e.contains("trail: i32 == lead at offset 0x6"), "{e}");
+    // Sets and ranges (hi excluded); the found value in the base the layout used.
+    assert_eq!(json("version: u8 in [1, 2]; kind: u8 in 0..8", &[2, 7]), r#"{"version":2,"kind":7}"#);
+    assert!(err("version: u8 in [1, 2]", &[3]).contains("check failed for version: expected one of [1, 2], found 3"));
+    assert!(err("kind: u8 in 0..8", &[8]).contains("expected one of 0..8, found 8"));
+    assert!(err("m: u16 in [0xFEFF, 0xFFFE]", &[1, 2]).contains("expected one of [0xFEFF, 0xFFFE], found 0x0201"));
+    assert!(err("n: u8; m: u16 == n * 0x100", &[1, 1, 0]).contains("expected n * 256 = 0x100, found 0x001"));
+    assert_eq!(json("t: bytes[4] in [\"fmt \", \"data\"]", b"data"), r#"{"t":"data"}"#);
+    assert!(
+        err("t: bytes[4] in [\"fmt \", \"data\"]", b"LIST")
+            .contains("expected one of [\"fmt \", \"data\"], found \"LIST\"")
+    );
+    // Checks on uniform arrays are verified for every element.
+    assert!(err("v: { a: u8, b: u8 in 0..2 }[3]", &[0, 0, 0, 1, 0, 5]).contains("found 5"));
+    assert!(err("x: f64 == 1 + 1", &[0; 8]).contains("cannot be checked against an expression"));
+    assert!(err("x: u8 in []", &[0]).contains("an empty set matches nothing"));
+}
+
+#[test]
+fn expressions_print_with_the_parentheses_they_need() {
+    for text in
+        ["(a + b) * c", "a - (b - c)", "a - b - c", "(a ? b : c) ? d : e", "-(a + b)", "(a == b) in [1]", "a & 4 != 0"]
+    {
+        let l = Layout::parse(&format!("a: u8; b: u8; c: u8; d: u8; e: u8; v: u8[{text}]")).expect("parse");
+        let binmap::layout::Item::Field(f) = &l.root.items[5] else { panic!("field") };
+        let binmap::layout::Type::Array { dims: binmap::layout::Dims::Fixed(d), .. } = &f.ty else { panic!("array") };
+        assert_eq!(d[0].describe(), text);
+    }
 }

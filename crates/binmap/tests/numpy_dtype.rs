@@ -162,8 +162,14 @@ fn dtypes_match_numpy() {
         }
         // The map agrees with the type's own offsets.
         if size > 0 {
-            let field =
-                Field { name: Some("x".into()), placement: None, ty: t.clone(), check: None, span: Span::default() };
+            let field = Field {
+                name: Some("x".into()),
+                placement: None,
+                ty: t.clone(),
+                check: None,
+                constraint: None,
+                span: Span::default(),
+            };
             let layout = Layout {
                 root: Arc::new(StructType { items: vec![Item::Field(field)] }),
                 source: "".into(),

@@ -453,7 +453,7 @@ fn colour_table(map: &Map<'_>) -> KeyMap {
                     }
                 }
                 Item::If { body, .. } => items(body, key, out, next),
-                Item::Align { .. } => {}
+                Item::Align { .. } | Item::Let { .. } => {}
             }
         }
     }

@@ -260,6 +260,12 @@ pub enum Item {
         cond: Expr,
         body: Vec<Item>,
     },
+    /// `let name = EXPR`: a named value, usable below like a field, never stored.
+    Let {
+        name: Arc<str>,
+        value: Expr,
+        span: Span,
+    },
 }
 
 /// `[@ EXPR] name: TYPE [== LITERAL]`.
@@ -270,8 +276,65 @@ pub struct Field {
     pub placement: Option<Expr>,
     pub ty: Type,
     pub check: Option<Literal>,
+    /// A check against an expression or a set: `== leader`, `in [1, 2]`.
+    pub constraint: Option<Constraint>,
     /// The whole item, for error messages (`data: f64[rows, cols]`).
     pub span: Span,
+}
+
+/// A check on a field's value other than `== LITERAL`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Constraint {
+    /// `== EXPR`: `trailer: i32 == leader` (Fortran record markers).
+    Equals(Expr),
+    /// `in [1, 2, 4..8]` or `in 0..8`.
+    In(Vec<SetItem>),
+}
+
+impl Constraint {
+    /// The expressions the check reads.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            Constraint::Equals(e) => vec![e],
+            Constraint::In(items) => items.iter().flat_map(SetItem::exprs).collect(),
+        }
+    }
+
+    /// The check as layout text (`== leader`, `in [1, 2]`).
+    pub fn describe(&self) -> String {
+        match self {
+            Constraint::Equals(e) => format!("== {}", e.describe()),
+            Constraint::In(items) => format!("in {}", describe_set(items)),
+        }
+    }
+}
+
+/// One member of a set after `in`: a value, or a range `lo..hi` (`hi` excluded).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SetItem {
+    One(Expr),
+    Range(Expr, Expr),
+}
+
+impl SetItem {
+    fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            SetItem::One(e) => vec![e],
+            SetItem::Range(a, b) => vec![a, b],
+        }
+    }
+}
+
+/// `[1, 2, 4..8]` as layout text.
+pub fn describe_set(items: &[SetItem]) -> String {
+    let parts: Vec<String> = items
+        .iter()
+        .map(|it| match it {
+            SetItem::One(e) => e.describe(),
+            SetItem::Range(a, b) => format!("{}..{}", a.describe(), b.describe()),
+        })
+        .collect();
+    format!("[{}]", parts.join(", "))
 }
 
 /// A literal value after `==`.
@@ -318,6 +381,10 @@ pub enum ExprKind {
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `cond ? a : b`.
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// Text or bytes: `"IHDR"`, `b"\x89PNG"`; only compared (`==`, `!=`, `in`).
+    Str(Vec<u8>),
+    /// `x in [1, 2, 4..8]`: 1 when `x` is one of the set, else 0.
+    In(Box<Expr>, Vec<SetItem>),
 }
 
 /// Binary operators, by increasing precedence group.
@@ -344,6 +411,22 @@ pub enum BinOp {
 }
 
 impl BinOp {
+    /// Precedence, loosest first (0 for `||`); the parser's table.
+    pub fn level(self) -> u8 {
+        use BinOp::*;
+        match self {
+            Or => 1,
+            And => 2,
+            Eq | Ne | Lt | Le | Gt | Ge => 3,
+            BitOr => 4,
+            BitXor => 5,
+            BitAnd => 6,
+            Shl | Shr => 7,
+            Add | Sub => 8,
+            Mul | Div | Rem => 9,
+        }
+    }
+
     pub fn symbol(self) -> &'static str {
         use BinOp::*;
         match self {
@@ -370,6 +453,17 @@ impl BinOp {
 }
 
 impl Expr {
+    /// How tightly the expression's text binds: 0 for `c ? a : b`, a binary
+    /// operator's [`BinOp::level`], 3 for `in` (a comparison), 10 for the rest.
+    fn level(&self) -> u8 {
+        match &self.kind {
+            ExprKind::Cond(..) => 0,
+            ExprKind::Binary(op, ..) => op.level(),
+            ExprKind::In(..) => 3,
+            _ => 10,
+        }
+    }
+
     /// The field paths this expression reads, in order of appearance.
     pub fn paths(&self) -> Vec<&[Arc<str>]> {
         let mut out = Vec::new();
@@ -390,7 +484,11 @@ impl Expr {
                 a.collect_paths(out);
                 b.collect_paths(out);
             }
-            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) => {}
+            ExprKind::In(x, set) => {
+                x.collect_paths(out);
+                set.iter().flat_map(SetItem::exprs).for_each(|e| e.collect_paths(out));
+            }
+            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) => {}
         }
     }
 
@@ -410,7 +508,8 @@ impl Expr {
                     b.constant()
                 }
             }
-            ExprKind::Path(_) | ExprKind::FileSize => None,
+            // Text compares only through the evaluator.
+            ExprKind::Path(_) | ExprKind::FileSize | ExprKind::Str(_) | ExprKind::In(..) => None,
         }
     }
 }
@@ -502,6 +601,7 @@ impl Type {
                         Item::Field(f) => format!("{}: {}", f.name.as_deref().unwrap_or("_"), f.ty.describe()),
                         Item::Align { to, .. } => format!("align {to}"),
                         Item::If { cond, .. } => format!("if {} {{...}}", cond.describe()),
+                        Item::Let { name, value, .. } => format!("let {name} = {}", value.describe()),
                     })
                     .collect();
                 format!("{{{}}}", parts.join(", "))
@@ -542,6 +642,7 @@ fn items_fixed_size(items: &[Item], mut pos: u64) -> Option<u64> {
                     pos = items_fixed_size(body, pos)?;
                 }
             }
+            Item::Let { .. } => {}
         }
     }
     Some(pos)
@@ -570,13 +671,36 @@ impl Expr {
             ExprKind::Path(p) => p.join("."),
             ExprKind::FileSize => "filesize".into(),
             ExprKind::SizeOf(t) => format!("sizeof({})", t.describe()),
-            ExprKind::Neg(e) => format!("-{}", e.describe()),
-            ExprKind::Not(e) => format!("!{}", e.describe()),
-            ExprKind::BitNot(e) => format!("~{}", e.describe()),
-            ExprKind::Binary(op, a, b) => {
-                format!("{} {} {}", a.describe(), op.symbol(), b.describe())
+            ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) => {
+                let op = match &self.kind {
+                    ExprKind::Neg(_) => "-",
+                    ExprKind::Not(_) => "!",
+                    _ => "~",
+                };
+                if e.level() < 10 { format!("{op}({})", e.describe()) } else { format!("{op}{}", e.describe()) }
             }
-            ExprKind::Cond(c, a, b) => format!("{} ? {} : {}", c.describe(), a.describe(), b.describe()),
+            ExprKind::Binary(op, a, b) => {
+                // Parentheses where the text would otherwise group differently.
+                let level = op.level();
+                let side = |e: &Expr, right: bool| {
+                    let inner = e.level();
+                    if inner < level || (right && inner == level) {
+                        format!("({})", e.describe())
+                    } else {
+                        e.describe()
+                    }
+                };
+                format!("{} {} {}", side(a, false), op.symbol(), side(b, true))
+            }
+            ExprKind::Cond(c, a, b) => {
+                let cond = if c.level() == 0 { format!("({})", c.describe()) } else { c.describe() };
+                format!("{cond} ? {} : {}", a.describe(), b.describe())
+            }
+            ExprKind::Str(b) => format!("\"{}\"", crate::text::escape::escape_bytes(b).replace('"', "\\\"")),
+            ExprKind::In(x, set) => {
+                let x = if x.level() <= 3 { format!("({})", x.describe()) } else { x.describe() };
+                format!("{x} in {}", describe_set(set))
+            }
         }
     }
 }

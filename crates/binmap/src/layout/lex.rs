@@ -87,6 +87,12 @@ impl<'s> Lexer<'s> {
                     self.pos += 1;
                     continue;
                 }
+                // Python's bytes literal `b"\x89PNG"`: the same bytes as `"\x89PNG"`.
+                b'b' if matches!(b.get(start + 1), Some(b'"' | b'\'')) => {
+                    let (bytes, end) = lex_string(src, start + 1)?;
+                    self.pos = end;
+                    Tok::Str(bytes)
+                }
                 c if c.is_ascii_alphabetic() || c == b'_' || (c >= 0x80 && starts_ident(&src[start..])) => {
                     self.pos = ident_end(src, start);
                     Tok::Ident(&src[start..self.pos])

@@ -1064,6 +1064,7 @@ fn layout_struct(fields: Vec<FieldSpec>, itemsize: Option<(u64, usize)>, align: 
             placement: None,
             ty: text(TextKind::Bytes, n),
             check: None,
+            constraint: None,
             span: Span::default(),
         })
     };
@@ -1117,6 +1118,7 @@ fn layout_struct(fields: Vec<FieldSpec>, itemsize: Option<(u64, usize)>, align: 
             placement: None,
             ty: f.dt.ty,
             check: None,
+            constraint: None,
             span: Span::default(),
         }));
         pos = off.checked_add(size).ok_or_else(|| ("the dtype's size overflows".to_string(), None))?;
@@ -1308,6 +1310,8 @@ fn descr_inner(ty: &Type) -> Result<String, String> {
                         pos = to_pos;
                     }
                     Item::If { .. } => return Err("numpy cannot express a conditional block (if)".into()),
+                    // A named value takes no bytes: numpy's dtype has nothing for it.
+                    Item::Let { .. } => {}
                 }
             }
             Ok(format!("[{}]", parts.join(", ")))

@@ -57,7 +57,7 @@ fn has_field(items: &[Item]) -> bool {
     items.iter().any(|it| match it {
         Item::Field(_) => true,
         Item::If { body, .. } => has_field(body),
-        Item::Align { .. } => false,
+        Item::Align { .. } | Item::Let { .. } => false,
     })
 }
 
@@ -247,9 +247,14 @@ impl<'s> Parser<'s> {
         // Names whose hash is shared, in text order, until one repeats.
         let mut seen = std::collections::HashSet::new();
         for it in items {
-            let (Item::Field(f), Some(n)) = (it, field_name(it)) else { continue };
+            let span = match it {
+                Item::Field(f) => f.span,
+                Item::Let { span, .. } => *span,
+                _ => continue,
+            };
+            let Some(n) = field_name(it) else { continue };
             if shared.binary_search(&keys.hash_one(n)).is_ok() && !seen.insert(n) {
-                return Err(self.err_at(&format!("field '{n}' is already defined in this struct"), f.span));
+                return Err(self.err_at(&format!("field '{n}' is already defined in this struct"), span));
             }
         }
         Ok(())
@@ -312,6 +317,17 @@ impl<'s> Parser<'s> {
                     }
                     return Ok(None);
                 }
+                "let" => {
+                    let start = self.bump().span.start;
+                    let Tok::Ident(name) = self.peek().clone() else {
+                        return Err(self.expected("a name for the value (let NAME = EXPR)"));
+                    };
+                    self.bump();
+                    self.expect("=")?;
+                    let value = self.expr()?;
+                    let span = Span { start, end: self.prev_end() };
+                    return Ok(Some(Item::Let { name: Arc::from(name), value, span }));
+                }
                 "if" => {
                     self.bump();
                     let cond = self.expr()?;
@@ -354,11 +370,89 @@ impl<'s> Parser<'s> {
         self.bump();
         self.expect(":")?;
         let ty = self.ty(endian)?;
-        let check = if self.eat("==") { Some(self.literal()?) } else { None };
+        let (mut check, mut constraint) = (None, None);
+        if self.eat("==") {
+            match self.check_value()? {
+                Ok(lit) => check = Some(lit),
+                Err(e) => constraint = Some(Constraint::Equals(e)),
+            }
+        } else if matches!(self.peek(), Tok::Ident("in")) {
+            self.bump();
+            constraint = Some(Constraint::In(self.set()?));
+        }
+        if let (Some(Literal::Str(b)), Type::Array { .. }) = (&check, &ty) {
+            // `magic: u8[8] == b"\x89PNG\r\n\x1a\n"`: bytes compared with an array of bytes.
+            let span = Span { start, end: self.prev_end() };
+            constraint = Some(Constraint::Equals(Expr { kind: ExprKind::Str(b.clone()), span }));
+            check = None;
+        }
         if let Some(lit) = &check {
             self.check_literal_fits(&ty, lit, start)?;
         }
-        Ok(Field { name, placement, ty, check, span: Span { start, end: self.prev_end() } })
+        if constraint.is_some() && !comparable(&ty) {
+            let span = Span { start, end: self.prev_end() };
+            return Err(self.err_at(
+                &format!(
+                    "a field of type {} cannot be checked against an expression (integers, bool, char, text and u8 arrays can)",
+                    ty.describe()
+                ),
+                span,
+            ));
+        }
+        Ok(Field { name, placement, ty, check, constraint, span: Span { start, end: self.prev_end() } })
+    }
+
+    /// What follows `==` in a field: a literal (`0x06054b50`, `-1.5`,
+    /// `"RIFF"`, `true`) or an expression over earlier fields (`leader`).
+    fn check_value(&mut self) -> Result<Result<Literal, Expr>, Error> {
+        let float = match self.peek() {
+            Tok::Float(_) => true,
+            Tok::Punct("-") => matches!(self.peek_next(), Tok::Float(_)),
+            _ => false,
+        };
+        if float {
+            return self.literal().map(Ok);
+        }
+        let e = self.expr()?;
+        Ok(match &e.kind {
+            ExprKind::Int(v) => Ok(Literal::Int(*v)),
+            ExprKind::Neg(x) if matches!(x.kind, ExprKind::Int(_)) => match x.kind {
+                ExprKind::Int(v) => Ok(Literal::Int(-v)),
+                _ => Err(e),
+            },
+            ExprKind::Str(b) => Ok(Literal::Str(b.clone())),
+            ExprKind::Path(p) if p.len() == 1 && (&*p[0] == "true" || &*p[0] == "false") => {
+                Ok(Literal::Bool(&*p[0] == "true"))
+            }
+            _ => Err(e),
+        })
+    }
+
+    /// The set after `in`: `[a, b, lo..hi]`, or a bare range `lo..hi`.
+    fn set(&mut self) -> Result<Vec<SetItem>, Error> {
+        if !self.eat("[") {
+            let lo = self.binary(COMPARISONS + 1)?;
+            if !self.eat("..") {
+                return Err(self.expected("'[' or a range 'lo..hi' after 'in'"));
+            }
+            let hi = self.binary(COMPARISONS + 1)?;
+            return Ok(vec![SetItem::Range(lo, hi)]);
+        }
+        let mut items = Vec::new();
+        while !self.is_punct("]") {
+            let a = self.expr()?;
+            items.push(if self.eat("..") { SetItem::Range(a, self.expr()?) } else { SetItem::One(a) });
+            if !self.eat(",") {
+                break;
+            }
+        }
+        self.expect("]")?;
+        if items.is_empty() {
+            return Err(
+                self.err_at("an empty set matches nothing", Span { start: self.prev_end() - 1, end: self.prev_end() })
+            );
+        }
+        Ok(items)
     }
 
     fn check_literal_fits(&self, ty: &Type, lit: &Literal, start: usize) -> Result<(), Error> {
@@ -543,6 +637,13 @@ impl<'s> Parser<'s> {
                 Tok::Punct(p) => LEVELS[level].iter().find(|(s, _)| s == p).map(|(_, op)| *op),
                 _ => None,
             };
+            if level == COMPARISONS && matches!(self.peek(), Tok::Ident("in")) {
+                self.bump();
+                let set = self.set()?;
+                let span = Span { start: lhs.span.start, end: self.prev_end() };
+                lhs = Expr { kind: ExprKind::In(Box::new(lhs), set), span };
+                continue;
+            }
             let Some(op) = op else { break };
             self.bump();
             let rhs = self.binary(level + 1)?;
@@ -587,6 +688,10 @@ impl<'s> Parser<'s> {
                 self.bump();
                 ExprKind::FileSize
             }
+            Tok::Str(b) => {
+                self.bump();
+                ExprKind::Str(b)
+            }
             Tok::Ident("sizeof") => {
                 self.bump();
                 self.expect("(")?;
@@ -616,11 +721,27 @@ impl<'s> Parser<'s> {
     }
 }
 
-/// The name of a field item.
+/// The name of a field or `let` item.
 fn field_name(it: &Item) -> Option<&str> {
     match it {
         Item::Field(f) => f.name.as_deref(),
+        Item::Let { name, .. } => Some(name),
         _ => None,
+    }
+}
+
+/// True for the types whose values expressions compare: integers, bool,
+/// char, text, and arrays of `u8`/`i8` (bytes).
+fn comparable(ty: &Type) -> bool {
+    match ty {
+        Type::Scalar(s) => s.kind.is_integer() || s.kind == ScalarKind::Bool,
+        Type::ScalarByOrder { kind, .. } => kind.is_integer(),
+        Type::Char | Type::Text { .. } | Type::Cstr => true,
+        Type::Array { elem, dims } => {
+            matches!(dims, Dims::Fixed(d) if d.len() == 1)
+                && matches!(&**elem, Type::Scalar(s) if matches!(s.kind, ScalarKind::U8 | ScalarKind::I8))
+        }
+        Type::Struct(_) => false,
     }
 }
 
@@ -629,6 +750,9 @@ type Level = &'static [(&'static str, BinOp)];
 /// Binary operator precedence, loosest first. The bitwise operators bind
 /// tighter than comparisons, as in Python and Rust (not C), so that
 /// `flags & 4 != 0` means `(flags & 4) != 0`.
+/// The level of [`LEVELS`] that holds the comparisons (and `in`).
+const COMPARISONS: usize = 2;
+
 const LEVELS: [Level; 9] = [
     &[("||", BinOp::Or)],
     &[("&&", BinOp::And)],

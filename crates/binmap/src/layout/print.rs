@@ -31,6 +31,7 @@ fn item_text(item: &Item) -> String {
             let inner: Vec<String> = body.iter().map(item_text).collect();
             format!("if {} {{ {} }}", cond.describe(), inner.join(", "))
         }
+        Item::Let { name, value, .. } => format!("let {name} = {}", value.describe()),
     }
 }
 
@@ -48,6 +49,10 @@ fn field_text(f: &Field) -> String {
     s.push_str(&type_text(&f.ty));
     if let Some(lit) = &f.check {
         s.push_str(&format!(" == {lit}"));
+    }
+    if let Some(c) = &f.constraint {
+        s.push(' ');
+        s.push_str(&c.describe());
     }
     s
 }
