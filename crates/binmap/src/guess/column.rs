@@ -31,6 +31,13 @@ use crate::layout::{Endian, Scalar, ScalarKind};
 /// Fixed cost of a field, in bits a row.
 const PER_FIELD: f64 = 4.0;
 
+/// The base cost of one more field in a layout, in bits (spread over the rows typed).
+pub const PER_FIELD_MODEL: f64 = 6.0;
+
+/// The extra cost of a text character when few rows show it (a header's
+/// text is not a word repeated over many records).
+const TEXT_CHAR_FEW: f64 = 3.0;
+
 /// Cost of a text character, in bits.
 const TEXT_CHAR: f64 = 2.0;
 
@@ -41,6 +48,9 @@ const BITS_PER_DIGIT: f64 = 3.33;
 /// is evidence in itself (integers and bytes cut elsewhere fail it), so a
 /// float is not cut into an integer and a smaller float of equal cost.
 const FLOAT_BONUS: [f64; 2] = [2.0, 3.0];
+
+/// Bits for each decade a float's magnitude lies beyond 1e-6..1e9.
+const FAR_DECADE: f64 = 3.0;
 
 /// Shortest text that counts as text (characters, in at least one row).
 const MIN_TEXT: usize = 3;
@@ -97,31 +107,67 @@ pub fn type_rows(rows: &Records<'_>, span: std::ops::Range<usize>, prior: Endian
             }
         }
     }
-    let mut fields = Vec::new();
+    let mut chosen = Vec::new();
     let mut j = n;
     while j > 0 {
         let Some(c) = best[j].1.take() else { break };
         j -= c.len;
-        fields.push(c.field);
+        chosen.push((a + j, c));
     }
-    fields.reverse();
-    Typing { fields, bits: best[n].0 }
+    chosen.reverse();
+    let bits = best[n].0 - chosen.iter().map(|(_, c)| c.model).sum::<f64>();
+    let fields = chosen
+        .into_iter()
+        .map(|(o, c)| match c.spec {
+            Spec::Text => {
+                text_at(rows, o, b).map_or_else(|| numeric(rows, o, c.len, prior).field(o), |t| t.field(o, c.len))
+            }
+            Spec::Num(e) => numeric(rows, o, c.len, e).field(o),
+        })
+        .collect();
+    Typing { fields, bits }
 }
 
-/// One way to read the bytes at an offset, with its cost.
-#[derive(Debug, Clone)]
+/// The bits a layout spends on one more field of this kind: a base cost,
+/// and the bits of its width (so that one wide field holding a small
+/// value is not preferred to two narrow ones for free). With one header
+/// row a field must earn them; over many records they vanish.
+pub fn model_bits(kind: Kind) -> f64 {
+    let width = match kind {
+        Kind::Num(s) => 8.0 * s.kind.size() as f64,
+        Kind::Text(n) => n as f64,
+    };
+    PER_FIELD_MODEL + (width + 1.0).log2()
+}
+
+/// What a candidate reads.
+#[derive(Debug, Clone, Copy)]
+enum Spec {
+    Text,
+    Num(Endian),
+}
+
+/// One way to read the bytes at an offset, with its cost (the field itself
+/// is only written out for the chosen cut).
+#[derive(Debug, Clone, Copy)]
 struct Cand {
     len: usize,
     cost: f64,
-    field: Field,
+    spec: Spec,
+    /// The model's share of `cost`.
+    model: f64,
 }
 
 /// Every field that may start at `o` and end by `end`.
 fn candidates(rows: &Records<'_>, o: usize, end: usize, prior: Endian) -> Vec<Cand> {
     let mut out = Vec::new();
+    let n = rows.rows.len().max(1) as f64;
     if let Some(t) = text_at(rows, o, end) {
         for len in t.min_len..=t.max_len {
-            out.push(Cand { len, cost: t.bits + PER_FIELD, field: t.field(o, len) });
+            let model = model_bits(Kind::Text(len as u64)) / n;
+            // Padding beyond the longest text is a guess too, when few rows show it.
+            let padding = TEXT_CHAR_FEW * (len - t.min_len) as f64 / n;
+            out.push(Cand { len, cost: t.bits + PER_FIELD + model + padding, spec: Spec::Text, model });
         }
     }
     for w in [1usize, 2, 4, 8] {
@@ -130,8 +176,8 @@ fn candidates(rows: &Records<'_>, o: usize, end: usize, prior: Endian) -> Vec<Ca
         }
         let orders: &[Endian] = if w == 1 { &[Endian::Little] } else { &[Endian::Little, Endian::Big] };
         for &e in orders {
-            let num = numeric(rows, o, w, e);
-            let mut cost = num.bits + PER_FIELD;
+            let model = (PER_FIELD_MODEL + (8.0 * w as f64 + 1.0).log2()) / n;
+            let mut cost = assess(rows, o, w, e).bits() + PER_FIELD + model;
             if w > 1 && e != prior {
                 cost += 0.01;
             }
@@ -141,7 +187,7 @@ fn candidates(rows: &Records<'_>, o: usize, end: usize, prior: Endian) -> Vec<Ca
             if w == 1 {
                 cost += 0.05;
             }
-            out.push(Cand { len: w, cost, field: num.field(o) });
+            out.push(Cand { len: w, cost, spec: Spec::Num(e), model });
         }
     }
     out
@@ -215,7 +261,8 @@ fn text_at(rows: &Records<'_>, o: usize, end: usize) -> Option<TextRun> {
     Some(TextRun {
         min_len: min_len.max(2),
         max_len: max_len.max(min_len),
-        bits: TEXT_CHAR * chars as f64 / n as f64 + (max_len as f64 + 1.0).log2() / n as f64,
+        bits: (TEXT_CHAR + TEXT_CHAR_FEW / n as f64) * chars as f64 / n as f64
+            + (max_len as f64 + 1.0).log2() / n as f64,
         longest: longest.into_owned(),
         rows: n,
     })
@@ -224,7 +271,6 @@ fn text_at(rows: &Records<'_>, o: usize, end: usize) -> Option<TextRun> {
 /// A number's reading at one offset, width and byte order.
 struct Numeric {
     scalar: Scalar,
-    bits: f64,
     why: String,
     evidence: Vec<String>,
     role: Role,
@@ -258,14 +304,9 @@ fn order_name(e: Endian) -> &'static str {
 /// a float when that is plausible; the cheaper decides the cost, a
 /// plausible float the label.
 fn numeric(rows: &Records<'_>, o: usize, w: usize, e: Endian) -> Numeric {
-    let raw: Vec<u64> = rows.rows.iter().map(|r| r.get(o..o + w).map_or(0, |b| load(b, e))).collect();
-    let ints = IntStats::of(&raw, w, rows);
-    let float = if w == 4 || w == 8 { FloatStats::of(&raw, w) } else { None };
-    let int_bits = ints.bits(raw.len());
+    let Assessed { raw, ints, float, int_bits } = assess(rows, o, w, e);
     match float {
-        Some(f) if !(ints.looks_counted() && f.mean_digits > 6.0) => {
-            let bonus = FLOAT_BONUS[usize::from(w == 8)];
-            let bits = f.bits(raw.len()).min(int_bits) - bonus;
+        Some(f) => {
             let kind = if w == 4 { ScalarKind::F32 } else { ScalarKind::F64 };
             let mut why = format!("{}: {}", kind.name(), f.describe(raw.len()));
             let mut role = Role::Value;
@@ -281,7 +322,7 @@ fn numeric(rows: &Records<'_>, o: usize, w: usize, e: Endian) -> Numeric {
                     f.bits(raw.len())
                 ),
             ];
-            Numeric { scalar: Scalar { kind, endian: e }, bits, why, evidence, role }
+            Numeric { scalar: Scalar { kind, endian: e }, why, evidence, role }
         }
         _ => {
             let kind = ints.kind(w);
@@ -301,9 +342,38 @@ fn numeric(rows: &Records<'_>, o: usize, w: usize, e: Endian) -> Numeric {
                 ints.describe(raw.len()),
                 int_bits
             )];
-            Numeric { scalar: Scalar { kind, endian: e }, bits: int_bits, why, evidence, role }
+            Numeric { scalar: Scalar { kind, endian: e }, why, evidence, role }
         }
     }
+}
+
+/// A column read as an integer, and as a float when that is plausible.
+struct Assessed {
+    raw: Vec<u64>,
+    ints: IntStats,
+    /// Plausible as floats (and not a counter that happens to pass as one).
+    float: Option<FloatStats>,
+    int_bits: f64,
+}
+
+impl Assessed {
+    /// Bits a row: the cheaper reading, a plausible float's bonus taken off.
+    fn bits(&self) -> f64 {
+        match &self.float {
+            Some(f) => f.bits(self.raw.len()).min(self.int_bits) - FLOAT_BONUS[usize::from(f.width == 8)],
+            None => self.int_bits,
+        }
+    }
+}
+
+/// Read `w` bytes at `o` in order `e` from every row.
+fn assess(rows: &Records<'_>, o: usize, w: usize, e: Endian) -> Assessed {
+    let raw: Vec<u64> = rows.rows.iter().map(|r| r.get(o..o + w).map_or(0, |b| load(b, e))).collect();
+    let ints = IntStats::of(&raw, w, rows);
+    let float = if w == 4 || w == 8 { FloatStats::of(&raw, w) } else { None };
+    let float = float.filter(|f| !(ints.looks_counted() && f.mean_digits > 6.0));
+    let int_bits = ints.bits(raw.len());
+    Assessed { raw, ints, float, int_bits }
 }
 
 /// An integer column's range, signed and unsigned, and its order.
@@ -313,6 +383,10 @@ struct IntStats {
     max: i128,
     increasing: bool,
     step_one: bool,
+    /// The largest step between consecutive records, per record.
+    max_step: f64,
+    /// Increasing: the largest step between neighbouring records.
+    delta: Option<i128>,
 }
 
 impl IntStats {
@@ -337,19 +411,43 @@ impl IntStats {
                 .windows(2)
                 .zip(rows.index.windows(2))
                 .all(|(v, i)| value(v[1]) - value(v[0]) == i128::from(i[1]) - i128::from(i[0]));
-        IntStats { signed, min, max, increasing, step_one }
+        let (mut max_step, mut max_delta, mut pairs) = (0.0f64, 0i128, 0usize);
+        if increasing {
+            for (v, i) in raw.windows(2).zip(rows.index.windows(2)) {
+                let gap = (i[1].saturating_sub(i[0])).max(1) as f64;
+                let d = value(v[1]) - value(v[0]);
+                max_step = max_step.max(d as f64 / gap);
+                if i[1] == i[0] + 1 {
+                    max_delta = max_delta.max(d);
+                    pairs += 1;
+                }
+            }
+        }
+        // Steps between neighbours tell an increasing column's cost only
+        // when enough neighbours were sampled.
+        let delta = (pairs * 2 >= raw.len()).then_some(max_delta);
+        IntStats { signed, min, max, increasing, step_one, max_step, delta }
     }
 
+    /// Bits a value: of its range, or of the steps between neighbours for
+    /// an increasing column (a time stamp costs its increments), plus the
+    /// reference value spread over the rows.
     fn bits(&self, n: usize) -> f64 {
         let range = (self.max - self.min) as f64;
+        let spread = self.delta.map_or(range, |d| (d as f64).min(range));
         let reference = self.min.unsigned_abs() as f64;
-        (range + 1.0).log2() + (reference + 1.0).log2() / n.max(1) as f64
+        (spread + 1.0).log2() + (reference + 1.0).log2() / n.max(1) as f64
     }
 
     /// Increasing with a range much narrower than its magnitude: a counter
     /// or a time stamp (even when its bytes would pass as a float).
+    /// A float's bit pattern grows by huge steps as its value creeps up; a
+    /// counter's by small ones.
     fn looks_counted(&self) -> bool {
-        self.step_one || (self.increasing && ((self.max - self.min) as f64) < self.min.unsigned_abs() as f64)
+        self.step_one
+            || (self.increasing
+                && ((self.max - self.min) as f64) < self.min.unsigned_abs() as f64
+                && self.max_step < 65536.0)
     }
 
     fn kind(&self, w: usize) -> ScalarKind {
@@ -398,10 +496,12 @@ impl FloatStats {
     /// 20 or more values), zero or of a plausible magnitude, and not all zero.
     fn of(raw: &[u64], w: usize) -> Option<FloatStats> {
         let (mant_bits, exp_bits, bias, lo, hi) =
-            if w == 8 { (52u32, 11u32, 1023i64, 1e-100, 1e100) } else { (23, 8, 127, 1e-12, 1e12) };
+            if w == 8 { (52u32, 11u32, 1023i64, 1e-30, 1e30) } else { (23, 8, 127, 1e-12, 1e12) };
         let (mut min, mut max, mut nan) = (f64::INFINITY, f64::NEG_INFINITY, 0usize);
         let (mut emin, mut emax) = (i64::MAX, i64::MIN);
         let (mut pos, mut neg, mut zero, mut nonzero) = (false, false, false, 0usize);
+        let (mut negs, mut zeros, mut exps) = (0usize, 0usize, Vec::with_capacity(raw.len()));
+        let mut small = f64::INFINITY;
         let mut mantissa: Vec<f64> = Vec::with_capacity(raw.len());
         let mut digits = 0.0;
         let mut increasing = true;
@@ -422,14 +522,18 @@ impl FloatStats {
             max = max.max(x);
             if x == 0.0 {
                 zero = true;
+                zeros += 1;
                 continue;
             }
             pos |= x > 0.0;
             neg |= x < 0.0;
+            negs += usize::from(x < 0.0);
+            small = small.min(x.abs());
             nonzero += 1;
             let e = ((v >> mant_bits) & ((1 << exp_bits) - 1)) as i64;
             emin = emin.min(e);
             emax = emax.max(e);
+            exps.push(e);
             let m = v & ((1u64 << mant_bits) - 1);
             let sig = if m == 0 { 0 } else { mant_bits - m.trailing_zeros() };
             let d = if sig <= 8 {
@@ -447,9 +551,32 @@ impl FloatStats {
             return None;
         }
         let nz = nonzero as f64;
-        let shape_bits =
-            f64::from(u8::from(pos && neg)) + f64::from(u8::from(zero)) + ((emax - emin) as f64 + 1.0).log2();
+        // Signs, zeros and exponents cost their entropy a value (a single
+        // zero among many values is cheap, not a bit every row), plus the
+        // exponents in use, once.
+        let counted = (n - nan) as f64;
+        let _ = (pos, zero);
+        exps.sort_unstable();
+        let mut exp_entropy = 0.0;
+        let mut distinct = 0usize;
+        for run in exps.chunk_by(|a, b| a == b) {
+            let p = run.len() as f64 / nz_count(&exps);
+            exp_entropy -= p * p.log2();
+            distinct += 1;
+        }
+        let shape_bits = binary_entropy(negs as f64 / nonzero.max(1) as f64)
+            + binary_entropy(zeros as f64 / counted.max(1.0))
+            + exp_entropy
+            + distinct as f64 * ((emax - emin) as f64 + 1.0).log2() / counted.max(1.0);
+        let _ = neg;
         let mut reference_bits = ((emin - bias).unsigned_abs() as f64 + 1.0).log2();
+        // Magnitudes far from everyday ones (1e25, 1e-12) are what integers
+        // and text read as floats look like: each decade beyond 1e-6..1e9
+        // costs bits.
+        let biggest = min.abs().max(max.abs());
+        let smallest = if w == 8 { f64::from_bits(1) } else { 0.0 }.max(small);
+        let decades = (biggest.log10() - 9.0).max(0.0) + (-6.0 - smallest.log10()).max(0.0);
+        reference_bits += FAR_DECADE * decades;
         // The mantissa's cost: the mean over the cheapest 90% of the values,
         // so that one value off by an ulp does not make round values dear.
         mantissa.sort_by(f64::total_cmp);
@@ -491,6 +618,15 @@ impl FloatStats {
         }
         s
     }
+}
+
+/// The entropy of a coin that shows heads with probability `p`, in bits.
+fn binary_entropy(p: f64) -> f64 {
+    if p <= 0.0 || p >= 1.0 { 0.0 } else { -p * p.log2() - (1.0 - p) * (1.0 - p).log2() }
+}
+
+fn nz_count(exps: &[i64]) -> f64 {
+    exps.len().max(1) as f64
 }
 
 /// A float of `width` bytes as Python's `repr` writes it.

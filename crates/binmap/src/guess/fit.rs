@@ -9,13 +9,18 @@
 //! that explains more sizes, then has smaller records, then fewer header
 //! fields ([`choose`]).
 
+use super::column::model_bits;
 use super::header::{Count, Resolved, SizeRole, Template};
 use super::sample::{RECORD_BUDGET, Records};
 use super::{Field, Kind, Role, column};
 use crate::layout::Endian;
 
-/// The cost of one more field in a layout, in bits.
-const PER_FIELD_MODEL: f64 = 24.0;
+/// What a size field that tiles the files exactly is worth, in bits (a
+/// count, rows, cols or a byte length)...
+const SIZE_EVIDENCE: f64 = 32.0;
+
+/// ... and a text length (text is easier to find by chance: any printable run).
+const TEXT_LEN_EVIDENCE: f64 = 8.0;
 
 /// Bits a character of a sized text.
 const TEXT_CHAR: f64 = 2.0;
@@ -56,15 +61,89 @@ impl Fit {
 /// Type and score `t` on `files` (`None` when it does not tile every file,
 /// or a matrix's element is not one number).
 pub fn fit(t: &Template, files: &[&[u8]]) -> Option<Fit> {
+    fit_with(t, files, &mut Cache::default(), MAX_ROWS)
+}
+
+/// Record typings already made, by where the records are in each file
+/// (templates that differ only in their headers share them).
+#[derive(Default)]
+pub struct Cache {
+    records: std::collections::HashMap<(Vec<(u64, u64, u64)>, u64), Typed>,
+}
+
+/// Records typed: the fields, from every sampled row; the bits a row of
+/// the records sampled back from the end (the same rows for every start);
+/// and what the first rows after the start add to that sample, paid once
+/// (so that a few odd first rows, or header bytes read as records, cost
+/// what they cost, not that times the count).
+#[derive(Clone)]
+struct Typed {
+    typing: column::Typing,
+    per_row: f64,
+    heads: u64,
+    heads_bits: f64,
+}
+
+/// Type the records at `at` (start, size, count in each file) from at most `max_rows` rows.
+fn type_records(at: &[(u64, u64, u64)], files: &[&[u8]], size: usize, max_rows: u64, prior: Endian) -> Typed {
+    let (mut all, mut grid) = (Records::default(), Records::default());
+    let mut heads = 0u64;
+    let budget = RECORD_BUDGET.min(max_rows.saturating_mul(size as u64)) / files.len() as u64;
+    for (&(start, size, count), d) in at.iter().zip(files) {
+        let max = (budget / size).max(2);
+        let head = HEAD_ROWS.min(max / 4);
+        let r = Records::from_end(d, start, size, count, max, head);
+        let tail: Vec<usize> = (0..r.rows.len()).filter(|&k| r.index[k] >= head).collect();
+        heads += (r.rows.len() - tail.len()) as u64;
+        grid.extend(Records {
+            index: tail.iter().map(|&k| r.index[k]).collect(),
+            rows: tail.iter().map(|&k| r.rows[k]).collect(),
+            ordered: true,
+        });
+        all.extend(r);
+    }
+    let typing = column::type_rows(&all, 0..size, prior);
+    if grid.rows.is_empty() {
+        return Typed { per_row: typing.bits, typing, heads: 0, heads_bits: 0.0 };
+    }
+    let per_row = column::type_rows(&grid, 0..size, prior).bits;
+    let heads_bits = (typing.bits * all.rows.len() as f64 - per_row * grid.rows.len() as f64).max(0.0);
+    Typed { typing, per_row, heads, heads_bits }
+}
+
+/// The first records of every template are always typed: a template that
+/// starts its records too early pays for the header bytes it calls records.
+const HEAD_ROWS: u64 = 8;
+
+/// Records sampled for typing, at most (per file set).
+pub const MAX_ROWS: u64 = 256;
+
+/// [`fit`] with records typed from at most `max_rows` sampled records,
+/// reusing the record typings in `cache`.
+pub fn fit_with(t: &Template, files: &[&[u8]], cache: &mut Cache, max_rows: u64) -> Option<Fit> {
     let resolved: Vec<Resolved> = files.iter().map(|d| t.resolve(d)).collect::<Option<_>>()?;
     let header_end = resolved.first()?.header_end;
     if resolved.iter().any(|r| r.header_end != header_end) {
         return None;
     }
+    // Records fill at least half of every file but for a sized text: a
+    // header is not most of a file.
+    let headed = |r: &Resolved, d: &&[u8]| r.records.is_none() || r.header_end.saturating_mul(2) <= d.len() as u64;
+    if !resolved.iter().zip(files).all(|(r, d)| headed(r, d)) {
+        return None;
+    }
     let prior = t.sizes.iter().find(|s| s.scalar.kind.size() > 1).map_or(Endian::Little, |s| s.scalar.endian);
     let k = files.len() as f64;
     let (header, header_bits) = type_header(t, files, header_end, prior)?;
-    let mut bits = header_bits * k + PER_FIELD_MODEL * header.len() as f64;
+    let mut bits = header_bits * k + header.iter().map(|f| model_bits(f.kind)).sum::<f64>();
+    // A header integer that sizes the rest exactly, in every file, is
+    // unlikely by chance: evidence worth bits of its own.
+    // A narrow one matches by chance more often than a wide one.
+    let evidence = |s: &super::header::SizeField| {
+        let full = if s.role == SizeRole::TextLen { TEXT_LEN_EVIDENCE } else { SIZE_EVIDENCE };
+        full.min(8.0 * s.scalar.kind.size() as f64)
+    };
+    bits -= t.sizes.iter().map(evidence).sum::<f64>() * k;
 
     let text_len: u64 = resolved.iter().filter_map(|r| r.text.as_ref()).map(|t| t.end - t.start).sum();
     bits += TEXT_CHAR * text_len as f64;
@@ -72,18 +151,25 @@ pub fn fit(t: &Template, files: &[&[u8]]) -> Option<Fit> {
 
     let mut record = Vec::new();
     if let Some(body) = t.body {
-        let mut rows = Records::default();
-        for (r, d) in resolved.iter().zip(files) {
-            let (start, size, count) = r.records?;
-            rows.extend(Records::of(d, start, size, count, RECORD_BUDGET / files.len() as u64));
-        }
+        let key: Vec<(u64, u64, u64)> = resolved.iter().map(|r| r.records).collect::<Option<_>>()?;
         let size = usize::try_from(body.size).ok()?;
-        let typing = column::type_rows(&rows, 0..size, prior);
+        let key = (key, max_rows);
+        let typed = match cache.records.get(&key) {
+            Some(t) => t.clone(),
+            None => {
+                let t = type_records(&key.0, files, size, max_rows, prior);
+                cache.records.insert(key, t.clone());
+                t
+            }
+        };
+        let typing = typed.typing;
         if body.count == Count::Matrix && (typing.fields.len() != 1 || !matches!(typing.fields[0].kind, Kind::Num(_))) {
             return None;
         }
         let count: u64 = resolved.iter().filter_map(|r| r.records).map(|(_, _, n)| n).sum();
-        bits += typing.bits * count as f64 + PER_FIELD_MODEL * typing.fields.len() as f64;
+        bits += typed.per_row * count.saturating_sub(typed.heads) as f64
+            + typed.heads_bits
+            + typing.fields.iter().map(|f| model_bits(f.kind)).sum::<f64>();
         record = typing.fields;
     }
     let coherence = resolved.iter().zip(files).map(|(r, d)| super::header::coherence(d, r)).sum::<f64>() / k;
@@ -102,10 +188,27 @@ fn type_header(t: &Template, files: &[&[u8]], end: u64, prior: Endian) -> Option
     let mut fields = Vec::new();
     let mut bits = 0.0;
     let mut pos = 0usize;
+    // The fields are cut from all the files at once (constant fields show
+    // as such), but each file's header is paid for on its own: bytes that
+    // happen to be the same in every sample (the first records of files
+    // written alike) are not cheaper as header than as records.
+    let k = files.len() as f64;
     let mut gap = |from: usize, to: usize, fields: &mut Vec<Field>| {
         if to > from {
             let typing = column::type_rows(&rows, from..to, prior);
-            bits += typing.bits;
+            if rows.rows.len() == 1 {
+                bits += typing.bits;
+            } else {
+                let each: f64 = rows
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let one = Records { index: vec![0], rows: vec![r], ordered: false };
+                        column::type_rows(&one, from..to, prior).bits
+                    })
+                    .sum();
+                bits += each / k;
+            }
             fields.extend(typing.fields);
         }
     };
@@ -149,9 +252,9 @@ fn utf8(data: &[u8], range: &std::ops::Range<u64>) -> bool {
     })
 }
 
-/// The best of `fits`: the cheapest, unless another within 0.3% (and 32
-/// bits) of it explains more sizes, has smaller records, or fewer header
-/// fields. `None` for no fits.
+/// The best of `fits`: the cheapest, unless another within 0.1% (and 16
+/// bits) of it, the noise of sampling, has smaller records, explains more
+/// sizes, or has fewer header fields. `None` for no fits.
 ///
 /// ```
 /// use binmap::guess::{fit::{choose, fit}, header::templates};
@@ -168,10 +271,10 @@ fn utf8(data: &[u8], range: &std::ops::Range<u64>) -> bool {
 /// ```
 pub fn choose(fits: &[Fit]) -> Option<usize> {
     let best = fits.iter().map(|f| f.bits).fold(f64::INFINITY, f64::min);
-    let near = best + (0.003 * best.abs()).max(32.0);
+    let near = best + (0.001 * best.abs()).max(16.0);
     let key = |f: &Fit| {
         let size = f.template.body.map_or(u64::MAX, |b| b.size);
-        (std::cmp::Reverse(f.explained()), size, f.plain_header())
+        (size, std::cmp::Reverse(f.explained()), f.plain_header())
     };
     (0..fits.len())
         .filter(|&i| fits[i].bits <= near)

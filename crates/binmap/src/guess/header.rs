@@ -42,7 +42,7 @@ const MAX_HEADER: u64 = 4096;
 const MAX_HEADER_TO_END: u64 = 512;
 
 /// The largest record a count may imply.
-pub const MAX_RECORD: u64 = 65536;
+pub const MAX_RECORD: u64 = 4096;
 
 /// Files up to this size may be a header alone (`tmp.b`).
 pub const HEADER_ONLY: u64 = 256;

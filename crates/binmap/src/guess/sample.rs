@@ -52,6 +52,9 @@ pub fn spread(data: &[u8], range: std::ops::Range<usize>, count: usize, len: usi
     (0..count).map(|i| i * last / (count - 1)).filter_map(|s| all.get(s..s + len)).collect()
 }
 
+/// Consecutive records in a run of [`Records::from_end`].
+const RUN: u64 = 8;
+
 /// A sample of equally sized records, in file order, with their indices.
 #[derive(Debug, Default)]
 pub struct Records<'a> {
@@ -87,6 +90,55 @@ impl<'a> Records<'a> {
         for i in pick(count, max) {
             let Some(s) = i.checked_mul(size).and_then(|o| o.checked_add(start)) else { break };
             let (Ok(s), Ok(n)) = (usize::try_from(s), usize::try_from(size)) else { break };
+            if let Some(row) = s.checked_add(n).and_then(|e| data.get(s..e)) {
+                r.index.push(i);
+                r.rows.push(row);
+            }
+        }
+        r
+    }
+
+    /// Up to `max` of the `count` records of `size` bytes at `start`: the
+    /// first `head` of them, then records on a grid counted back from the
+    /// end of the file, the same records whatever `start` is (for records
+    /// of one size and phase). Templates that differ only in where the
+    /// records start are typed from nearly the same rows, so that their
+    /// costs differ by what really differs: the first rows and the header,
+    /// not the luck of the sample.
+    ///
+    /// ```
+    /// use binmap::guess::sample::Records;
+    /// let data: Vec<u8> = (0..200).collect();
+    /// let a = Records::from_end(&data, 0, 10, 20, 6, 2);
+    /// let b = Records::from_end(&data, 30, 10, 17, 6, 2);
+    /// assert_eq!(a.index[..2], [0, 1]);
+    /// assert_eq!(a.rows[2..], b.rows[2..]);
+    /// assert!(a.index.windows(2).all(|w| w[0] < w[1]));
+    /// ```
+    pub fn from_end(data: &'a [u8], start: u64, size: u64, count: u64, max: u64, head: u64) -> Records<'a> {
+        let mut r = Records { ordered: true, ..Records::default() };
+        if size == 0 || count == 0 || max == 0 {
+            return r;
+        }
+        let head = head.min(count).min(max);
+        let Some(end) = count.checked_mul(size).and_then(|b| b.checked_add(start)) else { return r };
+        // Runs of RUN consecutive records (for steps between neighbours),
+        // their starts spread back from the end.
+        let runs = ((max - head) / RUN).max(1);
+        let step = ((data.len() as u64 / size) / runs).max(RUN);
+        let mut from_end: Vec<u64> = (0..runs)
+            .flat_map(|k| (0..RUN).map(move |j| k * step + j))
+            .take_while(|&j| j < count)
+            .map(|j| count - 1 - j)
+            .filter(|&i| i >= head)
+            .collect();
+        from_end.reverse();
+        for i in (0..head).chain(from_end) {
+            let s = start + i * size;
+            let (Ok(s), Ok(n)) = (usize::try_from(s), usize::try_from(size)) else { break };
+            if s as u64 + size > end {
+                break;
+            }
             if let Some(row) = s.checked_add(n).and_then(|e| data.get(s..e)) {
                 r.index.push(i);
                 r.rows.push(row);
