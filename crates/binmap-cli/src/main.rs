@@ -7,11 +7,19 @@ mod plot;
 mod progress;
 mod util;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Read, write, inspect and convert binary files described by a small layout language.
 #[derive(Parser)]
-#[command(name = "binmap", version, about, long_about = None, arg_required_else_help = true)]
+#[command(
+    name = "binmap",
+    version,
+    about,
+    long_about = None,
+    arg_required_else_help = true,
+    disable_help_subcommand = true,
+    after_help = "The layout language and the rest of the reference: binmap help layout|where|paths|json"
+)]
 struct Cli {
     /// Read input files into memory instead of memory-mapping them: for files
     /// that another program may truncate or rewrite meanwhile, and network
@@ -41,6 +49,8 @@ enum Command {
     Hex(cmd::hex::Args),
     Guess(cmd::guess::Args),
     Plot(cmd::plot::Args),
+    /// The reference: `binmap help layout|where|paths|json`, or a command's help.
+    Help(cmd::help::Args),
 }
 
 fn main() {
@@ -64,6 +74,7 @@ fn main() {
         Command::Hex(a) => cmd::hex::run(a),
         Command::Guess(a) => cmd::guess::run(a),
         Command::Plot(a) => cmd::plot::run(a),
+        Command::Help(a) => cmd::help::run(a, &mut Cli::command()),
     };
     if let Err(e) = result {
         if util::is_broken_pipe(&e) {

@@ -35,7 +35,8 @@ pub struct Selection {
     /// What to read: `records`, `records.value`, `coords.x`, `data[0,1]`, `header.rows`
     /// (default: everything, or the main table for row formats).
     pub path: Option<String>,
-    /// The layout: a .bml file or the layout text itself (not needed for .npy files).
+    /// The layout: a .bml file or the layout text itself (not needed for .npy
+    /// files). The language: `binmap help layout`.
     #[arg(short, long)]
     pub layout: Option<String>,
     /// Rows of the outermost array: `A..B`, `A..`, `..B`, `-10..`, `7` (Python slice rules).

@@ -13,7 +13,8 @@ use crate::util::open_with_layout;
 pub struct Args {
     /// The binary file (`-` for stdin).
     file: String,
-    /// The layout: a .bml file or the layout text itself (not needed for .npy files).
+    /// The layout: a .bml file or the layout text itself (not needed for .npy
+    /// files). The language: `binmap help layout`.
     #[arg(short, long)]
     layout: Option<String>,
     /// Output format.

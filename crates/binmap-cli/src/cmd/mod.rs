@@ -2,6 +2,7 @@
 
 pub mod convert;
 pub mod guess;
+pub mod help;
 pub mod hex;
 pub mod info;
 pub mod layout;

@@ -32,12 +32,29 @@ use binmap::{Error, ErrorKind, Layout, Mode, Result};
 
 use crate::util::{Output, load_layout, open_file};
 
+/// The input's shape, shown by `binmap pack --help`.
+const PACK_INPUT_HELP: &str = "\
+The input is what `binmap show FILE -l LAYOUT -f json` prints: one JSON object whose
+keys are the layout's field names, nested objects for structs, lists for arrays
+(a list of lists for T[rows, cols]), strings for text, {\"hex\": \"ff00\"} for bytes
+that are not UTF-8. Size fields may be left out: they are derived from the data.
+
+  $ cat path.json
+  {\"info\": \"Around the block\", \"coords\": [{\"x\": -96.58, \"y\": 39.19, \"z\": 200}]}
+  $ binmap pack -l examples/flight_path.bml path.json -o path.b
+
+CSV (one row per record, a header of field names) and JSON Lines (one record per
+line) work for a layout whose last field is an array of records. The full
+reference: binmap help json.";
+
 /// Build a binary file from JSON or CSV.
 #[derive(clap::Args)]
+#[command(after_long_help = PACK_INPUT_HELP)]
 pub struct Args {
     /// The input: JSON or CSV (`-` for stdin).
     input: String,
-    /// The layout: a .bml file or the layout text itself.
+    /// The layout: a .bml file or the layout text itself. The language:
+    /// `binmap help layout`.
     #[arg(short, long)]
     layout: String,
     /// The binary file to write (`-` for stdout).

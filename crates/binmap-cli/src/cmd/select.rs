@@ -22,7 +22,8 @@ pub struct Args {
     file: String,
     /// The array of records (default: the main table, the last top-level array).
     path: Option<String>,
-    /// The layout: a .bml file or the layout text itself.
+    /// The layout: a .bml file or the layout text itself. The language:
+    /// `binmap help layout`.
     #[arg(short, long)]
     layout: Option<String>,
     /// Only rows where this holds: `value < 0`, `name in ["A", "B"] && time >= 1000`.

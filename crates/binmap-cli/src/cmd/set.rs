@@ -16,7 +16,8 @@ use crate::util::{load_layout, no_mmap, open_file};
 pub struct Args {
     /// The binary file to edit.
     file: String,
-    /// The layout: a .bml file or the layout text itself.
+    /// The layout: a .bml file or the layout text itself. The language:
+    /// `binmap help layout`.
     #[arg(short, long)]
     layout: String,
     /// Assignments: `data[0,1]=42`, `records[3].name=GOOG_profit`, `records.value=0` (every record).

@@ -22,7 +22,8 @@ pub struct Args {
     file: String,
     /// Columns: `records.value`, `records.time` (default: every numeric field of the main table).
     paths: Vec<String>,
-    /// The layout: a .bml file or the layout text itself.
+    /// The layout: a .bml file or the layout text itself. The language:
+    /// `binmap help layout`.
     #[arg(short, long)]
     layout: Option<String>,
     /// Only rows where this holds: `value > 0 && name == "MSFT_profit"`.
