@@ -102,10 +102,9 @@ mod tests {
         let t = ticks(-96.59, -96.56, 5);
         assert_eq!(t.first().map(|t| t.1.as_str()), Some("-96.59"));
         let t = ticks(0.0, 1665.0, 6);
-        assert_eq!(
-            t.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(),
-            ["0", "250", "500", "750", "1000", "1250", "1500"]
-        );
+        assert_eq!(t.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(), ["0", "500", "1000", "1500"]);
+        let t = ticks_min(-0.5, 4.5, 2, 1.0);
+        assert_eq!(t.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(), ["0", "2", "4"]);
         assert_eq!(short(1.5e7), "1.5e+07");
         assert_eq!(short(1665.0), "1665");
     }
