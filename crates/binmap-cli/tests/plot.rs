@@ -666,6 +666,24 @@ fn errors() {
         .code(1)
         .stderr(predicates::str::contains("no/such/dir"));
     assert!(!d.path().join("no").exists());
+    fails(
+        &["plot", "examples/flight_log.b", "-l", "examples/flight_log.bml", "--x", "log.x", "--y", "log.y"]
+            .iter()
+            .chain(&["--width", "20000", "--height", "20000", "-o", out])
+            .copied()
+            .collect::<Vec<_>>(),
+        2,
+        "a 20000x20000 figure is too large",
+    );
+    fails(
+        &["plot", "examples/flight_log.b", "-l", "examples/flight_log.bml", "--x", "log.x", "--y", "log.y"]
+            .iter()
+            .chain(&["--width", "50", "--height", "40", "-o", out])
+            .copied()
+            .collect::<Vec<_>>(),
+        2,
+        "a 50x40 figure leaves no room for the plot",
+    );
     // Formats by extension only.
     fails(
         &[

@@ -164,6 +164,11 @@ pub fn run(a: Args) -> Result<()> {
         }
         Target::Png | Target::Svg => {
             let (w, h) = (a.width.unwrap_or(800), a.height.unwrap_or(600));
+            if u64::from(w) * u64::from(h) > 64_000_000 {
+                return Err(Error::usage(format!(
+                    "a {w}x{h} figure is too large: at most 64 million pixels (8000x8000)"
+                )));
+            }
             let lay = scene::layout(&spec, w, h)?;
             let body = body_of(&lay.frame)?;
             let sc = scene::build(&spec, &body, w, h, &lay);
