@@ -612,7 +612,7 @@ impl<'p> Streamer<'p> {
                 };
                 let used = match self.format {
                     InputFormat::Csv => {
-                        let pieces = split_lines(text, self.parts.len(), text.contains(['"', '\r']));
+                        let pieces = split_lines(text, self.parts.len(), quote_or_cr(text.as_bytes()));
                         self.encode_parts(&pieces, records, out, |s, piece, part| s.csv_piece(piece, part))?;
                         text.len()
                     }
@@ -715,6 +715,45 @@ impl<'p> Streamer<'p> {
         let rec = self.plan.rec_size;
         let ncols = self.columns.len();
         let mut scratch = Vec::new();
+        if !piece.quoted {
+            // Plain CSV: cells between commas, no quoting to undo.
+            for line in piece.text.split('\n') {
+                if line.is_empty() {
+                    continue;
+                }
+                let b = line.as_bytes();
+                let base = part.out.len();
+                part.out.resize(base + rec, 0);
+                let (mut k, mut start) = (0usize, 0usize);
+                let r = loop {
+                    let end = b[start..].iter().position(|&c| c == b',').map_or(b.len(), |p| start + p);
+                    if let Some(&leaf) = self.columns.get(k) {
+                        let l = &self.plan.leaves[leaf];
+                        let slot = &mut part.out[base + l.offset..base + l.offset + l.size];
+                        if let Err(e) = encode_cell(l, Cell::Text(&line[start..end]), slot, &mut scratch) {
+                            break Err(self.leaf_note(e, l));
+                        }
+                    }
+                    k += 1;
+                    if end == b.len() {
+                        break if k == ncols {
+                            Ok(())
+                        } else {
+                            Err(Error::input(format!(
+                                "bad CSV: found record with {k} fields, but the header has {ncols} fields"
+                            )))
+                        };
+                    }
+                    start = end + 1;
+                };
+                if let Err(e) = r {
+                    part.err = Some((part.records, e));
+                    return;
+                }
+                part.records += 1;
+            }
+            return;
+        }
         let mut row = |cells: &mut dyn Iterator<Item = &str>, part: &mut Part| -> Result<()> {
             let base = part.out.len();
             part.out.resize(base + rec, 0);
@@ -736,19 +775,6 @@ impl<'p> Streamer<'p> {
             }
             Ok(())
         };
-        if !piece.quoted {
-            for line in piece.text.split('\n') {
-                if line.is_empty() {
-                    continue;
-                }
-                if let Err(e) = row(&mut line.split(','), part) {
-                    part.err = Some((part.records, e));
-                    return;
-                }
-                part.records += 1;
-            }
-            return;
-        }
         let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(piece.text.as_bytes());
         let mut r = csv::StringRecord::new();
         loop {
@@ -1012,6 +1038,11 @@ fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
             return Some(i);
         }
     }
+}
+
+/// True when `b` has a `"` or a `\r` (vectorised: no early exit).
+fn quote_or_cr(b: &[u8]) -> bool {
+    b.chunks(4096).any(|c| c.iter().fold(false, |a, &x| a | (x == b'"') | (x == b'\r')))
 }
 
 /// A part of a block: lines, and whether CSV quoting may occur in them.

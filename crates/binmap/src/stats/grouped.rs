@@ -27,6 +27,17 @@ use crate::select::Seg;
 
 /// Rows per segment (one hash table each, merged once into the total).
 const SEGMENT: u64 = 1 << 22;
+/// When the first segment finds more groups than this, the other rows are
+/// aggregated by key partitions instead of segments (see [`groups`]).
+const MANY: usize = 1 << 16;
+/// A row whose key belongs to another partition.
+const SKIP: u32 = u32::MAX;
+
+/// The partition (of `of`) of a key's hash.
+#[inline]
+fn partition(h: u64, of: usize) -> usize {
+    ((h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) % of as u64) as usize
+}
 
 /// Groups by key: each key's group number; per group, where its key is
 /// in its first row.
@@ -80,44 +91,44 @@ struct Segment {
 
 /// The groups of `scan`'s rows (in no particular order: the caller sorts them).
 pub(super) fn groups(scan: &Scan<'_, '_>, progress: &dyn Progress) -> Result<Vec<Group>> {
-    let segments: Vec<Range<u64>> = chunks(scan.table.rows.clone(), SEGMENT).collect();
+    let all = scan.table.rows.clone();
     let ncols = scan.columns.len();
     let mut keys = Keys::default();
     let mut total: Vec<Vec<Summary>> = vec![Vec::new(); ncols];
-    for window in segments.chunks(rayon::current_num_threads().max(1)) {
-        let parts: Vec<Result<Segment>> = window.par_iter().map(|rows| segment(scan, rows.clone(), progress)).collect();
+    let threads = rayon::current_num_threads().max(1);
+    let mut segments: Vec<Range<u64>> = chunks(all.clone(), SEGMENT).collect();
+    // The first segment alone: with many groups, segments would each hold
+    // nearly every key and merging them would cost as much as the scan. The
+    // other rows then go to one task per key partition, each reading every
+    // row and keeping its keys: each key is still summed in row order, so
+    // the result does not depend on the number of threads, and each key is
+    // merged once.
+    let mut partitioned = false;
+    let mut start = 0;
+    if segments.len() > 1 {
+        let first = segment(scan, segments[0].clone(), progress, (0, 1))?;
+        partitioned = first.keys.key_at.len() > MANY;
+        if partitioned {
+            segments = vec![segments[0].start..segments[0].end, segments[0].end..all.end];
+        }
+        start = 1;
+        absorb(&mut keys, &mut total, first);
+    }
+    let rest: Vec<Result<Segment>> = if partitioned {
+        let rows = segments[1].clone();
+        (0..threads).into_par_iter().map(|p| segment(scan, rows.clone(), progress, (p, threads))).collect()
+    } else {
+        Vec::new()
+    };
+    for part in rest {
+        absorb(&mut keys, &mut total, part?);
+    }
+    let windows = if partitioned { &[][..] } else { &segments[start..] };
+    for window in windows.chunks(threads) {
+        let parts: Vec<Result<Segment>> =
+            window.par_iter().map(|rows| segment(scan, rows.clone(), progress, (0, 1))).collect();
         for part in parts {
-            let part = part?;
-            let summary = |runs: &Runs, g: usize| match runs {
-                Runs::Float(v) => v[g].summary(),
-                Runs::Int(v) => v[g].summary(),
-            };
-            if keys.key_at.is_empty() {
-                // The first segment: its table becomes the total's.
-                for (c, runs) in part.runs.iter().enumerate() {
-                    total[c] = (0..part.keys.key_at.len()).map(|g| summary(runs, g)).collect();
-                }
-                keys = part.keys;
-                continue;
-            }
-            let mut merge = |tg: usize, new: bool, g: usize| {
-                for (c, runs) in part.runs.iter().enumerate() {
-                    let s = summary(runs, g);
-                    if new {
-                        total[c].push(s);
-                    } else {
-                        total[c][tg].merge(&s);
-                    }
-                }
-            };
-            for (&k, &g) in &part.keys.small {
-                let (tg, new) = keys.small(k, part.keys.key_at[g as usize]);
-                merge(tg, new, g as usize);
-            }
-            for (k, &g) in &part.keys.bytes {
-                let (tg, new) = keys.bytes(k, part.keys.key_at[g as usize]);
-                merge(tg, new, g as usize);
-            }
+            absorb(&mut keys, &mut total, part?);
         }
     }
     Ok(keys
@@ -130,8 +141,54 @@ pub(super) fn groups(scan: &Scan<'_, '_>, progress: &dyn Progress) -> Result<Vec
         .collect())
 }
 
-/// Aggregate one segment of rows.
-fn segment(scan: &Scan<'_, '_>, rows: Range<u64>, progress: &dyn Progress) -> Result<Segment> {
+/// Merge a segment's groups (later rows) into the total.
+fn absorb(keys: &mut Keys, total: &mut [Vec<Summary>], part: Segment) {
+    let summary = |runs: &Runs, g: usize| match runs {
+        Runs::Float(v) => v[g].summary(),
+        Runs::Int(v) => v[g].summary(),
+    };
+    if keys.key_at.is_empty() {
+        // The first segment: its table becomes the total's.
+        for (c, runs) in part.runs.iter().enumerate() {
+            total[c] = (0..part.keys.key_at.len()).map(|g| summary(runs, g)).collect();
+        }
+        *keys = part.keys;
+        return;
+    }
+    let mut merge = |tg: usize, new: bool, g: usize| {
+        for (c, runs) in part.runs.iter().enumerate() {
+            let s = summary(runs, g);
+            if new {
+                total[c].push(s);
+            } else {
+                total[c][tg].merge(&s);
+            }
+        }
+    };
+    for (&k, &g) in &part.keys.small {
+        let (tg, new) = keys.small(k, part.keys.key_at[g as usize]);
+        merge(tg, new, g as usize);
+    }
+    for (k, &g) in &part.keys.bytes {
+        let (tg, new) = keys.bytes(k, part.keys.key_at[g as usize]);
+        merge(tg, new, g as usize);
+    }
+}
+
+/// Aggregate one segment of rows: of every key, or (`part` = (p, of)) of
+/// the keys of partition p only.
+fn segment(scan: &Scan<'_, '_>, rows: Range<u64>, progress: &dyn Progress, part: (usize, usize)) -> Result<Segment> {
+    let (me, of) = part;
+    let mine_small = |k: u128| of <= 1 || partition(k as u64 ^ (k >> 64) as u64, of) == me;
+    let mine_bytes = |b: &[u8]| {
+        of <= 1
+            || partition(
+                b.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| (h ^ u64::from(c)).wrapping_mul(0x100_0000_01b3)),
+                of,
+            ) == me
+    };
+    // Each partition reads every row: one of them reports the progress.
+    let progress: &dyn Progress = if me == 0 { progress } else { &() };
     let Some(by) = scan.by else { return Err(Error::usage("internal: grouping without --by")) };
     let mut keys = Keys::default();
     let mut runs: Vec<Runs> = Vec::with_capacity(scan.columns.len());
@@ -190,6 +247,10 @@ fn segment(scan: &Scan<'_, '_>, rows: Range<u64>, progress: &dyn Progress) -> Re
                 let mut last: Option<(u128, u32)> = None;
                 for i in rows {
                     let k = v[i];
+                    if !mine_small(k) {
+                        groups.push(SKIP);
+                        continue;
+                    }
                     let g = match last {
                         Some((lk, lg)) if lk == k => lg,
                         _ => {
@@ -204,6 +265,10 @@ fn segment(scan: &Scan<'_, '_>, rows: Range<u64>, progress: &dyn Progress) -> Re
             }
             KeyLane::Strings(s) => {
                 for i in rows {
+                    if !mine_bytes(s.get(i)) {
+                        groups.push(SKIP);
+                        continue;
+                    }
                     let (g, new) = keys.bytes(s.get(i), addrs.get(i));
                     grow(new, &mut runs);
                     groups.push(g as u32);
@@ -215,22 +280,30 @@ fn segment(scan: &Scan<'_, '_>, rows: Range<u64>, progress: &dyn Progress) -> Re
                 (Runs::Float(acc), Lane::Float(v)) => {
                     if all {
                         for (&g, &x) in groups.iter().zip(v) {
-                            acc[g as usize].add(x);
+                            if g != SKIP {
+                                acc[g as usize].add(x);
+                            }
                         }
                     } else {
                         for (&g, &i) in groups.iter().zip(&picked) {
-                            acc[g as usize].add(v[i]);
+                            if g != SKIP {
+                                acc[g as usize].add(v[i]);
+                            }
                         }
                     }
                 }
                 (Runs::Int(acc), Lane::Int(v)) => {
                     if all {
                         for (&g, &x) in groups.iter().zip(v) {
-                            acc[g as usize].add(x);
+                            if g != SKIP {
+                                acc[g as usize].add(x);
+                            }
                         }
                     } else {
                         for (&g, &i) in groups.iter().zip(&picked) {
-                            acc[g as usize].add(v[i]);
+                            if g != SKIP {
+                                acc[g as usize].add(v[i]);
+                            }
                         }
                     }
                 }
