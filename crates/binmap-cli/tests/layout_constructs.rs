@@ -155,3 +155,35 @@ fn png_chunks_chosen_by_their_text_type() {
     assert!(json.contains(r#""type":"IHDR","width":3,"height":2,"#), "{json}");
     assert!(json.contains(r#"{"length":0,"type":"IEND","data":"","crc":2923585666}"#), "{json}");
 }
+
+#[test]
+fn tagged_unions_round_trip_and_pack_checks_the_arm() {
+    let layout = "type Circle = { r: f32 }\ntype Rect = { w: f32, h: f32 }\n\
+                  shapes: { kind: u8, body: match kind { 1 => Circle, 2 | 3 => Rect, _ => void[0] } }[..]";
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("shapes.bin");
+    let mut b = vec![1u8];
+    b.extend(1.5f32.to_le_bytes());
+    b.push(2);
+    b.extend(2.0f32.to_le_bytes());
+    b.extend(3.0f32.to_le_bytes());
+    b.push(7);
+    std::fs::write(&file, &b).expect("write");
+    let json = round_trip(dir.path(), layout, &file);
+    assert_eq!(
+        json.trim_end(),
+        r#"{"shapes":[{"kind":1,"body":{"r":1.5}},{"kind":2,"body":{"w":2.0,"h":3.0}},{"kind":7,"body":{"hex":""}}]}"#
+    );
+    // The arm comes from the tag in the input; a body of another arm is an error.
+    let wrong = r#"{"shapes":[{"kind":1,"body":{"w":2.0,"h":3.0}}]}"#;
+    let out = dir.path().join("wrong.bin");
+    let o = binmap()
+        .args(["pack", "-l", layout, "-", "-o", &out.display().to_string()])
+        .write_stdin(wrong)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out.exists());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("shapes[0].body"), "{err}");
+}

@@ -641,6 +641,10 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
                 ty(elem, out);
             }
             Type::ScalarByOrder { order, .. } => expr(&order.cond, out),
+            Type::Match(m) => {
+                m.exprs().into_iter().for_each(|e| expr(e, out));
+                m.types().for_each(|t| ty(t, out));
+            }
             Type::Scalar(_) | Type::Char | Type::Cstr => {}
         }
     }
@@ -887,6 +891,27 @@ impl Resolver<'_> {
                             .with_bytes(self.data, pos));
                     }
                 }
+            }
+            Type::Match(m) => {
+                let tag = self.env().operand(&m.tag)?.into_owned();
+                let mut chosen = None;
+                for (pats, t) in &m.arms {
+                    if self.env().in_set(&tag, pats, m.tag.span)? {
+                        chosen = Some(t);
+                        break;
+                    }
+                }
+                let Some(t) = chosen.or(m.default.as_ref()) else {
+                    let shown = tag.show();
+                    return Err(self
+                        .data_error(
+                            format!("no arm of `match {}` for {shown}, and no `_` arm", m.tag.describe()),
+                            f,
+                            pos,
+                        )
+                        .with_bytes(self.data, pos.min(self.filesize)));
+                };
+                return self.resolve_type(t, pos, bounded, f);
             }
             Type::Struct(st) => {
                 self.struct_path.push(f.name.clone().unwrap_or_else(|| Arc::from("_")));
@@ -1349,6 +1374,7 @@ fn collect_type_exprs<'t>(ty: &'t Type, out: &mut Vec<&'t Expr>) {
             }
             collect_type_exprs(elem, out);
         }
+        Type::Match(m) => out.push(&m.tag),
         _ => {}
     }
 }
@@ -1383,6 +1409,7 @@ fn collect_names<'t>(ty: &'t Type, out: &mut Vec<&'t str>) {
     match ty {
         Type::Struct(st) => collect_item_names(&st.items, out),
         Type::Array { elem, .. } => collect_names(elem, out),
+        Type::Match(m) => m.types().for_each(|t| collect_names(t, out)),
         _ => {}
     }
 }
@@ -1420,6 +1447,8 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
             Dims::Fortran(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),
         },
         Type::Struct(st) => items_uniform(&st.items, local),
+        // The arm may differ from one element to the next: walked.
+        Type::Match(_) => false,
     }
 }
 

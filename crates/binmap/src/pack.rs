@@ -424,6 +424,7 @@ fn type_uses_filesize(t: &Type) -> bool {
         }
         Type::Struct(st) => items_use_filesize(&st.items),
         Type::ScalarByOrder { order, .. } => uses_filesize(&order.cond),
+        Type::Match(m) => m.exprs().into_iter().any(uses_filesize) || m.types().any(type_uses_filesize),
         Type::Scalar(_) | Type::Char | Type::Cstr => false,
     }
 }
@@ -1031,6 +1032,27 @@ impl Packer<'_> {
             }
             Type::Char => self.leaf(v, NodeKind::Char, 1, path),
             Type::Cstr => self.leaf(v, NodeKind::Cstr, 0, path),
+            Type::Match(m) => {
+                // The arm the tag (written already) chooses; the value must fit it.
+                let env = self.env();
+                let tag = env.operand(&m.tag).map_err(|e| at(path, e))?;
+                let mut chosen = None;
+                for (pats, t) in &m.arms {
+                    if env.in_set(&tag, pats, m.tag.span).map_err(|e| at(path, e))? {
+                        chosen = Some(t);
+                        break;
+                    }
+                }
+                let shown = tag.show();
+                let Some(t) = chosen.or(m.default.as_ref()) else {
+                    return Err(at(
+                        path,
+                        Error::input(format!("no arm of `match {}` for {shown}, and no `_` arm", m.tag.describe())),
+                    ));
+                };
+                let t = t.clone();
+                self.value(&t, v, path)
+            }
             Type::Text { kind, len } => {
                 let n = if self.trial().is_some() && uses_filesize(len) {
                     // Solving `filesize`: this size comes from the data.

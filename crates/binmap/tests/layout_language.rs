@@ -389,3 +389,27 @@ fn expressions_print_with_the_parentheses_they_need() {
         assert_eq!(d[0].describe(), text);
     }
 }
+
+#[test]
+fn match_chooses_a_type_by_its_tag() {
+    let layout = "type Circle = { r: u8 }\ntype Rect = { w: u8, h: u8 }\n\
+                  shapes: { kind: u8, body: match kind { 1 => Circle, 2 | 3 => Rect, 10..20 => u16be, _ => void[0] } }[..]";
+    assert_eq!(
+        json(layout, &[1, 5, 3, 2, 4, 12, 1, 0, 9]),
+        r#"{"shapes":[{"kind":1,"body":{"r":5}},{"kind":3,"body":{"w":2,"h":4}},{"kind":12,"body":256},{"kind":9,"body":{"hex":""}}]}"#
+    );
+    // Text tags, and arms separated by new lines.
+    let layout =
+        "chunks: { type: bytes[4], len: u8, body: match type {\n\"IHDR\" => { w: u8 }\n_ => bytes[len]\n} }[..]";
+    assert_eq!(
+        json(layout, b"IHDR\x01\x07tEXt\x02ab"),
+        r#"{"chunks":[{"type":"IHDR","len":1,"body":{"w":7}},{"type":"tEXt","len":2,"body":"ab"}]}"#
+    );
+    let e = err("k: u8; v: match k { 1 => u8, 2 => u16 }", &[7, 0]);
+    assert!(e.contains("no arm of `match k` for 7, and no `_` arm"), "{e}");
+    assert!(e.contains("v: match k { 1 => u8, 2 => u16 } at offset 0x1 with k = 7"), "{e}");
+    assert!(err("k: u8; v: match k { _ => u8, 1 => u16 }", &[0, 0]).contains("the `_` arm of a match comes last"));
+    assert!(err("k: u8; v: match k { }", &[0, 0]).contains("a match needs at least one arm"));
+    // A field may still be called match.
+    assert_eq!(json("match: u8; v: u8[match]", &[1, 2]), r#"{"match":1,"v":[2]}"#);
+}

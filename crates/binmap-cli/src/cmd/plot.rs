@@ -29,7 +29,8 @@ pub struct Args {
     /// The 2-D array of `--kind image` (`data`); for other kinds, a column
     /// to plot (as --y).
     path: Option<String>,
-    /// The layout: a .bml file or the layout text itself.
+    /// The layout: a .bml file or the layout text itself. The language:
+    /// `binmap help layout`.
     #[arg(short, long)]
     layout: Option<String>,
     /// What to draw.

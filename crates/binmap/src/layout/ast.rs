@@ -212,6 +212,9 @@ pub enum Type {
     /// A NUL-terminated string of variable size.
     Cstr,
     Struct(Arc<StructType>),
+    /// `match TAG { 1 => Circle, 2 | 3 => Rect, "IHDR" => Ihdr, _ => void[len] }`:
+    /// the type of the first arm whose values hold the tag.
+    Match(Arc<MatchType>),
     Array {
         elem: Arc<Type>,
         dims: Dims,
@@ -309,6 +312,30 @@ impl Constraint {
     }
 }
 
+/// A type chosen by a tag (a tagged union).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchType {
+    pub tag: Expr,
+    /// The arms in order: values (or ranges) and the type they choose.
+    pub arms: Vec<(Vec<SetItem>, Type)>,
+    /// The `_` arm.
+    pub default: Option<Type>,
+}
+
+impl MatchType {
+    /// The types of every arm, the `_` arm last.
+    pub fn types(&self) -> impl Iterator<Item = &Type> {
+        self.arms.iter().map(|(_, t)| t).chain(self.default.as_ref())
+    }
+
+    /// Every expression of the arms' values and the tag.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        let mut v = vec![&self.tag];
+        v.extend(self.arms.iter().flat_map(|(pats, _)| pats.iter().flat_map(SetItem::exprs)));
+        v
+    }
+}
+
 /// One member of a set after `in`: a value, or a range `lo..hi` (`hi` excluded).
 #[derive(Clone, Debug, PartialEq)]
 pub enum SetItem {
@@ -317,7 +344,7 @@ pub enum SetItem {
 }
 
 impl SetItem {
-    fn exprs(&self) -> Vec<&Expr> {
+    pub fn exprs(&self) -> Vec<&Expr> {
         match self {
             SetItem::One(e) => vec![e],
             SetItem::Range(a, b) => vec![a, b],
@@ -573,6 +600,8 @@ impl Type {
             Type::Char => Some(1),
             Type::Text { len, kind } => u64::try_from(len.constant()?).ok()?.checked_mul(kind.unit()),
             Type::Cstr => None,
+            // The chosen arm depends on the data; its size may differ per file.
+            Type::Match(_) => None,
             Type::Struct(s) => s.fixed_size(),
             Type::Array { elem, dims } => {
                 let dims = dims.exprs()?;
@@ -593,6 +622,26 @@ impl Type {
             Type::Char => "char".into(),
             Type::Text { kind, len } => format!("{}[{}]", kind.name(), len.describe()),
             Type::Cstr => "cstr".into(),
+            Type::Match(m) => {
+                let mut arms: Vec<String> = m
+                    .arms
+                    .iter()
+                    .map(|(pats, t)| {
+                        let p: Vec<String> = pats
+                            .iter()
+                            .map(|p| match p {
+                                SetItem::One(e) => e.describe(),
+                                SetItem::Range(a, b) => format!("{}..{}", a.describe(), b.describe()),
+                            })
+                            .collect();
+                        format!("{} => {}", p.join(" | "), t.describe())
+                    })
+                    .collect();
+                if let Some(d) = &m.default {
+                    arms.push(format!("_ => {}", d.describe()));
+                }
+                format!("match {} {{ {} }}", m.tag.describe(), arms.join(", "))
+            }
             Type::Struct(st) => {
                 let parts: Vec<String> = st
                     .items

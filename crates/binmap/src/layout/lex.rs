@@ -152,6 +152,7 @@ fn punct(b: &[u8]) -> Option<&'static str> {
         [b'<', b'<', ..] => Some("<<"),
         [b'>', b'>', ..] => Some(">>"),
         [b'.', b'.', ..] => Some(".."),
+        [b'=', b'>', ..] => Some("=>"),
         _ => None,
     };
     two.or(match b.first()? {

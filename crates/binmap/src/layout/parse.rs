@@ -428,6 +428,52 @@ impl<'s> Parser<'s> {
         })
     }
 
+    /// `match TAG { 1 => T, 2 | 3 => U, "IHDR" => V, 4..8 => W, _ => X }`,
+    /// after the `match` keyword. Arms are separated by `,` or new lines.
+    fn match_type(&mut self, order: ByteOrder) -> Result<Type, Error> {
+        let tag = self.expr()?;
+        self.expect("{")?;
+        let (mut arms, mut default) = (Vec::new(), None);
+        loop {
+            self.skip_separators();
+            if self.eat("}") {
+                break;
+            }
+            let at = self.span();
+            if matches!(self.peek(), Tok::Ident("_")) && matches!(self.peek_next(), Tok::Punct("=>")) {
+                self.bump();
+                self.expect("=>")?;
+                if default.is_some() {
+                    return Err(self.err_at("a match has one `_` arm", at));
+                }
+                default = Some(self.ty(order.clone())?);
+                continue;
+            }
+            if default.is_some() {
+                return Err(self.err_at("the `_` arm of a match comes last", at));
+            }
+            let mut pats = Vec::new();
+            loop {
+                // Above `|`, which separates the values of one arm.
+                let a = self.binary(COMPARISONS + 2)?;
+                pats.push(if self.eat("..") {
+                    SetItem::Range(a, self.binary(COMPARISONS + 2)?)
+                } else {
+                    SetItem::One(a)
+                });
+                if !self.eat("|") {
+                    break;
+                }
+            }
+            self.expect("=>")?;
+            arms.push((pats, self.ty(order.clone())?));
+        }
+        if arms.is_empty() && default.is_none() {
+            return Err(self.err_at("a match needs at least one arm (VALUE => TYPE)", tag.span));
+        }
+        Ok(Type::Match(Arc::new(MatchType { tag, arms, default })))
+    }
+
     /// The set after `in`: `[a, b, lo..hi]`, or a bare range `lo..hi`.
     fn set(&mut self) -> Result<Vec<SetItem>, Error> {
         if !self.eat("[") {
@@ -534,6 +580,10 @@ impl<'s> Parser<'s> {
                         .map_err(|e| self.err_at(&format!("struct format: {}", e.message), text_span))?;
                     Type::Struct(Arc::new(crate::pystruct::to_struct_type(&fmt)))
                 }
+            }
+            Tok::Ident("match") if !matches!(self.peek_next(), Tok::Punct("[" | "," | ";" | "}" | ")")) => {
+                self.bump();
+                self.match_type(order.clone())?
             }
             Tok::Ident(name) => {
                 self.bump();
@@ -741,7 +791,7 @@ fn comparable(ty: &Type) -> bool {
             matches!(dims, Dims::Fixed(d) if d.len() == 1)
                 && matches!(&**elem, Type::Scalar(s) if matches!(s.kind, ScalarKind::U8 | ScalarKind::I8))
         }
-        Type::Struct(_) => false,
+        Type::Struct(_) | Type::Match(_) => false,
     }
 }
 
