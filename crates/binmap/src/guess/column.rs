@@ -252,10 +252,18 @@ fn text_at(rows: &Records<'_>, o: usize, end: usize) -> Option<TextRun> {
         return None;
     }
     let mut chars = 0usize;
+    let first = rows.rows[0].get(o..o + strlen(0))?;
+    let mut constant = true;
     for (k, r) in rows.rows.iter().enumerate() {
         let s = r.get(o..o + strlen(k))?;
         std::str::from_utf8(s).ok()?;
         chars += s.len();
+        constant &= s == first;
+    }
+    if constant {
+        // The same text in every row (a magic number) is spelled once, as
+        // a constant number is.
+        chars = first.len();
     }
     let longest = rows.rows[longest_k].get(o..o + min_len).map(String::from_utf8_lossy).unwrap_or_default();
     Some(TextRun {
@@ -496,7 +504,7 @@ impl FloatStats {
     /// 20 or more values), zero or of a plausible magnitude, and not all zero.
     fn of(raw: &[u64], w: usize) -> Option<FloatStats> {
         let (mant_bits, exp_bits, bias, lo, hi) =
-            if w == 8 { (52u32, 11u32, 1023i64, 1e-30, 1e30) } else { (23, 8, 127, 1e-12, 1e12) };
+            if w == 8 { (52u32, 11u32, 1023i64, 1e-30, 1e30) } else { (23, 8, 127, 1e-12, 1e10) };
         let (mut min, mut max, mut nan) = (f64::INFINITY, f64::NEG_INFINITY, 0usize);
         let (mut emin, mut emax) = (i64::MAX, i64::MIN);
         let (mut pos, mut neg, mut zero, mut nonzero) = (false, false, false, 0usize);

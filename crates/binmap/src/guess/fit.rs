@@ -92,7 +92,10 @@ fn type_records(at: &[(u64, u64, u64)], files: &[&[u8]], size: usize, max_rows: 
     for (&(start, size, count), d) in at.iter().zip(files) {
         let max = (budget / size).max(2);
         let head = HEAD_ROWS.min(max / 4);
-        let r = Records::from_end(d, start, size, count, max, head);
+        // The grid leaves out the first half of a small file (or 4 KiB): a
+        // header no template calls one, whatever its start.
+        let cutoff = (d.len() as u64 / 2).min(super::header::MAX_HEADER);
+        let r = Records::from_end(d, start, size, count, max, head, cutoff);
         let tail: Vec<usize> = (0..r.rows.len()).filter(|&k| r.index[k] >= head).collect();
         heads += (r.rows.len() - tail.len()) as u64;
         grid.extend(Records {

@@ -36,7 +36,7 @@ const MIN_TO_END: u64 = 4;
 const TIGHT: u64 = 32;
 
 /// The longest header in front of counted records found by their period.
-const MAX_HEADER: u64 = 4096;
+pub const MAX_HEADER: u64 = 4096;
 
 /// The longest header in front of records that run to the end of the file.
 const MAX_HEADER_TO_END: u64 = 512;

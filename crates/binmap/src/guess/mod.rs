@@ -408,6 +408,11 @@ fn draft(
             format!("no structure found{shared}: no period in the bytes, and no header size that tiles the file")
         });
     };
+    if let Some(m) = differing_magic(best, datas) {
+        return no_structure(format!(
+            "the files do not share one format: their first bytes, text where a magic number would be, differ ({m})"
+        ));
+    }
     let ratio = best.bits / raw.max(1.0);
     let small_header_only = best.template.body.is_none() && best.template.text_at.is_none();
     if !small_header_only && (ratio >= 1.05 || (best.explained() == 0 && ratio >= 0.97)) {
@@ -433,6 +438,20 @@ fn draft(
         Confidence::Tentative
     };
     assemble(best, datas, files, confidence, evidence)
+}
+
+/// With several files: the text at offset 0 of the header (a magic
+/// number's place) when it differs between them, as `"A", "B"`.
+fn differing_magic(best: &Fit, datas: &[&[u8]]) -> Option<String> {
+    let f = best.header.iter().find(|f| f.offset == 0 && matches!(f.kind, Kind::Text(_)))?;
+    let n = usize::try_from(f.kind.size()).ok()?;
+    let texts: Vec<&[u8]> = datas.iter().map(|d| d.get(..n)).collect::<Option<_>>()?;
+    if datas.len() < 2 || texts.windows(2).all(|w| w[0] == w[1]) {
+        return None;
+    }
+    let mut shown: Vec<String> = texts.iter().map(|t| format!("{:?}", String::from_utf8_lossy(t))).collect();
+    shown.dedup();
+    Some(shown.join(", "))
 }
 
 /// A draft that reads every file as bytes, saying why.

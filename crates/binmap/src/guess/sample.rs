@@ -100,8 +100,8 @@ impl<'a> Records<'a> {
 
     /// Up to `max` of the `count` records of `size` bytes at `start`: the
     /// first `head` of them, then records on a grid counted back from the
-    /// end of the file, the same records whatever `start` is (for records
-    /// of one size and phase). Templates that differ only in where the
+    /// end of the file that start at `cutoff` or later, the same records
+    /// whatever `start` is (for records of one size and phase). Templates that differ only in where the
     /// records start are typed from nearly the same rows, so that their
     /// costs differ by what really differs: the first rows and the header,
     /// not the luck of the sample.
@@ -109,13 +109,21 @@ impl<'a> Records<'a> {
     /// ```
     /// use binmap::guess::sample::Records;
     /// let data: Vec<u8> = (0..200).collect();
-    /// let a = Records::from_end(&data, 0, 10, 20, 6, 2);
-    /// let b = Records::from_end(&data, 30, 10, 17, 6, 2);
+    /// let a = Records::from_end(&data, 0, 10, 20, 6, 2, 50);
+    /// let b = Records::from_end(&data, 30, 10, 17, 6, 2, 50);
     /// assert_eq!(a.index[..2], [0, 1]);
     /// assert_eq!(a.rows[2..], b.rows[2..]);
     /// assert!(a.index.windows(2).all(|w| w[0] < w[1]));
     /// ```
-    pub fn from_end(data: &'a [u8], start: u64, size: u64, count: u64, max: u64, head: u64) -> Records<'a> {
+    pub fn from_end(
+        data: &'a [u8],
+        start: u64,
+        size: u64,
+        count: u64,
+        max: u64,
+        head: u64,
+        cutoff: u64,
+    ) -> Records<'a> {
         let mut r = Records { ordered: true, ..Records::default() };
         if size == 0 || count == 0 || max == 0 {
             return r;
@@ -130,7 +138,7 @@ impl<'a> Records<'a> {
             .flat_map(|k| (0..RUN).map(move |j| k * step + j))
             .take_while(|&j| j < count)
             .map(|j| count - 1 - j)
-            .filter(|&i| i >= head)
+            .filter(|&i| i >= head && start + i * size >= cutoff)
             .collect();
         from_end.reverse();
         for i in (0..head).chain(from_end) {
