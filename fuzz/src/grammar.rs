@@ -8,7 +8,7 @@
 //! `T[..]`), `@` placements, `align`, `if`, `endian` (fixed or chosen by
 //! an expression), `let`, `==` checks against literals and expressions,
 //! `in` sets and ranges, bitwise operators, shifts, `? :`, and text
-//! comparisons with earlier text fields.
+//! comparisons with earlier text fields, and `match` types.
 
 use arbitrary::{Result, Unstructured};
 
@@ -189,6 +189,20 @@ impl Gen {
             10 | 11 if depth < 4 => {
                 self.out.push_str("{ ");
                 self.items(u, depth + 1, ", ")?;
+                self.out.push_str(" }");
+                Cat::Other
+            }
+            12 if !self.counts.is_empty() && depth < 4 => {
+                // A type chosen by a tag: values, alternatives, a range and `_`.
+                let tag = u.choose(&self.counts)?.clone();
+                self.out.push_str(&format!("match {tag} {{ 1 => u8, 2 | 3 => "));
+                self.ty(u, depth + 1)?;
+                self.out.push_str(", 4..9 => { a: u16, b: u8[");
+                self.out.push_str(&tag);
+                self.out.push_str("] }");
+                if u.arbitrary()? {
+                    self.out.push_str(", _ => void[0]");
+                }
                 self.out.push_str(" }");
                 Cat::Other
             }
