@@ -9,8 +9,17 @@
 //! groups. Segments are then merged in row order, once each, into the
 //! total ([`Summary::merge`]: Chan's formula, compensated sums).
 //!
-//! Nothing is done per chunk for every group: 4,096 names or a million
-//! integer keys cost the same per row (bar cache misses) as seven.
+//! With very many groups (more than [`MANY`] in the first segment: a
+//! million distinct keys), every segment would hold nearly every key and
+//! the merges would cost as much as the scan. The rows after the first
+//! segment then go to one task per key partition instead: each task reads
+//! every row and aggregates the keys of its partition (by a hash of the
+//! key), so each key is still summed in row order, whatever the number of
+//! partitions, and merged once, with the first segment's summary.
+//!
+//! Nothing is done per chunk for every group: 4,096 names cost about what
+//! seven do. A million keys cost more per row, in cache misses (each row
+//! reaches a random accumulator of a table of tens of MB).
 
 use std::collections::HashMap;
 use std::ops::Range;
