@@ -255,13 +255,16 @@ impl KeyLane {
         };
         if raw > 0 {
             let mut out = Vec::with_capacity(addrs.len());
-            for i in 0..addrs.len() {
-                let at = addrs.get(i) as usize;
-                let b = data.get(at..at + raw).ok_or_else(|| Error::data(format!("internal: no key at {at:#x}")))?;
-                let mut k = [0u8; 16];
-                k[..raw].copy_from_slice(b);
-                out.push(u128::from_be_bytes(k));
+            // A copy of a size known at compile time: no call per key.
+            macro_rules! keys {
+                ($($n:literal)*) => {
+                    match raw {
+                        $($n => raw_keys::<$n>(data, addrs, &mut out)?,)*
+                        _ => return Err(Error::data(format!("internal: a {raw}-byte key"))),
+                    }
+                };
             }
+            keys!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
             return Ok(KeyLane::Small(out));
         }
         Ok(match by.load(data, addrs)? {
@@ -271,6 +274,22 @@ impl KeyLane {
             Lane::Float(_) => return Err(Error::usage(format!("--by {}: float keys are not supported", by.name))),
         })
     }
+}
+
+/// The `N`-byte keys at `addrs`, NUL-padded to 16 bytes, big-endian, so
+/// that they order as the strings do.
+fn raw_keys<const N: usize>(data: &[u8], addrs: &Addrs, out: &mut Vec<u128>) -> Result<()> {
+    for i in 0..addrs.len() {
+        let at = addrs.get(i) as usize;
+        let b: &[u8; N] = data
+            .get(at..at + N)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| Error::data(format!("internal: no key at {at:#x}")))?;
+        let mut k = [0u8; 16];
+        k[..N].copy_from_slice(b);
+        out.push(u128::from_be_bytes(k));
+    }
+    Ok(())
 }
 
 /// `values[i]` for each `i` of `rows`, in `buf`.
