@@ -49,6 +49,10 @@ const BITS_PER_DIGIT: f64 = 3.33;
 /// float is not cut into an integer and a smaller float of equal cost.
 const FLOAT_BONUS: [f64; 2] = [2.0, 3.0];
 
+/// What a field in the other byte order than the rest costs, in bits
+/// (spread over the rows).
+const ENDIAN_SWITCH: f64 = 4.0;
+
 /// Bits for each decade a float's magnitude lies beyond 1e-6..1e9.
 const FAR_DECADE: f64 = 3.0;
 
@@ -165,8 +169,9 @@ fn candidates(rows: &Records<'_>, o: usize, end: usize, prior: Endian) -> Vec<Ca
     if let Some(t) = text_at(rows, o, end) {
         for len in t.min_len..=t.max_len {
             let model = model_bits(Kind::Text(len as u64)) / n;
-            // Padding beyond the longest text is a guess too, when few rows show it.
-            let padding = TEXT_CHAR_FEW * (len - t.min_len) as f64 / n;
+            // Padding beyond the longest text is a guess too, when a header
+            // row or two show it (in records, NULs after text are padding).
+            let padding = if n <= 3.0 { TEXT_CHAR_FEW * (len - t.min_len) as f64 / n } else { 0.0 };
             out.push(Cand { len, cost: t.bits + PER_FIELD + model + padding, spec: Spec::Text, model });
         }
     }
@@ -179,7 +184,8 @@ fn candidates(rows: &Records<'_>, o: usize, end: usize, prior: Endian) -> Vec<Ca
             let model = (PER_FIELD_MODEL + (8.0 * w as f64 + 1.0).log2()) / n;
             let mut cost = assess(rows, o, w, e).bits() + PER_FIELD + model;
             if w > 1 && e != prior {
-                cost += 0.01;
+                // A field in the other byte order than the file's must earn it.
+                cost += 0.01 + ENDIAN_SWITCH / n;
             }
             if !o.is_multiple_of(w) {
                 cost += 0.02;
