@@ -68,8 +68,11 @@ pub fn fit(t: &Template, files: &[&[u8]]) -> Option<Fit> {
 /// (templates that differ only in their headers share them).
 #[derive(Default)]
 pub struct Cache {
-    records: std::collections::HashMap<(Vec<(u64, u64, u64)>, u64), Typed>,
+    records: std::collections::HashMap<RecordsKey, Typed>,
 }
+
+/// Where the records are in each file (start, size, count), and the rows typed at most.
+type RecordsKey = (Vec<(u64, u64, u64)>, u64);
 
 /// Records typed: the fields, from every sampled row; the bits a row of
 /// the records sampled back from the end (the same rows for every start);
