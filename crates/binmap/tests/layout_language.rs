@@ -413,3 +413,25 @@ fn match_chooses_a_type_by_its_tag() {
     // A field may still be called match.
     assert_eq!(json("match: u8; v: u8[match]", &[1, 2]), r#"{"match":1,"v":[2]}"#);
 }
+
+#[test]
+fn numpy_spellings_as_pasted_from_a_script() {
+    // numpy's type names with numpy's sizes: int64 is 8 bytes (binmap's own i8 is 1 byte).
+    let b: Vec<u8> = [6i32.to_le_bytes(), 5i32.to_le_bytes()].concat();
+    assert_eq!(json("rows: int32; cols: np.int32", &b), r#"{"rows":6,"cols":5}"#);
+    assert_eq!(json("v: numpy.int64", &[1, 0, 0, 0, 0, 0, 0, 0]), r#"{"v":1}"#);
+    assert_eq!(json("v: double; w: int_", &[0; 16]), r#"{"v":0.0,"w":0}"#);
+    // The tutorial's dtype code, unquoted, with type objects.
+    let t = "records: dtype([('name','S12'), ('time', np.int64), ('value', np.float32)])[..]";
+    let mut rec = b"MSFT_profit\0".to_vec();
+    rec.extend(10i64.to_le_bytes());
+    rec.extend(6.5f32.to_le_bytes());
+    assert_eq!(json(t, &rec), r#"{"records":[{"name":"MSFT_profit","time":10,"value":6.5}]}"#);
+    assert_eq!(json(&t.replace("dtype(", "np.dtype("), &rec), json(t, &rec));
+    // A lone dtype is read as np.fromfile reads it: an array to the end of the file.
+    assert_eq!(json("dtype([('rows', int32), ('cols', int32)])", &b), r#"{"records":[{"rows":6,"cols":5}]}"#);
+    assert_eq!(json("<i4", &b), r#"{"data":[6,5]}"#);
+    assert_eq!(json("int32", &b), r#"{"data":[6,5]}"#);
+    assert!(err("v: np.int33", &[0]).contains("'np.int33' is not a numpy type binmap knows"));
+    assert!(err("records: dtype([('a', int32)", &[0]).contains("has no matching ')'"));
+}

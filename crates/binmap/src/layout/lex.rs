@@ -62,6 +62,18 @@ impl<'s> Lexer<'s> {
         Lexer { src, pos: 0, depth: 0 }
     }
 
+    /// Continue lexing at byte `pos` with bracket nesting `depth` (after
+    /// the parser took raw text, such as a pasted numpy dtype).
+    pub fn seek(&mut self, pos: usize, depth: usize) {
+        self.pos = pos.min(self.src.len());
+        self.depth = depth;
+    }
+
+    /// The `(`/`[` nesting at this point.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
     /// The next token (`Eof` at the end, and again after it).
     pub fn next_token(&mut self) -> Result<Token<'s>, LexError> {
         let src = self.src;

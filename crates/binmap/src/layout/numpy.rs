@@ -585,6 +585,78 @@ fn special(body: &str) -> Option<String> {
     })
 }
 
+/// numpy code as pasted from a script, in the quoted form [`dtype`]
+/// parses: `np.dtype(...)`/`dtype(...)` around the spec removed, and type
+/// objects (`int32`, `np.float64`, `numpy.int64`, `float`) quoted as the
+/// names numpy takes (`[('rows', int32)]` → `[('rows', 'int32')]`). Quoted
+/// text is left as it is.
+///
+/// ```
+/// let t = binmap::layout::numpy::dtype("np.dtype([('name', 'S12'), ('time', np.int64), ('value', numpy.float32)])").unwrap();
+/// assert_eq!(binmap::layout::numpy::descr(&t).unwrap(), "[('name', '|S12'), ('time', '<i8'), ('value', '<f4')]");
+/// ```
+pub fn quote_type_names(s: &str) -> String {
+    let mut t = s.trim();
+    for wrapper in ["np.dtype(", "numpy.dtype(", "dtype("] {
+        if let Some(inner) = t.strip_prefix(wrapper).and_then(|r| r.strip_suffix(')')) {
+            t = inner.trim();
+            break;
+        }
+    }
+    if !t.contains(['[', '(', '{']) {
+        // A string spelling (`int32`, `<f8`, a comma string `int32,float64`).
+        return t.strip_prefix("np.").or_else(|| t.strip_prefix("numpy.")).unwrap_or(t).to_string();
+    }
+    let b = t.as_bytes();
+    let mut out = String::with_capacity(t.len() + 8);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\'' || c == b'"' {
+            // A quoted string, copied whole (a backslash escapes the next byte).
+            let start = i;
+            i += 1;
+            while i < b.len() && b[i] != c {
+                i += if b[i] == b'\\' { 2 } else { 1 };
+            }
+            i = (i + 1).min(b.len());
+            out.push_str(&t[start..i]);
+        } else if c.is_ascii_alphabetic() || c == b'_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.') {
+                i += 1;
+            }
+            let word = &t[start..i];
+            let name = word.strip_prefix("np.").or_else(|| word.strip_prefix("numpy.")).unwrap_or(word);
+            // A string prefix (b'..', u'..') or a Python constant stays as written.
+            let prefix = i < b.len() && (b[i] == b'\'' || b[i] == b'"');
+            if !prefix && named(name).is_some() {
+                out.push('\'');
+                out.push_str(name);
+                out.push('\'');
+            } else {
+                out.push_str(word);
+            }
+        } else {
+            let ch = t[i..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
+}
+
+/// The numpy type name a `.bml` type name stands for, as numpy reads it
+/// (`int32`, `float64`, `double`, `int_`): `None` for names that are not
+/// numpy's or that binmap spells the same way itself (`bool`, `bytes`, ...).
+pub fn numpy_type_name(name: &str) -> Option<Result<Type, String>> {
+    let name = name.strip_prefix("np.").or_else(|| name.strip_prefix("numpy.")).unwrap_or(name);
+    if matches!(name, "bool" | "bytes" | "void" | "str" | "int" | "float" | "complex" | "object") {
+        return None;
+    }
+    named(name)
+}
+
 /// numpy's type names (`np.dtype('int32')`) on x86-64 Linux, as typestrs.
 fn named(name: &str) -> Option<Result<Type, String>> {
     let ts = match name {
@@ -663,6 +735,8 @@ fn leaf(ty: Type) -> Dt {
 /// assert!(err.contains("binmap does not support"), "{err}");
 /// ```
 pub fn dtype(s: &str) -> Result<Type, String> {
+    let pasted = quote_type_names(s);
+    let s = pasted.as_str();
     let t = s.trim();
     let first = t.chars().next();
     match parse_literal(t, false) {

@@ -24,6 +24,9 @@ const MAX_DEPTH: usize = 64;
 /// error in the text wins over any syntax error, as if the whole text had
 /// been lexed first: after a syntax error the rest is lexed to look for one.
 pub fn parse(src: &str, origin: &str) -> Result<Layout, Error> {
+    if let Some(layout) = whole_dtype(src, origin) {
+        return Ok(layout);
+    }
     let mut lexer = Lexer::new(src);
     let mut lex_error = None;
     let cur = next_or_eof(&mut lexer, &mut lex_error, src.len());
@@ -50,6 +53,40 @@ pub fn parse(src: &str, origin: &str) -> Result<Layout, Error> {
         ));
     }
     Ok(Layout { root: Arc::new(StructType { items }), source: Arc::from(src), origin: origin.into() })
+}
+
+/// A layout that is one type and nothing else (`<f8`, `float64`,
+/// `dtype([('rows', int32), ('cols', int32)])`) reads the file as
+/// `np.fromfile` does: an array of that type to the end of the file, named
+/// `records` for a struct type and `data` otherwise. `None` when `src` is
+/// not a lone type (a layout of fields, or an error for the item parser).
+fn whole_dtype(src: &str, origin: &str) -> Option<Layout> {
+    let mut lexer = Lexer::new(src);
+    let mut lex_error = None;
+    let cur = next_or_eof(&mut lexer, &mut lex_error, src.len());
+    let mut p =
+        Parser { src, origin, lexer, lex_error, cur, next: None, prev_end: 0, types: vec![HashMap::new()], depth: 0 };
+    p.skip_separators();
+    if matches!(p.peek_next(), Tok::Punct(":")) || matches!(p.peek(), Tok::Punct("@") | Tok::Eof) {
+        return None;
+    }
+    let ty = p.ty(ByteOrder::Fixed(Endian::Little)).ok()?;
+    p.skip_separators();
+    if !matches!(p.peek(), Tok::Eof) || p.lex_error.is_some() || ty.fixed_size().is_none_or(|n| n == 0) {
+        return None;
+    }
+    let name = if matches!(ty, Type::Struct(_)) { "records" } else { "data" };
+    let span = Span { start: 0, end: src.len() };
+    let field = Field {
+        name: Some(Arc::from(name)),
+        placement: None,
+        ty: Type::Array { elem: Arc::new(ty), dims: Dims::ToEnd },
+        check: None,
+        constraint: None,
+        span,
+    };
+    let root = Arc::new(StructType { items: vec![Item::Field(field)] });
+    Some(Layout { root, source: Arc::from(src), origin: origin.into() })
 }
 
 /// True when `items` declare a field (`_` padding included), at any depth of `if` blocks.
@@ -428,6 +465,31 @@ impl<'s> Parser<'s> {
         })
     }
 
+    /// The text of a `dtype(...)` whose `(` was just consumed, taken raw up
+    /// to its matching `)` (numpy code pasted as it stands), as numpy reads it.
+    fn pasted_dtype(&mut self) -> Result<Type, Error> {
+        let start = self.span().start;
+        let Some(len) = balanced_len(&self.src[start..]) else {
+            return Err(self.err_at("this dtype( has no matching ')'", Span { start, end: self.src.len() }));
+        };
+        let text_span = Span { start, end: start + len };
+        let text = &self.src[start..start + len];
+        let ty = super::numpy::dtype(text).map_err(|m| self.err_at(&format!("numpy dtype: {m}"), text_span))?;
+        // Continue after the `)`, with the nesting the lexer would have there.
+        let end = start + len + 1;
+        let mut fresh = Lexer::new(self.src);
+        while let Ok(t) = fresh.next_token() {
+            if t.span.end >= end || matches!(t.tok, Tok::Eof) {
+                break;
+            }
+        }
+        self.lexer.seek(end, fresh.depth());
+        self.next = None;
+        self.prev_end = end;
+        self.cur = next_or_eof(&mut self.lexer, &mut self.lex_error, self.src.len());
+        Ok(ty)
+    }
+
     /// `match TAG { 1 => T, 2 | 3 => U, "IHDR" => V, 4..8 => W, _ => X }`,
     /// after the `match` keyword. Arms are separated by `,` or new lines.
     fn match_type(&mut self, order: ByteOrder) -> Result<Type, Error> {
@@ -565,6 +627,42 @@ impl<'s> Parser<'s> {
                 super::numpy::typestr("?").map_err(|m| self.err_at(&m, start_span))?
             }
             // Foreign notations: `dtype("...")` (numpy) and `struct("...")` (Python).
+            // numpy code pasted as it stands: `np.int64`, `np.dtype([('rows', int32)])`.
+            Tok::Ident(w @ ("np" | "numpy")) if matches!(self.peek_next(), Tok::Punct(".")) => {
+                self.bump();
+                self.bump();
+                let name_span = self.span();
+                let Tok::Ident(name) = self.peek().clone() else { return Err(self.expected("a numpy type name")) };
+                if name == "dtype" && matches!(self.peek_next(), Tok::Punct("(")) {
+                    self.bump();
+                    self.bump();
+                    self.pasted_dtype()?
+                } else {
+                    self.bump();
+                    match super::numpy::numpy_type_name(name)
+                        .or_else(|| super::numpy::numpy_type_name(&format!("np.{name}")))
+                    {
+                        Some(t) => t.map_err(|m| self.err_at(&format!("numpy type: {m}"), name_span))?,
+                        None => {
+                            return Err(
+                                self.err_at(&format!("'{w}.{name}' is not a numpy type binmap knows"), name_span)
+                            );
+                        }
+                    }
+                }
+            }
+            Tok::Ident("dtype")
+                if matches!(self.peek_next(), Tok::Punct("(")) && {
+                    // Not a quoted string: numpy code pasted as it stands.
+                    let rest = self.src[self.span().end..].trim_start();
+                    let after = rest.strip_prefix('(').unwrap_or(rest).trim_start();
+                    !after.starts_with(['"', '\'']) || !quoted_then_close(after)
+                } =>
+            {
+                self.bump();
+                self.bump();
+                self.pasted_dtype()?
+            }
             Tok::Ident(w) if (w == "dtype" || w == "struct") && matches!(self.peek_next(), Tok::Punct("(")) => {
                 self.bump();
                 self.bump();
@@ -617,6 +715,12 @@ impl<'s> Parser<'s> {
                         Some(t) => t,
                         None => match self.types.iter().rev().find_map(|s| s.get(name)) {
                             Some(t) => t.clone(),
+                            // numpy's names, with numpy's sizes (`int64` is 8 bytes).
+                            None if super::numpy::numpy_type_name(name).is_some() => {
+                                super::numpy::numpy_type_name(name)
+                                    .unwrap_or_else(|| Err(String::new()))
+                                    .map_err(|m| self.err_at(&format!("numpy type: {m}"), start_span))?
+                            }
                             // A numpy typestr without a byte-order mark (`f8`, `S12`, `U5`).
                             None => match super::numpy::typestr(name) {
                                 Ok(t) if looks_like_typestr(name) => t,
@@ -769,6 +873,41 @@ impl<'s> Parser<'s> {
         };
         Ok(Expr { kind, span: Span { start: span.start, end: self.prev_end() } })
     }
+}
+
+/// The length of `s` up to (not including) the `)` that closes an already
+/// open `(`, skipping brackets and quoted strings inside.
+fn balanced_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let (mut depth, mut i) = (0usize, 0);
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' if depth == 0 => return Some(i),
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// True when `s` starts with one quoted string followed by `)`: the
+/// `dtype("...")` form.
+fn quoted_then_close(s: &str) -> bool {
+    let b = s.as_bytes();
+    let q = b[0];
+    let mut i = 1;
+    while i < b.len() && b[i] != q {
+        i += if b[i] == b'\\' { 2 } else { 1 };
+    }
+    s.get(i + 1..).is_some_and(|rest| rest.trim_start().starts_with(')'))
 }
 
 /// The name of a field or `let` item.
