@@ -241,7 +241,7 @@ const MAX_FITS: usize = 96;
 
 /// What a size field explaining the tiling adds to a template's promise
 /// (coherences are mostly 0.1 to 0.6).
-const EXPLAINED_PROMISE: f64 = 0.05;
+const EXPLAINED_PROMISE: f64 = 0.1;
 
 /// Records typed for the first scoring of every template.
 const QUICK_ROWS: u64 = 48;
