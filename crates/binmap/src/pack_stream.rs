@@ -334,11 +334,9 @@ impl Input<'_> {
     }
 }
 
-/// The first `head` bytes of the input, already read by the caller, then the reader.
-///
-/// Stream `input` (its first bytes `head` already read) in `format` with
-/// `plan` into `out`: the provisional header, then the records. See
-/// [`Outcome`] for what the caller does next.
+/// Stream `input` (named `name` in messages) in `format` with `plan` into
+/// `out`: the provisional header, then the records. See [`Outcome`] for
+/// what the caller does next.
 ///
 /// ```
 /// use binmap::pack_stream::{InputFormat, Outcome, Plan, stream};
