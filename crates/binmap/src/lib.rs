@@ -73,6 +73,7 @@ pub mod set;
 pub mod sink;
 pub mod source;
 pub mod stats;
+pub mod suggest;
 pub mod text;
 pub mod write;
 

@@ -495,7 +495,16 @@ impl Env<'_> {
             .note(format!("used at {}", self.layout_location(span))));
         }
         Err(self.layout_error(
-            &format!("unknown field '{}' (fields can only refer to fields before them)", path.join(".")),
+            &format!(
+                "unknown field '{}' (fields can only refer to fields before them){}",
+                path.join("."),
+                crate::suggest::hint(
+                    first,
+                    self.frames.iter().flat_map(|f| {
+                        f.members.iter().filter_map(|m| m.name.as_deref()).chain(f.lets.iter().map(|(n, _)| &**n))
+                    })
+                )
+            ),
             span,
         ))
     }

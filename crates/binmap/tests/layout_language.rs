@@ -435,3 +435,18 @@ fn numpy_spellings_as_pasted_from_a_script() {
     assert!(err("v: np.int33", &[0]).contains("'np.int33' is not a numpy type binmap knows"));
     assert!(err("records: dtype([('a', int32)", &[0]).contains("has no matching ')'"));
 }
+
+#[test]
+fn name_errors_say_what_was_meant() {
+    assert!(err("rows: int33", &[0; 4]).contains("unknown type 'int33'; did you mean 'int32'?"));
+    assert!(err("x: u23be", &[0; 4]).contains("unknown type 'u23be'; did you mean 'u32be'?"));
+    assert!(err("type Point = { x: u8 }; p: Pint", &[0]).contains("did you mean 'Point'?"));
+    assert!(err("endian: little; a: u8", &[0]).contains("the byte order is set with `endian little` (no ':')"));
+    let e = err("rows: u8; cols: u8; data: u8[rows, colz]", &[1, 1, 0]);
+    assert!(
+        e.contains("unknown field 'colz' (fields can only refer to fields before them); did you mean 'cols'?"),
+        "{e}"
+    );
+    assert!(err("Value: u8; v: u8[value]", &[0]).contains("did you mean 'Value'?"));
+    assert!(!err("a: u8; v: u8[zzz]", &[0]).contains("did you mean"));
+}

@@ -465,6 +465,60 @@ impl<'s> Parser<'s> {
         })
     }
 
+    /// "unknown type 'int33'; did you mean 'int32'?", or the hint for
+    /// `endian: little`.
+    fn unknown_type(&self, name: &str) -> String {
+        if matches!(name, "little" | "big" | "native") {
+            return format!("unknown type '{name}'; the byte order is set with `endian {name}` (no ':')");
+        }
+        const BUILTIN: &[&str] = &[
+            "i8",
+            "i16",
+            "i32",
+            "i64",
+            "u8",
+            "u16",
+            "u32",
+            "u64",
+            "f16",
+            "bf16",
+            "f32",
+            "f64",
+            "c64",
+            "c128",
+            "bool",
+            "char",
+            "cstr",
+            "bytes",
+            "utf8",
+            "ucs4",
+            "void",
+            "int8",
+            "int16",
+            "int32",
+            "int64",
+            "uint8",
+            "uint16",
+            "uint32",
+            "uint64",
+            "float16",
+            "float32",
+            "float64",
+            "double",
+            "single",
+            "half",
+            "complex64",
+            "complex128",
+        ];
+        let user = self.types.iter().flat_map(|s| s.keys().map(String::as_str));
+        let base = name.strip_suffix("le").or_else(|| name.strip_suffix("be"));
+        let hint = match base.and_then(|b| crate::suggest::closest(b, BUILTIN.iter().copied())) {
+            Some(b) => format!("; did you mean '{b}{}'?", &name[name.len() - 2..]),
+            None => crate::suggest::hint(name, BUILTIN.iter().copied().chain(user)),
+        };
+        format!("unknown type '{name}'{hint}")
+    }
+
     /// The text of a `dtype(...)` whose `(` was just consumed, taken raw up
     /// to its matching `)` (numpy code pasted as it stands), as numpy reads it.
     fn pasted_dtype(&mut self) -> Result<Type, Error> {
@@ -724,7 +778,7 @@ impl<'s> Parser<'s> {
                             // A numpy typestr without a byte-order mark (`f8`, `S12`, `U5`).
                             None => match super::numpy::typestr(name) {
                                 Ok(t) if looks_like_typestr(name) => t,
-                                _ => return Err(self.err_at(&format!("unknown type '{name}'"), start_span)),
+                                _ => return Err(self.err_at(&self.unknown_type(name), start_span)),
                             },
                         },
                     },
