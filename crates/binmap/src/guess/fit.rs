@@ -3,11 +3,20 @@
 //! A [`Template`] that tiles every file is typed — the header once per file
 //! (one row per file), the records from a sample pooled over the files — and
 //! costs its description length: the bits of every value under the chosen
-//! fields' models, plus a fixed cost per field of the layout. Size fields
-//! cost nothing: the arithmetic explains them. The cheapest description
-//! wins; among descriptions within a whisker of it (sampling noise), the one
-//! that explains more sizes, then has smaller records, then fewer header
-//! fields ([`choose`]).
+//! fields' models, plus the model bits of each field of the layout
+//! ([`column::model_bits`]). Size fields cost nothing (the arithmetic
+//! explains them), and each takes bits off as evidence: a header integer
+//! that tiles every file exactly is unlikely by chance (32 bits for 4 or
+//! more bytes, 8 a byte for narrower ones, 8 for a text length; times the
+//! files). Records are typed from the first rows after their start and
+//! from rows counted back from the end of the file, the same for every
+//! start: the latter give the bits a record, the first rows are paid once
+//! for what they add, so that templates differing only in where the
+//! records start compare on their headers and first rows, not on the luck
+//! of a sample. Each file's header is paid for on its own. The cheapest
+//! description wins; among descriptions within 0.1% of it (sampling noise),
+//! the one with smaller records, then more sizes explained, then fewer
+//! header fields ([`choose`]).
 
 use super::column::model_bits;
 use super::header::{Count, Resolved, SizeRole, Template};
