@@ -391,15 +391,36 @@ fn where_unknown_field_has_a_caret_under_the_name() {
     fails(
         &["select", "ticks.bin", "-l", "ticks.bml", "-w", "value > 0 && nme == 'x'"],
         2,
-        "error: --where: no field 'nme' in the rows of 'records'; they have: name, time, value, qty, flag\n  \
+        "error: --where: no field 'nme' in the rows of 'records'; they have: name, time, value, qty, flag; did you mean 'name'?\n  \
          value > 0 && nme == 'x'\n               ^^^\n",
     );
     fails(
         &["stats", "ticks.bin", "-l", "ticks.bml", "-w", "valu > 0"],
         2,
-        "error: --where: no field 'valu' in the rows of 'records'; they have: name, time, value, qty, flag\n  \
+        "error: --where: no field 'valu' in the rows of 'records'; they have: name, time, value, qty, flag; did you mean 'value'?\n  \
          valu > 0\n  ^^^^\n",
     );
+}
+
+#[test]
+fn where_hints_for_numpy_habits() {
+    fails(
+        &["select", "ticks.bin", "-l", "ticks.bml", "-w", "name == MSFT"],
+        2,
+        "error: --where: no field 'MSFT' in the rows of 'records'; they have: name, time, value, qty, flag; \
+         if 'MSFT' is text, quote it: \"MSFT\"\n  name == MSFT\n          ^^^^\n",
+    );
+    fails(
+        &["select", "ticks.bin", "-l", "ticks.bml", "-w", "(value > 0) & (qty > 1)"],
+        2,
+        "error: --where: numpy's '&' is written '&&' here (conditions combine with && || !, or and or not)\n  \
+         (value > 0) & (qty > 1)\n              ^\n",
+    );
+    // numpy's bytes literal is the same text.
+    let a = binmap().args(["select", "ticks.bin", "-l", "ticks.bml", "-w", "name == b'MSFT'"]).output().expect("run");
+    let b = binmap().args(["select", "ticks.bin", "-l", "ticks.bml", "-w", "name == 'MSFT'"]).output().expect("run");
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert_eq!(a.stdout, b.stdout);
 }
 
 #[test]

@@ -421,10 +421,17 @@ impl<'m> Checker<'_, 'm> {
             return table.column(&[]);
         }
         let names: Vec<String> = table.leaves().iter().map(|c| c.name.clone()).take(20).collect();
+        let written = path_to_string(path);
+        let hint = match crate::suggest::closest(&written, names.iter().map(String::as_str)) {
+            Some(n) => format!("; did you mean '{n}'?"),
+            // A bare word that is no field: most often text left unquoted.
+            None if path.len() == 1 => format!("; if '{written}' is text, quote it: \"{written}\""),
+            None => String::new(),
+        };
         Err(self.err(
             e,
             format!(
-                "no field {} in the rows of '{}'; they have: {}",
+                "no field {} in the rows of '{}'; they have: {}{hint}",
                 self.quoted(e),
                 path_to_string(&table.path),
                 names.join(", ")

@@ -51,7 +51,7 @@ impl<'m> Predicate<'m> {
     /// p.mask(0..2, &mut mask).unwrap();
     /// assert_eq!(mask, [true, true]);
     /// let err = Predicate::new("vv < 0", &table).unwrap_err().to_string();
-    /// assert!(err.starts_with("--where: no field 'vv' in the rows of 'r'; they have: name, v\n  vv < 0\n  ^^"));
+    /// assert!(err.starts_with("--where: no field 'vv' in the rows of 'r'; they have: name, v; did you mean 'v'?\n  vv < 0\n  ^^"));
     /// ```
     pub fn new(text: &str, table: &Table<'m>) -> Result<Predicate<'m>> {
         let expr = parse::parse(text)?;

@@ -160,6 +160,12 @@ fn lex(text: &str) -> Result<Vec<Token>> {
             let (bytes, len) = string(text, i, c)?;
             i += len;
             Tok::Str(bytes)
+        } else if c == 'b' && text[i + 1..].starts_with(['"', '\'']) {
+            // numpy's bytes literal `b'MSFT_profit'`: the same bytes as the string.
+            let q = text[i + 1..].chars().next().unwrap_or('"');
+            let (bytes, len) = string(text, i + 1, q)?;
+            i += len + 1;
+            Tok::Str(bytes)
         } else if c == '`' {
             let end = text[i + 1..]
                 .find('`')
@@ -182,6 +188,16 @@ fn lex(text: &str) -> Result<Vec<Token>> {
             Tok::Sym(s)
         } else if text[i..].starts_with('=') {
             return Err(error_at(text, &(i..i + 1), "'=' assigns; compare with '=='"));
+        } else if let Some((op, ours)) =
+            [("&", "&&"), ("|", "||"), ("~", "!")].iter().find(|(op, _)| text[i..].starts_with(*op))
+        {
+            // numpy's element-wise operators: here conditions combine with && || !
+            // (never a bitwise guess, which would differ for integers).
+            return Err(error_at(
+                text,
+                &(i..i + 1),
+                format!("numpy's '{op}' is written '{ours}' here (conditions combine with && || !, or and or not)"),
+            ));
         } else {
             return Err(error_at(text, &(i..i + c.len_utf8()), format!("unexpected '{c}'")));
         };
