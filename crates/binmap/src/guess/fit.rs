@@ -31,6 +31,10 @@ const SIZE_EVIDENCE: f64 = 32.0;
 /// ... and a text length (text is easier to find by chance: any printable run).
 const TEXT_LEN_EVIDENCE: f64 = 8.0;
 
+/// How much dearer (a share) a record of the period may be than the
+/// cheapest record of several periods, and still be chosen.
+const PERIOD_MARGIN: f64 = 0.005;
+
 /// Bits a character of a sized text.
 const TEXT_CHAR: f64 = 2.0;
 
@@ -285,13 +289,19 @@ fn utf8(data: &[u8], range: &std::ops::Range<u64>) -> bool {
 /// assert_eq!(best.record.len(), 2);
 /// ```
 pub fn choose(fits: &[Fit]) -> Option<usize> {
-    let best = fits.iter().map(|f| f.bits).fold(f64::INFINITY, f64::min);
-    let near = best + (0.001 * best.abs()).max(16.0);
-    let key = |f: &Fit| {
-        let size = f.template.body.map_or(u64::MAX, |b| b.size);
-        (size, std::cmp::Reverse(f.explained()), f.plain_header())
+    let cheapest = (0..fits.len()).min_by(|&a, &b| fits[a].bits.total_cmp(&fits[b].bits))?;
+    let best = fits[cheapest].bits;
+    let size = |f: &Fit| f.template.body.map_or(u64::MAX, |b| b.size);
+    // Records a whole fraction of the cheapest's are its period; a record
+    // of several periods is typed from more values, and looks a little
+    // cheaper for it: they get a wider margin.
+    let top = size(&fits[cheapest]);
+    let near = |f: &Fit| {
+        let divides = top != u64::MAX && size(f) < top && top.is_multiple_of(size(f));
+        best + ((if divides { PERIOD_MARGIN } else { 0.001 }) * best.abs()).max(16.0)
     };
+    let key = |f: &Fit| (size(f), std::cmp::Reverse(f.explained()), f.plain_header());
     (0..fits.len())
-        .filter(|&i| fits[i].bits <= near)
+        .filter(|&i| fits[i].bits <= near(&fits[i]))
         .min_by(|&a, &b| key(&fits[a]).cmp(&key(&fits[b])).then(fits[a].bits.total_cmp(&fits[b].bits)))
 }
