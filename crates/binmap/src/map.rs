@@ -442,6 +442,26 @@ impl Env<'_> {
         }
     }
 
+    /// The integer scalar field at `path` (not a `let`) and its bytes.
+    fn scalar_at(&self, path: &[Arc<str>]) -> Option<(Scalar, &[u8])> {
+        let (first, rest) = path.split_first()?;
+        let frame = self.frames.iter().rev().find(|f| f.get(first).is_some())?;
+        let m = frame.get(first)?;
+        let (mut node, mut abs) = (&m.node, frame.base + m.node.offset);
+        for seg in rest {
+            let NodeKind::Struct(ms) = &node.kind else { return None };
+            let c = ms.iter().find(|c| c.name.as_deref() == Some(seg))?;
+            abs += c.node.offset;
+            node = &c.node;
+        }
+        match &node.kind {
+            NodeKind::Scalar(s) if s.kind.is_integer() && s.kind.size() > 1 => {
+                Some((*s, slice(self.data, abs, node.size)))
+            }
+            _ => None,
+        }
+    }
+
     /// The value of the field or `let` at `path`, as compared by `==`.
     pub(crate) fn lookup_operand(&self, path: &[Arc<str>], span: Span) -> Result<Operand<'_>> {
         let Some((first, rest)) = path.split_first() else { return Err(self.layout_error("empty path", span)) };
@@ -507,6 +527,14 @@ impl Env<'_> {
             ),
             span,
         ))
+    }
+}
+
+/// The other byte order.
+fn flip(e: crate::layout::Endian) -> crate::layout::Endian {
+    match e {
+        crate::layout::Endian::Little => crate::layout::Endian::Big,
+        crate::layout::Endian::Big => crate::layout::Endian::Little,
     }
 }
 
@@ -860,7 +888,48 @@ impl Resolver<'_> {
             return Ok(());
         }
         let note = self.field_note(f, pos);
-        self.check_bounds(pos, size, "", &note, bounded)
+        let err = self.check_bounds(pos, size, "", &note, bounded);
+        match (err, self.swapped_sizes_fit(f, pos)) {
+            (Err(e), Some(hint)) => Err(e.note(hint)),
+            (r, _) => r,
+        }
+    }
+
+    /// When the sizes of `f` come from integer fields whose bytes, read in
+    /// the other byte order, give a size that fits the rest of the file:
+    /// "these sizes fit the file if read little-endian (rows = 6, cols = 5):
+    /// try `endian little`" (a layout read with the wrong byte order).
+    fn swapped_sizes_fit(&self, f: &Field, pos: u64) -> Option<String> {
+        let (elem, dims) = match &f.ty {
+            Type::Array { elem, dims: Dims::Fixed(d) | Dims::Fortran(d) } => (elem.fixed_size()?, d.iter().collect()),
+            Type::Text { kind, len } => (kind.unit(), vec![len]),
+            _ => return None,
+        };
+        let (mut size, mut named, mut other) = (elem, Vec::new(), None);
+        for d in dims {
+            let v = match &d.kind {
+                ExprKind::Int(v) => u64::try_from(*v).ok()?,
+                ExprKind::Path(p) => {
+                    let env = self.env();
+                    let (s, bytes) = env.scalar_at(p)?;
+                    let swapped = Scalar { kind: s.kind, endian: flip(s.endian) };
+                    let v = decode_scalar(bytes, swapped).ok()?.as_int()?;
+                    if other.replace(swapped.endian).is_some_and(|e| e != swapped.endian) {
+                        return None;
+                    }
+                    named.push(format!("{} = {v}", p.join(".")));
+                    u64::try_from(v).ok()?
+                }
+                _ => return None,
+            };
+            size = size.checked_mul(v)?;
+        }
+        let other = other?;
+        let fits = pos.checked_add(size).is_some_and(|end| end <= self.filesize);
+        let name = if other == crate::layout::Endian::Little { "little" } else { "big" };
+        fits.then(|| {
+            format!("these sizes fit the file if read {name}-endian ({}): try `endian {name}`", named.join(", "))
+        })
     }
 
     fn eval_size(&mut self, e: &Expr, f: &Field, pos: u64) -> Result<u64> {

@@ -450,3 +450,19 @@ fn name_errors_say_what_was_meant() {
     assert!(err("Value: u8; v: u8[value]", &[0]).contains("did you mean 'Value'?"));
     assert!(!err("a: u8; v: u8[zzz]", &[0]).contains("did you mean"));
 }
+
+#[test]
+fn sizes_read_in_the_wrong_byte_order_say_so() {
+    let mut b: Vec<u8> = [6i32.to_le_bytes(), 5i32.to_le_bytes()].concat();
+    b.extend([0u8; 240]);
+    let e = err("endian big; rows: i32; cols: i32; data: f64[rows, cols]", &b);
+    assert!(
+        e.contains("these sizes fit the file if read little-endian (rows = 6, cols = 5): try `endian little`"),
+        "{e}"
+    );
+    let e = err("rows: i32be; cols: i32; data: f64[rows, cols]", &b);
+    assert!(!e.contains("these sizes fit"), "{e}");
+    // No hint when the swapped sizes do not fit either.
+    let e = err("n: u32be; v: u8[n]", &[0xff, 0xff, 0xff, 0x7f, 0]);
+    assert!(!e.contains("these sizes fit"), "{e}");
+}
