@@ -344,6 +344,14 @@ pub enum SetItem {
 }
 
 impl SetItem {
+    /// As layout text: `4` or `4..8`.
+    pub fn describe(&self) -> String {
+        match self {
+            SetItem::One(e) => e.describe(),
+            SetItem::Range(a, b) => format!("{}..{}", a.describe(), b.describe()),
+        }
+    }
+
     pub fn exprs(&self) -> Vec<&Expr> {
         match self {
             SetItem::One(e) => vec![e],
@@ -354,13 +362,7 @@ impl SetItem {
 
 /// `[1, 2, 4..8]` as layout text.
 pub fn describe_set(items: &[SetItem]) -> String {
-    let parts: Vec<String> = items
-        .iter()
-        .map(|it| match it {
-            SetItem::One(e) => e.describe(),
-            SetItem::Range(a, b) => format!("{}..{}", a.describe(), b.describe()),
-        })
-        .collect();
+    let parts: Vec<String> = items.iter().map(SetItem::describe).collect();
     format!("[{}]", parts.join(", "))
 }
 
@@ -627,13 +629,7 @@ impl Type {
                     .arms
                     .iter()
                     .map(|(pats, t)| {
-                        let p: Vec<String> = pats
-                            .iter()
-                            .map(|p| match p {
-                                SetItem::One(e) => e.describe(),
-                                SetItem::Range(a, b) => format!("{}..{}", a.describe(), b.describe()),
-                            })
-                            .collect();
+                        let p: Vec<String> = pats.iter().map(SetItem::describe).collect();
                         format!("{} => {}", p.join(" | "), t.describe())
                     })
                     .collect();
