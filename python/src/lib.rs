@@ -625,17 +625,15 @@ fn find_type<'t>(items: &'t [Item], path: &[&str]) -> Option<&'t Type> {
 #[pyfunction]
 #[pyo3(signature = (layout, path = None))]
 fn dtype_descr(layout: &str, path: Option<&str>) -> PyResult<String> {
-    let parsed = match load_layout(layout) {
-        Ok(l) => l,
-        Err(e) if path.is_none() => match Layout::parse(&format!("value: {layout}")) {
-            Ok(l) => {
-                let Some(Item::Field(f)) = l.root.items.first() else { return Err(py_err(e)) };
-                return binmap::layout::numpy::descr(&f.ty).map_err(|m| py_err(Error::usage(m)));
-            }
-            Err(_) => return Err(py_err(e)),
-        },
-        Err(e) => return Err(py_err(e)),
-    };
+    // A type first (`{ x: f64, y: f64 }`, `f32be[3]`): as a whole layout it
+    // would mean an array of it to the end of the file.
+    if path.is_none()
+        && let Ok(l) = Layout::parse(&format!("value: {layout}"))
+        && let [Item::Field(f)] = &l.root.items[..]
+    {
+        return binmap::layout::numpy::descr(&f.ty).map_err(|m| py_err(Error::usage(m)));
+    }
+    let parsed = load_layout(layout).map_err(py_err)?;
     let ty = match path {
         None => Type::Struct(parsed.root.clone()),
         Some(p) => {
