@@ -108,10 +108,13 @@ const NAMES: [&str; 16] = [
 const WORDS: [&str; 12] =
     ["sensor", "run", "calibrated", "at", "site", "north", "field", "station", "logger", "v2", "test", "flight"];
 
+/// Makes a field's bytes in record `i`.
+type MakeValue = Box<dyn FnMut(u64, &mut Rng) -> Vec<u8>>;
+
 /// A record field: its layout type, and how to make its value in record `i`.
 struct Column {
     ty: String,
-    make: Box<dyn FnMut(u64, &mut Rng) -> Vec<u8>>,
+    make: MakeValue,
 }
 
 /// One random record field in order `o`.

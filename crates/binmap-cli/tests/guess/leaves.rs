@@ -106,7 +106,7 @@ fn find_arrays(node: &Node, best: &mut Option<(u64, u64)>) {
     match &node.kind {
         NodeKind::Struct(members) => members.iter().for_each(|m| find_arrays(&m.node, best)),
         NodeKind::Array(a) => {
-            let stride = if a.count > 0 { node.size / a.count } else { 0 };
+            let stride = node.size.checked_div(a.count).unwrap_or(0);
             if best.is_none_or(|b| node.size > b.0) {
                 *best = Some((node.size, stride));
             }
