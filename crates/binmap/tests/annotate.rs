@@ -380,7 +380,9 @@ fn sparse_100_gb_file_small_range() {
 18fffffffc: 00000000           ....      records[6710886399].v
 "
     );
-    assert!(t.elapsed().as_secs_f64() < 1.0, "took {:?}", t.elapsed());
+    // A hang or a walk over the whole 100 GB would take minutes; the dump
+    // itself takes milliseconds, so 10 s holds on any busy machine.
+    assert!(t.elapsed().as_secs_f64() < 10.0, "took {:?}", t.elapsed());
 }
 
 /// Throughput: `BENCH_FILE=... cargo test --release -p binmap --test annotate -- --ignored bench --nocapture`
