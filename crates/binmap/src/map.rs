@@ -24,8 +24,8 @@ use std::sync::Arc;
 use crate::decode::{DecodeError, Value, decode_scalar};
 use crate::error::{Error, Result, grouped};
 use crate::layout::{
-    BinOp, Constraint, Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, ScalarKind, SetItem, Span,
-    StructType, TextKind, Type, align_up, apply_binop,
+    BinOp, Constraint, Dims, Expr, ExprKind, Field, Item, Layout, Literal, MatchType, Scalar, ScalarKind, SetItem,
+    Span, StructType, TextKind, Type, align_up, apply_binop,
 };
 use crate::operand::Operand;
 
@@ -377,6 +377,20 @@ impl Env<'_> {
             ExprKind::Cond(c, a, b) => self.operand(if self.eval(c)? != 0 { a } else { b }),
             _ => self.eval(e).map(Operand::Int),
         }
+    }
+
+    /// The type `m` chooses for this file: the first arm whose values hold
+    /// the tag, else the `_` arm; `Ok(Err(message))` when there is neither.
+    pub(crate) fn match_arm<'m>(&self, m: &'m MatchType) -> Result<std::result::Result<&'m Type, String>> {
+        let tag = self.operand(&m.tag)?;
+        for (pats, t) in &m.arms {
+            if self.in_set(&tag, pats, m.tag.span)? {
+                return Ok(Ok(t));
+            }
+        }
+        Ok(m.default
+            .as_ref()
+            .ok_or_else(|| format!("no arm of `match {}` for {}, and no `_` arm", m.tag.describe(), tag.show())))
     }
 
     /// `a == b` for numbers and text alike.
@@ -971,25 +985,11 @@ impl Resolver<'_> {
                 }
             }
             Type::Match(m) => {
-                let tag = self.env().operand(&m.tag)?.into_owned();
-                let mut chosen = None;
-                for (pats, t) in &m.arms {
-                    if self.env().in_set(&tag, pats, m.tag.span)? {
-                        chosen = Some(t);
-                        break;
-                    }
-                }
-                let Some(t) = chosen.or(m.default.as_ref()) else {
-                    let shown = tag.show();
-                    return Err(self
-                        .data_error(
-                            format!("no arm of `match {}` for {shown}, and no `_` arm", m.tag.describe()),
-                            f,
-                            pos,
-                        )
-                        .with_bytes(self.data, pos.min(self.filesize)));
+                let arm = self.env().match_arm(m)?;
+                return match arm {
+                    Ok(t) => self.resolve_type(t, pos, bounded, f),
+                    Err(msg) => Err(self.data_error(msg, f, pos).with_bytes(self.data, pos.min(self.filesize))),
                 };
-                return self.resolve_type(t, pos, bounded, f);
             }
             Type::Struct(st) => {
                 self.struct_path.push(f.name.clone().unwrap_or_else(|| Arc::from("_")));

@@ -39,15 +39,6 @@ impl Operand<'_> {
         })
     }
 
-    /// The same value, owning its bytes.
-    pub fn into_owned(self) -> Operand<'static> {
-        match self {
-            Operand::Int(v) => Operand::Int(v),
-            Operand::Char(c) => Operand::Char(c),
-            Operand::Bytes { bytes, padded } => Operand::Bytes { bytes: bytes.into_owned().into(), padded },
-        }
-    }
-
     /// The integer value for a range test (`in 0..8`), if it has one.
     pub fn as_int(&self) -> Option<i128> {
         match self {

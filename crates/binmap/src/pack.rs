@@ -1034,23 +1034,8 @@ impl Packer<'_> {
             Type::Cstr => self.leaf(v, NodeKind::Cstr, 0, path),
             Type::Match(m) => {
                 // The arm the tag (written already) chooses; the value must fit it.
-                let env = self.env();
-                let tag = env.operand(&m.tag).map_err(|e| at(path, e))?;
-                let mut chosen = None;
-                for (pats, t) in &m.arms {
-                    if env.in_set(&tag, pats, m.tag.span).map_err(|e| at(path, e))? {
-                        chosen = Some(t);
-                        break;
-                    }
-                }
-                let shown = tag.show();
-                let Some(t) = chosen.or(m.default.as_ref()) else {
-                    return Err(at(
-                        path,
-                        Error::input(format!("no arm of `match {}` for {shown}, and no `_` arm", m.tag.describe())),
-                    ));
-                };
-                let t = t.clone();
+                let arm = self.env().match_arm(m).map_err(|e| at(path, e))?;
+                let t = arm.map_err(|msg| at(path, Error::input(msg)))?.clone();
                 self.value(&t, v, path)
             }
             Type::Text { kind, len } => {
