@@ -323,7 +323,7 @@ fn kind_text(k: &NodeKind) -> &'static str {
     match k {
         NodeKind::Scalar(s) => s.kind.name(),
         NodeKind::Char => "char",
-        NodeKind::Text(_) | NodeKind::Cstr => "string",
+        NodeKind::Text(..) | NodeKind::Cstr => "string",
         NodeKind::Struct(_) => "struct",
         NodeKind::Array(_) => "array",
     }
@@ -337,7 +337,7 @@ impl ColumnRef<'_> {
             NodeKind::Scalar(s) if s.kind.is_integer() => LeafType::Int(s.kind),
             NodeKind::Scalar(s) if s.kind.is_float() => LeafType::Float(s.kind),
             NodeKind::Scalar(_) => LeafType::Complex,
-            NodeKind::Char | NodeKind::Text(_) | NodeKind::Cstr => LeafType::Str,
+            NodeKind::Char | NodeKind::Text(..) | NodeKind::Cstr => LeafType::Str,
             NodeKind::Struct(_) | NodeKind::Array(_) => return None,
         })
     }
