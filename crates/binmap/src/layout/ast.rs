@@ -219,6 +219,12 @@ pub enum Type {
         elem: Arc<Type>,
         dims: Dims,
     },
+    /// An integer shown with names (`enum Color: u8 {...}` or `flags`):
+    /// the definition, and the base integer (`Type::Scalar`, or
+    /// `Type::ScalarByOrder` under an `endian` chosen per file).
+    Enum(Arc<super::EnumDef>, Arc<Type>),
+    /// `bits u16be { version: 3, flags: 5, length: 8 }`.
+    Bits(Arc<super::BitsType>),
 }
 
 /// The dimensions of an array.
@@ -414,6 +420,9 @@ pub enum ExprKind {
     Str(Vec<u8>),
     /// `x in [1, 2, 4..8]`: 1 when `x` is one of the set, else 0.
     In(Box<Expr>, Vec<SetItem>),
+    /// A named constant, settled when the layout is parsed: an enum's
+    /// value `Color.green` (the path as written, and its value).
+    Const(Vec<Arc<str>>, i128),
 }
 
 /// Binary operators, by increasing precedence group.
@@ -517,14 +526,14 @@ impl Expr {
                 x.collect_paths(out);
                 set.iter().flat_map(SetItem::exprs).for_each(|e| e.collect_paths(out));
             }
-            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) => {}
+            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) | ExprKind::Const(..) => {}
         }
     }
 
     /// The value of an expression that reads no field and not `filesize`.
     pub fn constant(&self) -> Option<i128> {
         match &self.kind {
-            ExprKind::Int(v) => Some(*v),
+            ExprKind::Int(v) | ExprKind::Const(_, v) => Some(*v),
             ExprKind::SizeOf(t) => t.fixed_size().map(i128::from),
             ExprKind::Neg(e) => e.constant()?.checked_neg(),
             ExprKind::Not(e) => Some(i128::from(e.constant()? == 0)),
@@ -602,6 +611,8 @@ impl Type {
             Type::Char => Some(1),
             Type::Text { len, kind } => u64::try_from(len.constant()?).ok()?.checked_mul(kind.unit()),
             Type::Cstr => None,
+            Type::Enum(_, base) => base.fixed_size(),
+            Type::Bits(b) => b.container.fixed_size(),
             // The chosen arm depends on the data; its size may differ per file.
             Type::Match(_) => None,
             Type::Struct(s) => s.fixed_size(),
@@ -624,6 +635,8 @@ impl Type {
             Type::Char => "char".into(),
             Type::Text { kind, len } => format!("{}[{}]", kind.name(), len.describe()),
             Type::Cstr => "cstr".into(),
+            Type::Enum(d, _) => d.name.to_string(),
+            Type::Bits(b) => b.describe(),
             Type::Match(m) => {
                 let mut arms: Vec<String> = m
                     .arms
@@ -713,7 +726,7 @@ impl Expr {
     pub fn describe(&self) -> String {
         match &self.kind {
             ExprKind::Int(v) => v.to_string(),
-            ExprKind::Path(p) => p.join("."),
+            ExprKind::Path(p) | ExprKind::Const(p, _) => p.join("."),
             ExprKind::FileSize => "filesize".into(),
             ExprKind::SizeOf(t) => format!("sizeof({})", t.describe()),
             ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) => {
