@@ -51,17 +51,6 @@ impl std::fmt::Display for Shown<'_> {
     }
 }
 
-impl Shown<'_> {
-    /// True when some part of the value has no name (`--strict` refuses it).
-    pub fn has_unnamed(&self) -> bool {
-        match self {
-            Shown::Name(_) => false,
-            Shown::Flags(_, rest) => *rest != 0,
-            Shown::Number(_) => true,
-        }
-    }
-}
-
 impl EnumDef {
     /// `enum` or `flags`.
     pub fn keyword(&self) -> &'static str {
