@@ -6,7 +6,7 @@
 
 use half::{bf16, f16};
 
-use crate::layout::{Endian, Scalar, ScalarKind, TextKind};
+use crate::layout::{Endian, EnumDef, Scalar, ScalarKind, TextKind};
 use crate::map::TextEnd;
 
 /// A decoded leaf value, borrowing string bytes from the file.
@@ -31,6 +31,9 @@ pub enum Value<'a> {
     Ucs4(&'a [u8], Endian),
     /// Opaque bytes (`void[N]`, numpy `V`N), always shown as hex.
     Void(&'a [u8]),
+    /// An integer with an enum's or flags' names (an unsigned base's value
+    /// kept as its 64 bits: see [`Value::as_int`]).
+    Enum(i64, &'a EnumDef),
 }
 
 impl Value<'_> {
@@ -41,6 +44,7 @@ impl Value<'_> {
             Value::UInt(v) => Some(v.into()),
             Value::Bool(b) => Some(b.into()),
             Value::Bytes([c]) => Some((*c).into()),
+            Value::Enum(v, d) => Some(enum_int(v, d)),
             _ => None,
         }
     }
@@ -55,9 +59,15 @@ impl Value<'_> {
             Value::F32(v) => v.into(),
             Value::F64(v) => v,
             Value::Bool(b) => f64::from(u8::from(b)),
+            Value::Enum(v, d) => enum_int(v, d) as f64,
             _ => return None,
         })
     }
+}
+
+/// The integer an enum value holds: its 64 bits read as its base's sign.
+fn enum_int(v: i64, d: &EnumDef) -> i128 {
+    if d.base.int_range().is_some_and(|(lo, _)| lo < 0) { v.into() } else { (v as u64).into() }
 }
 
 /// Why a leaf could not be decoded.

@@ -276,6 +276,8 @@ fn type_of(n: &Node, out: &mut String) {
     out.clear();
     let _ = match &n.kind {
         NodeKind::Scalar(s) => write!(out, "{s}"),
+        NodeKind::Enum(s, def) => write!(out, "{} {} ({s})", def.keyword(), def.name),
+        NodeKind::Bits(b) => write!(out, "{}", b.describe()),
         NodeKind::Char => write!(out, "char"),
         NodeKind::Text(k, _) => write!(out, "{}[{}]", k.name(), n.size / k.unit()),
         NodeKind::Cstr => write!(out, "cstr"),

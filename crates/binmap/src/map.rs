@@ -24,8 +24,8 @@ use std::sync::Arc;
 use crate::decode::{DecodeError, Value, decode_scalar};
 use crate::error::{Error, Result, grouped};
 use crate::layout::{
-    BinOp, Constraint, Dims, Expr, ExprKind, Field, Indexed, Item, Layout, Literal, MatchType, Scalar, ScalarKind,
-    SetItem, Span, StructType, TextKind, Type, align_up, apply_binop,
+    BinOp, BitLeaf, Constraint, Dims, EnumDef, Expr, ExprKind, Field, Indexed, Item, Layout, Literal, MatchType, Scalar,
+    ScalarKind, SetItem, Span, StructType, TextKind, Type, align_up, apply_binop,
 };
 use crate::operand::Operand;
 
@@ -49,6 +49,11 @@ pub enum NodeKind {
     Cstr,
     Struct(Vec<Member>),
     Array(Box<ArrayNode>),
+    /// An integer shown with an enum's or flags' names.
+    Enum(Scalar, Arc<EnumDef>),
+    /// One field of a bit-field container: the node spans the container's
+    /// bytes (every field of a `bits` struct sits at its offset 0).
+    Bits(Arc<BitLeaf>),
 }
 
 /// Whether the trailing NULs of a text are padding or part of it.
@@ -379,7 +384,7 @@ impl Env<'_> {
     /// Evaluate an expression (checked arithmetic).
     pub(crate) fn eval(&self, e: &Expr) -> Result<i128> {
         Ok(match &e.kind {
-            ExprKind::Int(v) => *v,
+            ExprKind::Int(v) | ExprKind::Const(_, v) => *v,
             ExprKind::FileSize => match self.filesize {
                 Some(n) => n.into(),
                 // Only a pass that never needs it has no size (`pack` solves
@@ -764,6 +769,10 @@ pub(crate) fn node_operand<'d>(node: &Node, bytes: &'d [u8]) -> Option<std::resu
                 None => return Some(Err(())),
             }
         }
+        NodeKind::Enum(s, _) if bytes.len() as u64 == s.kind.size() => {
+            Operand::Int(decode_scalar(bytes, *s).ok().and_then(|v| v.as_int()).unwrap_or_default())
+        }
+        NodeKind::Bits(b) if bytes.len() as u64 == b.container.kind.size() => Operand::Int(bit_value(b, bytes)),
         NodeKind::Char if bytes.len() == 1 => Operand::Char(bytes[0]),
         NodeKind::Text(TextKind::Bytes | TextKind::Utf8, end) => {
             Operand::Bytes { bytes: bytes.into(), padded: *end == TextEnd::Padded }
@@ -791,6 +800,27 @@ pub(crate) fn node_operand<'d>(node: &Node, bytes: &'d [u8]) -> Option<std::resu
         }
         _ => return None,
     }))
+}
+
+/// The members of a `bits` struct in a container `s`: one [`BitLeaf`] per
+/// field (reserved `_` bits unnamed), each over the container's bytes.
+pub(crate) fn bit_members(b: &crate::layout::BitsType, s: Scalar) -> Vec<Member> {
+    let msb = b.msb_first.unwrap_or(s.endian == crate::layout::Endian::Big);
+    b.fields
+        .iter()
+        .zip(b.shifts(msb))
+        .map(|(f, shift)| {
+            let leaf = BitLeaf { container: s, shift, width: f.width, kind: f.kind.clone() };
+            let node = Node { offset: 0, size: s.kind.size(), kind: NodeKind::Bits(Arc::new(leaf)) };
+            Member { name: f.name.clone(), node, check: None, decl: f.span, at: None }
+        })
+        .collect()
+}
+
+/// The value of the bit field `b` in its container's `bytes`.
+pub(crate) fn bit_value(b: &BitLeaf, bytes: &[u8]) -> i128 {
+    let raw = decode_scalar(bytes, b.container).ok().and_then(|v| v.as_int()).unwrap_or_default();
+    b.extract(raw as u64)
 }
 
 /// The condition of the last `if` block above `at` (a position in the
@@ -898,6 +928,8 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
                 ty(elem, out);
             }
             Type::ScalarByOrder { order, .. } => expr(&order.cond, out),
+            Type::Enum(_, base) => ty(base, out),
+            Type::Bits(b) => ty(&b.container, out),
             Type::Match(m) => {
                 m.exprs().into_iter().for_each(|e| expr(e, out));
                 m.types().for_each(|t| ty(t, out));
@@ -954,7 +986,10 @@ impl Resolver<'_> {
         if let Some(keep) = self.keep
             && !f.check_names
             && m.check.is_none()
-            && matches!(m.node.kind, NodeKind::Scalar(_) | NodeKind::Char | NodeKind::Text(..) | NodeKind::Cstr)
+            && matches!(
+                m.node.kind,
+                NodeKind::Scalar(_) | NodeKind::Enum(..) | NodeKind::Char | NodeKind::Text(..) | NodeKind::Cstr
+            )
             && m.name.as_deref().is_none_or(|n| keep.binary_search(&n).is_err())
         {
             return Ok(());
@@ -1173,6 +1208,18 @@ impl Resolver<'_> {
         })
     }
 
+    /// The scalar of an enum's base or a bits container, its byte order settled.
+    fn scalar_of(&mut self, ty: &Type) -> Result<Scalar> {
+        Ok(match ty {
+            Type::ScalarByOrder { kind, order } => {
+                Scalar { kind: *kind, endian: if self.eval(&order.cond)? != 0 { order.yes } else { order.no } }
+            }
+            Type::Scalar(s) => *s,
+            // The parser gives enums and bits an integer scalar only.
+            _ => Scalar { kind: ScalarKind::U8, endian: crate::layout::Endian::Little },
+        })
+    }
+
     fn eval_size(&mut self, e: &Expr, f: &Field, pos: u64) -> Result<u64> {
         let v = self.eval(e)?;
         u64::try_from(v).map_err(|_| {
@@ -1187,6 +1234,14 @@ impl Resolver<'_> {
             Type::ScalarByOrder { kind, order } => {
                 let endian = if self.eval(&order.cond)? != 0 { order.yes } else { order.no };
                 leaf(kind.size(), NodeKind::Scalar(Scalar { kind: *kind, endian }))
+            }
+            Type::Enum(def, base) => {
+                let s = self.scalar_of(base)?;
+                leaf(s.kind.size(), NodeKind::Enum(s, def.clone()))
+            }
+            Type::Bits(b) => {
+                let s = self.scalar_of(&b.container)?;
+                leaf(s.kind.size(), NodeKind::Struct(bit_members(b, s)))
             }
             Type::Char => leaf(1, NodeKind::Char),
             Type::Text { kind, len } => {
@@ -1417,6 +1472,11 @@ impl Resolver<'_> {
                 Type::Array { elem: Arc::new(self.settle_orders(elem, local)?), dims: dims.clone() }
             }
             Type::Struct(st) => Type::Struct(Arc::new(StructType { items: self.settle_items(&st.items, local)? })),
+            Type::Enum(def, base) => Type::Enum(def.clone(), Arc::new(self.settle_orders(base, local)?)),
+            Type::Bits(b) => Type::Bits(Arc::new(crate::layout::BitsType {
+                container: self.settle_orders(&b.container, local)?,
+                ..(**b).clone()
+            })),
             other => other.clone(),
         })
     }
@@ -1583,6 +1643,7 @@ pub(crate) fn check_literal_written(
                 _ => (false, "a value of another type".into()),
             },
         },
+        NodeKind::Enum(s, _) => check_literal_written(lit, written, &NodeKind::Scalar(*s), bytes),
         NodeKind::Text(..) | NodeKind::Char | NodeKind::Cstr => {
             let Literal::Str(want) = lit else { return (false, "text".into()) };
             let got = if matches!(kind, NodeKind::Cstr) { &bytes[..bytes.len().saturating_sub(1)] } else { bytes };
@@ -1694,6 +1755,8 @@ fn collect_type_exprs<'t>(ty: &'t Type, out: &mut Vec<&'t Expr>) {
 fn has_chosen_order(ty: &Type) -> bool {
     match ty {
         Type::ScalarByOrder { .. } => true,
+        Type::Enum(_, base) => has_chosen_order(base),
+        Type::Bits(b) => has_chosen_order(&b.container),
         Type::Array { elem, .. } => has_chosen_order(elem),
         Type::Struct(st) => items_have_chosen_order(&st.items),
         _ => false,
@@ -1760,6 +1823,8 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
             Dims::Fortran(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),
         },
         Type::Struct(st) => items_uniform(&st.items, local),
+        Type::Enum(_, base) => uniform_in(base, local),
+        Type::Bits(b) => uniform_in(&b.container, local),
         // The arm may differ from one element to the next: walked.
         Type::Match(_) => false,
     }

@@ -43,8 +43,8 @@ use std::sync::Arc;
 use crate::encode::{Origin, encode_leaf, string_bytes};
 use crate::error::{Error, Result, grouped};
 use crate::layout::{
-    Constraint, Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, SetItem, StructType, TextKind, Type,
-    align_up,
+    BitsType, Constraint, Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, SetItem, StructType, TextKind,
+    Type, align_up,
 };
 use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind, TextEnd};
 use crate::select::{Seg, parse_path};
@@ -415,7 +415,7 @@ fn uses_filesize(e: &Expr) -> bool {
                 })
         }
         ExprKind::Index(ix) => uses_filesize(&ix.base) || ix.index.iter().any(uses_filesize),
-        ExprKind::Int(_) | ExprKind::Path(_) | ExprKind::Str(_) => false,
+        ExprKind::Int(_) | ExprKind::Path(_) | ExprKind::Str(_) | ExprKind::Const(..) => false,
     }
 }
 
@@ -427,6 +427,8 @@ fn type_uses_filesize(t: &Type) -> bool {
         }
         Type::Struct(st) => items_use_filesize(&st.items),
         Type::ScalarByOrder { order, .. } => uses_filesize(&order.cond),
+        Type::Enum(_, base) => type_uses_filesize(base),
+        Type::Bits(b) => type_uses_filesize(&b.container),
         Type::Match(m) => m.exprs().into_iter().any(uses_filesize) || m.types().any(type_uses_filesize),
         Type::Scalar(_) | Type::Char | Type::Cstr => false,
     }
@@ -1048,11 +1050,15 @@ impl Packer<'_> {
         let keep_elems = std::mem::take(&mut self.keep_elems);
         match ty {
             Type::Scalar(s) => self.leaf(v, NodeKind::Scalar(*s), s.kind.size(), path),
-            Type::ScalarByOrder { kind, order } => {
-                let chosen = self.env().eval(&order.cond).map_err(|e| at(path, e))? != 0;
-                let s = Scalar { kind: *kind, endian: if chosen { order.yes } else { order.no } };
-                self.leaf(v, NodeKind::Scalar(s), kind.size(), path)
+            Type::ScalarByOrder { .. } => {
+                let s = self.scalar_of(ty, path)?;
+                self.leaf(v, NodeKind::Scalar(s), s.kind.size(), path)
             }
+            Type::Enum(def, base) => {
+                let s = self.scalar_of(base, path)?;
+                self.leaf(v, NodeKind::Enum(s, def.clone()), s.kind.size(), path)
+            }
+            Type::Bits(b) => self.bits(b, v, path),
             Type::Char => self.leaf(v, NodeKind::Char, 1, path),
             Type::Cstr => self.leaf(v, NodeKind::Cstr, 0, path),
             Type::Match(m) => {
@@ -1087,6 +1093,47 @@ impl Packer<'_> {
             Type::Struct(st) => self.structure(st, v, path),
             Type::Array { elem, dims } => self.array(elem, dims, v, path, keep_elems),
         }
+    }
+
+    /// The scalar of a (possibly per-file) integer type, its byte order settled.
+    fn scalar_of(&self, ty: &Type, path: &Path<'_>) -> Result<Scalar> {
+        Ok(match ty {
+            Type::ScalarByOrder { kind, order } => {
+                let chosen = self.env().eval(&order.cond).map_err(|e| at(path, e))? != 0;
+                Scalar { kind: *kind, endian: if chosen { order.yes } else { order.no } }
+            }
+            Type::Scalar(s) => *s,
+            other => return Err(at(path, Error::input(format!("internal: {} is not an integer", other.describe())))),
+        })
+    }
+
+    /// A `bits` container from the object of its fields: each field's value
+    /// is put in its bits, reserved bits are zeros.
+    fn bits(&mut self, b: &BitsType, v: &Doc, path: &Path<'_>) -> Result<Node> {
+        let s = self.scalar_of(&b.container, path)?;
+        let members = crate::map::bit_members(b, s);
+        let names = || members.iter().filter_map(|m| m.name.as_deref());
+        let Doc::Object(kv) = v else {
+            let list = names().collect::<Vec<_>>().join(", ");
+            return Err(at(path, Error::input(format!("expected an object of the bit fields {list}"))));
+        };
+        if let Some((k, _)) = kv.iter().find(|(k, _)| names().all(|n| n != k)) {
+            let list = names().collect::<Vec<_>>().join(", ");
+            let hint = crate::suggest::hint(k, names());
+            return Err(at(path, Error::input(format!("unknown bit field '{k}'; the bits are {list}{hint}"))));
+        }
+        let mut raw = 0u64;
+        for m in &members {
+            let (Some(name), NodeKind::Bits(leaf)) = (&m.name, &m.node.kind) else { continue };
+            let Some((_, d)) = kv.iter().find(|(k, _)| k == &**name) else {
+                return Err(at(path, Error::input(format!("bit field '{name}' is missing from the input"))));
+            };
+            let fpath = Path::Field(path, name);
+            let x = crate::encode::bit_field_value(d, leaf, self.origin).map_err(|e| at(&fpath, e))?;
+            raw = leaf.insert(raw, x).map_err(|e| at(&fpath, Error::input(e)))?;
+        }
+        let node = self.leaf(&Doc::Number(raw.to_string()), NodeKind::Scalar(s), s.kind.size(), path)?;
+        Ok(Node { kind: NodeKind::Struct(members), ..node })
     }
 
     /// An array; with `keep_elems`, its node holds every element's node

@@ -167,7 +167,7 @@ fn step<'m>(view: View<'m>, seg: &Seg, path: &[Seg]) -> Result<View<'m>> {
 
 fn kind_name(n: &Node) -> &'static str {
     match n.kind {
-        NodeKind::Scalar(_) => "scalar",
+        NodeKind::Scalar(_) | NodeKind::Enum(..) | NodeKind::Bits(_) => "scalar",
         NodeKind::Char | NodeKind::Text(..) | NodeKind::Cstr => "string",
         NodeKind::Struct(_) => "struct",
         NodeKind::Array(_) => "array",

@@ -219,6 +219,12 @@ pub enum Type {
         elem: Arc<Type>,
         dims: Dims,
     },
+    /// An integer shown with names (`enum Color: u8 {...}` or `flags`):
+    /// the definition, and the base integer (`Type::Scalar`, or
+    /// `Type::ScalarByOrder` under an `endian` chosen per file).
+    Enum(Arc<super::EnumDef>, Arc<Type>),
+    /// `bits u16be { version: 3, flags: 5, length: 8 }`.
+    Bits(Arc<super::BitsType>),
 }
 
 /// The dimensions of an array.
@@ -428,6 +434,9 @@ pub enum ExprKind {
     Str(Vec<u8>),
     /// `x in [1, 2, 4..8]`: 1 when `x` is one of the set, else 0.
     In(Box<Expr>, Vec<SetItem>),
+    /// A named constant, settled when the layout is parsed: an enum's
+    /// value `Color.green` (the path as written, and its value).
+    Const(Vec<Arc<str>>, i128),
     /// An element of an earlier array, then fields of it: `dims[i]`,
     /// `shdrs[e_shstrndx].offset`, `m[i, j]` (one index per dimension;
     /// a negative index counts from the end, as in Python).
@@ -555,14 +564,14 @@ impl Expr {
                     out.push(&ix.rest);
                 }
             }
-            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) => {}
+            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) | ExprKind::Const(..) => {}
         }
     }
 
     /// The value of an expression that reads no field and not `filesize`.
     pub fn constant(&self) -> Option<i128> {
         match &self.kind {
-            ExprKind::Int(v) => Some(*v),
+            ExprKind::Int(v) | ExprKind::Const(_, v) => Some(*v),
             ExprKind::SizeOf(t) => t.fixed_size().map(i128::from),
             ExprKind::Neg(e) => e.constant()?.checked_neg(),
             ExprKind::Not(e) => Some(i128::from(e.constant()? == 0)),
@@ -640,6 +649,8 @@ impl Type {
             Type::Char => Some(1),
             Type::Text { len, kind } => u64::try_from(len.constant()?).ok()?.checked_mul(kind.unit()),
             Type::Cstr => None,
+            Type::Enum(_, base) => base.fixed_size(),
+            Type::Bits(b) => b.container.fixed_size(),
             // The chosen arm depends on the data; its size may differ per file.
             Type::Match(_) => None,
             Type::Struct(s) => s.fixed_size(),
@@ -662,6 +673,8 @@ impl Type {
             Type::Char => "char".into(),
             Type::Text { kind, len } => format!("{}[{}]", kind.name(), len.describe()),
             Type::Cstr => "cstr".into(),
+            Type::Enum(d, _) => d.name.to_string(),
+            Type::Bits(b) => b.describe(),
             Type::Match(m) => {
                 let mut arms: Vec<String> = m
                     .arms
@@ -751,7 +764,7 @@ impl Expr {
     pub fn describe(&self) -> String {
         match &self.kind {
             ExprKind::Int(v) => v.to_string(),
-            ExprKind::Path(p) => p.join("."),
+            ExprKind::Path(p) | ExprKind::Const(p, _) => p.join("."),
             ExprKind::FileSize => "filesize".into(),
             ExprKind::SizeOf(t) => format!("sizeof({})", t.describe()),
             ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) => {
