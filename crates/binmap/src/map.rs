@@ -29,6 +29,9 @@ use crate::layout::{
 };
 use crate::operand::Operand;
 
+mod repeat;
+pub(crate) use repeat::element_frame;
+
 /// One resolved piece of a file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -689,6 +692,9 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
             Type::Struct(st) => path_names(&st.items, out),
             Type::Array { elem, dims } => {
                 dims.exprs().unwrap_or_default().iter().for_each(|d| expr(d, out));
+                if let Some((cond, _)) = dims.repeat() {
+                    expr(cond, out);
+                }
                 ty(elem, out);
             }
             Type::ScalarByOrder { order, .. } => expr(&order.cond, out),
@@ -1019,8 +1025,11 @@ impl Resolver<'_> {
         } else {
             elem.clone()
         };
+        if let Some(repeat) = dims.repeat() {
+            return self.resolve_repeat(elem, elem_type, repeat, pos, bounded, f);
+        }
         let shape = match dims {
-            Dims::ToEnd => None,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => None,
             Dims::Fixed(ds) | Dims::Fortran(ds) => {
                 let mut shape = Vec::with_capacity(ds.len());
                 for d in ds {
@@ -1519,7 +1528,7 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
         Type::Cstr => false,
         Type::Text { len, .. } => expr_is_outer(len, local),
         Type::Array { elem, dims } => match dims {
-            Dims::ToEnd => false,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => false,
             Dims::Fixed(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),
             // Fortran order is only defined for uniform elements.
             Dims::Fortran(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),

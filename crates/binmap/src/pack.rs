@@ -1059,7 +1059,7 @@ impl Packer<'_> {
     fn array(&mut self, elem: &Arc<Type>, dims: &Dims, v: &Doc, path: &Path<'_>) -> Result<Node> {
         let start = self.pos;
         let shape: Option<Vec<u64>> = match dims {
-            Dims::ToEnd => None,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => None,
             // Solving `filesize`: these dimensions come from the data.
             Dims::Fixed(ds) | Dims::Fortran(ds) if self.trial().is_some() && ds.iter().any(uses_filesize) => None,
             Dims::Fixed(ds) | Dims::Fortran(ds) => {
@@ -1073,7 +1073,7 @@ impl Packer<'_> {
         let ndim = match (&shape, dims) {
             (Some(s), _) => s.len(),
             (None, Dims::Fixed(ds) | Dims::Fortran(ds)) => ds.len(),
-            (None, Dims::ToEnd) => 1,
+            (None, Dims::ToEnd | Dims::Until(_) | Dims::While(_)) => 1,
         };
         let mut flat = Vec::new();
         flatten(v, ndim, shape.as_deref().zip(dims.exprs()), path, &mut flat)?;
@@ -1086,7 +1086,20 @@ impl Packer<'_> {
             flat = stored;
         }
         for (i, e) in flat.iter().enumerate() {
-            self.value(elem, e, &Path::Index(path, i))?;
+            let at = self.pos;
+            let node = self.value(elem, e, &Path::Index(path, i))?;
+            if let Some(repeat) = dims.repeat() {
+                self.repeat_check(repeat, &node, at, i + 1 == flat.len(), &Path::Index(path, i))?;
+            }
+        }
+        if let (Some((cond, true)), true) = (dims.repeat(), flat.is_empty()) {
+            return Err(at(
+                path,
+                Error::input(format!(
+                    "an [until {}] array holds at least the element that ends it; the input has none",
+                    cond.describe()
+                )),
+            ));
         }
         let count = flat.len() as u64;
         if let Dims::ToEnd = dims {
@@ -1100,6 +1113,41 @@ impl Packer<'_> {
             fortran: matches!(dims, Dims::Fortran(_)),
         }));
         Ok(Node { offset: 0, size: self.pos - start, kind })
+    }
+
+    /// The condition of `T[until COND]` (`until`) or `T[while COND]` on
+    /// the element just written (`node` at `abs`): `until` holds on the last
+    /// element only, `while` on every one (what ends a `while` array is
+    /// whatever the layout puts after it, checked when the output is read back).
+    fn repeat_check(
+        &mut self,
+        (cond, until): (&Expr, bool),
+        node: &Node,
+        abs: u64,
+        last: bool,
+        path: &Path<'_>,
+    ) -> Result<()> {
+        self.frames.push(crate::map::element_frame(node, abs));
+        let holds = self.env().eval(cond);
+        self.frames.pop();
+        let holds = holds.map_err(|e| at(path, e))? != 0;
+        let want = !until || last;
+        if holds == want {
+            return Ok(());
+        }
+        let c = cond.describe();
+        Err(at(
+            path,
+            Error::input(match (until, last) {
+                (true, true) => {
+                    format!("the last element must meet `{c}` (it ends the [until] array), and it does not")
+                }
+                (true, false) => format!(
+                    "this element meets `{c}`, so reading would end the [until] array here, before the elements after it"
+                ),
+                _ => format!("this element fails `{c}`, so reading would end the [while] array before it"),
+            }),
+        ))
     }
 
     /// A `T[..]` array at `path` ends at `end`: it must be the end of the file.

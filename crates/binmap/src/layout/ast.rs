@@ -231,6 +231,13 @@ pub enum Dims {
     Fortran(Vec<Expr>),
     /// `T[..]`: as many as fit up to the end of the file.
     ToEnd,
+    /// `T[until COND]`: elements up to and including the first for which
+    /// `COND` holds; `_` in `COND` is the element just read.
+    Until(Expr),
+    /// `T[while COND]`: elements as long as `COND` holds for them; the first
+    /// element for which it fails is read to test it, but is not part of
+    /// the array and its bytes are not consumed.
+    While(Expr),
 }
 
 impl Dims {
@@ -238,7 +245,28 @@ impl Dims {
     pub fn exprs(&self) -> Option<&[Expr]> {
         match self {
             Dims::Fixed(d) | Dims::Fortran(d) => Some(d),
-            Dims::ToEnd => None,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => None,
+        }
+    }
+
+    /// The condition of `[until COND]` (`true`) or `[while COND]` (`false`).
+    pub fn repeat(&self) -> Option<(&Expr, bool)> {
+        match self {
+            Dims::Until(c) => Some((c, true)),
+            Dims::While(c) => Some((c, false)),
+            _ => None,
+        }
+    }
+
+    /// The text between the brackets: `rows, cols`, `..`, `until _ == 0`.
+    pub fn describe(&self) -> String {
+        let list = |d: &[Expr]| d.iter().map(Expr::describe).collect::<Vec<_>>().join(", ");
+        match self {
+            Dims::Fixed(d) => list(d),
+            Dims::Fortran(d) => format!("{}; fortran", list(d)),
+            Dims::ToEnd => "..".into(),
+            Dims::Until(c) => format!("until {}", c.describe()),
+            Dims::While(c) => format!("while {}", c.describe()),
         }
     }
 }
@@ -651,14 +679,7 @@ impl Type {
                     .collect();
                 format!("{{{}}}", parts.join(", "))
             }
-            Type::Array { elem, dims } => match dims {
-                Dims::ToEnd => format!("{}[..]", elem.describe()),
-                Dims::Fixed(d) | Dims::Fortran(d) => {
-                    let d: Vec<String> = d.iter().map(Expr::describe).collect();
-                    let order = if matches!(dims, Dims::Fortran(_)) { "; fortran" } else { "" };
-                    format!("{}[{}{order}]", elem.describe(), d.join(", "))
-                }
-            },
+            Type::Array { elem, dims } => format!("{}[{}]", elem.describe(), dims.describe()),
         }
     }
 }

@@ -787,8 +787,15 @@ impl<'s> Parser<'s> {
             _ => return Err(self.expected("a type")),
         };
         let ty = if self.eat("[") {
+            let repeat = matches!(self.peek(), Tok::Ident("until" | "while"))
+                && !matches!(self.peek_next(), Tok::Punct("]" | "," | ";"));
             let dims = if self.eat("..") {
                 Dims::ToEnd
+            } else if repeat {
+                // `T[until COND]` / `T[while COND]`, `_` naming the element.
+                let until = matches!(self.bump().tok, Tok::Ident("until"));
+                let cond = self.expr()?;
+                if until { Dims::Until(cond) } else { Dims::While(cond) }
             } else {
                 let mut d = vec![self.expr()?];
                 while self.eat(",") {
