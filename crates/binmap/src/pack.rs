@@ -50,6 +50,8 @@ use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind};
 use crate::select::{Seg, parse_path};
 use crate::text::json_read::Doc;
 
+mod window;
+
 /// Pack `doc` (the whole file's object) with `layout` into bytes.
 ///
 /// Every byte of the result is described by the layout: a layout that
@@ -166,6 +168,8 @@ impl<'a> Job<'a> {
             first_writer: None,
             conflict: None,
             scratch: Vec::new(),
+            windows: 0,
+            deferred: Vec::new(),
         }
     }
 
@@ -420,8 +424,11 @@ fn type_uses_filesize(t: &Type) -> bool {
     match t {
         Type::Text { len, .. } => uses_filesize(len),
         Type::Array { elem, dims } => {
-            dims.exprs().unwrap_or_default().iter().any(uses_filesize) || type_uses_filesize(elem)
+            dims.exprs().unwrap_or_default().iter().any(uses_filesize)
+                || dims.repeat().is_some_and(|(c, _)| uses_filesize(c))
+                || type_uses_filesize(elem)
         }
+        Type::Within { inner, size } => uses_filesize(size) || type_uses_filesize(inner),
         Type::Struct(st) => items_use_filesize(&st.items),
         Type::ScalarByOrder { order, .. } => uses_filesize(&order.cond),
         Type::Match(m) => m.exprs().into_iter().any(uses_filesize) || m.types().any(type_uses_filesize),
@@ -586,6 +593,11 @@ struct Packer<'l> {
     /// The offset where two fields disagreed.
     conflict: Option<u64>,
     scratch: Vec<u8>,
+    /// How many `within` windows enclose the value being written.
+    windows: usize,
+    /// Window sizes the input leaves out, to fill in once the window's
+    /// data is written: the size field's name and the depth of its struct.
+    deferred: Vec<(usize, Arc<str>)>,
 }
 
 fn at(path: &Path<'_>, e: Error) -> Error {
@@ -853,7 +865,12 @@ impl Packer<'_> {
             return Err(at(path, Error::input(format!("expected an object with fields {}", field_list(&st.items)))));
         };
         let mut values = Values::new(&st.items, kv);
-        let derived = derive_sizes(&st.items, kv, &values, self.origin);
+        let mut derived = derive_sizes(&st.items, kv, &values, self.origin);
+        let deferred = window::deferred_sizes(&st.items, kv, &derived);
+        for name in &deferred {
+            // Written as 0 for now, then as the size of the window's data.
+            derived.push((name.to_string(), Doc::Number("0".into())));
+        }
         if !derived.is_empty() {
             let all = kv.iter().chain(&derived).map(|(k, v)| (k.as_str(), v));
             values = Values::ByName(ByName::new(all));
@@ -869,7 +886,10 @@ impl Packer<'_> {
         }
         let base = self.pos;
         self.frames.push(Frame::new(base));
+        let depth = self.frames.len();
+        self.deferred.extend(deferred.into_iter().map(|n| (depth, n)));
         let r = self.items(&st.items, &values, base, path);
+        self.deferred.retain(|(d, _)| *d < depth);
         let frame = self.frames.pop().unwrap_or_else(|| Frame::new(base));
         r?;
         Ok(Node { offset: 0, size: self.pos - base, kind: NodeKind::Struct(frame.members) })
@@ -1006,6 +1026,7 @@ impl Packer<'_> {
                 .size(len, path)?
                 .checked_mul(kind.unit())
                 .ok_or_else(|| at(path, Error::input("padding size overflows")))?,
+            Type::Within { size, .. } => self.size(size, path)?,
             Type::Array { elem, dims } if dims.exprs().is_some() => {
                 let ds = dims.exprs().unwrap_or_default();
                 let mut n = self.zero_size_at(elem, path)?;
@@ -1053,6 +1074,7 @@ impl Packer<'_> {
             }
             Type::Struct(st) => self.structure(st, v, path),
             Type::Array { elem, dims } => self.array(elem, dims, v, path),
+            Type::Within { inner, size } => self.within(inner, size, v, path),
         }
     }
 
@@ -1102,7 +1124,8 @@ impl Packer<'_> {
             ));
         }
         let count = flat.len() as u64;
-        if let Dims::ToEnd = dims {
+        if let (Dims::ToEnd, 0) = (dims, self.windows) {
+            // In a window, `[..]` runs to the window's end, not the file's.
             self.tail_ends(self.pos, path);
         }
         let kind = NodeKind::Array(Box::new(ArrayNode {

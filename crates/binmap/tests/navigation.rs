@@ -133,3 +133,80 @@ fn repeat_arrays_print_back_as_written() {
     assert_eq!(text, "v: { k: u8 }[until _.k == 59]\nw: u8[while _ != 0]\n");
     assert!(Layout::parse(&text).is_ok());
 }
+
+// --- within -----------------------------------------------------------------
+
+#[test]
+fn within_reads_a_type_inside_a_window() {
+    // gzip FEXTRA: subfields to the end of xlen bytes, then the name.
+    let layout = "xlen: u16\nsubs: { id: bytes[2], len: u16, data: bytes[len] }[..] within xlen\nname: cstr";
+    let bytes = [9, 0, b'A', b'p', 1, 0, 7, b'B', b'q', 0, 0, b'x', 0];
+    assert_eq!(
+        round_trip(layout, &bytes),
+        r#"{"xlen":9,"subs":[{"id":"Ap","len":1,"data":"\u0007"},{"id":"Bq","len":0,"data":""}],"name":"x"}"#
+    );
+    // RIFF-like chunks: a body chosen by the id, in a window of `size` bytes, padded to 2.
+    let layout = "chunks: { id: bytes[4], size: u32, body: match id { \"fmt \" => { ch: u16 }, _ => u8[..] } within size, align 2 }[..]";
+    let mut bytes = b"fmt \x02\x00\x00\x00\x01\x00".to_vec();
+    bytes.extend_from_slice(b"data\x03\x00\x00\x00abc\x00");
+    assert_eq!(
+        round_trip(layout, &bytes),
+        r#"{"chunks":[{"id":"fmt ","size":2,"body":{"ch":1}},{"id":"data","size":3,"body":[97,98,99]}]}"#
+    );
+}
+
+#[test]
+fn pack_fills_window_sizes_from_the_data() {
+    let layout = "size: u8\nbody: { n: u8, v: u16[n] } within size\nend: u8";
+    assert_eq!(pack_ok(layout, r#"{"body": {"v": [1, 2]}, "end": 9}"#), [5, 2, 1, 0, 2, 0, 9]);
+    // Given, the data must fit it.
+    let e = pack_err(layout, r#"{"size": 3, "body": {"v": [1, 2]}, "end": 9}"#);
+    assert!(e.contains("the data is 5 bytes, more than its window `within size` = 3"), "{e}");
+    // Given larger, the rest of the window is a hole that pack does not invent.
+    let e = pack_err(layout, r#"{"size": 7, "body": {"v": [1, 2]}, "end": 9}"#);
+    assert!(e.contains("the layout does not describe bytes 0x6..0x8"), "{e}");
+    let e = pack_err("size: u8\nbody: u8[..] within size", &format!(r#"{{"body": [{}]}}"#, vec!["1"; 300].join(",")));
+    assert!(e.contains("the window's data is 300 bytes, which 'size' (u8) cannot hold"), "{e}");
+}
+
+#[test]
+fn bytes_left_in_a_window_are_reported_as_undescribed() {
+    let layout = "size: u8\nbody: { a: u8 } within size\nend: u8";
+    let l = Layout::parse(layout).unwrap();
+    let bytes = [3, 1, 0xee, 0xee, 9];
+    let map = Map::new(&l, &bytes, "t.bin").unwrap();
+    assert_eq!(binmap::coverage::undescribed(&map), [2..4]);
+    assert_eq!(json(layout, &bytes), r#"{"size":3,"body":{"a":1},"end":9}"#);
+    // A uniform array in a window: only its elements are described.
+    let l = Layout::parse("v: u16[2] within 5\nend: u8").unwrap();
+    let map = Map::new(&l, &[1, 0, 2, 0, 0xee, 9], "t.bin").unwrap();
+    assert_eq!(binmap::coverage::undescribed(&map), [4..5]);
+}
+
+#[test]
+fn window_errors_name_the_window() {
+    let e = err("size: u8\nbody: { a: u32 } within size", &[2, 1, 2, 3, 4]);
+    assert!(
+        e.starts_with("the window of `body: { a: u32 } within size` (2 bytes at offset 0x1) ends at 0x3, but the layout inside it needs bytes up to 0x5"),
+        "{e}"
+    );
+    let e = err("size: u8\nbody: { a: u8 } within size", &[9, 1]);
+    assert!(e.starts_with("the window `within size` = 9 bytes at offset 0x1 runs past the end of t.bin at 0x2"), "{e}");
+    let e = err("w: u32 within 8", &[0; 8]);
+    assert!(e.contains("a 4-byte u32 takes exactly its own bytes, not a window of 8"), "{e}");
+    let e = err("size: u8\nbody: { s: cstr } within size\nz: u8", &[2, b'a', b'b', 0]);
+    assert!(
+        e.contains("no NUL byte before the end of the window of `body: { s: cstr } within size` (at 0x1..0x3)"),
+        "{e}"
+    );
+    // `[until]` ends at the window's end too.
+    let e = err("body: u8[until _ == 0] within 2\nz: u8", &[1, 2, 0]);
+    assert!(e.contains("no element meets `_ == 0` before the end of the window of"), "{e}");
+}
+
+#[test]
+fn within_prints_back() {
+    let l = Layout::parse("n: u8\nb: u8[..] within n - 1\nc: { a: u8 } within (n == 1 ? 1 : 2)").unwrap();
+    let text = binmap::layout::print::to_bml(&l.root);
+    assert_eq!(text, "n: u8\nb: u8[..] within n - 1\nc: { a: u8 } within (n == 1 ? 1 : 2)\n");
+}

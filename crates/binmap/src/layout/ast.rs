@@ -219,6 +219,13 @@ pub enum Type {
         elem: Arc<Type>,
         dims: Dims,
     },
+    /// `T within SIZE`: `T` read inside a window of `SIZE` bytes from the
+    /// field's position; `[..]` inside ends at the window's end, and the
+    /// field takes the whole window whatever `T` describes of it.
+    Within {
+        inner: Arc<Type>,
+        size: Expr,
+    },
 }
 
 /// The dimensions of an array.
@@ -633,6 +640,7 @@ impl Type {
             // The chosen arm depends on the data; its size may differ per file.
             Type::Match(_) => None,
             Type::Struct(s) => s.fixed_size(),
+            Type::Within { size, .. } => u64::try_from(size.constant()?).ok(),
             Type::Array { elem, dims } => {
                 let dims = dims.exprs()?;
                 let mut n = elem.fixed_size()?;
@@ -680,6 +688,7 @@ impl Type {
                 format!("{{{}}}", parts.join(", "))
             }
             Type::Array { elem, dims } => format!("{}[{}]", elem.describe(), dims.describe()),
+            Type::Within { inner, size } => format!("{} within {}", inner.describe(), size.describe_operand()),
         }
     }
 }
@@ -730,6 +739,12 @@ pub fn align_up(pos: u64, to: u64) -> Option<u64> {
 }
 
 impl Expr {
+    /// The expression as the operand of `within` (`size - 8`), in
+    /// parentheses when it holds a comparison or a condition.
+    pub fn describe_operand(&self) -> String {
+        if self.level() <= 3 { format!("({})", self.describe()) } else { self.describe() }
+    }
+
     /// The expression as layout text (`rows * cols`).
     pub fn describe(&self) -> String {
         match &self.kind {

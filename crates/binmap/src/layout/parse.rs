@@ -821,6 +821,14 @@ impl<'s> Parser<'s> {
         } else {
             base
         };
+        let ty = if matches!(self.peek(), Tok::Ident("within")) {
+            // `T within SIZE`; SIZE stops before `==` and `in`, which check the field.
+            self.bump();
+            let size = self.binary(COMPARISONS + 1)?;
+            Type::Within { inner: Arc::new(ty), size }
+        } else {
+            ty
+        };
         self.depth -= 1;
         Ok(ty)
     }
@@ -991,7 +999,7 @@ fn comparable(ty: &Type) -> bool {
             matches!(dims, Dims::Fixed(d) if d.len() == 1)
                 && matches!(&**elem, Type::Scalar(s) if matches!(s.kind, ScalarKind::U8 | ScalarKind::I8))
         }
-        Type::Struct(_) | Type::Match(_) => false,
+        Type::Struct(_) | Type::Match(_) | Type::Within { .. } => false,
     }
 }
 

@@ -69,6 +69,7 @@ pub fn type_text(ty: &Type) -> String {
             if inner.is_empty() { "{}".into() } else { format!("{{ {} }}", inner.join(", ")) }
         }
         Type::Array { elem, dims } => format!("{}[{}]", type_text(elem), dims.describe()),
+        Type::Within { inner, size } => format!("{} within {}", type_text(inner), size.describe_operand()),
         other => other.describe(),
     }
 }

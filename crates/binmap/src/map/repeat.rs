@@ -106,14 +106,4 @@ impl Resolver<'_> {
         }));
         Ok(Node { offset: 0, size: p - pos, kind })
     }
-
-    /// Where the region being read ends: the end of the file.
-    pub(super) fn region_end(&self) -> u64 {
-        self.filesize
-    }
-
-    /// The region's name for messages: the file's.
-    pub(super) fn region_name(&self) -> String {
-        self.name.to_string()
-    }
 }
