@@ -305,6 +305,12 @@ fn byte_order_chosen_per_file() {
     assert_eq!(json(layout, &[1, 0, 1, 0, 1, 0]), r#"{"recs":[{"o":1,"v":1},{"o":0,"v":1}]}"#);
     assert!(err("endian 1 ? little : middle; a: u16", &[0, 0]).contains("expected 'little', 'big' or 'native'"));
     assert!(err("o: u8; endian o ? little : big; w: ucs4[1]", &[0; 5]).contains("write ucs4le or ucs4be"));
+    // A field in the chosen order takes a literal check like any scalar (pcap's `version_major: u16 == 2`).
+    let layout = "o: u8; endian o ? big : little; v: u16 == 2; w: i16 in [-1, 3]";
+    assert_eq!(json(layout, &[1, 0, 2, 0xff, 0xff]), r#"{"o":1,"v":2,"w":-1}"#);
+    assert_eq!(json(layout, &[0, 2, 0, 3, 0]), r#"{"o":0,"v":2,"w":3}"#);
+    assert!(err(layout, &[1, 2, 0, 0, 3]).contains("expected 2, found 512"), "{}", err(layout, &[1, 2, 0, 0, 3]));
+    assert!(err("o: u8; endian o ? big : little; v: u16 == 70000", &[0; 3]).contains("cannot be checked"));
 }
 
 #[test]
