@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GALLERY = ROOT / ".ci" / "gallery"
 FORMATS = ROOT / "examples" / "formats"
 BINMAP = os.environ.get("BINMAP", str(ROOT / "target" / "release" / "binmap"))
-sys.path.insert(0, str(GALLERY))
+sys.path.append(str(GALLERY))  # after site-packages: a check named like its library (stl) must not shadow it
 
 from common import Compare  # noqa: E402
 
