@@ -230,6 +230,13 @@ fn fortran_order_arrays() {
     let l = Layout::parse("m: u8[2, 3; fortran]").expect("parse");
     let doc = binmap::text::json_read::parse_json(r#"{"m":[[0,2,4],[1,3,5]]}"#).expect("json");
     assert_eq!(binmap::pack::pack(&l, &doc, binmap::encode::Origin::Json).expect("pack"), [0, 1, 2, 3, 4, 5]);
+    // Elements read one by one (a match type, as NIfTI's voxels) are in the same logical order.
+    let l = "t: u8; m: match t { 1 => u8, _ => u16 }[2, 3; fortran]";
+    assert_eq!(json(l, &[1, 0, 1, 2, 3, 4, 5]), r#"{"t":1,"m":[[0,2,4],[1,3,5]]}"#);
+    let doc = binmap::text::json_read::parse_json(r#"{"t":1,"m":[[0,2,4],[1,3,5]]}"#).expect("json");
+    let packed =
+        binmap::pack::pack(&Layout::parse(l).expect("parse"), &doc, binmap::encode::Origin::Json).expect("pack");
+    assert_eq!(packed, [1, 0, 1, 2, 3, 4, 5]);
 }
 
 #[test]
