@@ -80,6 +80,24 @@ def run_format(name, tmp, verbose):
     return len(files), compared
 
 
+def readme_example(tmp):
+    """The README's worked example (Formats): the same PNG, made the same way, prints exactly what the README shows."""
+    from PIL import Image
+
+    im = Image.new("RGB", (2, 2), (255, 0, 0))
+    im.putpixel((1, 1), (0, 0, 255))
+    im.save(tmp / "image.png", dpi=(72, 72))
+    readme = (ROOT / "README.md").read_text()
+    layout = "examples/formats/png.bml"
+    for args in (["show", "image.png", "-l", layout, "chunks.type"], ["show", "image.png", "-l", layout, "chunks[0]", "-f", "json"],
+                 ["hex", "image.png", "--layout", layout]):
+        out = subprocess.run([BINMAP, *args], cwd=tmp, capture_output=True, check=True)
+        shown = " ".join(f"'{a}'" if "[" in a else a for a in args)
+        block = f"$ binmap {shown}\n{out.stdout.decode()}"
+        if block not in readme:
+            raise AssertionError(f"README's Formats example differs from what binmap prints now:\n{block}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", help="formats to check (default: all)")
@@ -108,6 +126,16 @@ def main():
         passed += 1
         print(f"ok   {name}: {nfiles} files, {nvalues} values compared with the format's reader, "
               f"round trips exact ({time.monotonic() - start:.1f} s)")
+    if not args.names:
+        with tempfile.TemporaryDirectory() as t:
+            (Path(t) / "examples").symlink_to(ROOT / "examples")
+            try:
+                readme_example(Path(t))
+                passed += 1
+                print("ok   README's PNG example prints as shown")
+            except Exception:  # noqa: BLE001
+                failed += 1
+                print(f"FAIL README's PNG example\n{traceback.format_exc()}")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
