@@ -131,6 +131,9 @@ fn shown_rows(rows: &RowSet<'_>) -> Result<Vec<Option<u64>>> {
     Ok(head)
 }
 
+/// A table row: its index, and its cells as (column, text).
+type Row = (u64, Vec<(usize, String)>);
+
 fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
     let a = rows.array;
     let row_len = rows.row_len();
@@ -150,7 +153,7 @@ fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
     let mut right: Vec<bool> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     // `None`: the "..." row between the head and the tail.
-    let mut body: Vec<Option<(u64, Vec<(usize, String)>)>> = Vec::new();
+    let mut body: Vec<Option<Row>> = Vec::new();
     for r in shown_rows(rows)? {
         let Some(r) = r else {
             body.push(None);
