@@ -151,7 +151,13 @@ impl ArrayNode {
         match &self.elems {
             Elems::Uniform { stride, elem } if self.fortran => (elem, fortran_index(&self.shape, i) * stride),
             Elems::Uniform { stride, elem } => (elem, i * stride),
-            Elems::Walked(v) => match v.get(usize::try_from(i).unwrap_or(usize::MAX)).or(v.last()) {
+            // Walked elements are kept in storage order, like the bytes.
+            Elems::Walked(v) => match v
+                .get(
+                    usize::try_from(if self.fortran { fortran_index(&self.shape, i) } else { i }).unwrap_or(usize::MAX),
+                )
+                .or(v.last())
+            {
                 Some(n) => (n, n.offset),
                 // Callers index only existing elements; an empty array has none.
                 None => (&EMPTY_NODE, 0),
