@@ -96,10 +96,16 @@ fn corpus_is_recovered() {
         stride += u64::from(same_stride);
         confident += u64::from(g.confidence() == Confidence::Confident);
         if !ok || !same_stride {
+            let body = leaves::main_array(&s.layout, &s.bytes).map_or(0, |a| a.0);
+            let place = match leaves::first_miss(&truth, &got) {
+                Some(l) if l.offset < body => format!("; first miss in the header at {}", l.offset),
+                Some(l) => format!("; first miss in the records at {}", l.offset),
+                None => String::new(),
+            };
             let code: Vec<&str> =
                 text.lines().map(|l| l.split('#').next().unwrap_or("").trim_end()).filter(|l| !l.is_empty()).collect();
             misses.push(format!(
-                "--- {} ({} bytes){}\ntruth:\n{}guess:\n{}\n",
+                "--- {} ({} bytes){}{place}\ntruth:\n{}guess:\n{}\n",
                 s.name,
                 s.bytes.len(),
                 if same_stride { "" } else { " record size wrong" },
