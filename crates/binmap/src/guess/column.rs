@@ -63,6 +63,12 @@ const ENDIAN_SWITCH: f64 = 4.0;
 /// Bits for each decade a float's magnitude lies beyond 1e-6..1e9.
 const FAR_DECADE: f64 = 3.0;
 
+/// What a text at offset 0 of 2, 4 or 8 characters (no padding) saves, in
+/// bits (spread over the rows): files usually start with a magic number
+/// the size of a machine word (`RIFF`, `%PDF`, `BM`, `GIF8`...), so such
+/// a text is likelier there than anywhere else.
+const MAGIC: f64 = 8.0;
+
 /// Shortest text that counts as text (characters, in at least one row).
 const MIN_TEXT: usize = 3;
 
@@ -176,7 +182,8 @@ fn candidates(rows: &Records<'_>, o: usize, end: usize, prior: Endian) -> Vec<Ca
     if let Some(t) = text_at(rows, o, end) {
         for &(len, bits) in &t.lengths {
             let model = model_bits(Kind::Text(len as u64)) / n;
-            out.push(Cand { len, cost: bits + PER_FIELD + model, spec: Spec::Text, model });
+            let magic = if o == 0 && matches!(len, 2 | 4 | 8) && len <= t.longest_len { MAGIC / n } else { 0.0 };
+            out.push(Cand { len, cost: bits + PER_FIELD + model - magic, spec: Spec::Text, model });
         }
     }
     for w in [1usize, 2, 4, 8] {
