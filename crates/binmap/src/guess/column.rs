@@ -48,6 +48,10 @@ const TEXT_CHAR_FEW: f64 = 3.0;
 /// Cost of a text character, in bits.
 const TEXT_CHAR: f64 = 2.0;
 
+/// Cost of a text byte that is not printable ASCII (a tab, a line break,
+/// a byte of a multi-byte character), in bits.
+const ODD_CHAR: f64 = 8.0;
+
 /// Cost of a float's mantissa digit when its shortest text is short.
 const BITS_PER_DIGIT: f64 = 3.33;
 
@@ -67,7 +71,7 @@ const FAR_DECADE: f64 = 3.0;
 /// bits (spread over the rows): files usually start with a magic number
 /// the size of a machine word (`RIFF`, `%PDF`, `BM`, `GIF8`...), so such
 /// a text is likelier there than anywhere else.
-const MAGIC: f64 = 8.0;
+const MAGIC: f64 = 12.0;
 
 /// Shortest text that counts as text (characters, in at least one row).
 const MIN_TEXT: usize = 3;
@@ -285,14 +289,18 @@ fn text_at(rows: &Records<'_>, o: usize, end: usize) -> Option<TextRun> {
     }
     let text = |k: usize, cut: usize| rows.rows[k].get(o..o + strlen[k].min(cut));
     let few = n <= 3;
+    // A printable character costs TEXT_CHAR bits (more in few rows); a tab,
+    // a line break or a byte of a multi-byte character as much as any byte.
+    let plain = TEXT_CHAR + TEXT_CHAR_FEW / n as f64;
+    let spell = |s: &[u8]| s.iter().map(|&c| if (0x20..0x7f).contains(&c) { plain } else { ODD_CHAR }).sum::<f64>();
     let mut lengths = Vec::new();
     for cut in (if few { MIN_TEXT } else { longest_len })..=max_len {
-        let (mut chars, mut constant, mut valid) = (0usize, true, true);
+        let (mut chars, mut constant, mut valid) = (0.0, true, true);
         let first = text(0, cut)?;
         for k in 0..n {
             let s = text(k, cut)?;
             valid &= std::str::from_utf8(s).is_ok();
-            chars += s.len();
+            chars += spell(s);
             constant &= s == first;
         }
         if !valid || strlen.iter().all(|&l| l.min(cut) < MIN_TEXT) {
@@ -301,12 +309,12 @@ fn text_at(rows: &Records<'_>, o: usize, end: usize) -> Option<TextRun> {
         if constant {
             // The same text in every row (a magic number) is spelled once, as
             // a constant number is.
-            chars = first.len();
+            chars = spell(first);
         }
         // Padding beyond the longest text is a guess too, when a header
         // row or two show it (in records, NULs after text are padding).
         let padding = if few { TEXT_CHAR_FEW * cut.saturating_sub(longest_len) as f64 / n as f64 } else { 0.0 };
-        let bits = (TEXT_CHAR + TEXT_CHAR_FEW / n as f64) * chars as f64 / n as f64
+        let bits = chars / n as f64
             + (max_len as f64 + 1.0).log2() / n as f64
             + padding;
         lengths.push((cut, bits));
@@ -627,6 +635,10 @@ impl FloatStats {
         let smallest = if w == 8 { f64::from_bits(1) } else { 0.0 }.max(small);
         let decades = (biggest.log10() - 9.0).max(0.0) + (-6.0 - smallest.log10()).max(0.0);
         reference_bits += FAR_DECADE * decades;
+        // The column's sign and how many mantissa bits its values use, said
+        // once: a lone header value pays them in full (an integer's bits
+        // read as a float are not cheaper than the integer).
+        reference_bits += 1.0 + (f64::from(mant_bits) + 1.0).log2();
         // The mantissa's cost: the mean over all but the dearest 1 in 32 values,
         // so that one value off by an ulp does not make round values dear.
         mantissa.sort_by(f64::total_cmp);

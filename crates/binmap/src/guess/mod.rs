@@ -239,6 +239,9 @@ impl Guess {
 /// Templates scored in full, at most (the most coherent first).
 const MAX_FITS: usize = 96;
 
+/// Of those, templates with header sizes scored at least (when there are as many).
+const MAX_SIZED_FITS: usize = 72;
+
 /// What a size field explaining the tiling adds to a template's promise
 /// (coherences are mostly 0.1 to 0.6).
 const EXPLAINED_PROMISE: f64 = 0.1;
@@ -353,10 +356,16 @@ fn candidates(datas: &[&[u8]], looks: &[Look], evidence: &mut Vec<String>) -> Ve
         .collect();
     let tiles = tiling.len();
     tiling.sort_by(|a, b| (b.1.body.is_none()).cmp(&(a.1.body.is_none())).then(b.0.total_cmp(&a.0)));
+    // The most promising templates that a header size explains are scored
+    // whatever the others promise (many records-to-the-end templates of a
+    // strong period could crowd them out), then the most promising others.
+    let (sized, others): (Vec<_>, Vec<_>) = tiling.iter().partition(|(_, t)| !t.sizes.is_empty());
+    let sized_n = sized.len().min(MAX_SIZED_FITS);
+    let chosen = sized.iter().take(sized_n).chain(others.iter().take(MAX_FITS.saturating_sub(sized_n)));
     // Typed first from a few records each; the cheapest again from more.
     let mut cache = fit::Cache::default();
     let mut quick: Vec<Fit> =
-        tiling.iter().take(MAX_FITS).filter_map(|(_, t)| fit::fit_with(t, datas, &mut cache, QUICK_ROWS)).collect();
+        chosen.filter_map(|(_, t)| fit::fit_with(t, datas, &mut cache, QUICK_ROWS)).collect();
     quick.sort_by(|a, b| a.bits.total_cmp(&b.bits));
     let mut fits: Vec<Fit> = quick
         .iter()
