@@ -319,7 +319,7 @@ pub fn guess(files: &[Input<'_>]) -> Result<Guess> {
             None => format!("{name}: autocorrelation of byte positions: no period stands out"),
         });
     }
-    evidence.push(format!("no known magic ({}); {}", known_names(), known::NO_GALLERY));
+    evidence.push(format!("no known magic ({})", known_names()));
 
     let fits = candidates(&datas, &looks, &mut evidence);
     let best = fit::choose(&fits).map(|i| &fits[i]);
@@ -329,7 +329,9 @@ pub fn guess(files: &[Input<'_>]) -> Result<Guess> {
 
 /// The names of the known formats.
 fn known_names() -> String {
-    known::KNOWN.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+    let mut names: Vec<&str> = known::KNOWN.iter().map(|k| k.name).collect();
+    names.dedup();
+    names.join(", ")
 }
 
 /// Every template some file proposes, kept when it tiles every file, the
@@ -624,7 +626,7 @@ fn check(text: &str, files: &[Input<'_>]) -> Result<()> {
 
 /// The guess for files of a known format: its layout, checked on every file.
 fn known_guess(k: &known::Known, files: &[Input<'_>], meta: Vec<(String, u64)>) -> Result<Guess> {
-    let text = known::layout(k, files)?;
+    let (text, own) = known::layout(k, files)?;
     check(&text, files).map_err(|e| {
         Error::data(format!("these {} files do not share one layout ({e}): guess them one at a time", k.name))
     })?;
@@ -647,13 +649,17 @@ fn known_guess(k: &known::Known, files: &[Input<'_>], meta: Vec<(String, u64)>) 
             evidence: Vec::new(),
         })
         .collect();
-    let summary = format!("known format {}, by its magic", k.name);
+    let (confidence, summary) = if own {
+        (Confidence::Confident, format!("known format {}, by its magic", k.name))
+    } else {
+        (Confidence::NotConfident, format!("known format {} by its magic, but its layout does not map", k.name))
+    };
     let mut head = file_lines(&meta);
-    head.push(format!("confident: {summary}"));
+    head.push(format!("{}: {summary}", confidence.as_str()));
     Ok(Guess {
         draft: Draft {
             files: meta,
-            confidence: Confidence::Confident,
+            confidence,
             summary,
             head,
             evidence: vec![format!("magic {:?} at offset {}", String::from_utf8_lossy(k.magic), k.offset)],
