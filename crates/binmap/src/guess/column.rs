@@ -190,6 +190,7 @@ fn candidates(rows: &Records<'_>, o: usize, end: usize, prior: Endian) -> Vec<Ca
             out.push(Cand { len, cost: bits + PER_FIELD + model - magic, spec: Spec::Text, model });
         }
     }
+    let lead_zero = rows.rows.iter().all(|r| r.get(o) == Some(&0));
     for w in [1usize, 2, 4, 8] {
         if o + w > end {
             break;
@@ -207,6 +208,10 @@ fn candidates(rows: &Records<'_>, o: usize, end: usize, prior: Endian) -> Vec<Ca
             }
             if w == 1 {
                 cost += 0.05;
+            } else if lead_zero {
+                // On a tie, a NUL in every row is the padding of what ends
+                // before it (a text), not the top byte of a number.
+                cost += 0.04;
             }
             out.push(Cand { len: w, cost, spec: Spec::Num(e), model });
         }
