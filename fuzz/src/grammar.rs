@@ -5,7 +5,7 @@
 //! `cstr`, `char`, `bool`, numpy typestrs, `dtype("...")`, `struct("...")`,
 //! nested structs, arrays whose dimensions are constants, expressions or
 //! names of earlier integer fields (`T[n]`, `T[a, b]`, `T[a, b; fortran]`,
-//! `T[..]`), `@` placements, `align`, `if`, `endian` (fixed or chosen by
+//! `T[..]`), `@` placements and pointers (`name: T @ EXPR`), `align`, `if`, `endian` (fixed or chosen by
 //! an expression), `let`, `==` checks against literals and expressions,
 //! `in` sets and ranges, bitwise operators, shifts, `? :`, and text
 //! comparisons with earlier text fields, `match` types, `enum`/`flags`
@@ -117,7 +117,8 @@ impl Gen {
     }
 
     fn field(&mut self, u: &mut Unstructured<'_>, depth: usize) -> Result<()> {
-        if u.ratio(1, 10)? {
+        let placed = u.ratio(1, 10)?;
+        if placed {
             self.out.push_str("@ ");
             self.expr(u, 0)?;
             self.out.push(' ');
@@ -128,6 +129,11 @@ impl Gen {
         self.out.push_str(if padding { "_" } else { &name });
         self.out.push_str(": ");
         let cat = self.ty(u, depth)?;
+        if !placed && u.ratio(1, 10)? {
+            // Read elsewhere: a pointer, the cursor stays.
+            self.out.push_str(" @ ");
+            self.expr(u, 0)?;
+        }
         if u.ratio(1, 5)? {
             let lit = match cat {
                 Cat::Int(_) => u.int_in_range(0..=127u8)?.to_string(),

@@ -74,13 +74,13 @@ fn cover(node: &Node, abs: u64, runs: &mut Runs) {
         | NodeKind::Enum(..)
         | NodeKind::Bits(_)
         | NodeKind::Char
-        | NodeKind::Text(_)
+        | NodeKind::Text(..)
         | NodeKind::Cstr => {
             runs.add(abs, abs.saturating_add(node.size));
         }
         NodeKind::Struct(members) => {
             for m in members {
-                cover(&m.node, abs.saturating_add(m.node.offset), runs);
+                cover(&m.node, m.at.unwrap_or(abs.saturating_add(m.node.offset)), runs);
             }
         }
         NodeKind::Array(a) => match &a.elems {

@@ -7,6 +7,7 @@
 use half::{bf16, f16};
 
 use crate::layout::{Endian, EnumDef, Scalar, ScalarKind, TextKind};
+use crate::map::TextEnd;
 
 /// A decoded leaf value, borrowing string bytes from the file.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -132,14 +133,27 @@ pub fn decode_scalar(b: &[u8], s: Scalar) -> Result<Value<'_>, DecodeError> {
     })
 }
 
-/// Decode a text field: trailing NULs stripped (except `void`).
-pub fn decode_text(b: &[u8], kind: TextKind) -> Result<Value<'_>, DecodeError> {
+/// Decode a text field: trailing NULs stripped when they are padding
+/// ([`TextEnd::Padded`]), kept when the text's size came from the data;
+/// a `void` is always every byte.
+///
+/// ```
+/// use binmap::decode::{Value, decode_text};
+/// use binmap::layout::TextKind;
+/// use binmap::map::TextEnd;
+/// assert_eq!(decode_text(b"ab\0\0", TextKind::Bytes, TextEnd::Padded), Ok(Value::Bytes(b"ab")));
+/// assert_eq!(decode_text(b"ab\0\0", TextKind::Bytes, TextEnd::Exact), Ok(Value::Bytes(b"ab\0\0")));
+/// ```
+pub fn decode_text(b: &[u8], kind: TextKind, end: TextEnd) -> Result<Value<'_>, DecodeError> {
     if kind == TextKind::Void {
         return Ok(Value::Void(b));
     }
     if let TextKind::Ucs4(e) = kind {
         let units = b.len() / 4;
-        let used = (0..units).rev().find(|&i| b[4 * i..4 * i + 4] != [0; 4]).map_or(0, |i| i + 1);
+        let used = match end {
+            TextEnd::Padded => (0..units).rev().find(|&i| b[4 * i..4 * i + 4] != [0; 4]).map_or(0, |i| i + 1),
+            TextEnd::Exact => units,
+        };
         let b = &b[..4 * used];
         for i in 0..used {
             if ucs4_char(&b[4 * i..4 * i + 4], e).is_none() {
@@ -148,8 +162,11 @@ pub fn decode_text(b: &[u8], kind: TextKind) -> Result<Value<'_>, DecodeError> {
         }
         return Ok(Value::Ucs4(b, e));
     }
-    let end = b.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
-    let b = &b[..end];
+    let used = match end {
+        TextEnd::Padded => b.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1),
+        TextEnd::Exact => b.len(),
+    };
+    let b = &b[..used];
     match kind {
         TextKind::Utf8 => std::str::from_utf8(b).map(Value::Text).map_err(|e| DecodeError::BadUtf8(e.valid_up_to())),
         _ => Ok(Value::Bytes(b)),

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::layout::{BitKind, BitLeaf, Endian, Scalar, ScalarKind, TextKind};
-use crate::map::NodeKind;
+use crate::map::{NodeKind, TextEnd};
 use crate::text::escape::{from_hex, unescape_bytes};
 use crate::text::json_read::Doc;
 use crate::text::number;
@@ -314,6 +314,12 @@ pub fn bit_field_value(doc: &Doc, leaf: &BitLeaf, origin: Origin) -> Result<i128
     Ok(v)
 }
 
+/// A text of `found` units given for a field whose size, read from the
+/// data, is `size` units (`pack` names the size field; this is the rest).
+fn exact_size_error(found: u64, units: &str, size: u64) -> Error {
+    Error::input(format!("the text has {found} {units} but its size, read from the data, is {size}"))
+}
+
 /// Encode a leaf node's value; `size` is the field's size for `bytes[N]`/`utf8[N]`.
 pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &mut Vec<u8>) -> Result<()> {
     match kind {
@@ -336,10 +342,13 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
             out.push(b[0]);
             Ok(())
         }
-        NodeKind::Text(TextKind::Ucs4(e)) => {
+        NodeKind::Text(TextKind::Ucs4(e), end) => {
             let b = string_bytes(doc, origin)?;
             let text = std::str::from_utf8(&b).map_err(|_| Error::input("a ucs4 field needs valid text"))?;
             let chars = text.chars().count() as u64;
+            if *end == TextEnd::Exact && chars * 4 != size {
+                return Err(exact_size_error(chars, "characters", size / 4));
+            }
             if chars * 4 > size {
                 return Err(Error::input(format!("{chars} characters do not fit in a {}-character field", size / 4)));
             }
@@ -348,7 +357,7 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
             }
             pad_zeros(out, size - chars * 4)
         }
-        NodeKind::Text(TextKind::Void) => {
+        NodeKind::Text(TextKind::Void, _) => {
             let b = match doc {
                 Doc::String(h) if origin == Origin::Text => {
                     from_hex(h).ok_or_else(|| Error::input(format!("bad hex \"{h}\" for a void field")))?
@@ -364,10 +373,13 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
             out.extend_from_slice(&b);
             Ok(())
         }
-        NodeKind::Text(k) => {
+        NodeKind::Text(k, end) => {
             let b = string_bytes(doc, origin)?;
             if *k == TextKind::Utf8 && std::str::from_utf8(&b).is_err() {
                 return Err(Error::input("a utf8 field needs valid UTF-8 text"));
+            }
+            if *end == TextEnd::Exact && b.len() as u64 != size {
+                return Err(exact_size_error(b.len() as u64, "bytes", size));
             }
             if b.len() as u64 > size {
                 return Err(Error::input(format!("{} bytes do not fit in a {size}-byte field", b.len())));

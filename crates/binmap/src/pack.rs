@@ -46,7 +46,7 @@ use crate::layout::{
     BitsType, Constraint, Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, SetItem, StructType, TextKind,
     Type, align_up,
 };
-use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind};
+use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind, TextEnd};
 use crate::select::{Seg, parse_path};
 use crate::text::json_read::Doc;
 
@@ -153,6 +153,8 @@ impl<'a> Job<'a> {
             padded: Ranges::default(),
             hi: 0,
             frames: Vec::new(),
+            next_index: None,
+            keep_elems: false,
             layout: self.layout,
             origin: self.origin,
             looked_up: &self.looked_up,
@@ -412,6 +414,7 @@ fn uses_filesize(e: &Expr) -> bool {
                     SetItem::Range(a, b) => uses_filesize(a) || uses_filesize(b),
                 })
         }
+        ExprKind::Index(ix) => uses_filesize(&ix.base) || ix.index.iter().any(uses_filesize),
         ExprKind::Int(_) | ExprKind::Path(_) | ExprKind::Str(_) | ExprKind::Const(..) => false,
     }
 }
@@ -433,7 +436,7 @@ fn type_uses_filesize(t: &Type) -> bool {
 
 fn items_use_filesize(items: &[Item]) -> bool {
     items.iter().any(|it| match it {
-        Item::Field(f) => f.placement.as_ref().is_some_and(uses_filesize) || type_uses_filesize(&f.ty),
+        Item::Field(f) => f.offset_exprs().any(uses_filesize) || type_uses_filesize(&f.ty),
         Item::If { cond, body } => uses_filesize(cond) || items_use_filesize(body),
         Item::Let { value, .. } => uses_filesize(value),
         Item::Align { .. } => false,
@@ -567,6 +570,11 @@ struct Packer<'l> {
     /// The end of the last byte written or padded.
     hi: u64,
     frames: Vec<Frame>,
+    /// The index of the array element about to be packed (its `_index`).
+    next_index: Option<u64>,
+    /// Whether the array about to be packed keeps its elements' nodes, for
+    /// expressions that index it (`dims[i]`).
+    keep_elems: bool,
     layout: &'l Layout,
     origin: Origin,
     looked_up: &'l [&'l str],
@@ -870,7 +878,9 @@ impl Packer<'_> {
             }
         }
         let base = self.pos;
-        self.frames.push(Frame::new(base));
+        let mut frame = Frame::new(base);
+        frame.index = self.next_index.take();
+        self.frames.push(frame);
         let r = self.items(&st.items, &values, base, path);
         let frame = self.frames.pop().unwrap_or_else(|| Frame::new(base));
         r?;
@@ -907,16 +917,22 @@ impl Packer<'_> {
 
     fn field(&mut self, f: &Field, value: Option<&Doc>, base: u64, path: &Path<'_>) -> Result<()> {
         let fpath = Path::Field(path, f.name.as_deref().unwrap_or("_"));
-        if let Some(e) = &f.placement {
+        // A field read elsewhere (`name: T @ EXPR`) is written there, anywhere
+        // in the file, and the cursor comes back.
+        let back = f.pointer.as_ref().map(|_| (self.pos, self.floating));
+        if let Some(e) = &f.pointer {
+            self.place(e, 0, &fpath)?;
+        } else if let Some(e) = &f.placement {
             self.place(e, base, &fpath)?;
         }
         let start = self.pos;
+        self.keep_elems = f.name.as_deref().is_some_and(|n| self.looked_up.binary_search(&n).is_ok());
         let node = match (value, &f.check, &f.name) {
             (_, _, None) => {
                 // `_` padding: zeros of the type's size.
                 let size = self.zero_size(&f.ty, &fpath)?;
                 self.pad(size, &fpath)?;
-                Node { offset: 0, size, kind: NodeKind::Text(TextKind::Bytes) }
+                Node { offset: 0, size, kind: NodeKind::Text(TextKind::Bytes, TextEnd::Padded) }
             }
             (Some(v), _, _) => self.value(&f.ty, v, &fpath)?,
             (None, Some(lit), _) => self.value(&f.ty, &literal_doc(lit), &fpath)?,
@@ -960,6 +976,7 @@ impl Packer<'_> {
                 }
             }
         };
+        self.keep_elems = false;
         if let (Some(lit), Some(_)) = (&f.check, value) {
             // The same comparison as reading: a packed file must read back.
             let bytes = crate::map::slice(&self.out, start, node.size);
@@ -969,12 +986,17 @@ impl Packer<'_> {
             }
         }
         let mut node = node;
-        node.offset = start - base;
+        node.offset = if back.is_some() { 0 } else { start - base };
+        let at = back.map(|_| start);
+        if let Some((pos, floating)) = back {
+            self.pos = pos;
+            self.floating = floating;
+        }
         if let Some(frame) = self.frames.last_mut()
             && f.name.as_deref().is_some_and(|n| self.looked_up.binary_search(&n).is_ok())
         {
             // Names are unique (the parser and the input object make sure).
-            frame.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span });
+            frame.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span, at });
         }
         Ok(())
     }
@@ -1025,6 +1047,7 @@ impl Packer<'_> {
     }
 
     fn value(&mut self, ty: &Type, v: &Doc, path: &Path<'_>) -> Result<Node> {
+        let keep_elems = std::mem::take(&mut self.keep_elems);
         match ty {
             Type::Scalar(s) => self.leaf(v, NodeKind::Scalar(*s), s.kind.size(), path),
             Type::ScalarByOrder { .. } => {
@@ -1042,6 +1065,7 @@ impl Packer<'_> {
                 // The arm the tag (written already) chooses; the value must fit it.
                 let arm = self.env().match_arm(m).map_err(|e| at(path, e))?;
                 let t = arm.map_err(|msg| at(path, Error::input(msg)))?.clone();
+                self.keep_elems = keep_elems;
                 self.value(&t, v, path)
             }
             Type::Text { kind, len } => {
@@ -1051,14 +1075,23 @@ impl Packer<'_> {
                 } else {
                     self.size(len, path)?
                 };
+                let end = TextEnd::of(len);
+                if end == TextEnd::Exact && *kind != TextKind::Void {
+                    // A size given with its text must be the text's: no NULs invented.
+                    let units = data_units(v, *kind, self.origin).map_err(|e| at(path, e))?;
+                    if units != n {
+                        let what = if matches!(kind, TextKind::Ucs4(_)) { "characters" } else { "bytes" };
+                        return Err(Error::input(format!("{} = {n} but {path} has {units} {what}", len.describe())));
+                    }
+                }
                 // The length counts units: 4-byte characters in a `ucs4[n]`.
                 let size = n
                     .checked_mul(kind.unit())
                     .ok_or_else(|| at(path, Error::input(format!("{}[{n}] overflows a 64-bit size", kind.name()))))?;
-                self.leaf(v, NodeKind::Text(*kind), size, path)
+                self.leaf(v, NodeKind::Text(*kind, end), size, path)
             }
             Type::Struct(st) => self.structure(st, v, path),
-            Type::Array { elem, dims } => self.array(elem, dims, v, path),
+            Type::Array { elem, dims } => self.array(elem, dims, v, path, keep_elems),
         }
     }
 
@@ -1103,7 +1136,9 @@ impl Packer<'_> {
         Ok(Node { kind: NodeKind::Struct(members), ..node })
     }
 
-    fn array(&mut self, elem: &Arc<Type>, dims: &Dims, v: &Doc, path: &Path<'_>) -> Result<Node> {
+    /// An array; with `keep_elems`, its node holds every element's node
+    /// (for `dims[i]` in expressions), else none.
+    fn array(&mut self, elem: &Arc<Type>, dims: &Dims, v: &Doc, path: &Path<'_>, keep_elems: bool) -> Result<Node> {
         let start = self.pos;
         let shape: Option<Vec<u64>> = match dims {
             Dims::ToEnd => None,
@@ -1132,8 +1167,17 @@ impl Packer<'_> {
             }
             flat = stored;
         }
+        let mut nodes = Vec::new();
         for (i, e) in flat.iter().enumerate() {
-            self.value(elem, e, &Path::Index(path, i))?;
+            self.next_index = Some(i as u64);
+            let at = self.pos;
+            let r = self.value(elem, e, &Path::Index(path, i));
+            self.next_index = None;
+            let mut node = r?;
+            if keep_elems {
+                node.offset = at - start;
+                nodes.push(node);
+            }
         }
         let count = flat.len() as u64;
         if let Dims::ToEnd = dims {
@@ -1142,7 +1186,7 @@ impl Packer<'_> {
         let kind = NodeKind::Array(Box::new(ArrayNode {
             shape: shape.unwrap_or_else(|| vec![count]),
             count,
-            elems: Elems::Walked(Vec::new()),
+            elems: Elems::Walked(nodes),
             elem_type: elem.clone(),
             fortran: matches!(dims, Dims::Fortran(_)),
         }));

@@ -159,7 +159,7 @@ fn items_names(items: &[Item], out: &mut Vec<String>) {
     for it in items {
         match it {
             Item::Field(f) => {
-                if let Some(p) = &f.placement {
+                for p in f.offset_exprs() {
                     expr_names(p, out);
                 }
                 type_names(&f.ty, out);

@@ -46,7 +46,13 @@ pub(crate) fn build(plan: &Plan, pos: &Pos<'_>, data: &[u8], what: &str) -> Resu
                 let array = FixedSizeBinaryArray::try_new(*n as i32, Buffer::from_vec(values), None);
                 Arc::new(array.map_err(internal)?)
             }
-            _ => bytes(data, pos.leaf()?, &NodeKind::Text(crate::layout::TextKind::Void), None, what)?,
+            _ => bytes(
+                data,
+                pos.leaf()?,
+                &NodeKind::Text(crate::layout::TextKind::Void, crate::map::TextEnd::Exact),
+                None,
+                what,
+            )?,
         },
         Plan::Struct(fields) => {
             let mut arrays = Vec::with_capacity(fields.len());

@@ -59,7 +59,7 @@ impl Plan {
             (Plan::Num(s), NodeKind::Scalar(t) | NodeKind::Enum(t, _)) if s == t => {}
             (Plan::Bits(b), NodeKind::Bits(c)) if b == c => {}
             (Plan::Str { kind, .. }, k) if text_kind_matches(kind, k) => {}
-            (Plan::Void { size }, NodeKind::Text(TextKind::Void)) => {
+            (Plan::Void { size }, NodeKind::Text(TextKind::Void, _)) => {
                 if *size != Some(node.size) {
                     *size = None;
                 }
@@ -124,8 +124,8 @@ fn fresh(node: &Node) -> Result<Plan, String> {
     Ok(match &node.kind {
         NodeKind::Scalar(s) | NodeKind::Enum(s, _) => Plan::Num(*s),
         NodeKind::Bits(b) => Plan::Bits(b.clone()),
-        NodeKind::Text(TextKind::Void) => Plan::Void { size: Some(node.size) },
-        k @ (NodeKind::Text(_) | NodeKind::Char | NodeKind::Cstr) => Plan::Str { kind: k.clone(), utf8: true },
+        NodeKind::Text(TextKind::Void, _) => Plan::Void { size: Some(node.size) },
+        k @ (NodeKind::Text(..) | NodeKind::Char | NodeKind::Cstr) => Plan::Str { kind: k.clone(), utf8: true },
         NodeKind::Struct(ms) => {
             let mut fields = Vec::new();
             for m in ms {
@@ -160,12 +160,12 @@ fn absorb_items(item: &mut Plan, count: u64, elems: &Elems) -> Result<(), String
 
 /// True when a string leaf of node kind `k` fits a plan of kind `kind`.
 fn text_kind_matches(kind: &NodeKind, k: &NodeKind) -> bool {
-    kind == k && !matches!(k, NodeKind::Text(TextKind::Void))
+    kind == k && !matches!(k, NodeKind::Text(TextKind::Void, _))
 }
 
 fn kind_name(k: &NodeKind) -> &'static str {
     match k {
-        NodeKind::Text(t) => t.name(),
+        NodeKind::Text(t, _) => t.name(),
         NodeKind::Char => "char",
         NodeKind::Cstr => "cstr",
         NodeKind::Scalar(_) | NodeKind::Enum(..) | NodeKind::Bits(_) => "a number",

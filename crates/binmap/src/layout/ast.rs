@@ -277,18 +277,32 @@ pub enum Item {
     },
 }
 
-/// `[@ EXPR] name: TYPE [== LITERAL]`.
+/// `[@ EXPR] name: TYPE [@ EXPR] [== LITERAL]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
     /// `None` for the anonymous padding field `_`.
     pub name: Option<Arc<str>>,
+    /// `@ EXPR name: T`: the field starts at this absolute offset, and the
+    /// cursor continues after it.
     pub placement: Option<Expr>,
+    /// `name: T @ EXPR`: the field is read at this absolute offset (a
+    /// pointer), and the cursor stays where it was: the field takes no
+    /// bytes where it is declared.
+    pub pointer: Option<Box<Expr>>,
     pub ty: Type,
     pub check: Option<Literal>,
     /// A check against an expression or a set: `== leader`, `in [1, 2]`.
     pub constraint: Option<Constraint>,
     /// The whole item, for error messages (`data: f64[rows, cols]`).
     pub span: Span,
+}
+
+impl Field {
+    /// The expressions that say where the field is: its placement
+    /// (`@ EXPR name: T`) and its pointer (`name: T @ EXPR`).
+    pub fn offset_exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.placement.iter().chain(self.pointer.as_deref())
+    }
 }
 
 /// A check on a field's value other than `== LITERAL`.
@@ -423,6 +437,22 @@ pub enum ExprKind {
     /// A named constant, settled when the layout is parsed: an enum's
     /// value `Color.green` (the path as written, and its value).
     Const(Vec<Arc<str>>, i128),
+    /// An element of an earlier array, then fields of it: `dims[i]`,
+    /// `shdrs[e_shstrndx].offset`, `m[i, j]` (one index per dimension;
+    /// a negative index counts from the end, as in Python).
+    Index(Box<Indexed>),
+}
+
+/// `BASE[INDEX, ...].REST`: what [`ExprKind::Index`] holds (boxed, so that
+/// every expression stays small).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Indexed {
+    /// The array: a field path, or another index (`a[i].b[j]`).
+    pub base: Expr,
+    /// One index per dimension.
+    pub index: Vec<Expr>,
+    /// Fields of the element (`offset` in `hdrs[k].offset`), maybe none.
+    pub rest: Vec<Arc<str>>,
 }
 
 /// Binary operators, by increasing precedence group.
@@ -526,6 +556,14 @@ impl Expr {
                 x.collect_paths(out);
                 set.iter().flat_map(SetItem::exprs).for_each(|e| e.collect_paths(out));
             }
+            ExprKind::Index(ix) => {
+                ix.base.collect_paths(out);
+                ix.index.iter().for_each(|e| e.collect_paths(out));
+                if !ix.rest.is_empty() {
+                    // The fields read from the element, by name.
+                    out.push(&ix.rest);
+                }
+            }
             ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) | ExprKind::Const(..) => {}
         }
     }
@@ -547,7 +585,7 @@ impl Expr {
                 }
             }
             // Text compares only through the evaluator.
-            ExprKind::Path(_) | ExprKind::FileSize | ExprKind::Str(_) | ExprKind::In(..) => None,
+            ExprKind::Path(_) | ExprKind::FileSize | ExprKind::Str(_) | ExprKind::In(..) | ExprKind::Index(..) => None,
         }
     }
 }
@@ -689,7 +727,7 @@ fn items_fixed_size(items: &[Item], mut pos: u64) -> Option<u64> {
     for item in items {
         match item {
             Item::Field(f) => {
-                if f.placement.is_some() {
+                if f.placement.is_some() || f.pointer.is_some() {
                     return None;
                 }
                 pos = pos.checked_add(f.ty.fixed_size()?)?;
@@ -758,6 +796,11 @@ impl Expr {
             ExprKind::In(x, set) => {
                 let x = if x.level() <= 3 { format!("({})", x.describe()) } else { x.describe() };
                 format!("{x} in {}", describe_set(set))
+            }
+            ExprKind::Index(ix) => {
+                let index: Vec<String> = ix.index.iter().map(Expr::describe).collect();
+                let rest: String = ix.rest.iter().map(|n| format!(".{n}")).collect();
+                format!("{}[{}]{rest}", ix.base.describe(), index.join(", "))
             }
         }
     }

@@ -81,6 +81,7 @@ fn whole_dtype(src: &str, origin: &str) -> Option<Layout> {
     let field = Field {
         name: Some(Arc::from(name)),
         placement: None,
+        pointer: None,
         ty: Type::Array { elem: Arc::new(ty), dims: Dims::ToEnd },
         check: None,
         constraint: None,
@@ -578,6 +579,18 @@ impl<'s> Parser<'s> {
         self.bump();
         self.expect(":")?;
         let ty = self.ty(endian)?;
+        let pointer = if self.is_punct("@") {
+            let at = self.bump().span;
+            if placement.is_some() {
+                return Err(self.err_at(
+                    "a field is placed (`@ EXPR name: T`, the cursor moves there) or read elsewhere (`name: T @ EXPR`, the cursor stays), not both",
+                    at,
+                ));
+            }
+            Some(Box::new(self.expr()?))
+        } else {
+            None
+        };
         let (mut check, mut constraint) = (None, None);
         if self.eat("==") {
             match self.check_value()? {
@@ -607,7 +620,7 @@ impl<'s> Parser<'s> {
                 span,
             ));
         }
-        Ok(Field { name, placement, ty, check, constraint, span: Span { start, end: self.prev_end() } })
+        Ok(Field { name, placement, pointer, ty, check, constraint, span: Span { start, end: self.prev_end() } })
     }
 
     /// What follows `==` in a field: a literal (`0x06054b50`, `-1.5`,
@@ -1052,6 +1065,18 @@ impl<'s> Parser<'s> {
         self.primary()
     }
 
+    /// `.name.name...` after a field name or an index, onto `path`.
+    fn dotted(&mut self, path: &mut Vec<Arc<str>>) -> Result<(), Error> {
+        while self.eat(".") {
+            let Tok::Ident(next) = self.peek().clone() else {
+                return Err(self.expected("a field name after '.'"));
+            };
+            self.bump();
+            path.push(Arc::from(next));
+        }
+        Ok(())
+    }
+
     fn primary(&mut self) -> Result<Expr, Error> {
         let span = self.span();
         let kind = match self.peek().clone() {
@@ -1086,14 +1111,25 @@ impl<'s> Parser<'s> {
             Tok::Ident(first) => {
                 self.bump();
                 let mut path = vec![Arc::<str>::from(first)];
-                while self.eat(".") {
-                    let Tok::Ident(next) = self.peek().clone() else {
-                        return Err(self.expected("a field name after '.'"));
-                    };
+                self.dotted(&mut path)?;
+                let mut kind = ExprKind::Path(path);
+                // `dims[i]`, `shdrs[n - 1].offset`, `m[i, j].x[k]`.
+                while self.is_punct("[") {
                     self.bump();
-                    path.push(Arc::from(next));
+                    let mut index = vec![self.expr()?];
+                    while self.eat(",") {
+                        index.push(self.expr()?);
+                    }
+                    self.expect("]")?;
+                    let mut rest = Vec::new();
+                    self.dotted(&mut rest)?;
+                    let base = Expr { kind, span: Span { start: span.start, end: self.prev_end() } };
+                    kind = ExprKind::Index(Box::new(Indexed { base, index, rest }));
                 }
-                self.enum_constant(path, span)?
+                match kind {
+                    ExprKind::Path(path) => self.enum_constant(path, span)?,
+                    kind => kind,
+                }
             }
             Tok::Float(_) => return Err(self.err_at("expressions are integers: a float is not allowed here", span)),
             _ => return Err(self.expected("an expression")),

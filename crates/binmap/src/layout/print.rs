@@ -89,6 +89,9 @@ fn field_text(f: &Field) -> String {
     }
     s.push_str(": ");
     s.push_str(&type_text(&f.ty));
+    if let Some(p) = &f.pointer {
+        s.push_str(&format!(" @ {}", p.describe()));
+    }
     if let Some(lit) = &f.check {
         s.push_str(&format!(" == {lit}"));
     }

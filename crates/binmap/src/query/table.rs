@@ -324,7 +324,7 @@ fn kind_text(k: &NodeKind) -> &'static str {
         NodeKind::Scalar(s) | NodeKind::Enum(s, _) => s.kind.name(),
         NodeKind::Bits(_) => "bit field",
         NodeKind::Char => "char",
-        NodeKind::Text(_) | NodeKind::Cstr => "string",
+        NodeKind::Text(..) | NodeKind::Cstr => "string",
         NodeKind::Struct(_) => "struct",
         NodeKind::Array(_) => "array",
     }
@@ -344,7 +344,7 @@ impl<'m> ColumnRef<'m> {
                 BitKind::Signed => LeafType::Int(ScalarKind::I64),
                 _ => LeafType::Int(ScalarKind::U64),
             },
-            NodeKind::Char | NodeKind::Text(_) | NodeKind::Cstr => LeafType::Str,
+            NodeKind::Char | NodeKind::Text(..) | NodeKind::Cstr => LeafType::Str,
             NodeKind::Struct(_) | NodeKind::Array(_) => return None,
         })
     }

@@ -151,7 +151,7 @@ pub fn decode_leaf<'a>(b: &'a [u8], kind: &'a NodeKind) -> Result<Value<'a>, Dec
             })
         }
         NodeKind::Cstr => Ok(Value::Bytes(b.split_last().map_or(b, |(_, rest)| rest))),
-        NodeKind::Text(k) => decode_text(b, *k),
+        NodeKind::Text(k, end) => decode_text(b, *k, *end),
         NodeKind::Char | NodeKind::Struct(_) | NodeKind::Array(_) => Ok(Value::Bytes(b)),
     }
 }
