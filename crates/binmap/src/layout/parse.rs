@@ -1139,7 +1139,7 @@ impl<'s> Parser<'s> {
                 self.bump();
                 let mut path = vec![Arc::<str>::from(first)];
                 self.dotted(&mut path)?;
-                let mut kind = self.enum_constant(path, span)?;
+                let mut kind = ExprKind::Path(path);
                 // `dims[i]`, `shdrs[n - 1].offset`, `m[i, j].x[k]`.
                 while self.is_punct("[") {
                     self.bump();
@@ -1153,7 +1153,10 @@ impl<'s> Parser<'s> {
                     let base = Expr { kind, span: Span { start: span.start, end: self.prev_end() } };
                     kind = ExprKind::Index(Box::new(Indexed { base, index, rest }));
                 }
-                kind
+                match kind {
+                    ExprKind::Path(path) => self.enum_constant(path, span)?,
+                    kind => kind,
+                }
             }
             Tok::Float(_) => return Err(self.err_at("expressions are integers: a float is not allowed here", span)),
             _ => return Err(self.expected("an expression")),
