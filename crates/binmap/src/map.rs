@@ -30,6 +30,7 @@ use crate::layout::{
 use crate::operand::Operand;
 
 mod repeat;
+mod search;
 mod window;
 pub(crate) use repeat::element_frame;
 
@@ -363,6 +364,7 @@ impl Env<'_> {
                 i128::from(self.in_set(&v, set, e.span)?)
             }
             ExprKind::Path(p) => self.lookup(p, e.span)?,
+            ExprKind::Search(s) => self.search(s, e.span)?,
             ExprKind::Str(_) => {
                 return Err(self.layout_error(
                     &format!("{} is text, not a number: text can only be compared (==, !=, in)", e.describe()),
@@ -654,6 +656,8 @@ struct Resolver<'r> {
     end: u64,
     /// The innermost `within` window, for messages.
     window: Option<window::Window>,
+    /// Fields placed by a search (`@ rfind(...)`): their declaration and offset.
+    searched: Vec<(Span, u64)>,
 }
 
 impl<'r> Resolver<'r> {
@@ -670,20 +674,24 @@ impl<'r> Resolver<'r> {
             struct_path: Vec::new(),
             end: data.len() as u64,
             window: None,
+            searched: Vec::new(),
         }
     }
 }
 
 /// Resolve `layout` against `data` only to check it, with every check
 /// [`Map::new`] makes (what `pack` does with the bytes it wrote), keeping
-/// none of the single values that nothing can look up again.
-pub(crate) fn check(layout: &Layout, data: &[u8], name: &str) -> Result<()> {
+/// none of the single values that nothing can look up again. Gives the
+/// fields placed by a search (`@ rfind(...)`) and where it put them, in
+/// the order they were read.
+pub(crate) fn check(layout: &Layout, data: &[u8], name: &str) -> Result<Vec<(Span, u64)>> {
     let mut keep = Vec::new();
     path_names(&layout.root.items, &mut keep);
     keep.sort_unstable();
     keep.dedup();
     let mut r = Resolver::new(layout, data, name, Some(&keep));
-    r.resolve_struct(&layout.root, 0, true).map(drop)
+    r.resolve_struct(&layout.root, 0, true)?;
+    Ok(r.searched)
 }
 
 /// Every name in the field paths of the expressions of `items` (sizes,
@@ -852,6 +860,9 @@ impl Resolver<'_> {
                         f,
                         p,
                     ));
+                }
+                if e.has_search() {
+                    self.searched.push((f.span, p));
                 }
                 p
             }

@@ -50,6 +50,7 @@ use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind};
 use crate::select::{Seg, parse_path};
 use crate::text::json_read::Doc;
 
+mod search;
 mod window;
 
 /// Pack `doc` (the whole file's object) with `layout` into bytes.
@@ -136,13 +137,15 @@ impl<'a> Job<'a> {
             p.check_size(size)?;
             (p, size)
         };
+        let written = p.searched.clone();
         let out = p.finish(size, self.base(), self.onto.is_some())?;
         // Read it back: a packed file must resolve (sizes, checks, `[..]`).
-        crate::map::check(self.layout, &out, "<packed output>").map_err(|e| {
+        let read = crate::map::check(self.layout, &out, "<packed output>").map_err(|e| {
             let mut e = e;
             e.message = format!("the packed bytes do not read back: {}", e.message);
             e
         })?;
+        search::same_places(self.layout, &written, &read)?;
         Ok(out)
     }
 
@@ -170,6 +173,7 @@ impl<'a> Job<'a> {
             scratch: Vec::new(),
             windows: 0,
             deferred: Vec::new(),
+            searched: Vec::new(),
         }
     }
 
@@ -416,6 +420,7 @@ fn uses_filesize(e: &Expr) -> bool {
                     SetItem::Range(a, b) => uses_filesize(a) || uses_filesize(b),
                 })
         }
+        ExprKind::Search(s) => s.start.iter().chain(&s.end).any(uses_filesize),
         ExprKind::Int(_) | ExprKind::Path(_) | ExprKind::Str(_) => false,
     }
 }
@@ -598,6 +603,9 @@ struct Packer<'l> {
     /// Window sizes the input leaves out, to fill in once the window's
     /// data is written: the size field's name and the depth of its struct.
     deferred: Vec<(usize, Arc<str>)>,
+    /// Fields placed by a search (`@ rfind(...)`), written at the cursor:
+    /// their declaration and offset.
+    searched: Vec<(crate::layout::Span, u64)>,
 }
 
 fn at(path: &Path<'_>, e: Error) -> Error {
@@ -925,8 +933,11 @@ impl Packer<'_> {
 
     fn field(&mut self, f: &Field, value: Option<&Doc>, base: u64, path: &Path<'_>) -> Result<()> {
         let fpath = Path::Field(path, f.name.as_deref().unwrap_or("_"));
-        if let Some(e) = &f.placement {
-            self.place(e, base, &fpath)?;
+        match &f.placement {
+            // Written where it comes; reading back must find it there.
+            Some(e) if e.has_search() => self.searched.push((f.span, self.pos)),
+            Some(e) => self.place(e, base, &fpath)?,
+            None => {}
         }
         let start = self.pos;
         let node = match (value, &f.check, &f.name) {

@@ -449,6 +449,39 @@ pub enum ExprKind {
     Str(Vec<u8>),
     /// `x in [1, 2, 4..8]`: 1 when `x` is one of the set, else 0.
     In(Box<Expr>, Vec<SetItem>),
+    /// `find(SIG)` / `rfind(SIG)`: where a signature is in the file (only in
+    /// `@` placements).
+    Search(Box<Search>),
+}
+
+/// `find(SIG, START, END)` / `rfind(...)`: the offset of the first (or
+/// last) occurrence of the bytes `SIG` entirely inside the file's bytes
+/// `START..END` (both optional, as in Python's `bytes.find` and `rfind`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Search {
+    pub sig: Vec<u8>,
+    /// `rfind`: the last occurrence.
+    pub last: bool,
+    pub start: Option<Expr>,
+    pub end: Option<Expr>,
+}
+
+impl Search {
+    /// `rfind("PK\x05\x06", 0, filesize)`.
+    pub fn describe(&self) -> String {
+        let mut sig = String::from("\"");
+        for &b in &self.sig {
+            match b {
+                b'"' | b'\\' => sig.extend(['\\', char::from(b)]),
+                b' '..=b'~' => sig.push(char::from(b)),
+                _ => sig.push_str(&format!("\\x{b:02x}")),
+            }
+        }
+        sig.push('"');
+        let mut args = vec![sig];
+        args.extend(self.start.iter().chain(&self.end).map(Expr::describe));
+        format!("{}({})", if self.last { "rfind" } else { "find" }, args.join(", "))
+    }
 }
 
 /// Binary operators, by increasing precedence group.
@@ -528,6 +561,18 @@ impl Expr {
         }
     }
 
+    /// True when the expression searches the file (`find`, `rfind`).
+    pub fn has_search(&self) -> bool {
+        match &self.kind {
+            ExprKind::Search(_) => true,
+            ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) => e.has_search(),
+            ExprKind::Binary(_, a, b) => a.has_search() || b.has_search(),
+            ExprKind::Cond(c, a, b) => c.has_search() || a.has_search() || b.has_search(),
+            ExprKind::In(x, set) => x.has_search() || set.iter().flat_map(SetItem::exprs).any(Expr::has_search),
+            ExprKind::Int(_) | ExprKind::Path(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) => false,
+        }
+    }
+
     /// The field paths this expression reads, in order of appearance.
     pub fn paths(&self) -> Vec<&[Arc<str>]> {
         let mut out = Vec::new();
@@ -552,6 +597,7 @@ impl Expr {
                 x.collect_paths(out);
                 set.iter().flat_map(SetItem::exprs).for_each(|e| e.collect_paths(out));
             }
+            ExprKind::Search(s) => s.start.iter().chain(&s.end).for_each(|e| e.collect_paths(out)),
             ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) => {}
         }
     }
@@ -573,7 +619,7 @@ impl Expr {
                 }
             }
             // Text compares only through the evaluator.
-            ExprKind::Path(_) | ExprKind::FileSize | ExprKind::Str(_) | ExprKind::In(..) => None,
+            ExprKind::Path(_) | ExprKind::FileSize | ExprKind::Str(_) | ExprKind::In(..) | ExprKind::Search(_) => None,
         }
     }
 }
@@ -782,6 +828,7 @@ impl Expr {
                 let x = if x.level() <= 3 { format!("({})", x.describe()) } else { x.describe() };
                 format!("{x} in {}", describe_set(set))
             }
+            ExprKind::Search(s) => s.describe(),
         }
     }
 }

@@ -30,8 +30,18 @@ pub fn parse(src: &str, origin: &str) -> Result<Layout, Error> {
     let mut lexer = Lexer::new(src);
     let mut lex_error = None;
     let cur = next_or_eof(&mut lexer, &mut lex_error, src.len());
-    let mut p =
-        Parser { src, origin, lexer, lex_error, cur, next: None, prev_end: 0, types: vec![HashMap::new()], depth: 0 };
+    let mut p = Parser {
+        src,
+        origin,
+        lexer,
+        lex_error,
+        cur,
+        next: None,
+        prev_end: 0,
+        types: vec![HashMap::new()],
+        depth: 0,
+        in_placement: false,
+    };
     let items = p.items(ByteOrder::Fixed(Endian::Little), None);
     let lex_error = match (p.lex_error.take(), &items) {
         (Some(e), _) => Some(e),
@@ -64,8 +74,18 @@ fn whole_dtype(src: &str, origin: &str) -> Option<Layout> {
     let mut lexer = Lexer::new(src);
     let mut lex_error = None;
     let cur = next_or_eof(&mut lexer, &mut lex_error, src.len());
-    let mut p =
-        Parser { src, origin, lexer, lex_error, cur, next: None, prev_end: 0, types: vec![HashMap::new()], depth: 0 };
+    let mut p = Parser {
+        src,
+        origin,
+        lexer,
+        lex_error,
+        cur,
+        next: None,
+        prev_end: 0,
+        types: vec![HashMap::new()],
+        depth: 0,
+        in_placement: false,
+    };
     p.skip_separators();
     if matches!(p.peek_next(), Tok::Punct(":")) || matches!(p.peek(), Tok::Punct("@") | Tok::Eof) {
         return None;
@@ -155,6 +175,8 @@ struct Parser<'s> {
     /// Named types, innermost scope last.
     types: Vec<HashMap<String, Type>>,
     depth: usize,
+    /// Parsing the expression of an `@` placement (where `find` and `rfind` may be).
+    in_placement: bool,
 }
 
 impl<'s> Parser<'s> {
@@ -393,7 +415,14 @@ impl<'s> Parser<'s> {
 
     fn field(&mut self, endian: ByteOrder) -> Result<Field, Error> {
         let start = self.span().start;
-        let placement = if self.eat("@") { Some(self.expr()?) } else { None };
+        let placement = if self.eat("@") {
+            self.in_placement = true;
+            let e = self.expr();
+            self.in_placement = false;
+            Some(e?)
+        } else {
+            None
+        };
         let name = match self.peek().clone() {
             Tok::Ident("_") => None,
             Tok::Ident(n) => Some(Arc::<str>::from(n)),
@@ -924,6 +953,28 @@ impl<'s> Parser<'s> {
                     return Err(self.err_at("sizeof needs a type whose size does not depend on the data", span));
                 }
                 ExprKind::SizeOf(Arc::new(ty))
+            }
+            Tok::Ident(word @ ("find" | "rfind")) if matches!(self.peek_next(), Tok::Punct("(")) => {
+                if !self.in_placement {
+                    return Err(self.err_at(
+                        &format!("{word}(...) gives a field's position: use it after `@` (`@ rfind(b\"PK\\x05\\x06\") eocd: ...`)"),
+                        span,
+                    ));
+                }
+                self.bump();
+                self.bump();
+                let sig_span = self.span();
+                let Tok::Str(sig) = self.peek().clone() else {
+                    return Err(self.expected("the signature to search for, as a string (b\"PK\\x05\\x06\")"));
+                };
+                if sig.is_empty() {
+                    return Err(self.err_at("the signature to search for is empty", sig_span));
+                }
+                self.bump();
+                let start = if self.eat(",") { Some(self.expr()?) } else { None };
+                let end = if start.is_some() && self.eat(",") { Some(self.expr()?) } else { None };
+                self.expect(")")?;
+                ExprKind::Search(Box::new(Search { sig, last: word == "rfind", start, end }))
             }
             Tok::Ident(first) => {
                 self.bump();
