@@ -226,6 +226,12 @@ pub enum Type {
         inner: Arc<Type>,
         size: Expr,
     },
+    /// An integer shown with names (`enum Color: u8 {...}` or `flags`):
+    /// the definition, and the base integer (`Type::Scalar`, or
+    /// `Type::ScalarByOrder` under an `endian` chosen per file).
+    Enum(Arc<super::EnumDef>, Arc<Type>),
+    /// `bits u16be { version: 3, flags: 5, length: 8 }`.
+    Bits(Arc<super::BitsType>),
 }
 
 /// The dimensions of an array.
@@ -306,18 +312,32 @@ pub enum Item {
     },
 }
 
-/// `[@ EXPR] name: TYPE [== LITERAL]`.
+/// `[@ EXPR] name: TYPE [@ EXPR] [== LITERAL]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
     /// `None` for the anonymous padding field `_`.
     pub name: Option<Arc<str>>,
+    /// `@ EXPR name: T`: the field starts at this absolute offset, and the
+    /// cursor continues after it.
     pub placement: Option<Expr>,
+    /// `name: T @ EXPR`: the field is read at this absolute offset (a
+    /// pointer), and the cursor stays where it was: the field takes no
+    /// bytes where it is declared.
+    pub pointer: Option<Box<Expr>>,
     pub ty: Type,
     pub check: Option<Literal>,
     /// A check against an expression or a set: `== leader`, `in [1, 2]`.
     pub constraint: Option<Constraint>,
     /// The whole item, for error messages (`data: f64[rows, cols]`).
     pub span: Span,
+}
+
+impl Field {
+    /// The expressions that say where the field is: its placement
+    /// (`@ EXPR name: T`) and its pointer (`name: T @ EXPR`).
+    pub fn offset_exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.placement.iter().chain(self.pointer.as_deref())
+    }
 }
 
 /// A check on a field's value other than `== LITERAL`.
@@ -452,6 +472,25 @@ pub enum ExprKind {
     /// `find(SIG)` / `rfind(SIG)`: where a signature is in the file (only in
     /// `@` placements).
     Search(Box<Search>),
+    /// A named constant, settled when the layout is parsed: an enum's
+    /// value `Color.green` (the path as written, and its value).
+    Const(Vec<Arc<str>>, i128),
+    /// An element of an earlier array, then fields of it: `dims[i]`,
+    /// `shdrs[e_shstrndx].offset`, `m[i, j]` (one index per dimension;
+    /// a negative index counts from the end, as in Python).
+    Index(Box<Indexed>),
+}
+
+/// `BASE[INDEX, ...].REST`: what [`ExprKind::Index`] holds (boxed, so that
+/// every expression stays small).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Indexed {
+    /// The array: a field path, or another index (`a[i].b[j]`).
+    pub base: Expr,
+    /// One index per dimension.
+    pub index: Vec<Expr>,
+    /// Fields of the element (`offset` in `hdrs[k].offset`), maybe none.
+    pub rest: Vec<Arc<str>>,
 }
 
 /// `find(SIG, START, END)` / `rfind(...)`: the offset of the first (or
@@ -569,7 +608,13 @@ impl Expr {
             ExprKind::Binary(_, a, b) => a.has_search() || b.has_search(),
             ExprKind::Cond(c, a, b) => c.has_search() || a.has_search() || b.has_search(),
             ExprKind::In(x, set) => x.has_search() || set.iter().flat_map(SetItem::exprs).any(Expr::has_search),
-            ExprKind::Int(_) | ExprKind::Path(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) => false,
+            ExprKind::Index(ix) => ix.base.has_search() || ix.index.iter().any(Expr::has_search),
+            ExprKind::Int(_)
+            | ExprKind::Path(_)
+            | ExprKind::FileSize
+            | ExprKind::SizeOf(_)
+            | ExprKind::Str(_)
+            | ExprKind::Const(..) => false,
         }
     }
 
@@ -598,14 +643,22 @@ impl Expr {
                 set.iter().flat_map(SetItem::exprs).for_each(|e| e.collect_paths(out));
             }
             ExprKind::Search(s) => s.start.iter().chain(&s.end).for_each(|e| e.collect_paths(out)),
-            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) => {}
+            ExprKind::Index(ix) => {
+                ix.base.collect_paths(out);
+                ix.index.iter().for_each(|e| e.collect_paths(out));
+                if !ix.rest.is_empty() {
+                    // The fields read from the element, by name.
+                    out.push(&ix.rest);
+                }
+            }
+            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) | ExprKind::Const(..) => {}
         }
     }
 
     /// The value of an expression that reads no field and not `filesize`.
     pub fn constant(&self) -> Option<i128> {
         match &self.kind {
-            ExprKind::Int(v) => Some(*v),
+            ExprKind::Int(v) | ExprKind::Const(_, v) => Some(*v),
             ExprKind::SizeOf(t) => t.fixed_size().map(i128::from),
             ExprKind::Neg(e) => e.constant()?.checked_neg(),
             ExprKind::Not(e) => Some(i128::from(e.constant()? == 0)),
@@ -619,7 +672,12 @@ impl Expr {
                 }
             }
             // Text compares only through the evaluator.
-            ExprKind::Path(_) | ExprKind::FileSize | ExprKind::Str(_) | ExprKind::In(..) | ExprKind::Search(_) => None,
+            ExprKind::Path(_)
+            | ExprKind::FileSize
+            | ExprKind::Str(_)
+            | ExprKind::In(..)
+            | ExprKind::Index(..)
+            | ExprKind::Search(_) => None,
         }
     }
 }
@@ -683,6 +741,8 @@ impl Type {
             Type::Char => Some(1),
             Type::Text { len, kind } => u64::try_from(len.constant()?).ok()?.checked_mul(kind.unit()),
             Type::Cstr => None,
+            Type::Enum(_, base) => base.fixed_size(),
+            Type::Bits(b) => b.container.fixed_size(),
             // The chosen arm depends on the data; its size may differ per file.
             Type::Match(_) => None,
             Type::Struct(s) => s.fixed_size(),
@@ -706,6 +766,8 @@ impl Type {
             Type::Char => "char".into(),
             Type::Text { kind, len } => format!("{}[{}]", kind.name(), len.describe()),
             Type::Cstr => "cstr".into(),
+            Type::Enum(d, _) => d.name.to_string(),
+            Type::Bits(b) => b.describe(),
             Type::Match(m) => {
                 let mut arms: Vec<String> = m
                     .arms
@@ -752,7 +814,7 @@ fn items_fixed_size(items: &[Item], mut pos: u64) -> Option<u64> {
     for item in items {
         match item {
             Item::Field(f) => {
-                if f.placement.is_some() {
+                if f.placement.is_some() || f.pointer.is_some() {
                     return None;
                 }
                 pos = pos.checked_add(f.ty.fixed_size()?)?;
@@ -795,7 +857,7 @@ impl Expr {
     pub fn describe(&self) -> String {
         match &self.kind {
             ExprKind::Int(v) => v.to_string(),
-            ExprKind::Path(p) => p.join("."),
+            ExprKind::Path(p) | ExprKind::Const(p, _) => p.join("."),
             ExprKind::FileSize => "filesize".into(),
             ExprKind::SizeOf(t) => format!("sizeof({})", t.describe()),
             ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) => {
@@ -829,6 +891,11 @@ impl Expr {
                 format!("{x} in {}", describe_set(set))
             }
             ExprKind::Search(s) => s.describe(),
+            ExprKind::Index(ix) => {
+                let index: Vec<String> = ix.index.iter().map(Expr::describe).collect();
+                let rest: String = ix.rest.iter().map(|n| format!(".{n}")).collect();
+                format!("{}[{}]{rest}", ix.base.describe(), index.join(", "))
+            }
         }
     }
 }

@@ -28,7 +28,7 @@ pub(crate) fn element_frame(node: &Node, abs: u64) -> Frame {
     let mut frame = Frame::new(abs);
     let mut node = node.clone();
     node.offset = 0;
-    frame.push(Member { name: Some(Arc::from(ELEMENT)), node, check: None, decl: Default::default() });
+    frame.push(Member { name: Some(Arc::from(ELEMENT)), node, check: None, decl: Default::default(), at: None });
     frame
 }
 
@@ -67,7 +67,10 @@ impl Resolver<'_> {
                     .with_bytes(self.data, end.min(self.filesize)));
             }
             let index = nodes.len();
-            let mut n = self.resolve_type(elem, p, bounded, f).map_err(|e| {
+            self.next_index = Some(index as u64);
+            let n = self.resolve_type(elem, p, bounded, f);
+            self.next_index = None;
+            let mut n = n.map_err(|e| {
                 e.note(format!(
                     "while reading element {index} of a [{word} ...] array, at offset {p:#x}: no element ended it before"
                 ))

@@ -72,7 +72,7 @@ impl Resolver<'_> {
         let node = self.resolve_type(inner, pos, bounded, f);
         (self.end, self.window) = outer;
         let mut node = node?;
-        let leaf = matches!(node.kind, NodeKind::Scalar(_) | NodeKind::Char | NodeKind::Text(_) | NodeKind::Cstr);
+        let leaf = !matches!(node.kind, NodeKind::Struct(_) | NodeKind::Array(_));
         if node.size > w || (leaf && node.size != w) {
             let what = if leaf {
                 format!(

@@ -97,7 +97,7 @@ impl Packer<'_> {
             }
             (None, None) => used,
         };
-        let leaf = matches!(node.kind, NodeKind::Scalar(_) | NodeKind::Char | NodeKind::Text(_) | NodeKind::Cstr);
+        let leaf = !matches!(node.kind, NodeKind::Struct(_) | NodeKind::Array(_));
         if leaf && used != w {
             return Err(at(
                 path,
