@@ -246,11 +246,11 @@ pub enum Dims {
     ToEnd,
     /// `T[until COND]`: elements up to and including the first for which
     /// `COND` holds; `_` in `COND` is the element just read.
-    Until(Expr),
+    Until(Box<Expr>),
     /// `T[while COND]`: elements as long as `COND` holds for them; the first
     /// element for which it fails is read to test it, but is not part of
     /// the array and its bytes are not consumed.
-    While(Expr),
+    While(Box<Expr>),
 }
 
 impl Dims {

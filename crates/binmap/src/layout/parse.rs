@@ -1010,7 +1010,7 @@ impl<'s> Parser<'s> {
                 // `T[until COND]` / `T[while COND]`, `_` naming the element.
                 let until = matches!(self.bump().tok, Tok::Ident("until"));
                 let cond = self.expr()?;
-                if until { Dims::Until(cond) } else { Dims::While(cond) }
+                if until { Dims::Until(Box::new(cond)) } else { Dims::While(Box::new(cond)) }
             } else {
                 let mut d = vec![self.expr()?];
                 while self.eat(",") {
