@@ -29,6 +29,8 @@ use crate::layout::{
 };
 use crate::operand::Operand;
 
+mod recursion;
+pub use recursion::MAX_NESTING;
 mod repeat;
 mod search;
 mod window;
@@ -893,6 +895,8 @@ struct Resolver<'r> {
     /// The index of the array element about to be resolved, for the
     /// element's struct to take as its `_index`.
     next_index: Option<u64>,
+    /// How many uses of recursive types enclose the type being resolved.
+    nesting: usize,
 }
 
 impl<'r> Resolver<'r> {
@@ -911,6 +915,7 @@ impl<'r> Resolver<'r> {
             end: data.len() as u64,
             window: None,
             searched: Vec::new(),
+            nesting: 0,
         }
     }
 }
@@ -959,6 +964,12 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
             Type::Within { inner, size } => {
                 expr(size, out);
                 ty(inner, out);
+            }
+            // Once, at a use after the definition; the uses inside it stop.
+            Type::Ref(r) => {
+                if let Some(d) = r.definition() {
+                    ty(d, out);
+                }
             }
             Type::Scalar(_) | Type::Char | Type::Cstr => {}
         }
@@ -1324,6 +1335,7 @@ impl Resolver<'_> {
                 return node;
             }
             Type::Within { inner, size } => return self.resolve_within(inner, size, pos, bounded, f),
+            Type::Ref(r) => return self.resolve_ref(r, pos, bounded, f),
         };
         self.bounds(pos, node.size, f, bounded)?;
         Ok(node)
@@ -1878,6 +1890,8 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
         // The arm may differ from one element to the next: walked.
         Type::Match(_) => false,
         Type::Within { inner, size } => expr_is_outer(size, local) && uniform_in(inner, local),
+        // As deep as the data says.
+        Type::Ref(_) => false,
     }
 }
 

@@ -176,6 +176,7 @@ impl<'a> Job<'a> {
             windows: 0,
             deferred: Vec::new(),
             searched: Vec::new(),
+            nesting: 0,
         }
     }
 
@@ -437,6 +438,8 @@ fn type_uses_filesize(t: &Type) -> bool {
                 || type_uses_filesize(elem)
         }
         Type::Within { inner, size } => uses_filesize(size) || type_uses_filesize(inner),
+        // Once, at a use after the definition; the uses inside it stop.
+        Type::Ref(r) => r.definition().is_some_and(type_uses_filesize),
         Type::Struct(st) => items_use_filesize(&st.items),
         Type::ScalarByOrder { order, .. } => uses_filesize(&order.cond),
         Type::Enum(_, base) => type_uses_filesize(base),
@@ -616,6 +619,8 @@ struct Packer<'l> {
     /// Fields placed by a search (`@ rfind(...)`), written at the cursor:
     /// their declaration and offset.
     searched: Vec<(crate::layout::Span, u64)>,
+    /// How many uses of recursive types enclose the value being written.
+    nesting: usize,
 }
 
 fn at(path: &Path<'_>, e: Error) -> Error {
@@ -1126,6 +1131,19 @@ impl Packer<'_> {
             Type::Struct(st) => self.structure(st, v, path),
             Type::Array { elem, dims } => self.array(elem, dims, v, path, keep_elems),
             Type::Within { inner, size } => self.within(inner, size, v, path),
+            Type::Ref(r) => {
+                let t = r.target().ok_or_else(|| at(path, Error::input(format!("internal: no type {}", r.name))))?;
+                if self.nesting >= crate::map::MAX_NESTING {
+                    return Err(at(
+                        path,
+                        Error::input(format!("{} nests deeper than {} levels", r.name, crate::map::MAX_NESTING)),
+                    ));
+                }
+                self.nesting += 1;
+                let node = self.value(&t, v, path);
+                self.nesting -= 1;
+                node
+            }
         }
     }
 

@@ -155,6 +155,11 @@ fn type_names(t: &Type, out: &mut Vec<String>) {
             expr_names(size, out);
             type_names(inner, out);
         }
+        Type::Ref(r) => {
+            if let Some(d) = r.definition() {
+                type_names(d, out);
+            }
+        }
         Type::Struct(st) => items_names(&st.items, out),
         Type::Enum(_, base) => type_names(base, out),
         Type::Bits(b) => type_names(&b.container, out),

@@ -265,3 +265,53 @@ fn searches_print_back() {
     assert_eq!(text, "@ rfind(\"PK\\x05\\x06\", 0, filesize) e: u8\n");
     assert_eq!(binmap::layout::print::to_bml(&Layout::parse(&text).unwrap().root), text);
 }
+
+// --- recursive types ----------------------------------------------------------
+
+/// A tree: kind 1 has two children, any other kind a u16 leaf.
+const TREE: &str = "type Node = { kind: u8, body: match kind { 1 => Node[2], _ => u16 } }\nroot: Node";
+
+#[test]
+fn a_named_type_may_refer_to_itself() {
+    let bytes = [1, 0, 7, 0, 1, 0, 8, 0, 0, 9, 0];
+    assert_eq!(
+        round_trip(TREE, &bytes),
+        r#"{"root":{"kind":1,"body":[{"kind":0,"body":7},{"kind":1,"body":[{"kind":0,"body":8},{"kind":0,"body":9}]}]}}"#
+    );
+    // Through an `if` and an array of the rest of the file too (a list of lists).
+    let layout = "type L = { n: u8, if n > 0 { items: L[n] } }\nv: L[..]";
+    assert_eq!(
+        round_trip(layout, &[2, 0, 1, 0, 0]),
+        r#"{"v":[{"n":2,"items":[{"n":0},{"n":1,"items":[{"n":0}]}]},{"n":0}]}"#
+    );
+}
+
+#[test]
+fn recursion_deeper_than_the_limit_is_an_error() {
+    let deep = binmap::map::MAX_NESTING + 5;
+    let mut bytes = vec![1u8; deep];
+    bytes.extend_from_slice(&[0, 0, 0]);
+    let layout = "type Chain = { more: u8, next: match more { 1 => Chain, _ => u16 } }\nc: Chain";
+    let e = err(layout, &bytes);
+    assert!(e.starts_with(&format!("Chain nests deeper than {} levels at offset", binmap::map::MAX_NESTING)), "{e}");
+    // Just under the limit reads, shows and packs back.
+    let mut bytes = vec![1u8; binmap::map::MAX_NESTING - 1];
+    bytes.extend_from_slice(&[0, 4, 0]);
+    let text = round_trip(layout, &bytes);
+    assert!(text.contains(r#"{"more":0,"next":4}"#), "{text}");
+    // A type that only refers to itself never ends: the same error, not a stack overflow.
+    let e = err("type T = { t: T }\nx: T", &[0]);
+    assert!(e.contains("T nests deeper than"), "{e}");
+}
+
+#[test]
+fn recursive_types_print_with_their_definition() {
+    let l = Layout::parse(TREE).unwrap();
+    let text = binmap::layout::print::to_bml(&l.root);
+    assert_eq!(text, "type Node = { kind: u8, body: match kind { 1 => Node[2], _ => u16 } }\nroot: Node\n");
+    let again = Layout::parse(&text).unwrap();
+    assert_eq!(binmap::layout::print::to_bml(&again.root), text);
+    // A type that does not refer to itself is still expanded where it is used.
+    let l = Layout::parse("type P = { x: u8 }\np: P").unwrap();
+    assert_eq!(binmap::layout::print::to_bml(&l.root), "p: { x: u8 }\n");
+}

@@ -226,12 +226,72 @@ pub enum Type {
         inner: Arc<Type>,
         size: Expr,
     },
+    /// A named type that refers to itself (`type Node = { kind: u8, body:
+    /// match kind { 1 => Node[2], _ => u32 } }`), resolved when read.
+    Ref(Arc<TypeRef>),
     /// An integer shown with names (`enum Color: u8 {...}` or `flags`):
     /// the definition, and the base integer (`Type::Scalar`, or
     /// `Type::ScalarByOrder` under an `endian` chosen per file).
     Enum(Arc<super::EnumDef>, Arc<Type>),
     /// `bits u16be { version: 3, flags: 5, length: 8 }`.
     Bits(Arc<super::BitsType>),
+}
+
+/// A use of a recursive named type. Uses after the definition hold the
+/// type itself; uses inside it (the recursion) hold a weak reference to
+/// it, so a layout's types never form a cycle that would never be freed.
+#[derive(Clone, Debug)]
+pub struct TypeRef {
+    pub name: Arc<str>,
+    target: RefTarget,
+}
+
+#[derive(Clone, Debug)]
+enum RefTarget {
+    Outer(Arc<Type>),
+    Inner(std::sync::Weak<Type>),
+}
+
+impl TypeRef {
+    /// A use of the type `target` after its definition.
+    pub fn outer(name: Arc<str>, target: Arc<Type>) -> TypeRef {
+        TypeRef { name, target: RefTarget::Outer(target) }
+    }
+
+    /// A use inside the definition of `target` (which is being built).
+    pub fn inner(name: Arc<str>, target: std::sync::Weak<Type>) -> TypeRef {
+        TypeRef { name, target: RefTarget::Inner(target) }
+    }
+
+    /// The type referred to (`None` only once the layout is dropped).
+    pub fn target(&self) -> Option<Arc<Type>> {
+        match &self.target {
+            RefTarget::Outer(t) => Some(t.clone()),
+            RefTarget::Inner(w) => w.upgrade(),
+        }
+    }
+
+    /// The definition, for a use after it (walks of a layout's types
+    /// descend into it there, and stop at the uses inside it).
+    pub fn definition(&self) -> Option<&Type> {
+        match &self.target {
+            RefTarget::Outer(t) => Some(t),
+            RefTarget::Inner(_) => None,
+        }
+    }
+
+    fn ptr(&self) -> *const Type {
+        match &self.target {
+            RefTarget::Outer(t) => Arc::as_ptr(t),
+            RefTarget::Inner(w) => w.as_ptr(),
+        }
+    }
+}
+
+impl PartialEq for TypeRef {
+    fn eq(&self, other: &TypeRef) -> bool {
+        self.name == other.name && std::ptr::eq(self.ptr(), other.ptr())
+    }
 }
 
 /// The dimensions of an array.
@@ -747,6 +807,8 @@ impl Type {
             Type::Match(_) => None,
             Type::Struct(s) => s.fixed_size(),
             Type::Within { size, .. } => u64::try_from(size.constant()?).ok(),
+            // Its size depends on how deep the data nests.
+            Type::Ref(_) => None,
             Type::Array { elem, dims } => {
                 let dims = dims.exprs()?;
                 let mut n = elem.fixed_size()?;
@@ -797,6 +859,7 @@ impl Type {
             }
             Type::Array { elem, dims } => format!("{}[{}]", elem.describe(), dims.describe()),
             Type::Within { inner, size } => format!("{} within {}", inner.describe(), size.describe_operand()),
+            Type::Ref(r) => r.name.to_string(),
         }
     }
 }

@@ -370,7 +370,7 @@ impl<'s> Parser<'s> {
                     self.bump();
                     let name = self.type_name()?;
                     self.expect("=")?;
-                    let ty = self.ty(endian.clone())?;
+                    let ty = self.recursive_ty(name, endian.clone())?;
                     if let Some(scope) = self.types.last_mut() {
                         scope.insert(name.to_string(), ty);
                     }
@@ -571,6 +571,35 @@ impl<'s> Parser<'s> {
             return Err(self.err_at(&msg, span));
         }
         Ok(Type::Bits(Arc::new(BitsType { container, msb_first, fields })))
+    }
+
+    /// The type of `type NAME = TYPE`, which may use `NAME` inside itself
+    /// (through a `match`, an array, an `if`). While the type is read, the
+    /// name stands for a weak reference to it; a type that used its name
+    /// is then a [`TypeRef`] wherever it is used (resolved when read), and
+    /// one that did not is expanded in place as every named type is.
+    fn recursive_ty(&mut self, name: &str, endian: ByteOrder) -> Result<Type, Error> {
+        let mut res = Ok(());
+        let def = Arc::new_cyclic(|weak| {
+            let placeholder = Type::Ref(Arc::new(TypeRef::inner(Arc::from(name), weak.clone())));
+            if let Some(scope) = self.types.last_mut() {
+                scope.insert(name.to_string(), placeholder);
+            }
+            let ty = self.ty(endian);
+            if let Some(scope) = self.types.last_mut() {
+                scope.remove(name);
+            }
+            ty.unwrap_or_else(|e| {
+                res = Err(e);
+                Type::Struct(Arc::default())
+            })
+        });
+        res?;
+        Ok(if Arc::weak_count(&def) == 0 {
+            Arc::unwrap_or_clone(def)
+        } else {
+            Type::Ref(Arc::new(TypeRef::outer(Arc::from(name), def)))
+        })
     }
 
     /// `little`, `big` or `native`, consumed; `None` (nothing consumed) otherwise.
@@ -1285,7 +1314,7 @@ fn comparable(ty: &Type) -> bool {
                 && matches!(&**elem, Type::Scalar(s) if matches!(s.kind, ScalarKind::U8 | ScalarKind::I8))
         }
         Type::Enum(..) => true,
-        Type::Struct(_) | Type::Match(_) | Type::Bits(_) | Type::Within { .. } => false,
+        Type::Struct(_) | Type::Match(_) | Type::Bits(_) | Type::Within { .. } | Type::Ref(_) => false,
     }
 }
 
