@@ -154,7 +154,13 @@ impl ArrayNode {
         match &self.elems {
             Elems::Uniform { stride, elem } if self.fortran => (elem, fortran_index(&self.shape, i) * stride),
             Elems::Uniform { stride, elem } => (elem, i * stride),
-            Elems::Walked(v) => match v.get(usize::try_from(i).unwrap_or(usize::MAX)).or(v.last()) {
+            // Walked elements are kept in storage order, like the bytes.
+            Elems::Walked(v) => match v
+                .get(
+                    usize::try_from(if self.fortran { fortran_index(&self.shape, i) } else { i }).unwrap_or(usize::MAX),
+                )
+                .or(v.last())
+            {
                 Some(n) => (n, n.offset),
                 // Callers index only existing elements; an empty array has none.
                 None => (&EMPTY_NODE, 0),
@@ -885,6 +891,9 @@ struct Resolver<'r> {
     /// the structs outside them (`header.`).
     in_array: usize,
     struct_path: Vec<Arc<str>>,
+    /// The index of the array element about to be resolved, for the
+    /// element's struct to take as its `_index`.
+    next_index: Option<u64>,
     /// Where the region being read ends: the file's end, or the end of the
     /// innermost `within` window (see [`window`]).
     end: u64,
@@ -892,9 +901,6 @@ struct Resolver<'r> {
     window: Option<window::Window>,
     /// Fields placed by a search (`@ rfind(...)`): their declaration and offset.
     searched: Vec<(Span, u64)>,
-    /// The index of the array element about to be resolved, for the
-    /// element's struct to take as its `_index`.
-    next_index: Option<u64>,
     /// How many uses of recursive types enclose the type being resolved.
     nesting: usize,
 }

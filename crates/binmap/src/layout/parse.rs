@@ -861,14 +861,18 @@ impl<'s> Parser<'s> {
 
     fn check_literal_fits(&self, ty: &Type, lit: &Literal, start: usize) -> Result<(), Error> {
         let span = Span { start, end: self.prev_end() };
-        let ok = match (ty, lit) {
-            (Type::Scalar(s), Literal::Int(v)) if s.kind.is_integer() => {
-                s.kind.int_range().is_some_and(|(lo, hi)| (lo..=hi).contains(v))
-            }
-            (Type::Scalar(s), Literal::Int(_) | Literal::Float(_)) => s.kind.is_float(),
-            (Type::Scalar(s), Literal::Bool(_)) => s.kind == ScalarKind::Bool,
-            (Type::Enum(d, _), Literal::Int(v)) => d.base.int_range().is_some_and(|(lo, hi)| (lo..=hi).contains(v)),
-            (Type::Text { .. } | Type::Char | Type::Cstr, Literal::Str(_)) => true,
+        // A scalar whose byte order is chosen per file checks as the same kind.
+        let kind = match ty {
+            Type::Scalar(s) => Some(s.kind),
+            Type::ScalarByOrder { kind, .. } => Some(*kind),
+            Type::Enum(d, _) => Some(d.base),
+            _ => None,
+        };
+        let ok = match (kind, lit) {
+            (Some(k), Literal::Int(v)) if k.is_integer() => k.int_range().is_some_and(|(lo, hi)| (lo..=hi).contains(v)),
+            (Some(k), Literal::Int(_) | Literal::Float(_)) => k.is_float(),
+            (Some(k), Literal::Bool(_)) => k == ScalarKind::Bool,
+            (None, Literal::Str(_)) => matches!(ty, Type::Text { .. } | Type::Char | Type::Cstr),
             _ => false,
         };
         if ok {

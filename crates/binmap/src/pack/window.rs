@@ -119,7 +119,7 @@ impl Packer<'_> {
     fn fill_size(&mut self, name: &str, n: u64, path: &Path<'_>) -> Result<()> {
         let Some(frame) = self.frames.last() else { return Ok(()) };
         let Some(m) = frame.get(name) else { return Ok(()) };
-        let abs = frame.base + m.node.offset;
+        let abs = m.abs(frame.base);
         let NodeKind::Scalar(s) = m.node.kind else {
             return Err(at(
                 path,
