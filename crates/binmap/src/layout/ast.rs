@@ -219,6 +219,12 @@ pub enum Type {
         elem: Arc<Type>,
         dims: Dims,
     },
+    /// An integer shown with names (`enum Color: u8 {...}` or `flags`):
+    /// the definition, and the base integer (`Type::Scalar`, or
+    /// `Type::ScalarByOrder` under an `endian` chosen per file).
+    Enum(Arc<super::EnumDef>, Arc<Type>),
+    /// `bits u16be { version: 3, flags: 5, length: 8 }`.
+    Bits(Arc<super::BitsType>),
 }
 
 /// The dimensions of an array.
@@ -271,18 +277,32 @@ pub enum Item {
     },
 }
 
-/// `[@ EXPR] name: TYPE [== LITERAL]`.
+/// `[@ EXPR] name: TYPE [@ EXPR] [== LITERAL]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
     /// `None` for the anonymous padding field `_`.
     pub name: Option<Arc<str>>,
+    /// `@ EXPR name: T`: the field starts at this absolute offset, and the
+    /// cursor continues after it.
     pub placement: Option<Expr>,
+    /// `name: T @ EXPR`: the field is read at this absolute offset (a
+    /// pointer), and the cursor stays where it was: the field takes no
+    /// bytes where it is declared.
+    pub pointer: Option<Box<Expr>>,
     pub ty: Type,
     pub check: Option<Literal>,
     /// A check against an expression or a set: `== leader`, `in [1, 2]`.
     pub constraint: Option<Constraint>,
     /// The whole item, for error messages (`data: f64[rows, cols]`).
     pub span: Span,
+}
+
+impl Field {
+    /// The expressions that say where the field is: its placement
+    /// (`@ EXPR name: T`) and its pointer (`name: T @ EXPR`).
+    pub fn offset_exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.placement.iter().chain(self.pointer.as_deref())
+    }
 }
 
 /// A check on a field's value other than `== LITERAL`.
@@ -414,6 +434,25 @@ pub enum ExprKind {
     Str(Vec<u8>),
     /// `x in [1, 2, 4..8]`: 1 when `x` is one of the set, else 0.
     In(Box<Expr>, Vec<SetItem>),
+    /// A named constant, settled when the layout is parsed: an enum's
+    /// value `Color.green` (the path as written, and its value).
+    Const(Vec<Arc<str>>, i128),
+    /// An element of an earlier array, then fields of it: `dims[i]`,
+    /// `shdrs[e_shstrndx].offset`, `m[i, j]` (one index per dimension;
+    /// a negative index counts from the end, as in Python).
+    Index(Box<Indexed>),
+}
+
+/// `BASE[INDEX, ...].REST`: what [`ExprKind::Index`] holds (boxed, so that
+/// every expression stays small).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Indexed {
+    /// The array: a field path, or another index (`a[i].b[j]`).
+    pub base: Expr,
+    /// One index per dimension.
+    pub index: Vec<Expr>,
+    /// Fields of the element (`offset` in `hdrs[k].offset`), maybe none.
+    pub rest: Vec<Arc<str>>,
 }
 
 /// Binary operators, by increasing precedence group.
@@ -517,14 +556,22 @@ impl Expr {
                 x.collect_paths(out);
                 set.iter().flat_map(SetItem::exprs).for_each(|e| e.collect_paths(out));
             }
-            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) => {}
+            ExprKind::Index(ix) => {
+                ix.base.collect_paths(out);
+                ix.index.iter().for_each(|e| e.collect_paths(out));
+                if !ix.rest.is_empty() {
+                    // The fields read from the element, by name.
+                    out.push(&ix.rest);
+                }
+            }
+            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) | ExprKind::Const(..) => {}
         }
     }
 
     /// The value of an expression that reads no field and not `filesize`.
     pub fn constant(&self) -> Option<i128> {
         match &self.kind {
-            ExprKind::Int(v) => Some(*v),
+            ExprKind::Int(v) | ExprKind::Const(_, v) => Some(*v),
             ExprKind::SizeOf(t) => t.fixed_size().map(i128::from),
             ExprKind::Neg(e) => e.constant()?.checked_neg(),
             ExprKind::Not(e) => Some(i128::from(e.constant()? == 0)),
@@ -538,7 +585,7 @@ impl Expr {
                 }
             }
             // Text compares only through the evaluator.
-            ExprKind::Path(_) | ExprKind::FileSize | ExprKind::Str(_) | ExprKind::In(..) => None,
+            ExprKind::Path(_) | ExprKind::FileSize | ExprKind::Str(_) | ExprKind::In(..) | ExprKind::Index(..) => None,
         }
     }
 }
@@ -602,6 +649,8 @@ impl Type {
             Type::Char => Some(1),
             Type::Text { len, kind } => u64::try_from(len.constant()?).ok()?.checked_mul(kind.unit()),
             Type::Cstr => None,
+            Type::Enum(_, base) => base.fixed_size(),
+            Type::Bits(b) => b.container.fixed_size(),
             // The chosen arm depends on the data; its size may differ per file.
             Type::Match(_) => None,
             Type::Struct(s) => s.fixed_size(),
@@ -624,6 +673,8 @@ impl Type {
             Type::Char => "char".into(),
             Type::Text { kind, len } => format!("{}[{}]", kind.name(), len.describe()),
             Type::Cstr => "cstr".into(),
+            Type::Enum(d, _) => d.name.to_string(),
+            Type::Bits(b) => b.describe(),
             Type::Match(m) => {
                 let mut arms: Vec<String> = m
                     .arms
@@ -676,7 +727,7 @@ fn items_fixed_size(items: &[Item], mut pos: u64) -> Option<u64> {
     for item in items {
         match item {
             Item::Field(f) => {
-                if f.placement.is_some() {
+                if f.placement.is_some() || f.pointer.is_some() {
                     return None;
                 }
                 pos = pos.checked_add(f.ty.fixed_size()?)?;
@@ -713,7 +764,7 @@ impl Expr {
     pub fn describe(&self) -> String {
         match &self.kind {
             ExprKind::Int(v) => v.to_string(),
-            ExprKind::Path(p) => p.join("."),
+            ExprKind::Path(p) | ExprKind::Const(p, _) => p.join("."),
             ExprKind::FileSize => "filesize".into(),
             ExprKind::SizeOf(t) => format!("sizeof({})", t.describe()),
             ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) => {
@@ -745,6 +796,11 @@ impl Expr {
             ExprKind::In(x, set) => {
                 let x = if x.level() <= 3 { format!("({})", x.describe()) } else { x.describe() };
                 format!("{x} in {}", describe_set(set))
+            }
+            ExprKind::Index(ix) => {
+                let index: Vec<String> = ix.index.iter().map(Expr::describe).collect();
+                let rest: String = ix.rest.iter().map(|n| format!(".{n}")).collect();
+                format!("{}[{}]{rest}", ix.base.describe(), index.join(", "))
             }
         }
     }

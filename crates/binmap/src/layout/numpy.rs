@@ -1136,6 +1136,7 @@ fn layout_struct(fields: Vec<FieldSpec>, itemsize: Option<(u64, usize)>, align: 
         Item::Field(Field {
             name: None,
             placement: None,
+            pointer: None,
             ty: text(TextKind::Bytes, n),
             check: None,
             constraint: None,
@@ -1190,6 +1191,7 @@ fn layout_struct(fields: Vec<FieldSpec>, itemsize: Option<(u64, usize)>, align: 
         items.push(Item::Field(Field {
             name: f.name.as_deref().map(Arc::from),
             placement: None,
+            pointer: None,
             ty: f.dt.ty,
             check: None,
             constraint: None,
@@ -1345,7 +1347,7 @@ fn descr_inner(ty: &Type) -> Result<String, String> {
             for item in &st.items {
                 match item {
                     Item::Field(f) => {
-                        if f.placement.is_some() {
+                        if f.placement.is_some() || f.pointer.is_some() {
                             return Err("numpy cannot express a placed field (@)".into());
                         }
                         let size = f.ty.fixed_size().ok_or_else(|| {

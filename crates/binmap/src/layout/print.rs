@@ -3,9 +3,11 @@
 //!
 //! The text parses back to the same types (tested): byte order is written
 //! per scalar (`u16be`; little endian is the default), padding as `_`
-//! fields, nested structs inline.
+//! fields, nested structs inline, the `enum`/`flags` declarations the
+//! types use first.
 
 use super::ast::{Dims, Endian, Field, Item, StructType, Type};
+use super::{BitKind, EnumDef};
 
 /// The items of a struct as `.bml` lines (the top level of a layout).
 ///
@@ -16,11 +18,51 @@ use super::ast::{Dims, Endian, Field, Item, StructType, Type};
 /// ```
 pub fn to_bml(st: &StructType) -> String {
     let mut out = String::new();
+    let mut decls = Vec::new();
+    items_enums(&st.items, &mut decls);
+    for d in decls {
+        out.push_str(&d);
+        out.push('\n');
+    }
     for item in &st.items {
         out.push_str(&item_text(item));
         out.push('\n');
     }
     out
+}
+
+/// The `enum`/`flags` declarations the types of `items` use, each once, in
+/// order of first use.
+fn items_enums(items: &[Item], out: &mut Vec<String>) {
+    for it in items {
+        match it {
+            Item::Field(f) => type_enums(&f.ty, out),
+            Item::If { body, .. } => items_enums(body, out),
+            Item::Align { .. } | Item::Let { .. } => {}
+        }
+    }
+}
+
+fn type_enums(ty: &Type, out: &mut Vec<String>) {
+    let mut add = |d: &EnumDef, base: String| {
+        let members: Vec<String> = d.members.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+        let text = format!("{} {}: {base} {{ {} }}", d.keyword(), d.name, members.join(", "));
+        if !out.contains(&text) {
+            out.push(text);
+        }
+    };
+    match ty {
+        Type::Enum(d, base) => add(d, type_text(base)),
+        Type::Bits(b) => b.fields.iter().for_each(|f| {
+            if let BitKind::Enum(d) = &f.kind {
+                add(d, d.base.name().to_string());
+            }
+        }),
+        Type::Struct(st) => items_enums(&st.items, out),
+        Type::Array { elem, .. } => type_enums(elem, out),
+        Type::Match(m) => m.types().for_each(|t| type_enums(t, out)),
+        _ => {}
+    }
 }
 
 fn item_text(item: &Item) -> String {
@@ -47,6 +89,9 @@ fn field_text(f: &Field) -> String {
     }
     s.push_str(": ");
     s.push_str(&type_text(&f.ty));
+    if let Some(p) = &f.pointer {
+        s.push_str(&format!(" @ {}", p.describe()));
+    }
     if let Some(lit) = &f.check {
         s.push_str(&format!(" == {lit}"));
     }

@@ -51,7 +51,7 @@ fn node_lines(map: &Map<'_>, v: View<'_>, name: &str, buf: &mut Vec<u8>) -> Resu
             for m in ms {
                 let Some(n) = &m.name else { continue };
                 let full = if name.is_empty() { n.to_string() } else { format!("{name}.{n}") };
-                node_lines(map, View { node: &m.node, abs: v.abs + m.node.offset }, &full, buf)?;
+                node_lines(map, View { node: &m.node, abs: m.abs(v.abs) }, &full, buf)?;
             }
         }
         NodeKind::Array(a) => {
