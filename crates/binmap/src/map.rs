@@ -29,6 +29,10 @@ use crate::layout::{
 };
 use crate::operand::Operand;
 
+mod repeat;
+mod window;
+pub(crate) use repeat::element_frame;
+
 /// One resolved piece of a file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -886,6 +890,11 @@ struct Resolver<'r> {
     /// The index of the array element about to be resolved, for the
     /// element's struct to take as its `_index`.
     next_index: Option<u64>,
+    /// Where the region being read ends: the file's end, or the end of the
+    /// innermost `within` window (see [`window`]).
+    end: u64,
+    /// The innermost `within` window, for messages.
+    window: Option<window::Window>,
 }
 
 impl<'r> Resolver<'r> {
@@ -901,6 +910,8 @@ impl<'r> Resolver<'r> {
             lets: Vec::new(),
             in_array: 0,
             struct_path: Vec::new(),
+            end: data.len() as u64,
+            window: None,
         }
     }
 }
@@ -931,6 +942,9 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
             Type::Struct(st) => path_names(&st.items, out),
             Type::Array { elem, dims } => {
                 dims.exprs().unwrap_or_default().iter().for_each(|d| expr(d, out));
+                if let Some((cond, _)) = dims.repeat() {
+                    expr(cond, out);
+                }
                 ty(elem, out);
             }
             Type::ScalarByOrder { order, .. } => expr(&order.cond, out),
@@ -939,6 +953,10 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
             Type::Match(m) => {
                 m.exprs().into_iter().for_each(|e| expr(e, out));
                 m.types().for_each(|t| ty(t, out));
+            }
+            Type::Within { inner, size } => {
+                expr(size, out);
+                ty(inner, out);
             }
             Type::Scalar(_) | Type::Char | Type::Cstr => {}
         }
@@ -1154,7 +1172,12 @@ impl Resolver<'_> {
         }
         let end = pos.checked_add(size);
         match end {
-            Some(end) if end <= self.filesize => Ok(()),
+            Some(end) if end <= self.end => Ok(()),
+            Some(end) if let Some(w) = &self.window => {
+                let e = w.overflow(end);
+                let e = e.note(if note.is_empty() { format!("{what} at offset {pos:#x}") } else { note.to_string() });
+                Err(e.with_bytes(self.data, pos.min(self.filesize)))
+            }
             _ => {
                 let needs = end.map_or_else(|| "more than 2^64".to_string(), grouped);
                 let mut e =
@@ -1166,7 +1189,7 @@ impl Resolver<'_> {
     }
 
     fn bounds(&mut self, pos: u64, size: u64, f: &Field, bounded: bool) -> Result<()> {
-        if !bounded || pos.checked_add(size).is_some_and(|e| e <= self.filesize) {
+        if !bounded || pos.checked_add(size).is_some_and(|e| e <= self.end) {
             return Ok(());
         }
         let note = self.field_note(f, pos);
@@ -1258,13 +1281,17 @@ impl Resolver<'_> {
                 leaf(size, NodeKind::Text(*kind, TextEnd::of(len)))
             }
             Type::Cstr => {
-                let start = usize::try_from(pos.min(self.filesize)).unwrap_or(usize::MAX);
-                match self.data.get(start..).and_then(|rest| rest.iter().position(|&b| b == 0)) {
+                let start = usize::try_from(pos.min(self.end)).unwrap_or(usize::MAX);
+                let end = usize::try_from(self.end).unwrap_or(usize::MAX);
+                match self.data.get(start..end).and_then(|rest| rest.iter().position(|&b| b == 0)) {
                     Some(i) => leaf(i as u64 + 1, NodeKind::Cstr),
                     None => {
                         return Err(self
                             .data_error(
-                                format!("cstr at offset {pos:#x} has no NUL byte before the end of {}", self.name),
+                                format!(
+                                    "cstr at offset {pos:#x} has no NUL byte before the end of {}",
+                                    self.region_name()
+                                ),
                                 f,
                                 pos,
                             )
@@ -1291,13 +1318,14 @@ impl Resolver<'_> {
                 self.in_array -= 1;
                 return node;
             }
+            Type::Within { inner, size } => return self.resolve_within(inner, size, pos, bounded, f),
         };
         self.bounds(pos, node.size, f, bounded)?;
         Ok(node)
     }
 
     fn resolve_array(&mut self, elem: &Arc<Type>, dims: &Dims, pos: u64, bounded: bool, f: &Field) -> Result<Node> {
-        let remaining = self.filesize.saturating_sub(pos);
+        let remaining = self.end.saturating_sub(pos);
         // The element type as readers see it: byte orders chosen by fields
         // outside the element settled (`.npy` and Arrow take their types from it).
         let elem_type = if has_chosen_order(elem) {
@@ -1307,8 +1335,11 @@ impl Resolver<'_> {
         } else {
             elem.clone()
         };
+        if let Some(repeat) = dims.repeat() {
+            return self.resolve_repeat(elem, elem_type, repeat, pos, bounded, f);
+        }
         let shape = match dims {
-            Dims::ToEnd => None,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => None,
             Dims::Fixed(ds) | Dims::Fortran(ds) => {
                 let mut shape = Vec::with_capacity(ds.len());
                 for d in ds {
@@ -1368,7 +1399,7 @@ impl Resolver<'_> {
                             .data_error(
                                 format!(
                                     "{} ends with {rest} trailing bytes that are not a whole {}-byte element ({} whole elements fit)",
-                                    self.name,
+                                    self.region_name(),
                                     stride,
                                     grouped(count)
                                 ),
@@ -1450,7 +1481,7 @@ impl Resolver<'_> {
                 }
             }
             None => {
-                while p < self.filesize {
+                while p < self.end {
                     self.next_index = Some(nodes.len() as u64);
                     let n = self.resolve_type(elem, p, bounded, f);
                     self.next_index = None;
@@ -1491,6 +1522,9 @@ impl Resolver<'_> {
                 container: self.settle_orders(&b.container, local)?,
                 ..(**b).clone()
             })),
+            Type::Within { inner, size } => {
+                Type::Within { inner: Arc::new(self.settle_orders(inner, local)?), size: size.clone() }
+            }
             other => other.clone(),
         })
     }
@@ -1761,6 +1795,10 @@ fn collect_type_exprs<'t>(ty: &'t Type, out: &mut Vec<&'t Expr>) {
             collect_type_exprs(elem, out);
         }
         Type::Match(m) => out.push(&m.tag),
+        Type::Within { inner, size } => {
+            out.push(size);
+            collect_type_exprs(inner, out);
+        }
         _ => {}
     }
 }
@@ -1771,7 +1809,7 @@ fn has_chosen_order(ty: &Type) -> bool {
         Type::ScalarByOrder { .. } => true,
         Type::Enum(_, base) => has_chosen_order(base),
         Type::Bits(b) => has_chosen_order(&b.container),
-        Type::Array { elem, .. } => has_chosen_order(elem),
+        Type::Array { elem, .. } | Type::Within { inner: elem, .. } => has_chosen_order(elem),
         Type::Struct(st) => items_have_chosen_order(&st.items),
         _ => false,
     }
@@ -1800,6 +1838,7 @@ fn collect_names<'t>(ty: &'t Type, out: &mut Vec<&'t str>) {
         Type::Struct(st) => collect_item_names(&st.items, out),
         Type::Array { elem, .. } => collect_names(elem, out),
         Type::Match(m) => m.types().for_each(|t| collect_names(t, out)),
+        Type::Within { inner, .. } => collect_names(inner, out),
         _ => {}
     }
 }
@@ -1831,7 +1870,7 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
         Type::Cstr => false,
         Type::Text { len, .. } => expr_is_outer(len, local),
         Type::Array { elem, dims } => match dims {
-            Dims::ToEnd => false,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => false,
             Dims::Fixed(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),
             // Fortran order is only defined for uniform elements.
             Dims::Fortran(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),
@@ -1841,6 +1880,7 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
         Type::Bits(b) => uniform_in(&b.container, local),
         // The arm may differ from one element to the next: walked.
         Type::Match(_) => false,
+        Type::Within { inner, size } => expr_is_outer(size, local) && uniform_in(inner, local),
     }
 }
 

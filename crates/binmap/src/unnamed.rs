@@ -75,7 +75,7 @@ fn walk(node: &Node, abs: u64, data: &[u8], path: &mut String) -> Option<Unnamed
                 path.push('.');
             }
             path.push_str(n);
-            let r = walk(&m.node, abs + m.node.offset, data, path);
+            let r = walk(&m.node, m.abs(abs), data, path);
             path.truncate(len);
             r
         }),

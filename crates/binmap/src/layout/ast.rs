@@ -225,6 +225,13 @@ pub enum Type {
     Enum(Arc<super::EnumDef>, Arc<Type>),
     /// `bits u16be { version: 3, flags: 5, length: 8 }`.
     Bits(Arc<super::BitsType>),
+    /// `T within SIZE`: `T` read inside a window of `SIZE` bytes from the
+    /// field's position; `[..]` inside ends at the window's end, and the
+    /// field takes the whole window whatever `T` describes of it.
+    Within {
+        inner: Arc<Type>,
+        size: Expr,
+    },
 }
 
 /// The dimensions of an array.
@@ -237,6 +244,13 @@ pub enum Dims {
     Fortran(Vec<Expr>),
     /// `T[..]`: as many as fit up to the end of the file.
     ToEnd,
+    /// `T[until COND]`: elements up to and including the first for which
+    /// `COND` holds; `_` in `COND` is the element just read.
+    Until(Expr),
+    /// `T[while COND]`: elements as long as `COND` holds for them; the first
+    /// element for which it fails is read to test it, but is not part of
+    /// the array and its bytes are not consumed.
+    While(Expr),
 }
 
 impl Dims {
@@ -244,7 +258,28 @@ impl Dims {
     pub fn exprs(&self) -> Option<&[Expr]> {
         match self {
             Dims::Fixed(d) | Dims::Fortran(d) => Some(d),
-            Dims::ToEnd => None,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => None,
+        }
+    }
+
+    /// The condition of `[until COND]` (`true`) or `[while COND]` (`false`).
+    pub fn repeat(&self) -> Option<(&Expr, bool)> {
+        match self {
+            Dims::Until(c) => Some((c, true)),
+            Dims::While(c) => Some((c, false)),
+            _ => None,
+        }
+    }
+
+    /// The text between the brackets: `rows, cols`, `..`, `until _ == 0`.
+    pub fn describe(&self) -> String {
+        let list = |d: &[Expr]| d.iter().map(Expr::describe).collect::<Vec<_>>().join(", ");
+        match self {
+            Dims::Fixed(d) => list(d),
+            Dims::Fortran(d) => format!("{}; fortran", list(d)),
+            Dims::ToEnd => "..".into(),
+            Dims::Until(c) => format!("until {}", c.describe()),
+            Dims::While(c) => format!("while {}", c.describe()),
         }
     }
 }
@@ -654,6 +689,7 @@ impl Type {
             // The chosen arm depends on the data; its size may differ per file.
             Type::Match(_) => None,
             Type::Struct(s) => s.fixed_size(),
+            Type::Within { size, .. } => u64::try_from(size.constant()?).ok(),
             Type::Array { elem, dims } => {
                 let dims = dims.exprs()?;
                 let mut n = elem.fixed_size()?;
@@ -702,14 +738,8 @@ impl Type {
                     .collect();
                 format!("{{{}}}", parts.join(", "))
             }
-            Type::Array { elem, dims } => match dims {
-                Dims::ToEnd => format!("{}[..]", elem.describe()),
-                Dims::Fixed(d) | Dims::Fortran(d) => {
-                    let d: Vec<String> = d.iter().map(Expr::describe).collect();
-                    let order = if matches!(dims, Dims::Fortran(_)) { "; fortran" } else { "" };
-                    format!("{}[{}{order}]", elem.describe(), d.join(", "))
-                }
-            },
+            Type::Array { elem, dims } => format!("{}[{}]", elem.describe(), dims.describe()),
+            Type::Within { inner, size } => format!("{} within {}", inner.describe(), size.describe_operand()),
         }
     }
 }
@@ -760,6 +790,12 @@ pub fn align_up(pos: u64, to: u64) -> Option<u64> {
 }
 
 impl Expr {
+    /// The expression as the operand of `within` (`size - 8`), in
+    /// parentheses when it holds a comparison or a condition.
+    pub fn describe_operand(&self) -> String {
+        if self.level() <= 3 { format!("({})", self.describe()) } else { self.describe() }
+    }
+
     /// The expression as layout text (`rows * cols`).
     pub fn describe(&self) -> String {
         match &self.kind {

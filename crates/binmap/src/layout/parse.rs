@@ -807,6 +807,7 @@ impl<'s> Parser<'s> {
         let kind = match ty {
             Type::Scalar(s) => Some(s.kind),
             Type::ScalarByOrder { kind, .. } => Some(*kind),
+            Type::Enum(d, _) => Some(d.base),
             _ => None,
         };
         let ok = match (kind, lit) {
@@ -979,8 +980,15 @@ impl<'s> Parser<'s> {
             _ => return Err(self.expected("a type")),
         };
         let ty = if self.eat("[") {
+            let repeat = matches!(self.peek(), Tok::Ident("until" | "while"))
+                && !matches!(self.peek_next(), Tok::Punct("]" | "," | ";"));
             let dims = if self.eat("..") {
                 Dims::ToEnd
+            } else if repeat {
+                // `T[until COND]` / `T[while COND]`, `_` naming the element.
+                let until = matches!(self.bump().tok, Tok::Ident("until"));
+                let cond = self.expr()?;
+                if until { Dims::Until(cond) } else { Dims::While(cond) }
             } else {
                 let mut d = vec![self.expr()?];
                 while self.eat(",") {
@@ -1005,6 +1013,14 @@ impl<'s> Parser<'s> {
             Type::Array { elem: Arc::new(base), dims }
         } else {
             base
+        };
+        let ty = if matches!(self.peek(), Tok::Ident("within")) {
+            // `T within SIZE`; SIZE stops before `==` and `in`, which check the field.
+            self.bump();
+            let size = self.binary(COMPARISONS + 1)?;
+            Type::Within { inner: Arc::new(ty), size }
+        } else {
+            ty
         };
         self.depth -= 1;
         Ok(ty)
@@ -1225,7 +1241,7 @@ fn comparable(ty: &Type) -> bool {
                 && matches!(&**elem, Type::Scalar(s) if matches!(s.kind, ScalarKind::U8 | ScalarKind::I8))
         }
         Type::Enum(..) => true,
-        Type::Struct(_) | Type::Match(_) | Type::Bits(_) => false,
+        Type::Struct(_) | Type::Match(_) | Type::Bits(_) | Type::Within { .. } => false,
     }
 }
 

@@ -6,7 +6,7 @@
 //! fields, nested structs inline, the `enum`/`flags` declarations the
 //! types use first.
 
-use super::ast::{Dims, Endian, Field, Item, StructType, Type};
+use super::ast::{Endian, Field, Item, StructType, Type};
 use super::{BitKind, EnumDef};
 
 /// The items of a struct as `.bml` lines (the top level of a layout).
@@ -113,16 +113,8 @@ pub fn type_text(ty: &Type) -> String {
             let inner: Vec<String> = st.items.iter().map(item_text).collect();
             if inner.is_empty() { "{}".into() } else { format!("{{ {} }}", inner.join(", ")) }
         }
-        Type::Array { elem, dims } => {
-            let d = match dims {
-                Dims::ToEnd => "..".to_string(),
-                Dims::Fixed(ds) => ds.iter().map(|e| e.describe()).collect::<Vec<_>>().join(", "),
-                Dims::Fortran(ds) => {
-                    format!("{}; fortran", ds.iter().map(|e| e.describe()).collect::<Vec<_>>().join(", "))
-                }
-            };
-            format!("{}[{d}]", type_text(elem))
-        }
+        Type::Array { elem, dims } => format!("{}[{}]", type_text(elem), dims.describe()),
+        Type::Within { inner, size } => format!("{} within {}", type_text(inner), size.describe_operand()),
         other => other.describe(),
     }
 }
