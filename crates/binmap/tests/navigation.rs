@@ -210,3 +210,13 @@ fn within_prints_back() {
     let text = binmap::layout::print::to_bml(&l.root);
     assert_eq!(text, "n: u8\nb: u8[..] within n - 1\nc: { a: u8 } within (n == 1 ? 1 : 2)\n");
 }
+
+#[test]
+fn a_window_sized_by_filesize_packs() {
+    // gzip: the member is everything but the 8-byte trailer.
+    let layout = "member: { flags: u8, if flags & 8 != 0 { name: cstr }, deflate: u8[..] } within filesize - 8\ncrc: u32\nisize: u32";
+    let mut bytes = vec![8, b'a', 0, 1, 2, 3];
+    bytes.extend(7u32.to_le_bytes());
+    bytes.extend(3u32.to_le_bytes());
+    assert_eq!(round_trip(layout, &bytes), r#"{"member":{"flags":8,"name":"a","deflate":[1,2,3]},"crc":7,"isize":3}"#);
+}
