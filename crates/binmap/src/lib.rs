@@ -57,6 +57,7 @@ pub mod export;
 pub mod extract;
 pub mod guess;
 pub mod hex;
+pub mod ibm;
 pub mod info;
 pub mod layout;
 pub mod map;

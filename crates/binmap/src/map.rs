@@ -558,7 +558,7 @@ fn flip(e: crate::layout::Endian) -> crate::layout::Endian {
 /// for bytes that are not a value of the type (a `bool` of 7).
 pub(crate) fn node_operand<'d>(node: &Node, bytes: &'d [u8]) -> Option<std::result::Result<Operand<'d>, ()>> {
     Some(Ok(match &node.kind {
-        NodeKind::Scalar(s) if !s.kind.is_float() && bytes.len() as u64 == s.kind.size() => {
+        NodeKind::Scalar(s) if !s.kind.is_float() && !s.kind.is_other_real() && bytes.len() as u64 == s.kind.size() => {
             match decode_scalar(bytes, *s).ok().and_then(|v| v.as_int()) {
                 Some(v) => Operand::Int(v),
                 None => return Some(Err(())),
@@ -567,6 +567,22 @@ pub(crate) fn node_operand<'d>(node: &Node, bytes: &'d [u8]) -> Option<std::resu
         NodeKind::Char if bytes.len() == 1 => Operand::Char(bytes[0]),
         NodeKind::Text(TextKind::Bytes | TextKind::Utf8) => Operand::Bytes { bytes: bytes.into(), padded: true },
         NodeKind::Text(TextKind::Void) => Operand::Bytes { bytes: bytes.into(), padded: false },
+        NodeKind::Text(TextKind::CstrN) => {
+            let text = bytes.iter().position(|&c| c == 0).map_or(bytes, |i| &bytes[..i]);
+            Operand::Bytes { bytes: text.into(), padded: true }
+        }
+        NodeKind::Text(TextKind::Ebcdic) => {
+            Operand::Bytes { bytes: crate::text::ebcdic::decode(bytes).into_bytes().into(), padded: true }
+        }
+        NodeKind::Text(TextKind::Utf16(e)) => {
+            let text = crate::decode::utf16_string(bytes, *e);
+            Operand::Bytes { bytes: text.into_bytes().into(), padded: true }
+        }
+        NodeKind::Text(TextKind::Ascii(k)) => match crate::text::ascii_num::read(*k, bytes) {
+            Ok(crate::text::ascii_num::Read::Int(v)) => Operand::Int(v.into()),
+            Ok(crate::text::ascii_num::Read::Float(_)) => return None,
+            _ => return Some(Err(())),
+        },
         NodeKind::Text(TextKind::Ucs4(e)) => {
             // Compared as UTF-8, as it is shown; a code point that is not a
             // character compares as U+FFFD.
@@ -1333,7 +1349,7 @@ pub(crate) fn check_literal_written(
     match kind {
         NodeKind::Scalar(s) if bytes.len() as u64 == s.kind.size() => match decode_scalar(bytes, *s) {
             Err(DecodeError::BadBool(b)) => (false, format!("byte {b}")),
-            Err(DecodeError::BadUtf8(_) | DecodeError::BadChar(_)) => (false, "?".into()),
+            Err(_) => (false, "?".into()),
             Ok(v) => match (lit, v) {
                 (Literal::Bool(b), Value::Bool(x)) => (*b == x, x.to_string()),
                 (Literal::Int(i), v) if v.as_int().is_some() => {
@@ -1350,6 +1366,13 @@ pub(crate) fn check_literal_written(
                 _ => (false, "a value of another type".into()),
             },
         },
+        NodeKind::Text(TextKind::Ascii(_)) if !matches!(lit, Literal::Str(_)) => {
+            match crate::sink::decode_leaf(bytes, kind) {
+                Ok(Value::Int(x)) => (matches!(lit, Literal::Int(i) if *i == i128::from(x)), x.to_string()),
+                Ok(Value::F64(x)) => (literal_as_float(lit, ScalarKind::F64).is_some_and(|w| w == x), format!("{x:?}")),
+                _ => (false, "a blank or bad number".into()),
+            }
+        }
         NodeKind::Text(_) | NodeKind::Char | NodeKind::Cstr => {
             let Literal::Str(want) = lit else { return (false, "text".into()) };
             let got = if matches!(kind, NodeKind::Cstr) { &bytes[..bytes.len().saturating_sub(1)] } else { bytes };

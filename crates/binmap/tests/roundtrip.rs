@@ -829,6 +829,9 @@ fn ty_text(ty: &Ty, depth: usize, places: &mut std::slice::Iter<'_, u64>) -> Str
             let body = items_text(items, depth + 1, sep, places);
             if body.is_empty() { "{}".into() } else { format!("{{ {body} }}") }
         }
+        // `cstr[n]` is one n-byte field: a one-dimensional array of
+        // variable-size cstr goes through the named type `cstr_`.
+        Ty::Array(e, dims) if matches!(**e, Ty::Cstr) && dims.len() == 1 => format!("cstr_[{}]", dim_text(&dims[0])),
         Ty::Array(e, dims) => {
             let d: Vec<String> = dims.iter().map(dim_text).collect();
             format!("{}[{}]", ty_text(e, depth, places), d.join(", "))
@@ -952,7 +955,7 @@ fn layout_text(top: &Top, places: &[u64]) -> String {
         };
         format!("@ filesize - {size} {name}: {}\n", ty_text(ty, 0, &mut none))
     };
-    let mut text = String::new();
+    let mut text = String::from("type cstr_ = cstr\n");
     if let Some((name, ty, true)) = &top.footer {
         // First: what follows starts again at 0, after a zero-size field.
         text.push_str(&footer(ty, name));

@@ -21,6 +21,8 @@ pub(crate) fn data_type(plan: &Plan, what: &str) -> Result<DataType> {
             )));
         }
         Plan::Num(s) => scalar_type(*s),
+        Plan::TextNum { float: false, .. } => DataType::Int64,
+        Plan::TextNum { float: true, .. } => DataType::Float64,
         Plan::Str { utf8: true, .. } => DataType::Utf8,
         Plan::Str { utf8: false, .. } => DataType::Binary,
         Plan::Void { size: Some(n) } if (1..=i32::MAX as u64).contains(n) => DataType::FixedSizeBinary(*n as i32),
@@ -61,8 +63,9 @@ pub(crate) fn item_field(t: DataType) -> FieldRef {
     Arc::new(Field::new("item", t, false))
 }
 
-/// Numbers: integers as they are; f16 as Float16; bf16 widened (exactly)
-/// to Float32; complex as a struct of two floats.
+/// Numbers: integers as they are (24- to 56-bit ones widened to 32 or 64
+/// bits); f16 as Float16; bf16 widened (exactly) to Float32; ibm32 as
+/// Float64 (exactly); complex as a struct of two floats.
 pub(crate) fn scalar_type(s: Scalar) -> DataType {
     use ScalarKind::*;
     match s.kind {
@@ -80,6 +83,14 @@ pub(crate) fn scalar_type(s: Scalar) -> DataType {
         Bool => DataType::Boolean,
         C64 => DataType::Struct(complex_fields(DataType::Float32)),
         C128 => DataType::Struct(complex_fields(DataType::Float64)),
+        // Widened, exactly, to the next Arrow integer.
+        I24 => DataType::Int32,
+        U24 => DataType::UInt32,
+        I40 | I48 | I56 => DataType::Int64,
+        U40 | U48 | U56 => DataType::UInt64,
+        // Exact: 24 significant bits and exponents within float64's range.
+        // (ibm64 is refused by the plan: float64 cannot hold it.)
+        Ibm32 | Ibm64 => DataType::Float64,
     }
 }
 

@@ -27,6 +27,10 @@ pub(crate) enum Plan {
     /// `Char` or `Cstr`); `utf8` is false once a value is seen that is not
     /// UTF-8 (for the kinds that allow it), making the column binary.
     Str { kind: NodeKind, utf8: bool },
+    /// A number written as text (`ascii_int[N]`, `ascii_oct[N]`,
+    /// `ascii_float[N]`): `kind` is the leaf's node kind; its values go to
+    /// Int64 (Float64 for `ascii_float`) through the leaf decoder.
+    TextNum { kind: NodeKind, float: bool },
     /// `void[N]`: opaque bytes, of fixed size when `size` is known.
     Void { size: Option<u64> },
     /// A struct's named fields, in layout order.
@@ -56,6 +60,7 @@ impl Plan {
             (Plan::Unknown, _) => *self = fresh(node)?,
             (Plan::Num(s), NodeKind::Scalar(t)) if s == t => {}
             (Plan::Str { kind, .. }, k) if text_kind_matches(kind, k) => {}
+            (Plan::TextNum { kind, .. }, k) if kind == k => {}
             (Plan::Void { size }, NodeKind::Text(TextKind::Void)) => {
                 if *size != Some(node.size) {
                     *size = None;
@@ -109,6 +114,7 @@ impl Plan {
             Plan::Num(s) => s.to_string(),
             Plan::Str { kind, .. } => kind_name(kind).into(),
             Plan::Void { .. } => "void".into(),
+            Plan::TextNum { kind, .. } => kind_name(kind).into(),
             Plan::Struct(_) => "a struct".into(),
             Plan::List { .. } => "an array".into(),
         }
@@ -118,8 +124,16 @@ impl Plan {
 /// The plan of a node seen for the first time.
 fn fresh(node: &Node) -> Result<Plan, String> {
     Ok(match &node.kind {
+        NodeKind::Scalar(s) if s.kind == crate::layout::ScalarKind::Ibm64 => {
+            return Err("an ibm64 has up to 56 significant bits, more than a float64 holds: \
+                        convert it to CSV or JSON, which keep every digit"
+                .into());
+        }
         NodeKind::Scalar(s) => Plan::Num(*s),
         NodeKind::Text(TextKind::Void) => Plan::Void { size: Some(node.size) },
+        k @ NodeKind::Text(TextKind::Ascii(a)) => {
+            Plan::TextNum { kind: k.clone(), float: *a == crate::text::ascii_num::AsciiKind::Float }
+        }
         k @ (NodeKind::Text(_) | NodeKind::Char | NodeKind::Cstr) => Plan::Str { kind: k.clone(), utf8: true },
         NodeKind::Struct(ms) => {
             let mut fields = Vec::new();

@@ -1309,6 +1309,9 @@ fn leaf_typestr(ty: &Type) -> Result<String, String> {
                 C128 => ('c', 16),
                 Bool => ('b', 1),
                 BF16 => return Err("numpy has no bfloat16 (bf16)".into()),
+                I24 | U24 | I40 | U40 | I48 | U48 | I56 | U56 | Ibm32 | Ibm64 => {
+                    return Err(format!("numpy has no {} type", s.kind.name()));
+                }
             };
             let o = if n == 1 {
                 '|'
@@ -1330,6 +1333,7 @@ fn leaf_typestr(ty: &Type) -> Result<String, String> {
                 TextKind::Ucs4(Endian::Little) => format!("<U{n}"),
                 TextKind::Ucs4(Endian::Big) => format!(">U{n}"),
                 TextKind::Utf8 => return Err("numpy has no UTF-8 string type (utf8[N])".into()),
+                k => return Err(format!("numpy has no {} type", k.name())),
             }
         }
         Type::Cstr => return Err("numpy has no NUL-terminated string type (cstr)".into()),

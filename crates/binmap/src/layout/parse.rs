@@ -13,6 +13,7 @@ use super::Layout;
 use super::ast::*;
 use super::lex::{LexError, Lexer, Tok, Token};
 use crate::error::{Error, ErrorKind};
+use crate::text::ascii_num::AsciiKind;
 
 /// Deepest nesting of structs, arrays and expressions accepted: deeper
 /// layouts are an error, not a stack overflow.
@@ -341,6 +342,7 @@ impl<'s> Parser<'s> {
                     let Tok::Ident(name) = self.peek().clone() else { return Err(self.expected("a type name")) };
                     if builtin_type(name, Endian::Little).is_some()
                         || matches!(name, "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" | "cstr" | "char")
+                        || TEXT_NUMBER_TYPES.contains(&name)
                     {
                         return Err(
                             self.err_at(&format!("'{name}' is a built-in type and cannot be redefined"), name_span)
@@ -490,6 +492,22 @@ impl<'s> Parser<'s> {
             "char",
             "cstr",
             "bytes",
+            "i24",
+            "u24",
+            "i40",
+            "u40",
+            "i48",
+            "u48",
+            "i56",
+            "u56",
+            "ibm32",
+            "ibm64",
+            "ebcdic",
+            "utf16le",
+            "utf16be",
+            "ascii_int",
+            "ascii_oct",
+            "ascii_float",
             "utf8",
             "ucs4",
             "void",
@@ -740,10 +758,17 @@ impl<'s> Parser<'s> {
             Tok::Ident(name) => {
                 self.bump();
                 match name {
-                    "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" => {
+                    "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" | "ebcdic" | "utf16le" | "utf16be"
+                    | "ascii_int" | "ascii_oct" | "ascii_float" => {
                         let kind = match name {
                             "bytes" => TextKind::Bytes,
                             "utf8" => TextKind::Utf8,
+                            "ebcdic" => TextKind::Ebcdic,
+                            "utf16le" => TextKind::Utf16(Endian::Little),
+                            "utf16be" => TextKind::Utf16(Endian::Big),
+                            "ascii_int" => TextKind::Ascii(AsciiKind::Int),
+                            "ascii_oct" => TextKind::Ascii(AsciiKind::Oct),
+                            "ascii_float" => TextKind::Ascii(AsciiKind::Float),
                             "ucs4be" => TextKind::Ucs4(Endian::Big),
                             "ucs4le" => TextKind::Ucs4(Endian::Little),
                             "ucs4" if matches!(order, ByteOrder::Chosen(_)) => {
@@ -758,6 +783,24 @@ impl<'s> Parser<'s> {
                         let len = self.expr()?;
                         self.expect("]")?;
                         Type::Text { kind, len }
+                    }
+                    // `cstr[N]`: N bytes; `cstr[..]` and `cstr[a, b]` stay
+                    // arrays of variable-size cstr.
+                    "cstr"
+                        if matches!(self.peek(), Tok::Punct("[")) && !matches!(self.peek_next(), Tok::Punct("..")) =>
+                    {
+                        self.bump();
+                        let len = self.expr()?;
+                        if self.eat("]") {
+                            Type::Text { kind: TextKind::CstrN, len }
+                        } else {
+                            let mut dims = vec![len];
+                            while self.eat(",") {
+                                dims.push(self.expr()?);
+                            }
+                            self.expect("]")?;
+                            Type::Array { elem: Arc::new(Type::Cstr), dims: Dims::Fixed(dims) }
+                        }
                     }
                     "cstr" => Type::Cstr,
                     "char" => Type::Char,
@@ -1020,6 +1063,9 @@ fn has_order_suffix(name: &str) -> bool {
     name.ends_with("le") || name.ends_with("be")
 }
 
+/// The text and text-number types this module added (named types cannot take their names).
+const TEXT_NUMBER_TYPES: &[&str] = &["ebcdic", "utf16le", "utf16be", "ascii_int", "ascii_oct", "ascii_float"];
+
 /// A built-in scalar name (`u16`, `f64be`, `bool`) with the default byte order.
 pub fn builtin_type(name: &str, endian: Endian) -> Option<Type> {
     let (base, endian) = if let Some(b) = name.strip_suffix("le") {
@@ -1046,6 +1092,16 @@ pub fn builtin_type(name: &str, endian: Endian) -> Option<Type> {
         "c64" => C64,
         "c128" => C128,
         "bool" if base.len() == name.len() => Bool,
+        "i24" => I24,
+        "u24" => U24,
+        "i40" => I40,
+        "u40" => U40,
+        "i48" => I48,
+        "u48" => U48,
+        "i56" => I56,
+        "u56" => U56,
+        "ibm32" => Ibm32,
+        "ibm64" => Ibm64,
         _ => return None,
     };
     Some(Type::Scalar(Scalar { kind, endian }))

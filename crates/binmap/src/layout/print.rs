@@ -20,8 +20,16 @@ pub fn to_bml(st: &StructType) -> String {
         out.push_str(&item_text(item));
         out.push('\n');
     }
+    // `cstr[n]` is one n-byte field: a one-dimensional array of
+    // variable-size cstr is written through a named type.
+    if out.contains(CSTR_ARRAY) {
+        out.insert_str(0, "type cstr_ = cstr\n");
+    }
     out
 }
+
+/// The named type of a one-dimensional array of `cstr` (`cstr_[n]`).
+const CSTR_ARRAY: &str = "cstr_[";
 
 fn item_text(item: &Item) -> String {
     match item {
@@ -76,6 +84,10 @@ pub fn type_text(ty: &Type) -> String {
                     format!("{}; fortran", ds.iter().map(|e| e.describe()).collect::<Vec<_>>().join(", "))
                 }
             };
+            let one_dim = matches!(dims, Dims::Fixed(ds) if ds.len() == 1);
+            if **elem == Type::Cstr && one_dim {
+                return format!("{CSTR_ARRAY}{d}]");
+            }
             format!("{}[{d}]", type_text(elem))
         }
         other => other.describe(),

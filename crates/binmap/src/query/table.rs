@@ -12,9 +12,10 @@ use std::ops::Range;
 
 use crate::decode::Value;
 use crate::error::{Error, Result};
-use crate::layout::{Endian, Scalar, ScalarKind};
+use crate::layout::{Endian, Scalar, ScalarKind, TextKind};
 use crate::map::{ArrayNode, Elems, Map, Node, NodeKind};
 use crate::select::{RowSet, Rows, Seg, View, main_table, parse_path, path_to_string, project, select};
+use crate::text::ascii_num::AsciiKind;
 
 /// Rows per chunk in columnar evaluation: lanes of this many values stay in cache.
 pub const LANE: u64 = 4096;
@@ -335,8 +336,10 @@ impl ColumnRef<'_> {
         Some(match &self.node.kind {
             NodeKind::Scalar(s) if s.kind == ScalarKind::Bool => LeafType::Bool,
             NodeKind::Scalar(s) if s.kind.is_integer() => LeafType::Int(s.kind),
-            NodeKind::Scalar(s) if s.kind.is_float() => LeafType::Float(s.kind),
+            NodeKind::Scalar(s) if s.kind.is_float() || s.kind.is_other_real() => LeafType::Float(s.kind),
             NodeKind::Scalar(_) => LeafType::Complex,
+            NodeKind::Text(TextKind::Ascii(AsciiKind::Float)) => LeafType::Float(ScalarKind::F64),
+            NodeKind::Text(TextKind::Ascii(_)) => LeafType::Int(ScalarKind::I64),
             NodeKind::Char | NodeKind::Text(_) | NodeKind::Cstr => LeafType::Str,
             NodeKind::Struct(_) | NodeKind::Array(_) => return None,
         })
@@ -352,10 +355,29 @@ impl ColumnRef<'_> {
                 load_ints(data, addrs, *s, &mut out)?;
                 Ok(Lane::Int(out))
             }
-            NodeKind::Scalar(s) if s.kind.is_float() => {
+            NodeKind::Scalar(s) if s.kind.is_float() || s.kind.is_other_real() => {
                 let mut out = Vec::with_capacity(n);
                 load_floats(data, addrs, *s, &mut out)?;
                 Ok(Lane::Float(out))
+            }
+            NodeKind::Text(TextKind::Ascii(k)) => {
+                let mut ints = Vec::new();
+                let mut floats = Vec::new();
+                for a in each() {
+                    match self.leaf(data, a)? {
+                        Value::Int(v) => ints.push(i128::from(v)),
+                        Value::F64(x) => floats.push(x),
+                        _ => {
+                            return Err(Error::data(format!(
+                                "'{}' at offset {a:#x} is blank (no number) in this {}",
+                                self.name,
+                                k.name()
+                            ))
+                            .with_bytes(data, a));
+                        }
+                    }
+                }
+                Ok(if *k == AsciiKind::Float { Lane::Float(floats) } else { Lane::Int(ints) })
             }
             NodeKind::Scalar(s) if s.kind == ScalarKind::Bool => {
                 let mut out = Vec::with_capacity(n);
@@ -376,6 +398,8 @@ impl ColumnRef<'_> {
                         Value::Text(t) => out.push(t.as_bytes()),
                         Value::Ucs4(b, e) => out.push(crate::decode::ucs4_string(b, e).as_bytes()),
                         Value::Void(b) => out.push(b),
+                        Value::Ebcdic(b) => out.push(crate::text::ebcdic::decode(b).as_bytes()),
+                        Value::Utf16(b, e) => out.push(crate::decode::utf16_string(b, e).as_bytes()),
                         _ => return Err(Error::usage(format!("'{}' is not a number or a string", self.name))),
                     }
                 }
@@ -449,6 +473,7 @@ pub fn load_ints(data: &[u8], addrs: &Addrs, s: Scalar, out: &mut Vec<i128>) -> 
         ScalarKind::U32 => load_num!(u32, data, addrs, s, out, |v| v.into()),
         ScalarKind::I64 => load_num!(i64, data, addrs, s, out, |v| v.into()),
         ScalarKind::U64 => load_num!(u64, data, addrs, s, out, |v| v.into()),
+        k if k.is_integer() => load_decoded(data, addrs, s, out, |v| v.as_int()),
         _ => Err(Error::usage(format!("internal: {} is not an integer", s.kind.name()))),
     }
 }
@@ -460,8 +485,28 @@ pub fn load_floats(data: &[u8], addrs: &Addrs, s: Scalar, out: &mut Vec<f64>) ->
         ScalarKind::F64 => load_num!(f64, data, addrs, s, out, |v| v),
         ScalarKind::F16 => load_num!(u16, data, addrs, s, out, |v| half::f16::from_bits(v).to_f64()),
         ScalarKind::BF16 => load_num!(u16, data, addrs, s, out, |v| half::bf16::from_bits(v).to_f64()),
+        k if k.is_other_real() => load_decoded(data, addrs, s, out, |v| v.as_f64()),
         _ => Err(Error::usage(format!("internal: {} is not a float", s.kind.name()))),
     }
+}
+
+/// The kinds without a typed loop (24- to 56-bit integers, IBM floats),
+/// through the scalar decoder: off the hot path of the common kinds.
+fn load_decoded<T>(
+    data: &[u8],
+    addrs: &Addrs,
+    s: Scalar,
+    out: &mut Vec<T>,
+    conv: impl Fn(&Value<'_>) -> Option<T>,
+) -> Result<()> {
+    let n = s.kind.size() as usize;
+    for i in 0..addrs.len() {
+        let a = addrs.get(i);
+        let b = data.get(a as usize..a as usize + n).ok_or_else(|| short(a))?;
+        let v = crate::decode::decode_scalar(b, s).ok().and_then(|v| conv(&v));
+        out.push(v.ok_or_else(|| Error::data(format!("internal: no {} at offset {a:#x}", s.kind.name())))?);
+    }
+    Ok(())
 }
 
 /// The positions of the `true`s of `mask`, in `out`. Branch-free: a
