@@ -15,10 +15,13 @@ use arbitrary::{Result, Unstructured};
 
 const SCALARS: &[&str] = &[
     "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f16", "bf16", "f32", "f64", "c64", "c128", "i24", "u24",
-    "i40", "u40", "i48", "u48", "i56", "u56", "ibm32", "ibm64",
+    "i40", "u40", "i48", "u48", "i56", "u56", "ibm32", "ibm64", "f80",
 ];
 const SUFFIXES: &[&str] = &["", "", "le", "be"];
-const TYPESTRS: &[&str] = &["<i4", ">f8", "|S3", "U2", "?", "<u2", ">c8", "V2", "|b1", "f2", "M8"];
+const TYPESTRS: &[&str] = &[
+    "<i4", ">f8", "|S3", "U2", "?", "<u2", ">c8", "V2", "|b1", "f2", "M8", "<M8[ns]", ">m8[s]", "M8[D]", "g", "<f16",
+    "longdouble", "datetime64[us]", "timedelta64[Y]",
+];
 const FOREIGN: &[&str] = &[
     "dtype(\"<i2\")",
     "dtype(\"[('a', '<u1'), ('b', '>f4', (2,))]\")",
@@ -165,7 +168,7 @@ impl Gen {
                     "i8" | "u8" | "u16" => Cat::Int(true),
                     "u32" if u.ratio(1, 4)? => Cat::Int(true),
                     _ if s.starts_with('i') || s.starts_with('u') => Cat::Int(false),
-                    "c64" | "c128" | "ibm32" | "ibm64" => Cat::Other,
+                    "c64" | "c128" | "ibm32" | "ibm64" | "f80" => Cat::Other,
                     _ => Cat::Float,
                 }
             }

@@ -6,9 +6,11 @@
 
 use half::{bf16, f16};
 
+use crate::f80::F80;
 use crate::ibm::Ibm;
 use crate::layout::{Endian, Scalar, ScalarKind, TextKind};
 use crate::text::ascii_num::{self, Read};
+use crate::text::datetime::TimeUnit;
 
 /// A decoded leaf value, borrowing string bytes from the file.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,6 +42,12 @@ pub enum Value<'a> {
     Utf16(&'a [u8], Endian),
     /// No value: an `ascii_*` number field of only spaces and NULs.
     Null,
+    /// numpy `datetime64[unit]` (`i64::MIN` is `NaT`).
+    DateTime(i64, TimeUnit),
+    /// numpy `timedelta64[unit]`.
+    TimeDelta(i64, TimeUnit),
+    /// x87 extended precision (`f80`, `longdouble`).
+    F80(F80),
 }
 
 impl Value<'_> {
@@ -65,6 +73,7 @@ impl Value<'_> {
             Value::F64(v) => v,
             Value::Bool(b) => f64::from(u8::from(b)),
             Value::Ibm(w, bits) => crate::ibm::to_f64(w, bits),
+            Value::F80(x) => x.to_f64(),
             _ => return None,
         })
     }
@@ -134,12 +143,26 @@ pub fn decode_scalar(b: &[u8], s: Scalar) -> Result<Value<'_>, DecodeError> {
         U24 | U40 | U48 | U56 => Value::UInt(odd_int(b, s.kind.size() as usize, e, false) as u64),
         Ibm32 => Value::Ibm(Ibm::B32, load!(u32, b, e).into()),
         Ibm64 => Value::Ibm(Ibm::B64, load!(u64, b, e)),
+        DateTime(u) => Value::DateTime(load!(i64, b, e), u),
+        TimeDelta(u) => Value::TimeDelta(load!(i64, b, e), u),
+        F80 => Value::F80(f80_at(b, e)),
+        LongDouble => Value::F80(f80_at(if e == Endian::Big { &b[6..] } else { b }, e)),
         Bool => match b[0] {
             0 => Value::Bool(false),
             1 => Value::Bool(true),
             v => return Err(DecodeError::BadBool(v)),
         },
     })
+}
+
+/// The f80 in the first 10 bytes of `b`.
+fn f80_at(b: &[u8], e: Endian) -> F80 {
+    let mut a = [0u8; 10];
+    a.copy_from_slice(&b[..10]);
+    if e == Endian::Big {
+        a.reverse();
+    }
+    F80::from_le(&a)
 }
 
 /// An integer of `n` bytes (3, 5, 6 or 7), sign-extended when `signed`.

@@ -95,6 +95,44 @@ pub fn encode_scalar(doc: &Doc, s: Scalar, origin: Origin, out: &mut Vec<u8>) ->
     if s.kind.is_complex() {
         return encode_complex(doc, s, origin, out);
     }
+    if let ScalarKind::DateTime(u) | ScalarKind::TimeDelta(u) = s.kind {
+        let v = match doc {
+            Doc::Number(t) => t.parse::<i64>().map_err(|_| format!("'{t}' is not a 64-bit count of {}", u.code())),
+            Doc::String(t) if matches!(s.kind, ScalarKind::DateTime(_)) => crate::text::datetime::parse_datetime(t, u),
+            Doc::String(t) => crate::text::datetime::parse_timedelta(t, u),
+            _ => Err(format!("expected a date and time text for a {}, found {}", s.kind.name(), what(doc))),
+        }
+        .map_err(Error::input)?;
+        store!(v, e, out);
+        return Ok(());
+    }
+    if matches!(s.kind, F80 | LongDouble) {
+        let x = match f80_bits(doc) {
+            Some(x) => x,
+            None => {
+                let Some(t) = number_text(doc, origin) else {
+                    return Err(Error::input(format!(
+                        "expected a number for an {}, found {}",
+                        s.kind.name(),
+                        what(doc)
+                    )));
+                };
+                crate::f80::parse(t).map_err(Error::input)?
+            }
+        };
+        let mut b = x.to_le();
+        if e == Endian::Big {
+            b.reverse();
+            if s.kind == LongDouble {
+                out.extend_from_slice(&[0; 6]);
+            }
+        }
+        out.extend_from_slice(&b);
+        if s.kind == LongDouble && e == Endian::Little {
+            out.extend_from_slice(&[0; 6]);
+        }
+        return Ok(());
+    }
     if let Some(w) = ibm_width(s.kind) {
         let bits = match ibm_bits(doc) {
             Some(bits) if w == Ibm::B64 || bits <= 0xffff_ffff => bits,
@@ -208,6 +246,17 @@ fn ibm_bits(doc: &Doc) -> Option<u64> {
         return None;
     }
     u64::from_str_radix(v.strip_prefix("0x").unwrap_or(v), 16).ok()
+}
+
+/// `{"f80": "0x..."}`: an f80 with its exact bits (a non-canonical
+/// encoding, as `show` writes it).
+fn f80_bits(doc: &Doc) -> Option<crate::f80::F80> {
+    let Doc::Object(kv) = doc else { return None };
+    let [(k, Doc::String(v))] = kv.as_slice() else { return None };
+    if k != "f80" {
+        return None;
+    }
+    crate::f80::from_bits_text(v)
 }
 
 /// How many units of a text field's length (`N` in `utf16le[N]`) the text

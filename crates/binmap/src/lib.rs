@@ -55,6 +55,7 @@ pub mod encode;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod f80;
 pub mod guess;
 pub mod hex;
 pub mod ibm;

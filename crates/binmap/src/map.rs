@@ -558,7 +558,9 @@ fn flip(e: crate::layout::Endian) -> crate::layout::Endian {
 /// for bytes that are not a value of the type (a `bool` of 7).
 pub(crate) fn node_operand<'d>(node: &Node, bytes: &'d [u8]) -> Option<std::result::Result<Operand<'d>, ()>> {
     Some(Ok(match &node.kind {
-        NodeKind::Scalar(s) if !s.kind.is_float() && !s.kind.is_other_real() && bytes.len() as u64 == s.kind.size() => {
+        NodeKind::Scalar(s)
+            if (s.kind.is_integer() || s.kind == ScalarKind::Bool) && bytes.len() as u64 == s.kind.size() =>
+        {
             match decode_scalar(bytes, *s).ok().and_then(|v| v.as_int()) {
                 Some(v) => Operand::Int(v),
                 None => return Some(Err(())),

@@ -72,6 +72,12 @@ fn leaf_typestr(ty: &Type) -> String {
                 C128 => ('c', 16),
                 Bool => ('b', 1),
                 BF16 => ('?', 2),
+                LongDouble => ('f', 16),
+                DateTime(u) | TimeDelta(u) => {
+                    let o = if s.endian == Endian::Big { '>' } else { '<' };
+                    let c = if matches!(s.kind, DateTime(_)) { 'M' } else { 'm' };
+                    return format!("{o}{c}8[{}]", u.code());
+                }
                 other => panic!("numpy has no {}", other.name()),
             };
             let o = if n == 1 {

@@ -91,7 +91,29 @@ pub(crate) fn scalar_type(s: Scalar) -> DataType {
         // Exact: 24 significant bits and exponents within float64's range.
         // (ibm64 is refused by the plan: float64 cannot hold it.)
         Ibm32 | Ibm64 => DataType::Float64,
+        DateTime(u) => match arrow_unit(u) {
+            Some(unit) => DataType::Timestamp(unit, None),
+            None => DataType::Int64,
+        },
+        TimeDelta(u) => match arrow_unit(u) {
+            Some(unit) => DataType::Duration(unit),
+            None => DataType::Int64,
+        },
+        // Refused by the plan: float64 cannot hold them.
+        F80 | LongDouble => DataType::Float64,
     }
+}
+
+/// Arrow's time unit for numpy's (`s`, `ms`, `us`, `ns`; the plan refuses the others).
+pub(crate) fn arrow_unit(u: crate::text::datetime::TimeUnit) -> Option<arrow_schema::TimeUnit> {
+    use crate::text::datetime::TimeUnit as U;
+    Some(match u {
+        U::S => arrow_schema::TimeUnit::Second,
+        U::Ms => arrow_schema::TimeUnit::Millisecond,
+        U::Us => arrow_schema::TimeUnit::Microsecond,
+        U::Ns => arrow_schema::TimeUnit::Nanosecond,
+        _ => return None,
+    })
 }
 
 /// `{real, imag}`, the fields of a complex number (as `show` prints it).

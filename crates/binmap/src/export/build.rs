@@ -157,7 +157,10 @@ fn number(s: Scalar, data: &[u8], leaf: LeafPos<'_>, shift: u64) -> Result<Array
             let fields = complex_fields(re.data_type().clone());
             Arc::new(StructArray::try_new(fields, vec![re, im], None).map_err(internal)?)
         }
-        I24 | U24 | I40 | U40 | I48 | U48 | I56 | U56 | Ibm32 | Ibm64 => decoded(s, data, leaf, shift)?,
+        I24 | U24 | I40 | U40 | I48 | U48 | I56 | U56 | Ibm32 | Ibm64 | F80 | LongDouble => {
+            decoded(s, data, leaf, shift)?
+        }
+        DateTime(_) | TimeDelta(_) => times(s, data, leaf, shift)?,
         Bool => {
             let mut bits = BooleanBufferBuilder::new(leaf.len());
             let mut bad = None;
@@ -200,6 +203,48 @@ fn decoded(s: Scalar, data: &[u8], leaf: LeafPos<'_>, shift: u64) -> Result<Arra
         D::Int64 => Arc::new(PrimitiveArray::<Int64Type>::from_iter_values(ints.iter().map(|&v| v as i64))),
         D::UInt64 => Arc::new(PrimitiveArray::<UInt64Type>::from_iter_values(ints.iter().map(|&v| v as u64))),
         _ => Arc::new(PrimitiveArray::<Float64Type>::from_iter_values(floats)),
+    })
+}
+
+/// datetime64/timedelta64 as Arrow timestamps/durations of the same unit
+/// (the plan has checked the unit); `NaT` is an error (the columns are not
+/// nullable).
+fn times(s: Scalar, data: &[u8], leaf: LeafPos<'_>, shift: u64) -> Result<ArrayRef> {
+    use arrow_array::types::{
+        DurationMicrosecondType, DurationMillisecondType, DurationNanosecondType, DurationSecondType,
+        TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
+    };
+    use arrow_schema::TimeUnit as T;
+    let mut v = Vec::with_capacity(leaf.len());
+    let mut nat = None;
+    leaf.each(|o, _| {
+        let b = read::<8>(data, o + shift);
+        let x = if s.endian == Endian::Little { i64::from_le_bytes(b) } else { i64::from_be_bytes(b) };
+        if x == i64::MIN && nat.is_none() {
+            nat = Some(o + shift);
+        }
+        v.push(x);
+    });
+    if let Some(o) = nat {
+        return Err(Error::data(format!(
+            "a NaT (not a time) at offset {o:#x}: Arrow and Parquet columns here hold no missing values"
+        ))
+        .with_bytes(data, o));
+    }
+    let (ScalarKind::DateTime(u) | ScalarKind::TimeDelta(u)) = s.kind else {
+        return Err(Error::data("internal: not a time"));
+    };
+    let unit = super::arrow_types::arrow_unit(u).ok_or_else(|| Error::data("internal: no Arrow unit"))?;
+    let stamp = matches!(s.kind, ScalarKind::DateTime(_));
+    Ok(match (stamp, unit) {
+        (true, T::Second) => Arc::new(PrimitiveArray::<TimestampSecondType>::from_iter_values(v)),
+        (true, T::Millisecond) => Arc::new(PrimitiveArray::<TimestampMillisecondType>::from_iter_values(v)),
+        (true, T::Microsecond) => Arc::new(PrimitiveArray::<TimestampMicrosecondType>::from_iter_values(v)),
+        (true, T::Nanosecond) => Arc::new(PrimitiveArray::<TimestampNanosecondType>::from_iter_values(v)),
+        (false, T::Second) => Arc::new(PrimitiveArray::<DurationSecondType>::from_iter_values(v)),
+        (false, T::Millisecond) => Arc::new(PrimitiveArray::<DurationMillisecondType>::from_iter_values(v)),
+        (false, T::Microsecond) => Arc::new(PrimitiveArray::<DurationMicrosecondType>::from_iter_values(v)),
+        (false, T::Nanosecond) => Arc::new(PrimitiveArray::<DurationNanosecondType>::from_iter_values(v)),
     })
 }
 

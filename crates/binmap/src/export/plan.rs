@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use crate::layout::{Scalar, TextKind};
+use crate::layout::{Scalar, ScalarKind, TextKind};
 use crate::map::{Elems, Node, NodeKind};
 
 /// What every value of a column has in common.
@@ -128,6 +128,22 @@ fn fresh(node: &Node) -> Result<Plan, String> {
             return Err("an ibm64 has up to 56 significant bits, more than a float64 holds: \
                         convert it to CSV or JSON, which keep every digit"
                 .into());
+        }
+        NodeKind::Scalar(s) if matches!(s.kind, ScalarKind::F80 | ScalarKind::LongDouble) => {
+            return Err(format!(
+                "an {} has 64 significant bits, more than a float64 holds: convert it to CSV or JSON",
+                s.kind.name()
+            ));
+        }
+        NodeKind::Scalar(s)
+            if s.kind.is_time()
+                && matches!(s.kind, ScalarKind::DateTime(u) | ScalarKind::TimeDelta(u)
+                    if super::arrow_types::arrow_unit(u).is_none()) =>
+        {
+            return Err(format!(
+                "Arrow has no {} (its time units are s, ms, us and ns): convert it to CSV or JSON",
+                s.kind.name()
+            ));
         }
         NodeKind::Scalar(s) => Plan::Num(*s),
         NodeKind::Text(TextKind::Void) => Plan::Void { size: Some(node.size) },

@@ -8,6 +8,8 @@
 
 use std::sync::Arc;
 
+use crate::text::datetime::TimeUnit;
+
 /// A byte range in the layout text, for error messages.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Span {
@@ -61,7 +63,50 @@ pub enum ScalarKind {
     /// exponent of 16, then a 24-bit (`ibm32`) or 56-bit (`ibm64`) fraction.
     Ibm32,
     Ibm64,
+    /// numpy `datetime64[unit]`: a signed 64-bit count of units since
+    /// 1970-01-01T00:00 (`NaT`: the smallest value).
+    DateTime(TimeUnit),
+    /// numpy `timedelta64[unit]`: a signed 64-bit count of units.
+    TimeDelta(TimeUnit),
+    /// x87 extended precision in 10 bytes ([`crate::f80`]).
+    F80,
+    /// numpy's `longdouble` on x86-64 Linux: an f80 then 6 bytes of padding.
+    LongDouble,
 }
+
+/// The layout names of `datetime64[unit]` and `timedelta64[unit]`, by unit.
+const TIME_NAMES: [[&str; 13]; 2] = [
+    [
+        "datetime64[Y]",
+        "datetime64[M]",
+        "datetime64[W]",
+        "datetime64[D]",
+        "datetime64[h]",
+        "datetime64[m]",
+        "datetime64[s]",
+        "datetime64[ms]",
+        "datetime64[us]",
+        "datetime64[ns]",
+        "datetime64[ps]",
+        "datetime64[fs]",
+        "datetime64[as]",
+    ],
+    [
+        "timedelta64[Y]",
+        "timedelta64[M]",
+        "timedelta64[W]",
+        "timedelta64[D]",
+        "timedelta64[h]",
+        "timedelta64[m]",
+        "timedelta64[s]",
+        "timedelta64[ms]",
+        "timedelta64[us]",
+        "timedelta64[ns]",
+        "timedelta64[ps]",
+        "timedelta64[fs]",
+        "timedelta64[as]",
+    ],
+];
 
 impl ScalarKind {
     /// Size in bytes.
@@ -75,8 +120,9 @@ impl ScalarKind {
             I40 | U40 => 5,
             I48 | U48 => 6,
             I56 | U56 => 7,
-            I64 | U64 | F64 | C64 | Ibm64 => 8,
-            C128 => 16,
+            I64 | U64 | F64 | C64 | Ibm64 | DateTime(_) | TimeDelta(_) => 8,
+            F80 => 10,
+            C128 | LongDouble => 16,
         }
     }
 
@@ -109,6 +155,10 @@ impl ScalarKind {
             U56 => "u56",
             Ibm32 => "ibm32",
             Ibm64 => "ibm64",
+            DateTime(u) => TIME_NAMES[0][u as usize],
+            TimeDelta(u) => TIME_NAMES[1][u as usize],
+            F80 => "f80",
+            LongDouble => "longdouble",
         }
     }
 
@@ -124,11 +174,17 @@ impl ScalarKind {
         matches!(self, I8 | I16 | I24 | I32 | I40 | I48 | I56 | I64)
     }
 
-    /// True for the real numbers that are not IEEE floats (`ibm32`,
-    /// `ibm64`): numbers in expressions of `--where` and in `stats`, read
-    /// through their decoder rather than a typed load.
+    /// True for the real numbers without a typed load of their own (`ibm32`,
+    /// `ibm64`, `f80`, `longdouble`): numbers in `--where` and `stats`, read
+    /// through their decoder as f64.
     pub fn is_other_real(self) -> bool {
-        matches!(self, ScalarKind::Ibm32 | ScalarKind::Ibm64)
+        use ScalarKind::*;
+        matches!(self, Ibm32 | Ibm64 | F80 | LongDouble)
+    }
+
+    /// True for `datetime64` and `timedelta64`.
+    pub fn is_time(self) -> bool {
+        matches!(self, ScalarKind::DateTime(_) | ScalarKind::TimeDelta(_))
     }
 
     /// True for the floating-point kinds.
@@ -198,6 +254,11 @@ pub struct Scalar {
 
 impl std::fmt::Display for Scalar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A big-endian datetime is numpy's typestr: `>M8[ns]`.
+        if let (ScalarKind::DateTime(u) | ScalarKind::TimeDelta(u), Endian::Big) = (self.kind, self.endian) {
+            let code = if matches!(self.kind, ScalarKind::DateTime(_)) { 'M' } else { 'm' };
+            return write!(f, ">{code}8[{}]", u.code());
+        }
         f.write_str(self.kind.name())?;
         if self.kind.size() > 1 && self.endian == Endian::Big {
             f.write_str("be")?;

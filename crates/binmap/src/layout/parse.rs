@@ -502,6 +502,10 @@ impl<'s> Parser<'s> {
             "u56",
             "ibm32",
             "ibm64",
+            "f80",
+            "longdouble",
+            "datetime64",
+            "timedelta64",
             "ebcdic",
             "utf16le",
             "utf16be",
@@ -671,6 +675,23 @@ impl<'s> Parser<'s> {
         Ok(lit)
     }
 
+    /// `[unit]` next, with a numpy time unit (`[ns]`, `[D]`): the unit of a
+    /// `datetime64`/`M8` rather than an array's length.
+    fn time_unit_follows(&mut self) -> bool {
+        matches!(self.peek(), Tok::Punct("["))
+            && matches!(self.peek_next(), Tok::Ident(u) if crate::text::datetime::TimeUnit::from_code(u).is_some())
+    }
+
+    /// `[unit]`, after [`Self::time_unit_follows`].
+    fn time_unit(&mut self) -> Result<crate::text::datetime::TimeUnit, Error> {
+        self.bump();
+        let Tok::Ident(u) = self.peek().clone() else { return Err(self.expected("a time unit")) };
+        let unit = crate::text::datetime::TimeUnit::from_code(u).ok_or_else(|| self.expected("a time unit"))?;
+        self.bump();
+        self.expect("]")?;
+        Ok(unit)
+    }
+
     fn ty(&mut self, order: ByteOrder) -> Result<Type, Error> {
         // What a type without a byte order of its own (`u32`, `ucs4`) takes.
         let endian = match &order {
@@ -691,6 +712,12 @@ impl<'s> Parser<'s> {
                 self.bump();
                 let Tok::Ident(code) = self.peek().clone() else { return Err(self.expected("a numpy type code")) };
                 self.bump();
+                let code = if matches!(code, "M8" | "m8") && self.time_unit_follows() {
+                    let unit = self.time_unit()?;
+                    &format!("{code}[{}]", unit.code())
+                } else {
+                    code
+                };
                 let span = Span { start: start_span.start, end: self.prev_end() };
                 super::numpy::typestr(&format!("{p}{code}")).map_err(|m| self.err_at(&m, span))?
             }
@@ -804,6 +831,18 @@ impl<'s> Parser<'s> {
                     }
                     "cstr" => Type::Cstr,
                     "char" => Type::Char,
+                    "datetime64" | "timedelta64" | "M8" | "m8" if self.time_unit_follows() => {
+                        let unit = self.time_unit()?;
+                        let kind = if name.starts_with('d') || name == "M8" {
+                            ScalarKind::DateTime(unit)
+                        } else {
+                            ScalarKind::TimeDelta(unit)
+                        };
+                        match &order {
+                            ByteOrder::Chosen(c) => Type::ScalarByOrder { kind, order: c.clone() },
+                            ByteOrder::Fixed(_) => Type::Scalar(Scalar { kind, endian }),
+                        }
+                    }
                     _ => match builtin_type(name, endian) {
                         Some(Type::Scalar(s)) if s.kind.size() > 1 && !has_order_suffix(name) => match &order {
                             ByteOrder::Chosen(c) => Type::ScalarByOrder { kind: s.kind, order: c.clone() },
@@ -1102,6 +1141,8 @@ pub fn builtin_type(name: &str, endian: Endian) -> Option<Type> {
         "u56" => U56,
         "ibm32" => Ibm32,
         "ibm64" => Ibm64,
+        "f80" => F80,
+        "longdouble" => LongDouble,
         _ => return None,
     };
     Some(Type::Scalar(Scalar { kind, endian }))

@@ -5,7 +5,7 @@
 //! per scalar (`u16be`; little endian is the default), padding as `_`
 //! fields, nested structs inline.
 
-use super::ast::{Dims, Endian, Field, Item, StructType, Type};
+use super::ast::{Dims, Field, Item, StructType, Type};
 
 /// The items of a struct as `.bml` lines (the top level of a layout).
 ///
@@ -68,10 +68,7 @@ fn field_text(f: &Field) -> String {
 /// One type as `.bml` text.
 pub fn type_text(ty: &Type) -> String {
     match ty {
-        Type::Scalar(s) => {
-            let suffix = if s.kind.size() > 1 && s.endian == Endian::Big { "be" } else { "" };
-            format!("{}{suffix}", s.kind.name())
-        }
+        Type::Scalar(s) => s.to_string(),
         Type::Struct(st) => {
             let inner: Vec<String> = st.items.iter().map(item_text).collect();
             if inner.is_empty() { "{}".into() } else { format!("{{ {} }}", inner.join(", ")) }

@@ -337,6 +337,7 @@ impl ColumnRef<'_> {
             NodeKind::Scalar(s) if s.kind == ScalarKind::Bool => LeafType::Bool,
             NodeKind::Scalar(s) if s.kind.is_integer() => LeafType::Int(s.kind),
             NodeKind::Scalar(s) if s.kind.is_float() || s.kind.is_other_real() => LeafType::Float(s.kind),
+            NodeKind::Scalar(s) if s.kind.is_time() => LeafType::Str,
             NodeKind::Scalar(_) => LeafType::Complex,
             NodeKind::Text(TextKind::Ascii(AsciiKind::Float)) => LeafType::Float(ScalarKind::F64),
             NodeKind::Text(TextKind::Ascii(_)) => LeafType::Int(ScalarKind::I64),
@@ -400,6 +401,8 @@ impl ColumnRef<'_> {
                         Value::Void(b) => out.push(b),
                         Value::Ebcdic(b) => out.push(crate::text::ebcdic::decode(b).as_bytes()),
                         Value::Utf16(b, e) => out.push(crate::decode::utf16_string(b, e).as_bytes()),
+                        Value::DateTime(v, u) => out.push(crate::text::datetime::format_datetime(v, u).as_bytes()),
+                        Value::TimeDelta(v, u) => out.push(crate::text::datetime::format_timedelta(v, u).as_bytes()),
                         _ => return Err(Error::usage(format!("'{}' is not a number or a string", self.name))),
                     }
                 }

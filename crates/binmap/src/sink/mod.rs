@@ -184,6 +184,9 @@ pub fn write_text(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::Ebcdic(b) => out.extend_from_slice(escape_bytes(crate::text::ebcdic::decode(b).as_bytes()).as_bytes()),
         Value::Utf16(b, e) => out.extend_from_slice(escape_bytes(utf16_string(b, e).as_bytes()).as_bytes()),
         Value::Null => {}
+        Value::DateTime(v, u) => out.extend_from_slice(crate::text::datetime::format_datetime(v, u).as_bytes()),
+        Value::TimeDelta(v, u) => out.extend_from_slice(crate::text::datetime::format_timedelta(v, u).as_bytes()),
+        Value::F80(x) => crate::f80::write(out, x, false),
     }
 }
 
@@ -221,6 +224,10 @@ pub fn write_json(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::Ebcdic(b) => write_json_str(out, &crate::text::ebcdic::decode(b)),
         Value::Utf16(b, e) => write_json_str(out, &utf16_string(b, e)),
         Value::Null => out.extend_from_slice(b"null"),
+        Value::DateTime(v, u) => write_json_str(out, &crate::text::datetime::format_datetime(v, u)),
+        Value::TimeDelta(v, u) => write_json_str(out, &crate::text::datetime::format_timedelta(v, u)),
+        Value::F80(x) if !x.is_canonical() => crate::f80::write_bits_json(out, x),
+        Value::F80(x) => crate::f80::write(out, x, true),
     }
 }
 
