@@ -6,10 +6,12 @@
 //! `ascii_int/oct/float[N]`, `cstr`, `char`, `bool`, numpy typestrs, `dtype("...")`, `struct("...")`,
 //! nested structs, arrays whose dimensions are constants, expressions or
 //! names of earlier integer fields (`T[n]`, `T[a, b]`, `T[a, b; fortran]`,
-//! `T[..]`), `@` placements, `align`, `if`, `endian` (fixed or chosen by
+//! `T[..]`), `@` placements and pointers (`name: T @ EXPR`), `align`, `if`, `endian` (fixed or chosen by
 //! an expression), `let`, `==` checks against literals and expressions,
 //! `in` sets and ranges, bitwise operators, shifts, `? :`, and text
-//! comparisons with earlier text fields, and `match` types.
+//! comparisons with earlier text fields, `match` types, `enum`/`flags`
+//! declarations used as types and as constants (`E0.b`), and `bits`
+//! containers (unsigned, signed, `bool`, reserved and enum fields, `msb`/`lsb`).
 
 use arbitrary::{Result, Unstructured};
 
@@ -50,13 +52,15 @@ struct Gen {
     counts: Vec<String>,
     /// Text fields declared so far, compared with string literals.
     texts: Vec<String>,
+    /// `enum`/`flags` declared so far: name, and whether its base is `u8`.
+    enums: Vec<(String, bool)>,
 }
 
 /// Draw `(layout text, file bytes)` from fuzz input: the layout takes what
 /// it needs from the front, the file is the rest.
 pub fn draw(data: &[u8]) -> (String, Vec<u8>) {
     let mut u = Unstructured::new(data);
-    let mut g = Gen { out: String::new(), next_name: 0, counts: Vec::new(), texts: Vec::new() };
+    let mut g = Gen { out: String::new(), next_name: 0, counts: Vec::new(), texts: Vec::new(), enums: Vec::new() };
     let _ = g.items(&mut u, 0, "\n");
     let file = u.take_rest().to_vec();
     (g.out, file)
@@ -97,6 +101,15 @@ impl Gen {
                 let (a, b) = *u.choose(&[("little", "big"), ("big", "little"), ("native", "big")])?;
                 self.out.push_str(&format!(" ? {a} : {b}"));
             }
+            5 => {
+                // Names a, b, c: values 1, 2, 4 (flags bits) or drawn small ones.
+                let name = format!("E{}", self.enums.len());
+                let keyword = *u.choose(&["enum", "flags"])?;
+                let base = *u.choose(&["u8", "u16be", "i16", "u32le", "u64"])?;
+                let c = u.int_in_range(0..=200u8)?;
+                self.out.push_str(&format!("{keyword} {name}: {base} {{ a = 1, b = 2\n c = {c} }}"));
+                self.enums.push((name, base == "u8"));
+            }
             4 => {
                 let name = format!("v{}", self.next_name);
                 self.next_name += 1;
@@ -110,7 +123,8 @@ impl Gen {
     }
 
     fn field(&mut self, u: &mut Unstructured<'_>, depth: usize) -> Result<()> {
-        if u.ratio(1, 10)? {
+        let placed = u.ratio(1, 10)?;
+        if placed {
             self.out.push_str("@ ");
             self.expr(u, 0)?;
             self.out.push(' ');
@@ -121,6 +135,11 @@ impl Gen {
         self.out.push_str(if padding { "_" } else { &name });
         self.out.push_str(": ");
         let cat = self.ty(u, depth)?;
+        if !placed && u.ratio(1, 10)? {
+            // Read elsewhere: a pointer, the cursor stays.
+            self.out.push_str(" @ ");
+            self.expr(u, 0)?;
+        }
         if u.ratio(1, 5)? {
             let lit = match cat {
                 Cat::Int(_) => u.int_in_range(0..=127u8)?.to_string(),
@@ -225,6 +244,15 @@ impl Gen {
                 self.out.push_str(" }");
                 Cat::Other
             }
+            12 if !self.enums.is_empty() && u.arbitrary()? => {
+                let (e, small) = u.choose(&self.enums)?.clone();
+                self.out.push_str(&e);
+                Cat::Int(small)
+            }
+            12 if u.arbitrary()? => {
+                self.bits(u)?;
+                Cat::Other
+            }
             12 => {
                 self.out.push_str(u.choose(TYPESTRS)?);
                 Cat::Other
@@ -257,6 +285,34 @@ impl Gen {
         Ok(cat)
     }
 
+    /// `bits CONTAINER [msb|lsb] { ... }` whose widths add up to the
+    /// container, or (rarely) do not, or hold a width of 0 or 65.
+    fn bits(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
+        let (c, total) = *u.choose(&[("u8", 8u32), ("u16be", 16), ("u16le", 16), ("u32", 32), ("u64be", 64)])?;
+        let order = *u.choose(&["", "", " msb", " lsb"])?;
+        self.out.push_str(&format!("bits {c}{order} {{ "));
+        let mut left = total;
+        let mut k = 0;
+        while left > 0 {
+            let w = if u.ratio(1, 40)? { *u.choose(&[0u32, 65, left + 1])? } else { u.int_in_range(1..=left)? };
+            left = left.saturating_sub(w);
+            let name = if u.ratio(1, 6)? { "_".to_string() } else { format!("b{k}") };
+            k += 1;
+            let spec = match u.int_in_range(0..=4u8)? {
+                0 => format!("i{w}"),
+                1 if w == 1 => "bool".to_string(),
+                2 if !self.enums.is_empty() => format!("{w} as {}", u.choose(&self.enums)?.0),
+                _ => w.to_string(),
+            };
+            self.out.push_str(&format!("{name}: {spec}, "));
+            if u.ratio(1, 50)? {
+                break;
+            }
+        }
+        self.out.push('}');
+        Ok(())
+    }
+
     fn expr(&mut self, u: &mut Unstructured<'_>, depth: usize) -> Result<()> {
         let choice = u.int_in_range(0..=13u8)?;
         match choice {
@@ -275,6 +331,11 @@ impl Gen {
             7 => {
                 let k = u.int_in_range(0..=8u8)?;
                 self.out.push_str(&format!("(filesize - {k})"));
+            }
+            8 if !self.enums.is_empty() && u.arbitrary()? => {
+                let e = u.choose(&self.enums)?.0.clone();
+                let m = *u.choose(&["a", "b", "c"])?;
+                self.out.push_str(&format!("{e}.{m}"));
             }
             8 => self.out.push_str("sizeof(u32)"),
             9 if !self.texts.is_empty() => {

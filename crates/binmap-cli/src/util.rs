@@ -83,7 +83,8 @@ pub fn no_mmap() -> bool {
     NO_MMAP.load(Ordering::Relaxed)
 }
 
-/// `--strict` or `BINMAP_STRICT=1`: undescribed bytes are an error.
+/// `--strict` or `BINMAP_STRICT=1`: undescribed bytes, and enum or flags
+/// values that no name covers, are errors.
 static STRICT: AtomicBool = AtomicBool::new(false);
 
 /// Make undescribed bytes an error from now on (`--strict`).
@@ -96,9 +97,15 @@ const HOLES_NAMED: usize = 8;
 
 /// Report the bytes of `map`'s file that no field describes: a note on
 /// stderr per range (`note: bytes 0x80..0xf8 (120 bytes) are not described
-/// by the layout`), or with `--strict` an error. Called by every command
+/// by the layout`), or with `--strict` an error (as is an enum value with no
+/// name, [`binmap::unnamed`]). Called by every command
 /// that reads values (show, stats, select, convert, set), before it reads.
 pub fn check_described(map: &binmap::Map<'_>) -> Result<()> {
+    if STRICT.load(Ordering::Relaxed)
+        && let Some(u) = binmap::unnamed::first_unnamed(map)
+    {
+        return Err(Error::data(format!("{u} (--strict)")).with_bytes(map.data(), u.offset));
+    }
     let holes = binmap::coverage::undescribed(map);
     let Some(first) = holes.first() else { return Ok(()) };
     let missing = binmap::coverage::total(&holes);

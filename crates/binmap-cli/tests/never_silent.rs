@@ -220,3 +220,50 @@ fn a_failed_check_prints_values_as_the_layout_wrote_them() {
     let (_, _, err) = run(&["show", "examples/db.dat", "-l", "sig: u8 == 7; rest: u8[..]"]);
     assert!(err.starts_with("error: check failed for sig: expected 7, found 77\n"), "{err}");
 }
+
+/// `binmap pack -l LAYOUT -o - -` with `json` on stdin: (exit code, bytes, stderr).
+fn pack(layout: &str, json: &str) -> (i32, Vec<u8>, String) {
+    let out = binmap().args(["pack", "-l", layout, "-o", "-", "-"]).write_stdin(json).output().expect("run");
+    (out.status.code().unwrap_or(-1), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_size_given_with_its_text_must_be_the_texts_size() {
+    // The README's promise: a given size is checked, never filled with invented NULs.
+    let (code, out, err) = pack("examples/flight_path.bml", r#"{"M": 100, "info": "Flight path", "coords": []}"#);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert_eq!(err, "error: M = 100 but info has 11 bytes\n");
+    let (code, _, err) = pack("n: u8; w: ucs4[n]", r#"{"n": 3, "w": "ab"}"#);
+    assert_eq!(code, 1);
+    assert_eq!(err, "error: n = 3 but w has 2 characters\n");
+    // Left out, the size is derived; given right, it is accepted.
+    let (code, out, _) = pack("examples/flight_path.bml", r#"{"info": "Flight path", "coords": []}"#);
+    assert_eq!((code, &out[..8]), (0, &[11, 0, 0, 0, 0, 0, 0, 0][..]));
+    let (code, out2, _) = pack("examples/flight_path.bml", r#"{"M": 11, "N": 0, "info": "Flight path", "coords": []}"#);
+    assert_eq!((code, out2), (0, out));
+    // A size fixed by the layout still pads with NULs, as numpy's S12 does.
+    let (code, out, _) = pack("name: bytes[12]; u: ucs4[2]", r#"{"name": "ab", "u": "x"}"#);
+    assert_eq!(code, 0);
+    assert_eq!(out, b"ab\0\0\0\0\0\0\0\0\0\0x\0\0\0\0\0\0\0");
+}
+
+#[test]
+fn a_text_sized_by_the_data_shows_its_nuls_and_packs_back_exactly() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = dir.path().join("t.bin");
+    let bytes = b"\x03ab\0a\0\0\0\0\0\0\0\0\0\0\0";
+    std::fs::write(&f, bytes).expect("write");
+    let layout = "n: u8; s: utf8[n]; w: ucs4[n]";
+    let (code, json, err) = run(&["show", &f.display().to_string(), "-l", layout, "-f", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json.trim_end(), r#"{"n":3,"s":"ab\u0000","w":"a\u0000\u0000"}"#);
+    let (code, out, err) = pack(layout, &json);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, bytes);
+    // Comparisons see the same bytes: the NUL is part of the text.
+    let (code, _, err) = run(&["show", &f.display().to_string(), "-l", &format!("{layout}; let ok = s == \"ab\"")]);
+    assert_eq!(code, 0, "{err}");
+    let (_, info, _) = run(&["info", &f.display().to_string(), "-l", &format!("{layout}; let ok = s == \"ab\"")]);
+    assert!(info.contains("ok = 0"), "{info}");
+}

@@ -192,7 +192,7 @@ fn filesize_not_determined_is_a_precise_error() {
         (
             "a: u8\nrest: bytes[filesize]\n",
             r#"{"a": 1, "rest": "xyz"}"#,
-            "this field ends at 0x5, past the end of the file (4 bytes)\n  --> at rest\n  --> with filesize = 4 (solved from the data)",
+            "filesize = 4 but rest has 3 bytes\n  --> with filesize = 4 (solved from the data)",
         ),
         (
             "a: u8\n@ filesize - 4 x: u64\n",

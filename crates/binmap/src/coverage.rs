@@ -70,17 +70,23 @@ pub fn describe_range(r: &Range<u64>) -> String {
 /// Add the bytes `node` (at absolute offset `abs`) describes to `runs`.
 fn cover(node: &Node, abs: u64, runs: &mut Runs) {
     match &node.kind {
-        NodeKind::Scalar(_) | NodeKind::Char | NodeKind::Text(_) | NodeKind::Cstr => {
+        NodeKind::Scalar(_)
+        | NodeKind::Enum(..)
+        | NodeKind::Bits(_)
+        | NodeKind::Char
+        | NodeKind::Text(..)
+        | NodeKind::Cstr => {
             runs.add(abs, abs.saturating_add(node.size));
         }
         NodeKind::Struct(members) => {
             for m in members {
-                cover(&m.node, abs.saturating_add(m.node.offset), runs);
+                cover(&m.node, m.at.unwrap_or(abs.saturating_add(m.node.offset)), runs);
             }
         }
         NodeKind::Array(a) => match &a.elems {
-            Elems::Uniform { elem, .. } if a.count > 0 && is_solid(elem) => {
-                runs.add(abs, abs.saturating_add(node.size));
+            // The elements, not the node: a node in a `within` window may be larger.
+            Elems::Uniform { elem, stride } if a.count > 0 && is_solid(elem) => {
+                runs.add(abs, abs.saturating_add(stride.saturating_mul(a.count)));
             }
             Elems::Uniform { .. } => {
                 for i in 0..a.count {

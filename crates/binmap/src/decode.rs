@@ -8,7 +8,8 @@ use half::{bf16, f16};
 
 use crate::f80::F80;
 use crate::ibm::Ibm;
-use crate::layout::{Endian, Scalar, ScalarKind, TextKind};
+use crate::layout::{Endian, EnumDef, Scalar, ScalarKind, TextKind};
+use crate::map::TextEnd;
 use crate::text::ascii_num::{self, Read};
 use crate::text::datetime::TimeUnit;
 
@@ -48,6 +49,9 @@ pub enum Value<'a> {
     TimeDelta(i64, TimeUnit),
     /// x87 extended precision (`f80`, `longdouble`).
     F80(F80),
+    /// An integer with an enum's or flags' names (an unsigned base's value
+    /// kept as its 64 bits: see [`Value::as_int`]).
+    Enum(i64, &'a EnumDef),
 }
 
 impl Value<'_> {
@@ -58,6 +62,7 @@ impl Value<'_> {
             Value::UInt(v) => Some(v.into()),
             Value::Bool(b) => Some(b.into()),
             Value::Bytes([c]) => Some((*c).into()),
+            Value::Enum(v, d) => Some(enum_int(v, d)),
             _ => None,
         }
     }
@@ -74,9 +79,15 @@ impl Value<'_> {
             Value::Bool(b) => f64::from(u8::from(b)),
             Value::Ibm(w, bits) => crate::ibm::to_f64(w, bits),
             Value::F80(x) => x.to_f64(),
+            Value::Enum(v, d) => enum_int(v, d) as f64,
             _ => return None,
         })
     }
+}
+
+/// The integer an enum value holds: its 64 bits read as its base's sign.
+fn enum_int(v: i64, d: &EnumDef) -> i128 {
+    if d.base.int_range().is_some_and(|(lo, _)| lo < 0) { v.into() } else { (v as u64).into() }
 }
 
 /// Why a leaf could not be decoded.
@@ -183,8 +194,18 @@ fn odd_int(b: &[u8], n: usize, e: Endian, signed: bool) -> i64 {
     if signed { ((v << unused) as i64) >> unused } else { v as i64 }
 }
 
-/// Decode a text field: trailing NULs stripped (except `void`).
-pub fn decode_text(b: &[u8], kind: TextKind) -> Result<Value<'_>, DecodeError> {
+/// Decode a text field: trailing NULs stripped when they are padding
+/// ([`TextEnd::Padded`]), kept when the text's size came from the data;
+/// a `void` is always every byte.
+///
+/// ```
+/// use binmap::decode::{Value, decode_text};
+/// use binmap::layout::TextKind;
+/// use binmap::map::TextEnd;
+/// assert_eq!(decode_text(b"ab\0\0", TextKind::Bytes, TextEnd::Padded), Ok(Value::Bytes(b"ab")));
+/// assert_eq!(decode_text(b"ab\0\0", TextKind::Bytes, TextEnd::Exact), Ok(Value::Bytes(b"ab\0\0")));
+/// ```
+pub fn decode_text(b: &[u8], kind: TextKind, end: TextEnd) -> Result<Value<'_>, DecodeError> {
     match kind {
         TextKind::Void => return Ok(Value::Void(b)),
         TextKind::CstrN => return Ok(Value::Bytes(b.iter().position(|&c| c == 0).map_or(b, |i| &b[..i]))),
@@ -197,7 +218,10 @@ pub fn decode_text(b: &[u8], kind: TextKind) -> Result<Value<'_>, DecodeError> {
         }
         TextKind::Utf16(e) => {
             let units = b.len() / 2;
-            let used = (0..units).rev().find(|&i| b[2 * i..2 * i + 2] != [0; 2]).map_or(0, |i| i + 1);
+            let used = match end {
+                TextEnd::Padded => (0..units).rev().find(|&i| b[2 * i..2 * i + 2] != [0; 2]).map_or(0, |i| i + 1),
+                TextEnd::Exact => units,
+            };
             let b = &b[..2 * used];
             if let Some(bad) = utf16_error(b, e) {
                 return Err(DecodeError::BadUtf16(bad));
@@ -208,7 +232,10 @@ pub fn decode_text(b: &[u8], kind: TextKind) -> Result<Value<'_>, DecodeError> {
     }
     if let TextKind::Ucs4(e) = kind {
         let units = b.len() / 4;
-        let used = (0..units).rev().find(|&i| b[4 * i..4 * i + 4] != [0; 4]).map_or(0, |i| i + 1);
+        let used = match end {
+            TextEnd::Padded => (0..units).rev().find(|&i| b[4 * i..4 * i + 4] != [0; 4]).map_or(0, |i| i + 1),
+            TextEnd::Exact => units,
+        };
         let b = &b[..4 * used];
         for i in 0..used {
             if ucs4_char(&b[4 * i..4 * i + 4], e).is_none() {
@@ -217,8 +244,11 @@ pub fn decode_text(b: &[u8], kind: TextKind) -> Result<Value<'_>, DecodeError> {
         }
         return Ok(Value::Ucs4(b, e));
     }
-    let end = b.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
-    let b = &b[..end];
+    let used = match end {
+        TextEnd::Padded => b.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1),
+        TextEnd::Exact => b.len(),
+    };
+    let b = &b[..used];
     match kind {
         TextKind::Utf8 => std::str::from_utf8(b).map(Value::Text).map_err(|e| DecodeError::BadUtf8(e.valid_up_to())),
         TextKind::Ebcdic => Ok(Value::Ebcdic(b)),

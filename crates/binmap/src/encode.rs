@@ -5,8 +5,8 @@
 
 use crate::error::{Error, Result};
 use crate::ibm::Ibm;
-use crate::layout::{Endian, Scalar, ScalarKind, TextKind};
-use crate::map::NodeKind;
+use crate::layout::{BitKind, BitLeaf, Endian, Scalar, ScalarKind, TextKind};
+use crate::map::{NodeKind, TextEnd};
 use crate::text::escape::{from_hex, unescape_bytes};
 use crate::text::json_read::Doc;
 use crate::text::number;
@@ -388,10 +388,62 @@ fn pad_zeros(out: &mut Vec<u8>, n: u64) -> Result<()> {
     Ok(())
 }
 
+/// A text of `found` units given for a field whose size, read from the
+/// data, is `size` units (`pack` names the size field; this is the rest).
+fn exact_size_error(found: u64, units: &str, size: u64) -> Error {
+    Error::input(format!("the text has {found} {units} but its size, read from the data, is {size}"))
+}
+
+/// The value `doc` gives a bit field: an integer in its range, `true` or
+/// `false` for a `bool` bit, a name (or `a|b` flags) for an enum field.
+///
+/// ```
+/// use binmap::encode::{bit_field_value, Origin};
+/// use binmap::layout::{BitKind, BitLeaf, Endian, Scalar, ScalarKind};
+/// use binmap::text::json_read::Doc;
+/// let c = Scalar { kind: ScalarKind::U8, endian: Endian::Little };
+/// let f = BitLeaf { container: c, shift: 0, width: 3, kind: BitKind::Signed };
+/// assert_eq!(bit_field_value(&Doc::Number("-4".into()), &f, Origin::Json).unwrap(), -4);
+/// let err = bit_field_value(&Doc::Number("4".into()), &f, Origin::Json).unwrap_err();
+/// assert_eq!(err.message, "4 does not fit a signed 3-bit field (-4 to 3)");
+/// ```
+pub fn bit_field_value(doc: &Doc, leaf: &BitLeaf, origin: Origin) -> Result<i128> {
+    let v = match (&leaf.kind, doc) {
+        (BitKind::Bool, Doc::Bool(b)) => i128::from(*b),
+        (BitKind::Bool, _) => {
+            match number_text(doc, origin).or(if let Doc::String(t) = doc { Some(t.as_str()) } else { None }) {
+                Some("1" | "true" | "True" | "TRUE") => 1,
+                Some("0" | "false" | "False" | "FALSE") => 0,
+                _ => return Err(Error::input(format!("expected true or false for a bool bit, found {}", what(doc)))),
+            }
+        }
+        (BitKind::Enum(def), Doc::String(t)) => def.parse(t).map_err(Error::input)?,
+        _ => {
+            let t = number_text(doc, origin).ok_or_else(|| {
+                Error::input(format!("expected an integer for a {}-bit field, found {}", leaf.width, what(doc)))
+            })?;
+            number::parse_int(t)
+                .ok_or_else(|| Error::input(format!("'{t}' is not an integer (for a {}-bit field)", leaf.width)))?
+        }
+    };
+    leaf.insert(0, v).map_err(Error::input)?;
+    Ok(v)
+}
+
 /// Encode a leaf node's value; `size` is the field's size for `bytes[N]`/`utf8[N]`.
 pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &mut Vec<u8>) -> Result<()> {
     match kind {
         NodeKind::Scalar(s) => encode_scalar(doc, *s, origin, out),
+        NodeKind::Enum(s, def) => match doc {
+            Doc::String(t) => {
+                let v = def.parse(t).map_err(Error::input)?;
+                encode_scalar(&Doc::Number(v.to_string()), *s, Origin::Json, out)
+            }
+            _ => encode_scalar(doc, *s, origin, out),
+        },
+        // Written with the other fields of its container (`pack`), or into
+        // the container's bytes (`set`): see [`bit_field_value`].
+        NodeKind::Bits(_) => Err(Error::input("internal: a bit field is written with its container")),
         NodeKind::Char => {
             let b = string_bytes(doc, origin)?;
             if b.len() != 1 {
@@ -400,10 +452,13 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
             out.push(b[0]);
             Ok(())
         }
-        NodeKind::Text(TextKind::Ucs4(e)) => {
+        NodeKind::Text(TextKind::Ucs4(e), end) => {
             let b = string_bytes(doc, origin)?;
             let text = std::str::from_utf8(&b).map_err(|_| Error::input("a ucs4 field needs valid text"))?;
             let chars = text.chars().count() as u64;
+            if *end == TextEnd::Exact && chars * 4 != size {
+                return Err(exact_size_error(chars, "characters", size / 4));
+            }
             if chars * 4 > size {
                 return Err(Error::input(format!("{chars} characters do not fit in a {}-character field", size / 4)));
             }
@@ -412,7 +467,7 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
             }
             pad_zeros(out, size - chars * 4)
         }
-        NodeKind::Text(TextKind::Void) => {
+        NodeKind::Text(TextKind::Void, _) => {
             let b = match doc {
                 Doc::String(h) if origin == Origin::Text => {
                     from_hex(h).ok_or_else(|| Error::input(format!("bad hex \"{h}\" for a void field")))?
@@ -428,7 +483,7 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
             out.extend_from_slice(&b);
             Ok(())
         }
-        NodeKind::Text(TextKind::Ascii(k)) => {
+        NodeKind::Text(TextKind::Ascii(k), _) => {
             let value = match doc {
                 Doc::Null => None,
                 Doc::String(t) if origin == Origin::Text && t.trim().is_empty() => None,
@@ -440,7 +495,7 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
             out.extend_from_slice(&b);
             pad_zeros(out, size - b.len() as u64)
         }
-        NodeKind::Text(TextKind::Ebcdic) => {
+        NodeKind::Text(TextKind::Ebcdic, _) => {
             let b = string_bytes(doc, origin)?;
             let text = std::str::from_utf8(&b).map_err(|_| Error::input("an ebcdic field needs valid text"))?;
             let b = crate::text::ebcdic::encode(text).map_err(|c| {
@@ -452,7 +507,7 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
             out.extend_from_slice(&b);
             pad_zeros(out, size - b.len() as u64)
         }
-        NodeKind::Text(TextKind::Utf16(e)) => {
+        NodeKind::Text(TextKind::Utf16(e), _) => {
             let b = string_bytes(doc, origin)?;
             let text = std::str::from_utf8(&b).map_err(|_| Error::input("a utf16 field needs valid text"))?;
             let units = text.encode_utf16().count() as u64;
@@ -464,7 +519,7 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
             }
             pad_zeros(out, size - units * 2)
         }
-        NodeKind::Text(TextKind::CstrN) => {
+        NodeKind::Text(TextKind::CstrN, _) => {
             let b = string_bytes(doc, origin)?;
             if b.contains(&0) {
                 return Err(Error::input("a cstr[N] text cannot contain a NUL byte"));
@@ -475,10 +530,13 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
             out.extend_from_slice(&b);
             pad_zeros(out, size - b.len() as u64)
         }
-        NodeKind::Text(k) => {
+        NodeKind::Text(k, end) => {
             let b = string_bytes(doc, origin)?;
             if *k == TextKind::Utf8 && std::str::from_utf8(&b).is_err() {
                 return Err(Error::input("a utf8 field needs valid UTF-8 text"));
+            }
+            if *end == TextEnd::Exact && b.len() as u64 != size {
+                return Err(exact_size_error(b.len() as u64, "bytes", size));
             }
             if b.len() as u64 > size {
                 return Err(Error::input(format!("{} bytes do not fit in a {size}-byte field", b.len())));

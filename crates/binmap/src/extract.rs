@@ -175,6 +175,7 @@ fn count_field(map: &Map<'_>, table: &Table<'_>) -> Result<Option<(u64, Scalar)>
         Dims::ToEnd => return Ok(None),
         Dims::Fixed(e) => e,
         Dims::Fortran(_) => return Err(refuse("it is in Fortran order")),
+        Dims::Until(_) | Dims::While(_) => return Err(refuse("its elements decide where it ends ([until ...])")),
     };
     let [count] = exprs.as_slice() else { return Err(refuse("it has more than one dimension")) };
     let ExprKind::Path(p) = &count.kind else {
@@ -187,7 +188,7 @@ fn count_field(map: &Map<'_>, table: &Table<'_>) -> Result<Option<(u64, Scalar)>
         .find(|m| m.name.as_deref() == Some(&**count_name))
         .ok_or_else(|| refuse("its count field is not at a fixed place"))?;
     match m.node.kind {
-        NodeKind::Scalar(s) if s.kind.is_integer() && m.node.offset < table.abs => Ok(Some((m.node.offset, s))),
+        NodeKind::Scalar(s) if s.kind.is_integer() && m.abs(0) < table.abs => Ok(Some((m.abs(0), s))),
         _ => Err(refuse("its count is not an integer field before it")),
     }
 }

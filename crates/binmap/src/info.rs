@@ -276,8 +276,10 @@ fn type_of(n: &Node, out: &mut String) {
     out.clear();
     let _ = match &n.kind {
         NodeKind::Scalar(s) => write!(out, "{s}"),
+        NodeKind::Enum(s, def) => write!(out, "{} {} ({s})", def.keyword(), def.name),
+        NodeKind::Bits(b) => write!(out, "{}", b.describe()),
         NodeKind::Char => write!(out, "char"),
-        NodeKind::Text(k) => write!(out, "{}[{}]", k.name(), n.size / k.unit()),
+        NodeKind::Text(k, _) => write!(out, "{}[{}]", k.name(), n.size / k.unit()),
         NodeKind::Cstr => write!(out, "cstr"),
         NodeKind::Struct(_) => write!(out, "struct"),
         NodeKind::Array(a) => match &*a.elem_type {
@@ -298,7 +300,7 @@ fn walk(n: &Node, abs: u64, path: &mut String, ty: &mut String, f: &mut dyn FnMu
                     path.push('.');
                 }
                 path.push_str(name);
-                let at = abs + m.node.offset;
+                let at = m.abs(abs);
                 type_of(&m.node, ty);
                 f(&Row { path, offset: at, size: m.node.size, ty, shape: shape_of(&m.node) });
                 walk(&m.node, at, path, ty, f, end);

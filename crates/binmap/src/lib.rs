@@ -77,6 +77,7 @@ pub mod source;
 pub mod stats;
 pub mod suggest;
 pub mod text;
+pub mod unnamed;
 pub mod write;
 
 pub use error::{Error, ErrorKind, Result};

@@ -24,10 +24,14 @@ use std::sync::Arc;
 use crate::decode::{DecodeError, Value, decode_scalar};
 use crate::error::{Error, Result, grouped};
 use crate::layout::{
-    BinOp, Constraint, Dims, Expr, ExprKind, Field, Item, Layout, Literal, MatchType, Scalar, ScalarKind, SetItem,
-    Span, StructType, TextKind, Type, align_up, apply_binop,
+    BinOp, BitLeaf, Constraint, Dims, EnumDef, Expr, ExprKind, Field, Indexed, Item, Layout, Literal, MatchType,
+    Scalar, ScalarKind, SetItem, Span, StructType, TextKind, Type, align_up, apply_binop,
 };
 use crate::operand::Operand;
+
+mod repeat;
+mod window;
+pub(crate) use repeat::element_frame;
 
 /// One resolved piece of a file.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,11 +48,48 @@ pub struct Node {
 pub enum NodeKind {
     Scalar(Scalar),
     Char,
-    Text(TextKind),
+    Text(TextKind, TextEnd),
     /// A NUL-terminated string; the size includes the NUL.
     Cstr,
     Struct(Vec<Member>),
     Array(Box<ArrayNode>),
+    /// An integer shown with an enum's or flags' names.
+    Enum(Scalar, Arc<EnumDef>),
+    /// One field of a bit-field container: the node spans the container's
+    /// bytes (every field of a `bits` struct sits at its offset 0).
+    Bits(Arc<BitLeaf>),
+}
+
+/// Whether the trailing NULs of a text are padding or part of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TextEnd {
+    /// A size fixed by the layout (`bytes[12]`, numpy `S12`): trailing NULs
+    /// are padding, stripped when shown and added by `pack`, as numpy does.
+    Padded,
+    /// A size read from the data (`utf8[M]`, `bytes[len]`): every byte is
+    /// the text's, NULs included, so `pack` finds the size in the text again.
+    Exact,
+}
+
+impl TextEnd {
+    /// How a text whose length is `len` ends: `Padded` when the layout fixes
+    /// the length, `Exact` when the file does.
+    ///
+    /// ```
+    /// use binmap::map::TextEnd;
+    /// let l = binmap::Layout::parse("n: u8; a: utf8[12]; b: utf8[n]").unwrap();
+    /// let lens: Vec<TextEnd> = l.root.items[1..].iter().map(|it| match it {
+    ///     binmap::layout::Item::Field(f) => match &f.ty {
+    ///         binmap::layout::Type::Text { len, .. } => TextEnd::of(len),
+    ///         _ => unreachable!(),
+    ///     },
+    ///     _ => unreachable!(),
+    /// }).collect();
+    /// assert_eq!(lens, [TextEnd::Padded, TextEnd::Exact]);
+    /// ```
+    pub fn of(len: &Expr) -> TextEnd {
+        if len.constant().is_some() { TextEnd::Padded } else { TextEnd::Exact }
+    }
 }
 
 /// A field of a resolved struct.
@@ -60,6 +101,25 @@ pub struct Member {
     pub check: Option<Literal>,
     /// The declaration in the layout text.
     pub decl: Span,
+    /// Where a field read elsewhere (`name: T @ EXPR`) is, as an absolute
+    /// offset in the file; `None` for a field at `node.offset` in its
+    /// struct. A pointer may point before its struct, which a relative
+    /// offset could not say.
+    pub at: Option<u64>,
+}
+
+impl Member {
+    /// The member's absolute offset, in a struct that starts at `base`.
+    ///
+    /// ```
+    /// let layout = binmap::Layout::parse("a: u8; n: u8; s: bytes[2] @ 0").unwrap();
+    /// let map = binmap::Map::new(&layout, b"hi", "x.bin").unwrap();
+    /// let binmap::map::NodeKind::Struct(ms) = &map.root.kind else { panic!() };
+    /// assert_eq!(ms.iter().map(|m| m.abs(0)).collect::<Vec<_>>(), [0, 1, 0]);
+    /// ```
+    pub fn abs(&self, base: u64) -> u64 {
+        self.at.unwrap_or(base + self.node.offset)
+    }
 }
 
 /// A resolved array.
@@ -91,7 +151,13 @@ impl ArrayNode {
         match &self.elems {
             Elems::Uniform { stride, elem } if self.fortran => (elem, fortran_index(&self.shape, i) * stride),
             Elems::Uniform { stride, elem } => (elem, i * stride),
-            Elems::Walked(v) => match v.get(usize::try_from(i).unwrap_or(usize::MAX)).or(v.last()) {
+            // Walked elements are kept in storage order, like the bytes.
+            Elems::Walked(v) => match v
+                .get(
+                    usize::try_from(if self.fortran { fortran_index(&self.shape, i) } else { i }).unwrap_or(usize::MAX),
+                )
+                .or(v.last())
+            {
                 Some(n) => (n, n.offset),
                 // Callers index only existing elements; an empty array has none.
                 None => (&EMPTY_NODE, 0),
@@ -101,7 +167,7 @@ impl ArrayNode {
 }
 
 /// A zero-size placeholder, for an element of an empty variable-size array.
-static EMPTY_NODE: Node = Node { offset: 0, size: 0, kind: NodeKind::Text(TextKind::Bytes) };
+static EMPTY_NODE: Node = Node { offset: 0, size: 0, kind: NodeKind::Text(TextKind::Bytes, TextEnd::Padded) };
 
 /// Where C-order element `i` of an array of `shape` sits in Fortran order.
 pub fn fortran_index(shape: &[u64], mut i: u64) -> u64 {
@@ -188,9 +254,11 @@ pub(crate) struct Frame {
     /// blocks, whose members may repeat a name).
     pub check_names: bool,
     /// Member positions by name, for the first `indexed` members.
-    index: RefCell<(NameIndex, usize)>,
+    names: RefCell<(NameIndex, usize)>,
     /// The `let` values of this struct so far.
     pub lets: Vec<(Arc<str>, i128)>,
+    /// `_index`: the struct's index in the array it is an element of.
+    pub index: Option<u64>,
 }
 
 /// Up to this many members, a name is found by comparing it with each.
@@ -199,7 +267,14 @@ const SCAN_MEMBERS: usize = 16;
 impl Frame {
     /// An empty struct starting at `base`.
     pub fn new(base: u64) -> Frame {
-        Frame { base, members: Vec::new(), check_names: false, index: RefCell::default(), lets: Vec::new() }
+        Frame {
+            base,
+            members: Vec::new(),
+            check_names: false,
+            names: RefCell::default(),
+            lets: Vec::new(),
+            index: None,
+        }
     }
 
     /// Add a member whose name is known to be new in this struct.
@@ -228,7 +303,7 @@ impl Frame {
         if self.members.len() <= SCAN_MEMBERS {
             return (0..self.members.len()).find(|&i| named(i));
         }
-        let mut index = self.index.borrow_mut();
+        let mut index = self.names.borrow_mut();
         let (names, indexed) = &mut *index;
         for (i, m) in self.members.iter().enumerate().skip(*indexed) {
             if let Some(n) = &m.name {
@@ -319,7 +394,7 @@ impl Env<'_> {
     /// Evaluate an expression (checked arithmetic).
     pub(crate) fn eval(&self, e: &Expr) -> Result<i128> {
         Ok(match &e.kind {
-            ExprKind::Int(v) => *v,
+            ExprKind::Int(v) | ExprKind::Const(_, v) => *v,
             ExprKind::FileSize => match self.filesize {
                 Some(n) => n.into(),
                 // Only a pass that never needs it has no size (`pack` solves
@@ -359,6 +434,10 @@ impl Env<'_> {
                 i128::from(self.in_set(&v, set, e.span)?)
             }
             ExprKind::Path(p) => self.lookup(p, e.span)?,
+            ExprKind::Index(ix) => {
+                let v = self.index_operand(ix, e)?;
+                self.as_integer(v, &e.describe(), e.span)?
+            }
             ExprKind::Str(_) => {
                 return Err(self.layout_error(
                     &format!("{} is text, not a number: text can only be compared (==, !=, in)", e.describe()),
@@ -374,6 +453,7 @@ impl Env<'_> {
         match &e.kind {
             ExprKind::Str(b) => Ok(Operand::Bytes { bytes: b.as_slice().into(), padded: false }),
             ExprKind::Path(p) => self.lookup_operand(p, e.span),
+            ExprKind::Index(ix) => self.index_operand(ix, e),
             ExprKind::Cond(c, a, b) => self.operand(if self.eval(c)? != 0 { a } else { b }),
             _ => self.eval(e).map(Operand::Int),
         }
@@ -443,13 +523,18 @@ impl Env<'_> {
 
     /// The integer value of the field or `let` at `path`, searched from the innermost struct out.
     pub(crate) fn lookup(&self, path: &[Arc<str>], span: Span) -> Result<i128> {
-        match self.lookup_operand(path, span)? {
+        let v = self.lookup_operand(path, span)?;
+        self.as_integer(v, &path.join("."), span)
+    }
+
+    /// A field's value as a number (a `char` is its byte; text is an error).
+    fn as_integer(&self, v: Operand<'_>, name: &str, span: Span) -> Result<i128> {
+        match v {
             Operand::Int(v) => Ok(v),
             Operand::Char(c) => Ok(c.into()),
             Operand::Bytes { .. } => Err(self.layout_error(
                 &format!(
-                    "'{}' is text, not a number: compare it (== \"...\", in [...]) rather than compute with it",
-                    path.join(".")
+                    "'{name}' is text, not a number: compare it (== \"...\", in [...]) rather than compute with it"
                 ),
                 span,
             )),
@@ -461,11 +546,11 @@ impl Env<'_> {
         let (first, rest) = path.split_first()?;
         let frame = self.frames.iter().rev().find(|f| f.get(first).is_some())?;
         let m = frame.get(first)?;
-        let (mut node, mut abs) = (&m.node, frame.base + m.node.offset);
+        let (mut node, mut abs) = (&m.node, m.abs(frame.base));
         for seg in rest {
             let NodeKind::Struct(ms) = &node.kind else { return None };
             let c = ms.iter().find(|c| c.name.as_deref() == Some(seg))?;
-            abs += c.node.offset;
+            abs = c.abs(abs);
             node = &c.node;
         }
         match &node.kind {
@@ -478,19 +563,154 @@ impl Env<'_> {
 
     /// The value of the field or `let` at `path`, as compared by `==`.
     pub(crate) fn lookup_operand(&self, path: &[Arc<str>], span: Span) -> Result<Operand<'_>> {
+        let place = self.locate(path, span)?;
+        self.place_operand(place, &path.join("."), span)
+    }
+
+    /// The value of the field at `place`, called `name` in messages.
+    fn place_operand(&self, place: Place<'_>, name: &str, span: Span) -> Result<Operand<'_>> {
+        let (node, abs) = match place {
+            Place::Value(v) => return Ok(Operand::Int(v)),
+            Place::Node(node, abs) => (node, abs),
+        };
+        match node_operand(node, slice(self.data, abs, node.size)) {
+            Some(Ok(v)) => Ok(v),
+            Some(Err(())) => {
+                Err(Error::data(format!("'{name}' at offset {abs:#x} is not a valid integer"))
+                    .with_bytes(self.data, abs))
+            }
+            None => Err(self.layout_error(
+                &format!("'{name}' is not an integer or text field, so it cannot be used in an expression"),
+                span,
+            )),
+        }
+    }
+
+    /// `base[i, j].rest`: an element of an earlier array, then fields of it.
+    fn index_operand(&self, ix: &Indexed, whole: &Expr) -> Result<Operand<'_>> {
+        let place = self.locate_index(ix, whole)?;
+        self.place_operand(place, &whole.describe(), whole.span)
+    }
+
+    /// Where `ix` (the expression `whole`) is.
+    fn locate_index(&self, ix: &Indexed, whole: &Expr) -> Result<Place<'_>> {
+        let (base, index, rest) = (&ix.base, &ix.index, &ix.rest);
+        let place = match &base.kind {
+            ExprKind::Path(p) => self.locate(p, base.span)?,
+            ExprKind::Index(inner) => self.locate_index(inner, base)?,
+            _ => return Err(self.layout_error("only a field can be indexed", base.span)),
+        };
+        let Place::Node(node, abs) = place else {
+            return Err(self.layout_error(&format!("'{}' is a number (let), not an array", base.describe()), base.span));
+        };
+        let NodeKind::Array(a) = &node.kind else {
+            return Err(self.layout_error(&format!("'{}' is not an array", base.describe()), base.span));
+        };
+        if index.len() != a.shape.len() {
+            return Err(self.layout_error(
+                &format!(
+                    "'{}' has {} dimension{}, indexed with {}",
+                    base.describe(),
+                    a.shape.len(),
+                    if a.shape.len() == 1 { "" } else { "s" },
+                    index.len()
+                ),
+                whole.span,
+            ));
+        }
+        let mut flat: u64 = 0;
+        for (e, &dim) in index.iter().zip(&a.shape) {
+            let i = self.eval(e)?;
+            // A negative index counts from the end, as in Python.
+            let k = if i < 0 { i + i128::from(dim) } else { i };
+            let Some(k) = u64::try_from(k).ok().filter(|k| *k < dim) else {
+                let shape: Vec<String> = a.shape.iter().map(u64::to_string).collect();
+                let shown = match e.kind {
+                    ExprKind::Int(_) | ExprKind::Neg(_) => format!("index {i}"),
+                    _ => format!("index {} = {i}", e.describe()),
+                };
+                return Err(Error::data(format!(
+                    "{shown} is out of range for {} (shape [{}])",
+                    base.describe(),
+                    shape.join(", ")
+                ))
+                .note(format!("in `{}` at {}", whole.describe(), self.layout_location(whole.span))));
+            };
+            flat = flat * dim + k;
+        }
+        let (mut node, off) = a.elem(flat);
+        let mut abs = abs + off;
+        for seg in rest {
+            let NodeKind::Struct(ms) = &node.kind else {
+                return Err(self.layout_error(
+                    &format!("the elements of '{}' have no field '{seg}'", base.describe()),
+                    whole.span,
+                ));
+            };
+            let Some(c) = ms.iter().find(|c| c.name.as_deref() == Some(seg)) else {
+                return Err(self.layout_error(
+                    &format!(
+                        "no field '{seg}' in the elements of '{}'{}",
+                        base.describe(),
+                        crate::suggest::hint(seg, ms.iter().filter_map(|m| m.name.as_deref()))
+                    ),
+                    whole.span,
+                ));
+            };
+            abs = c.abs(abs);
+            node = &c.node;
+        }
+        Ok(Place::Node(node, abs))
+    }
+
+    /// The frames a path's first name is searched in, and that name:
+    /// `_root.x` looks in the outermost struct only, `_parent.x` in the
+    /// struct around the innermost one, anything else from the innermost out.
+    fn scope<'p>(&self, path: &'p [Arc<str>], span: Span) -> Result<(&[Frame], &'p [Arc<str>])> {
+        let n = self.frames.len();
+        let (frames, path) = match path.first().map(|s| &**s) {
+            Some("_root") => (&self.frames[..n.min(1)], &path[1..]),
+            Some("_parent") if n >= 2 => (&self.frames[n - 2..n - 1], &path[1..]),
+            Some("_parent") => {
+                return Err(self.layout_error("`_parent` is used in the outermost struct, which has none", span));
+            }
+            _ => (self.frames, path),
+        };
+        if path.is_empty() {
+            return Err(
+                self.layout_error("`_root` and `_parent` name a struct: write a field of it (`_parent.count`)", span)
+            );
+        }
+        Ok((frames, path))
+    }
+
+    /// Where the field or `let` at `path` is, searched from the innermost struct out.
+    fn locate(&self, path: &[Arc<str>], span: Span) -> Result<Place<'_>> {
+        if let [only] = path
+            && &**only == "_index"
+        {
+            // The index of the array element being read, innermost first.
+            return match self.frames.iter().rev().find_map(|f| f.index) {
+                Some(i) => Ok(Place::Value(i.into())),
+                None => {
+                    Err(self.layout_error("`_index` is the index of an array element, used outside any array", span))
+                }
+            };
+        }
+        let (frames, path) = self.scope(path, span)?;
         let Some((first, rest)) = path.split_first() else { return Err(self.layout_error("empty path", span)) };
-        for frame in self.frames.iter().rev() {
+        for frame in frames.iter().rev() {
             let Some(m) = frame.get(first) else {
                 if let Some((_, v)) = frame.lets.iter().find(|(n, _)| n == first) {
                     if !rest.is_empty() {
                         return Err(self.layout_error(&format!("'{first}' is a number (let), it has no fields"), span));
                     }
-                    return Ok(Operand::Int(*v));
+                    return Ok(Place::Value(*v));
                 }
                 continue;
             };
             let mut node = &m.node;
-            let mut abs = frame.base + m.node.offset;
+            let mut abs = m.abs(frame.base);
             for seg in rest {
                 let NodeKind::Struct(ms) = &node.kind else {
                     return Err(self.layout_error(
@@ -501,23 +721,10 @@ impl Env<'_> {
                 let Some(c) = ms.iter().find(|c| c.name.as_deref() == Some(seg)) else {
                     return Err(self.layout_error(&format!("no field '{seg}' in '{}'", path.join(".")), span));
                 };
-                abs += c.node.offset;
+                abs = c.abs(abs);
                 node = &c.node;
             }
-            return match node_operand(node, slice(self.data, abs, node.size)) {
-                Some(Ok(v)) => Ok(v),
-                Some(Err(())) => {
-                    Err(Error::data(format!("'{}' at offset {abs:#x} is not a valid integer", path.join(".")))
-                        .with_bytes(self.data, abs))
-                }
-                None => Err(self.layout_error(
-                    &format!(
-                        "'{}' is not an integer or text field, so it cannot be used in an expression",
-                        path.join(".")
-                    ),
-                    span,
-                )),
-            };
+            return Ok(Place::Node(node, abs));
         }
         if let Some(cond) = declared_under_if(&self.layout.root.items, first, span.start) {
             // Declared above, but its `if` was false in this file.
@@ -534,7 +741,7 @@ impl Env<'_> {
                 path.join("."),
                 crate::suggest::hint(
                     first,
-                    self.frames.iter().flat_map(|f| {
+                    frames.iter().flat_map(|f| {
                         f.members.iter().filter_map(|m| m.name.as_deref()).chain(f.lets.iter().map(|(n, _)| &**n))
                     })
                 )
@@ -542,6 +749,14 @@ impl Env<'_> {
             span,
         ))
     }
+}
+
+/// Where a field named in an expression is.
+enum Place<'n> {
+    /// A field's node and its absolute offset.
+    Node(&'n Node, u64),
+    /// A `let` value, or `_index`.
+    Value(i128),
 }
 
 /// The other byte order.
@@ -566,26 +781,33 @@ pub(crate) fn node_operand<'d>(node: &Node, bytes: &'d [u8]) -> Option<std::resu
                 None => return Some(Err(())),
             }
         }
+        NodeKind::Enum(s, _) if bytes.len() as u64 == s.kind.size() => {
+            Operand::Int(decode_scalar(bytes, *s).ok().and_then(|v| v.as_int()).unwrap_or_default())
+        }
+        NodeKind::Bits(b) if bytes.len() as u64 == b.container.kind.size() => Operand::Int(bit_value(b, bytes)),
         NodeKind::Char if bytes.len() == 1 => Operand::Char(bytes[0]),
-        NodeKind::Text(TextKind::Bytes | TextKind::Utf8) => Operand::Bytes { bytes: bytes.into(), padded: true },
-        NodeKind::Text(TextKind::Void) => Operand::Bytes { bytes: bytes.into(), padded: false },
-        NodeKind::Text(TextKind::CstrN) => {
+        NodeKind::Text(TextKind::Bytes | TextKind::Utf8, end) => {
+            Operand::Bytes { bytes: bytes.into(), padded: *end == TextEnd::Padded }
+        }
+        NodeKind::Text(TextKind::Void, _) => Operand::Bytes { bytes: bytes.into(), padded: false },
+        NodeKind::Text(TextKind::CstrN, _) => {
             let text = bytes.iter().position(|&c| c == 0).map_or(bytes, |i| &bytes[..i]);
             Operand::Bytes { bytes: text.into(), padded: true }
         }
-        NodeKind::Text(TextKind::Ebcdic) => {
-            Operand::Bytes { bytes: crate::text::ebcdic::decode(bytes).into_bytes().into(), padded: true }
-        }
-        NodeKind::Text(TextKind::Utf16(e)) => {
+        NodeKind::Text(TextKind::Ebcdic, end) => Operand::Bytes {
+            bytes: crate::text::ebcdic::decode(bytes).into_bytes().into(),
+            padded: *end == TextEnd::Padded,
+        },
+        NodeKind::Text(TextKind::Utf16(e), end) => {
             let text = crate::decode::utf16_string(bytes, *e);
-            Operand::Bytes { bytes: text.into_bytes().into(), padded: true }
+            Operand::Bytes { bytes: text.into_bytes().into(), padded: *end == TextEnd::Padded }
         }
-        NodeKind::Text(TextKind::Ascii(k)) => match crate::text::ascii_num::read(*k, bytes) {
+        NodeKind::Text(TextKind::Ascii(k), _) => match crate::text::ascii_num::read(*k, bytes) {
             Ok(crate::text::ascii_num::Read::Int(v)) => Operand::Int(v.into()),
             Ok(crate::text::ascii_num::Read::Float(_)) => return None,
             _ => return Some(Err(())),
         },
-        NodeKind::Text(TextKind::Ucs4(e)) => {
+        NodeKind::Text(TextKind::Ucs4(e), end) => {
             // Compared as UTF-8, as it is shown; a code point that is not a
             // character compares as U+FFFD.
             let mut text = String::new();
@@ -596,7 +818,7 @@ pub(crate) fn node_operand<'d>(node: &Node, bytes: &'d [u8]) -> Option<std::resu
                 };
                 text.push(char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER));
             }
-            Operand::Bytes { bytes: text.into_bytes().into(), padded: true }
+            Operand::Bytes { bytes: text.into_bytes().into(), padded: *end == TextEnd::Padded }
         }
         NodeKind::Cstr => Operand::Bytes { bytes: bytes[..bytes.len().saturating_sub(1)].into(), padded: false },
         NodeKind::Array(a)
@@ -607,6 +829,27 @@ pub(crate) fn node_operand<'d>(node: &Node, bytes: &'d [u8]) -> Option<std::resu
         }
         _ => return None,
     }))
+}
+
+/// The members of a `bits` struct in a container `s`: one [`BitLeaf`] per
+/// field (reserved `_` bits unnamed), each over the container's bytes.
+pub(crate) fn bit_members(b: &crate::layout::BitsType, s: Scalar) -> Vec<Member> {
+    let msb = b.msb_first.unwrap_or(s.endian == crate::layout::Endian::Big);
+    b.fields
+        .iter()
+        .zip(b.shifts(msb))
+        .map(|(f, shift)| {
+            let leaf = BitLeaf { container: s, shift, width: f.width, kind: f.kind.clone() };
+            let node = Node { offset: 0, size: s.kind.size(), kind: NodeKind::Bits(Arc::new(leaf)) };
+            Member { name: f.name.clone(), node, check: None, decl: f.span, at: None }
+        })
+        .collect()
+}
+
+/// The value of the bit field `b` in its container's `bytes`.
+pub(crate) fn bit_value(b: &BitLeaf, bytes: &[u8]) -> i128 {
+    let raw = decode_scalar(bytes, b.container).ok().and_then(|v| v.as_int()).unwrap_or_default();
+    b.extract(raw as u64)
 }
 
 /// The condition of the last `if` block above `at` (a position in the
@@ -663,6 +906,14 @@ struct Resolver<'r> {
     /// the structs outside them (`header.`).
     in_array: usize,
     struct_path: Vec<Arc<str>>,
+    /// The index of the array element about to be resolved, for the
+    /// element's struct to take as its `_index`.
+    next_index: Option<u64>,
+    /// Where the region being read ends: the file's end, or the end of the
+    /// innermost `within` window (see [`window`]).
+    end: u64,
+    /// The innermost `within` window, for messages.
+    window: Option<window::Window>,
 }
 
 impl<'r> Resolver<'r> {
@@ -673,10 +924,13 @@ impl<'r> Resolver<'r> {
             layout,
             name,
             frames: Vec::new(),
+            next_index: None,
             keep,
             lets: Vec::new(),
             in_array: 0,
             struct_path: Vec::new(),
+            end: data.len() as u64,
+            window: None,
         }
     }
 }
@@ -707,12 +961,21 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
             Type::Struct(st) => path_names(&st.items, out),
             Type::Array { elem, dims } => {
                 dims.exprs().unwrap_or_default().iter().for_each(|d| expr(d, out));
+                if let Some((cond, _)) = dims.repeat() {
+                    expr(cond, out);
+                }
                 ty(elem, out);
             }
             Type::ScalarByOrder { order, .. } => expr(&order.cond, out),
+            Type::Enum(_, base) => ty(base, out),
+            Type::Bits(b) => ty(&b.container, out),
             Type::Match(m) => {
                 m.exprs().into_iter().for_each(|e| expr(e, out));
                 m.types().for_each(|t| ty(t, out));
+            }
+            Type::Within { inner, size } => {
+                expr(size, out);
+                ty(inner, out);
             }
             Type::Scalar(_) | Type::Char | Type::Cstr => {}
         }
@@ -720,7 +983,7 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
     for it in items {
         match it {
             Item::Field(f) => {
-                if let Some(e) = &f.placement {
+                for e in f.offset_exprs() {
                     expr(e, out);
                 }
                 ty(&f.ty, out);
@@ -745,6 +1008,7 @@ impl Resolver<'_> {
 
     fn resolve_struct(&mut self, st: &StructType, pos: u64, bounded: bool) -> Result<Node> {
         let mut frame = Frame::new(pos);
+        frame.index = self.next_index.take();
         // The parser refuses a name defined twice in one list of items, so
         // only members from `if` blocks can repeat a name.
         frame.check_names = st.items.iter().any(|it| matches!(it, Item::If { .. }));
@@ -765,7 +1029,10 @@ impl Resolver<'_> {
         if let Some(keep) = self.keep
             && !f.check_names
             && m.check.is_none()
-            && matches!(m.node.kind, NodeKind::Scalar(_) | NodeKind::Char | NodeKind::Text(_) | NodeKind::Cstr)
+            && matches!(
+                m.node.kind,
+                NodeKind::Scalar(_) | NodeKind::Enum(..) | NodeKind::Char | NodeKind::Text(..) | NodeKind::Cstr
+            )
             && m.name.as_deref().is_none_or(|n| keep.binary_search(&n).is_err())
         {
             return Ok(());
@@ -788,9 +1055,10 @@ impl Resolver<'_> {
                     };
                     let pad = aligned - rel;
                     if pad > 0 {
-                        let node = Node { offset: rel, size: pad, kind: NodeKind::Text(TextKind::Bytes) };
+                        let node =
+                            Node { offset: rel, size: pad, kind: NodeKind::Text(TextKind::Bytes, TextEnd::Padded) };
                         self.check_bounds(*cursor, pad, &format!("align {to}"), "", bounded)?;
-                        self.push_member(Member { name: None, node, check: None, decl: *span })?;
+                        self.push_member(Member { name: None, node, check: None, decl: *span, at: None })?;
                     }
                     *cursor += pad;
                 }
@@ -816,33 +1084,46 @@ impl Resolver<'_> {
         Ok(())
     }
 
+    /// The absolute offset `@ e` names (a placement or, `pointer`, a field
+    /// read elsewhere), within the file.
+    fn offset_of(&mut self, e: &Expr, f: &Field, bounded: bool, pointer: bool) -> Result<u64> {
+        let what = if pointer { "pointer" } else { "placement" };
+        let v = self.eval(e)?;
+        let p = u64::try_from(v).map_err(|_| {
+            self.data_error(format!("{what} @ {} = {v} {}", e.describe(), crate::layout::out_of_u64(v)), f, 0)
+        })?;
+        if bounded && p > self.filesize {
+            return Err(self
+                .data_error(
+                    format!(
+                        "{what} @ {} = {} is past the end of {} ({} bytes)",
+                        e.describe(),
+                        grouped(p),
+                        self.name,
+                        grouped(self.filesize)
+                    ),
+                    f,
+                    p,
+                )
+                .with_bytes(self.data, self.filesize));
+        }
+        Ok(p)
+    }
+
     fn resolve_field(&mut self, f: &Field, base: u64, cursor: &mut u64, bounded: bool) -> Result<()> {
+        if let Some(e) = &f.pointer {
+            // Read elsewhere: anywhere in the file, before its struct too;
+            // the cursor stays.
+            let p = self.offset_of(e, f, bounded, true)?;
+            let mut node = self.resolve_type(&f.ty, p, bounded, f)?;
+            node.offset = 0;
+            let member = Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span, at: Some(p) };
+            return self.verified(member, f, p, bounded).and_then(|m| self.push_member(m));
+        }
         let pos = match &f.placement {
             None => *cursor,
             Some(e) => {
-                let v = self.eval(e)?;
-                let p = u64::try_from(v).map_err(|_| {
-                    self.data_error(
-                        format!("placement @ {} = {v} {}", e.describe(), crate::layout::out_of_u64(v)),
-                        f,
-                        0,
-                    )
-                })?;
-                if bounded && p > self.filesize {
-                    return Err(self
-                        .data_error(
-                            format!(
-                                "placement @ {} = {} is past the end of {} ({} bytes)",
-                                e.describe(),
-                                grouped(p),
-                                self.name,
-                                grouped(self.filesize)
-                            ),
-                            f,
-                            p,
-                        )
-                        .with_bytes(self.data, self.filesize));
-                }
+                let p = self.offset_of(e, f, bounded, false)?;
                 if p < base {
                     return Err(self.data_error(
                         format!(
@@ -858,17 +1139,23 @@ impl Resolver<'_> {
         };
         let mut node = self.resolve_type(&f.ty, pos, bounded, f)?;
         node.offset = pos - base;
-        let member = Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span };
+        let member = Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span, at: None };
+        let member = self.verified(member, f, pos, bounded)?;
+        *cursor = pos.checked_add(member.node.size).ok_or_else(|| {
+            Error::data(format!("the size of {} overflows a 64-bit offset", self.layout.text(f.span)))
+        })?;
+        self.push_member(member)
+    }
+
+    /// `member` (the field `f` at `pos`) once its `==` and `in` checks hold.
+    fn verified(&mut self, member: Member, f: &Field, pos: u64, bounded: bool) -> Result<Member> {
         if bounded && f.check.is_some() {
             self.verify_check(&member, pos)?;
         }
         if let (true, Some(c)) = (bounded, &f.constraint) {
             self.verify_constraint(c, &member, pos)?;
         }
-        *cursor = pos.checked_add(member.node.size).ok_or_else(|| {
-            Error::data(format!("the size of {} overflows a 64-bit offset", self.layout.text(f.span)))
-        })?;
-        self.push_member(member)
+        Ok(member)
     }
 
     /// `decl at offset 0x8 with rows = 100000, cols = 6000`.
@@ -904,7 +1191,12 @@ impl Resolver<'_> {
         }
         let end = pos.checked_add(size);
         match end {
-            Some(end) if end <= self.filesize => Ok(()),
+            Some(end) if end <= self.end => Ok(()),
+            Some(end) if let Some(w) = &self.window => {
+                let e = w.overflow(end);
+                let e = e.note(if note.is_empty() { format!("{what} at offset {pos:#x}") } else { note.to_string() });
+                Err(e.with_bytes(self.data, pos.min(self.filesize)))
+            }
             _ => {
                 let needs = end.map_or_else(|| "more than 2^64".to_string(), grouped);
                 let mut e =
@@ -916,7 +1208,7 @@ impl Resolver<'_> {
     }
 
     fn bounds(&mut self, pos: u64, size: u64, f: &Field, bounded: bool) -> Result<()> {
-        if !bounded || pos.checked_add(size).is_some_and(|e| e <= self.filesize) {
+        if !bounded || pos.checked_add(size).is_some_and(|e| e <= self.end) {
             return Ok(());
         }
         let note = self.field_note(f, pos);
@@ -964,6 +1256,18 @@ impl Resolver<'_> {
         })
     }
 
+    /// The scalar of an enum's base or a bits container, its byte order settled.
+    fn scalar_of(&mut self, ty: &Type) -> Result<Scalar> {
+        Ok(match ty {
+            Type::ScalarByOrder { kind, order } => {
+                Scalar { kind: *kind, endian: if self.eval(&order.cond)? != 0 { order.yes } else { order.no } }
+            }
+            Type::Scalar(s) => *s,
+            // The parser gives enums and bits an integer scalar only.
+            _ => Scalar { kind: ScalarKind::U8, endian: crate::layout::Endian::Little },
+        })
+    }
+
     fn eval_size(&mut self, e: &Expr, f: &Field, pos: u64) -> Result<u64> {
         let v = self.eval(e)?;
         u64::try_from(v).map_err(|_| {
@@ -979,22 +1283,34 @@ impl Resolver<'_> {
                 let endian = if self.eval(&order.cond)? != 0 { order.yes } else { order.no };
                 leaf(kind.size(), NodeKind::Scalar(Scalar { kind: *kind, endian }))
             }
+            Type::Enum(def, base) => {
+                let s = self.scalar_of(base)?;
+                leaf(s.kind.size(), NodeKind::Enum(s, def.clone()))
+            }
+            Type::Bits(b) => {
+                let s = self.scalar_of(&b.container)?;
+                leaf(s.kind.size(), NodeKind::Struct(bit_members(b, s)))
+            }
             Type::Char => leaf(1, NodeKind::Char),
             Type::Text { kind, len } => {
                 let n = self.eval_size(len, f, pos)?;
                 let Some(size) = n.checked_mul(kind.unit()) else {
                     return Err(self.data_error(format!("{}[{n}] overflows a 64-bit size", kind.name()), f, pos));
                 };
-                leaf(size, NodeKind::Text(*kind))
+                leaf(size, NodeKind::Text(*kind, TextEnd::of(len)))
             }
             Type::Cstr => {
-                let start = usize::try_from(pos.min(self.filesize)).unwrap_or(usize::MAX);
-                match self.data.get(start..).and_then(|rest| rest.iter().position(|&b| b == 0)) {
+                let start = usize::try_from(pos.min(self.end)).unwrap_or(usize::MAX);
+                let end = usize::try_from(self.end).unwrap_or(usize::MAX);
+                match self.data.get(start..end).and_then(|rest| rest.iter().position(|&b| b == 0)) {
                     Some(i) => leaf(i as u64 + 1, NodeKind::Cstr),
                     None => {
                         return Err(self
                             .data_error(
-                                format!("cstr at offset {pos:#x} has no NUL byte before the end of {}", self.name),
+                                format!(
+                                    "cstr at offset {pos:#x} has no NUL byte before the end of {}",
+                                    self.region_name()
+                                ),
                                 f,
                                 pos,
                             )
@@ -1021,13 +1337,14 @@ impl Resolver<'_> {
                 self.in_array -= 1;
                 return node;
             }
+            Type::Within { inner, size } => return self.resolve_within(inner, size, pos, bounded, f),
         };
         self.bounds(pos, node.size, f, bounded)?;
         Ok(node)
     }
 
     fn resolve_array(&mut self, elem: &Arc<Type>, dims: &Dims, pos: u64, bounded: bool, f: &Field) -> Result<Node> {
-        let remaining = self.filesize.saturating_sub(pos);
+        let remaining = self.end.saturating_sub(pos);
         // The element type as readers see it: byte orders chosen by fields
         // outside the element settled (`.npy` and Arrow take their types from it).
         let elem_type = if has_chosen_order(elem) {
@@ -1037,8 +1354,11 @@ impl Resolver<'_> {
         } else {
             elem.clone()
         };
+        if let Some(repeat) = dims.repeat() {
+            return self.resolve_repeat(elem, elem_type, repeat, pos, bounded, f);
+        }
         let shape = match dims {
-            Dims::ToEnd => None,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => None,
             Dims::Fixed(ds) | Dims::Fortran(ds) => {
                 let mut shape = Vec::with_capacity(ds.len());
                 for d in ds {
@@ -1098,7 +1418,7 @@ impl Resolver<'_> {
                             .data_error(
                                 format!(
                                     "{} ends with {rest} trailing bytes that are not a whole {}-byte element ({} whole elements fit)",
-                                    self.name,
+                                    self.region_name(),
                                     stride,
                                     grouped(count)
                                 ),
@@ -1161,16 +1481,22 @@ impl Resolver<'_> {
                 }
                 // Grow as elements prove to exist: a count is only a claim.
                 nodes.reserve(usize::try_from(count.min(4096)).unwrap_or(0));
-                for _ in 0..count {
-                    let mut n = self.resolve_type(elem, p, bounded, f)?;
+                for i in 0..count {
+                    self.next_index = Some(i);
+                    let n = self.resolve_type(elem, p, bounded, f);
+                    self.next_index = None;
+                    let mut n = n?;
                     n.offset = p - pos;
                     p += n.size;
                     nodes.push(n);
                 }
             }
             None => {
-                while p < self.filesize {
-                    let mut n = self.resolve_type(elem, p, bounded, f).map_err(|e| {
+                while p < self.end {
+                    self.next_index = Some(nodes.len() as u64);
+                    let n = self.resolve_type(elem, p, bounded, f);
+                    self.next_index = None;
+                    let mut n = n.map_err(|e| {
                         e.note(format!(
                             "while reading element {} of a [..] array: the file may end with a partial element",
                             nodes.len()
@@ -1202,6 +1528,14 @@ impl Resolver<'_> {
                 Type::Array { elem: Arc::new(self.settle_orders(elem, local)?), dims: dims.clone() }
             }
             Type::Struct(st) => Type::Struct(Arc::new(StructType { items: self.settle_items(&st.items, local)? })),
+            Type::Enum(def, base) => Type::Enum(def.clone(), Arc::new(self.settle_orders(base, local)?)),
+            Type::Bits(b) => Type::Bits(Arc::new(crate::layout::BitsType {
+                container: self.settle_orders(&b.container, local)?,
+                ..(**b).clone()
+            })),
+            Type::Within { inner, size } => {
+                Type::Within { inner: Arc::new(self.settle_orders(inner, local)?), size: size.clone() }
+            }
             other => other.clone(),
         })
     }
@@ -1222,7 +1556,7 @@ impl Resolver<'_> {
         match &node.kind {
             NodeKind::Struct(members) => {
                 for m in members {
-                    let at = abs + m.node.offset;
+                    let at = m.abs(abs);
                     if m.check.is_some() {
                         self.verify_check(m, at)?;
                     }
@@ -1368,18 +1702,19 @@ pub(crate) fn check_literal_written(
                 _ => (false, "a value of another type".into()),
             },
         },
-        NodeKind::Text(TextKind::Ascii(_)) if !matches!(lit, Literal::Str(_)) => {
+        NodeKind::Text(TextKind::Ascii(_), _) if !matches!(lit, Literal::Str(_)) => {
             match crate::sink::decode_leaf(bytes, kind) {
                 Ok(Value::Int(x)) => (matches!(lit, Literal::Int(i) if *i == i128::from(x)), x.to_string()),
                 Ok(Value::F64(x)) => (literal_as_float(lit, ScalarKind::F64).is_some_and(|w| w == x), format!("{x:?}")),
                 _ => (false, "a blank or bad number".into()),
             }
         }
-        NodeKind::Text(_) | NodeKind::Char | NodeKind::Cstr => {
+        NodeKind::Enum(s, _) => check_literal_written(lit, written, &NodeKind::Scalar(*s), bytes),
+        NodeKind::Text(..) | NodeKind::Char | NodeKind::Cstr => {
             let Literal::Str(want) = lit else { return (false, "text".into()) };
             let got = if matches!(kind, NodeKind::Cstr) { &bytes[..bytes.len().saturating_sub(1)] } else { bytes };
             let mut padded = want.clone();
-            if padded.len() < got.len() && matches!(kind, NodeKind::Text(_)) {
+            if padded.len() < got.len() && matches!(kind, NodeKind::Text(_, TextEnd::Padded)) {
                 padded.resize(got.len(), 0);
             }
             (padded == got, format!("\"{}\"", crate::text::escape::escape_bytes(got)))
@@ -1478,6 +1813,10 @@ fn collect_type_exprs<'t>(ty: &'t Type, out: &mut Vec<&'t Expr>) {
             collect_type_exprs(elem, out);
         }
         Type::Match(m) => out.push(&m.tag),
+        Type::Within { inner, size } => {
+            out.push(size);
+            collect_type_exprs(inner, out);
+        }
         _ => {}
     }
 }
@@ -1486,7 +1825,9 @@ fn collect_type_exprs<'t>(ty: &'t Type, out: &mut Vec<&'t Expr>) {
 fn has_chosen_order(ty: &Type) -> bool {
     match ty {
         Type::ScalarByOrder { .. } => true,
-        Type::Array { elem, .. } => has_chosen_order(elem),
+        Type::Enum(_, base) => has_chosen_order(base),
+        Type::Bits(b) => has_chosen_order(&b.container),
+        Type::Array { elem, .. } | Type::Within { inner: elem, .. } => has_chosen_order(elem),
         Type::Struct(st) => items_have_chosen_order(&st.items),
         _ => false,
     }
@@ -1503,7 +1844,9 @@ fn items_have_chosen_order(items: &[Item]) -> bool {
 /// True when every element of an array of `ty` has the same size and inner
 /// offsets (see the module docs).
 pub fn is_uniform(ty: &Type) -> bool {
-    let mut local = Vec::new();
+    // `_index` differs from one element to the next, and `_parent` may name
+    // a struct inside the element.
+    let mut local = vec!["_index", "_parent"];
     collect_names(ty, &mut local);
     uniform_in(ty, &local)
 }
@@ -1513,6 +1856,7 @@ fn collect_names<'t>(ty: &'t Type, out: &mut Vec<&'t str>) {
         Type::Struct(st) => collect_item_names(&st.items, out),
         Type::Array { elem, .. } => collect_names(elem, out),
         Type::Match(m) => m.types().for_each(|t| collect_names(t, out)),
+        Type::Within { inner, .. } => collect_names(inner, out),
         _ => {}
     }
 }
@@ -1544,14 +1888,17 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
         Type::Cstr => false,
         Type::Text { len, .. } => expr_is_outer(len, local),
         Type::Array { elem, dims } => match dims {
-            Dims::ToEnd => false,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => false,
             Dims::Fixed(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),
             // Fortran order is only defined for uniform elements.
             Dims::Fortran(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),
         },
         Type::Struct(st) => items_uniform(&st.items, local),
+        Type::Enum(_, base) => uniform_in(base, local),
+        Type::Bits(b) => uniform_in(&b.container, local),
         // The arm may differ from one element to the next: walked.
         Type::Match(_) => false,
+        Type::Within { inner, size } => expr_is_outer(size, local) && uniform_in(inner, local),
     }
 }
 
@@ -1559,7 +1906,9 @@ fn items_uniform(items: &[Item], local: &[&str]) -> bool {
     items.iter().all(|it| match it {
         // A check against an expression or a set is verified per element,
         // which the walk does.
-        Item::Field(f) => f.placement.is_none() && f.constraint.is_none() && uniform_in(&f.ty, local),
+        Item::Field(f) => {
+            f.placement.is_none() && f.pointer.is_none() && f.constraint.is_none() && uniform_in(&f.ty, local)
+        }
         Item::If { cond, body } => expr_is_outer(cond, local) && items_uniform(body, local),
         // A value computed from the element's own fields is computed (and
         // checked) for each element.

@@ -234,6 +234,7 @@ pub fn layout(bytes: &[u8], name: &str) -> Result<Layout> {
     let header = Field {
         name: None,
         placement: None,
+        pointer: None,
         ty: Type::Text { kind: TextKind::Bytes, len: int(h.data_offset) },
         check: None,
         constraint: None,
@@ -242,6 +243,7 @@ pub fn layout(bytes: &[u8], name: &str) -> Result<Layout> {
     let data = Field {
         name: Some(Arc::from("data")),
         placement: None,
+        pointer: None,
         ty: data_ty,
         check: None,
         constraint: None,

@@ -43,12 +43,14 @@ use std::sync::Arc;
 use crate::encode::{Origin, encode_leaf, string_bytes};
 use crate::error::{Error, Result, grouped};
 use crate::layout::{
-    Constraint, Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, SetItem, StructType, TextKind, Type,
-    align_up,
+    BitsType, Constraint, Dims, Expr, ExprKind, Field, Item, Layout, Literal, Scalar, SetItem, StructType, TextKind,
+    Type, align_up,
 };
-use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind};
+use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind, TextEnd};
 use crate::select::{Seg, parse_path};
 use crate::text::json_read::Doc;
+
+mod window;
 
 /// Pack `doc` (the whole file's object) with `layout` into bytes.
 ///
@@ -153,6 +155,8 @@ impl<'a> Job<'a> {
             padded: Ranges::default(),
             hi: 0,
             frames: Vec::new(),
+            next_index: None,
+            keep_elems: false,
             layout: self.layout,
             origin: self.origin,
             looked_up: &self.looked_up,
@@ -166,6 +170,8 @@ impl<'a> Job<'a> {
             first_writer: None,
             conflict: None,
             scratch: Vec::new(),
+            windows: 0,
+            deferred: Vec::new(),
         }
     }
 
@@ -412,7 +418,8 @@ fn uses_filesize(e: &Expr) -> bool {
                     SetItem::Range(a, b) => uses_filesize(a) || uses_filesize(b),
                 })
         }
-        ExprKind::Int(_) | ExprKind::Path(_) | ExprKind::Str(_) => false,
+        ExprKind::Index(ix) => uses_filesize(&ix.base) || ix.index.iter().any(uses_filesize),
+        ExprKind::Int(_) | ExprKind::Path(_) | ExprKind::Str(_) | ExprKind::Const(..) => false,
     }
 }
 
@@ -420,10 +427,15 @@ fn type_uses_filesize(t: &Type) -> bool {
     match t {
         Type::Text { len, .. } => uses_filesize(len),
         Type::Array { elem, dims } => {
-            dims.exprs().unwrap_or_default().iter().any(uses_filesize) || type_uses_filesize(elem)
+            dims.exprs().unwrap_or_default().iter().any(uses_filesize)
+                || dims.repeat().is_some_and(|(c, _)| uses_filesize(c))
+                || type_uses_filesize(elem)
         }
+        Type::Within { inner, size } => uses_filesize(size) || type_uses_filesize(inner),
         Type::Struct(st) => items_use_filesize(&st.items),
         Type::ScalarByOrder { order, .. } => uses_filesize(&order.cond),
+        Type::Enum(_, base) => type_uses_filesize(base),
+        Type::Bits(b) => type_uses_filesize(&b.container),
         Type::Match(m) => m.exprs().into_iter().any(uses_filesize) || m.types().any(type_uses_filesize),
         Type::Scalar(_) | Type::Char | Type::Cstr => false,
     }
@@ -431,7 +443,7 @@ fn type_uses_filesize(t: &Type) -> bool {
 
 fn items_use_filesize(items: &[Item]) -> bool {
     items.iter().any(|it| match it {
-        Item::Field(f) => f.placement.as_ref().is_some_and(uses_filesize) || type_uses_filesize(&f.ty),
+        Item::Field(f) => f.offset_exprs().any(uses_filesize) || type_uses_filesize(&f.ty),
         Item::If { cond, body } => uses_filesize(cond) || items_use_filesize(body),
         Item::Let { value, .. } => uses_filesize(value),
         Item::Align { .. } => false,
@@ -562,6 +574,11 @@ struct Packer<'l> {
     /// The end of the last byte written or padded.
     hi: u64,
     frames: Vec<Frame>,
+    /// The index of the array element about to be packed (its `_index`).
+    next_index: Option<u64>,
+    /// Whether the array about to be packed keeps its elements' nodes, for
+    /// expressions that index it (`dims[i]`).
+    keep_elems: bool,
     layout: &'l Layout,
     origin: Origin,
     looked_up: &'l [&'l str],
@@ -583,6 +600,11 @@ struct Packer<'l> {
     /// The offset where two fields disagreed.
     conflict: Option<u64>,
     scratch: Vec<u8>,
+    /// How many `within` windows enclose the value being written.
+    windows: usize,
+    /// Window sizes the input leaves out, to fill in once the window's
+    /// data is written: the size field's name and the depth of its struct.
+    deferred: Vec<(usize, Arc<str>)>,
 }
 
 fn at(path: &Path<'_>, e: Error) -> Error {
@@ -850,7 +872,12 @@ impl Packer<'_> {
             return Err(at(path, Error::input(format!("expected an object with fields {}", field_list(&st.items)))));
         };
         let mut values = Values::new(&st.items, kv);
-        let derived = derive_sizes(&st.items, kv, &values, self.origin);
+        let mut derived = derive_sizes(&st.items, kv, &values, self.origin);
+        let deferred = window::deferred_sizes(&st.items, kv, &derived);
+        for name in &deferred {
+            // Written as 0 for now, then as the size of the window's data.
+            derived.push((name.to_string(), Doc::Number("0".into())));
+        }
         if !derived.is_empty() {
             let all = kv.iter().chain(&derived).map(|(k, v)| (k.as_str(), v));
             values = Values::ByName(ByName::new(all));
@@ -865,8 +892,13 @@ impl Packer<'_> {
             }
         }
         let base = self.pos;
-        self.frames.push(Frame::new(base));
+        let mut frame = Frame::new(base);
+        frame.index = self.next_index.take();
+        self.frames.push(frame);
+        let depth = self.frames.len();
+        self.deferred.extend(deferred.into_iter().map(|n| (depth, n)));
         let r = self.items(&st.items, &values, base, path);
+        self.deferred.retain(|(d, _)| *d < depth);
         let frame = self.frames.pop().unwrap_or_else(|| Frame::new(base));
         r?;
         Ok(Node { offset: 0, size: self.pos - base, kind: NodeKind::Struct(frame.members) })
@@ -902,16 +934,22 @@ impl Packer<'_> {
 
     fn field(&mut self, f: &Field, value: Option<&Doc>, base: u64, path: &Path<'_>) -> Result<()> {
         let fpath = Path::Field(path, f.name.as_deref().unwrap_or("_"));
-        if let Some(e) = &f.placement {
+        // A field read elsewhere (`name: T @ EXPR`) is written there, anywhere
+        // in the file, and the cursor comes back.
+        let back = f.pointer.as_ref().map(|_| (self.pos, self.floating));
+        if let Some(e) = &f.pointer {
+            self.place(e, 0, &fpath)?;
+        } else if let Some(e) = &f.placement {
             self.place(e, base, &fpath)?;
         }
         let start = self.pos;
+        self.keep_elems = f.name.as_deref().is_some_and(|n| self.looked_up.binary_search(&n).is_ok());
         let node = match (value, &f.check, &f.name) {
             (_, _, None) => {
                 // `_` padding: zeros of the type's size.
                 let size = self.zero_size(&f.ty, &fpath)?;
                 self.pad(size, &fpath)?;
-                Node { offset: 0, size, kind: NodeKind::Text(TextKind::Bytes) }
+                Node { offset: 0, size, kind: NodeKind::Text(TextKind::Bytes, TextEnd::Padded) }
             }
             (Some(v), _, _) => self.value(&f.ty, v, &fpath)?,
             (None, Some(lit), _) => self.value(&f.ty, &literal_doc(lit), &fpath)?,
@@ -955,6 +993,7 @@ impl Packer<'_> {
                 }
             }
         };
+        self.keep_elems = false;
         if let (Some(lit), Some(_)) = (&f.check, value) {
             // The same comparison as reading: a packed file must read back.
             let bytes = crate::map::slice(&self.out, start, node.size);
@@ -964,12 +1003,17 @@ impl Packer<'_> {
             }
         }
         let mut node = node;
-        node.offset = start - base;
+        node.offset = if back.is_some() { 0 } else { start - base };
+        let at = back.map(|_| start);
+        if let Some((pos, floating)) = back {
+            self.pos = pos;
+            self.floating = floating;
+        }
         if let Some(frame) = self.frames.last_mut()
             && f.name.as_deref().is_some_and(|n| self.looked_up.binary_search(&n).is_ok())
         {
             // Names are unique (the parser and the input object make sure).
-            frame.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span });
+            frame.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span, at });
         }
         Ok(())
     }
@@ -1003,6 +1047,7 @@ impl Packer<'_> {
                 .size(len, path)?
                 .checked_mul(kind.unit())
                 .ok_or_else(|| at(path, Error::input("padding size overflows")))?,
+            Type::Within { size, .. } => self.size(size, path)?,
             Type::Array { elem, dims } if dims.exprs().is_some() => {
                 let ds = dims.exprs().unwrap_or_default();
                 let mut n = self.zero_size_at(elem, path)?;
@@ -1020,19 +1065,25 @@ impl Packer<'_> {
     }
 
     fn value(&mut self, ty: &Type, v: &Doc, path: &Path<'_>) -> Result<Node> {
+        let keep_elems = std::mem::take(&mut self.keep_elems);
         match ty {
             Type::Scalar(s) => self.leaf(v, NodeKind::Scalar(*s), s.kind.size(), path),
-            Type::ScalarByOrder { kind, order } => {
-                let chosen = self.env().eval(&order.cond).map_err(|e| at(path, e))? != 0;
-                let s = Scalar { kind: *kind, endian: if chosen { order.yes } else { order.no } };
-                self.leaf(v, NodeKind::Scalar(s), kind.size(), path)
+            Type::ScalarByOrder { .. } => {
+                let s = self.scalar_of(ty, path)?;
+                self.leaf(v, NodeKind::Scalar(s), s.kind.size(), path)
             }
+            Type::Enum(def, base) => {
+                let s = self.scalar_of(base, path)?;
+                self.leaf(v, NodeKind::Enum(s, def.clone()), s.kind.size(), path)
+            }
+            Type::Bits(b) => self.bits(b, v, path),
             Type::Char => self.leaf(v, NodeKind::Char, 1, path),
             Type::Cstr => self.leaf(v, NodeKind::Cstr, 0, path),
             Type::Match(m) => {
                 // The arm the tag (written already) chooses; the value must fit it.
                 let arm = self.env().match_arm(m).map_err(|e| at(path, e))?;
                 let t = arm.map_err(|msg| at(path, Error::input(msg)))?.clone();
+                self.keep_elems = keep_elems;
                 self.value(&t, v, path)
             }
             Type::Text { kind, len } => {
@@ -1042,21 +1093,74 @@ impl Packer<'_> {
                 } else {
                     self.size(len, path)?
                 };
+                let end = TextEnd::of(len);
+                if end == TextEnd::Exact && *kind != TextKind::Void {
+                    // A size given with its text must be the text's: no NULs invented.
+                    let units = data_units(v, *kind, self.origin).map_err(|e| at(path, e))?;
+                    if units != n {
+                        let what = if matches!(kind, TextKind::Ucs4(_)) { "characters" } else { "bytes" };
+                        return Err(Error::input(format!("{} = {n} but {path} has {units} {what}", len.describe())));
+                    }
+                }
                 // The length counts units: 4-byte characters in a `ucs4[n]`.
                 let size = n
                     .checked_mul(kind.unit())
                     .ok_or_else(|| at(path, Error::input(format!("{}[{n}] overflows a 64-bit size", kind.name()))))?;
-                self.leaf(v, NodeKind::Text(*kind), size, path)
+                self.leaf(v, NodeKind::Text(*kind, end), size, path)
             }
             Type::Struct(st) => self.structure(st, v, path),
-            Type::Array { elem, dims } => self.array(elem, dims, v, path),
+            Type::Array { elem, dims } => self.array(elem, dims, v, path, keep_elems),
+            Type::Within { inner, size } => self.within(inner, size, v, path),
         }
     }
 
-    fn array(&mut self, elem: &Arc<Type>, dims: &Dims, v: &Doc, path: &Path<'_>) -> Result<Node> {
+    /// The scalar of a (possibly per-file) integer type, its byte order settled.
+    fn scalar_of(&self, ty: &Type, path: &Path<'_>) -> Result<Scalar> {
+        Ok(match ty {
+            Type::ScalarByOrder { kind, order } => {
+                let chosen = self.env().eval(&order.cond).map_err(|e| at(path, e))? != 0;
+                Scalar { kind: *kind, endian: if chosen { order.yes } else { order.no } }
+            }
+            Type::Scalar(s) => *s,
+            other => return Err(at(path, Error::input(format!("internal: {} is not an integer", other.describe())))),
+        })
+    }
+
+    /// A `bits` container from the object of its fields: each field's value
+    /// is put in its bits, reserved bits are zeros.
+    fn bits(&mut self, b: &BitsType, v: &Doc, path: &Path<'_>) -> Result<Node> {
+        let s = self.scalar_of(&b.container, path)?;
+        let members = crate::map::bit_members(b, s);
+        let names = || members.iter().filter_map(|m| m.name.as_deref());
+        let Doc::Object(kv) = v else {
+            let list = names().collect::<Vec<_>>().join(", ");
+            return Err(at(path, Error::input(format!("expected an object of the bit fields {list}"))));
+        };
+        if let Some((k, _)) = kv.iter().find(|(k, _)| names().all(|n| n != k)) {
+            let list = names().collect::<Vec<_>>().join(", ");
+            let hint = crate::suggest::hint(k, names());
+            return Err(at(path, Error::input(format!("unknown bit field '{k}'; the bits are {list}{hint}"))));
+        }
+        let mut raw = 0u64;
+        for m in &members {
+            let (Some(name), NodeKind::Bits(leaf)) = (&m.name, &m.node.kind) else { continue };
+            let Some((_, d)) = kv.iter().find(|(k, _)| k == &**name) else {
+                return Err(at(path, Error::input(format!("bit field '{name}' is missing from the input"))));
+            };
+            let fpath = Path::Field(path, name);
+            let x = crate::encode::bit_field_value(d, leaf, self.origin).map_err(|e| at(&fpath, e))?;
+            raw = leaf.insert(raw, x).map_err(|e| at(&fpath, Error::input(e)))?;
+        }
+        let node = self.leaf(&Doc::Number(raw.to_string()), NodeKind::Scalar(s), s.kind.size(), path)?;
+        Ok(Node { kind: NodeKind::Struct(members), ..node })
+    }
+
+    /// An array; with `keep_elems`, its node holds every element's node
+    /// (for `dims[i]` in expressions), else none.
+    fn array(&mut self, elem: &Arc<Type>, dims: &Dims, v: &Doc, path: &Path<'_>, keep_elems: bool) -> Result<Node> {
         let start = self.pos;
         let shape: Option<Vec<u64>> = match dims {
-            Dims::ToEnd => None,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => None,
             // Solving `filesize`: these dimensions come from the data.
             Dims::Fixed(ds) | Dims::Fortran(ds) if self.trial().is_some() && ds.iter().any(uses_filesize) => None,
             Dims::Fixed(ds) | Dims::Fortran(ds) => {
@@ -1070,7 +1174,7 @@ impl Packer<'_> {
         let ndim = match (&shape, dims) {
             (Some(s), _) => s.len(),
             (None, Dims::Fixed(ds) | Dims::Fortran(ds)) => ds.len(),
-            (None, Dims::ToEnd) => 1,
+            (None, Dims::ToEnd | Dims::Until(_) | Dims::While(_)) => 1,
         };
         let mut flat = Vec::new();
         flatten(v, ndim, shape.as_deref().zip(dims.exprs()), path, &mut flat)?;
@@ -1082,21 +1186,78 @@ impl Packer<'_> {
             }
             flat = stored;
         }
+        let mut nodes = Vec::new();
         for (i, e) in flat.iter().enumerate() {
-            self.value(elem, e, &Path::Index(path, i))?;
+            self.next_index = Some(i as u64);
+            let at = self.pos;
+            let r = self.value(elem, e, &Path::Index(path, i));
+            self.next_index = None;
+            let mut node = r?;
+            if let Some(repeat) = dims.repeat() {
+                self.repeat_check(repeat, &node, at, i + 1 == flat.len(), &Path::Index(path, i))?;
+            }
+            if keep_elems {
+                node.offset = at - start;
+                nodes.push(node);
+            }
+        }
+        if let (Some((cond, true)), true) = (dims.repeat(), flat.is_empty()) {
+            return Err(at(
+                path,
+                Error::input(format!(
+                    "an [until {}] array holds at least the element that ends it; the input has none",
+                    cond.describe()
+                )),
+            ));
         }
         let count = flat.len() as u64;
-        if let Dims::ToEnd = dims {
+        if let (Dims::ToEnd, 0) = (dims, self.windows) {
+            // In a window, `[..]` runs to the window's end, not the file's.
             self.tail_ends(self.pos, path);
         }
         let kind = NodeKind::Array(Box::new(ArrayNode {
             shape: shape.unwrap_or_else(|| vec![count]),
             count,
-            elems: Elems::Walked(Vec::new()),
+            elems: Elems::Walked(nodes),
             elem_type: elem.clone(),
             fortran: matches!(dims, Dims::Fortran(_)),
         }));
         Ok(Node { offset: 0, size: self.pos - start, kind })
+    }
+
+    /// The condition of `T[until COND]` (`until`) or `T[while COND]` on
+    /// the element just written (`node` at `abs`): `until` holds on the last
+    /// element only, `while` on every one (what ends a `while` array is
+    /// whatever the layout puts after it, checked when the output is read back).
+    fn repeat_check(
+        &mut self,
+        (cond, until): (&Expr, bool),
+        node: &Node,
+        abs: u64,
+        last: bool,
+        path: &Path<'_>,
+    ) -> Result<()> {
+        self.frames.push(crate::map::element_frame(node, abs));
+        let holds = self.env().eval(cond);
+        self.frames.pop();
+        let holds = holds.map_err(|e| at(path, e))? != 0;
+        let want = !until || last;
+        if holds == want {
+            return Ok(());
+        }
+        let c = cond.describe();
+        Err(at(
+            path,
+            Error::input(match (until, last) {
+                (true, true) => {
+                    format!("the last element must meet `{c}` (it ends the [until] array), and it does not")
+                }
+                (true, false) => format!(
+                    "this element meets `{c}`, so reading would end the [until] array here, before the elements after it"
+                ),
+                _ => format!("this element fails `{c}`, so reading would end the [while] array before it"),
+            }),
+        ))
     }
 
     /// A `T[..]` array at `path` ends at `end`: it must be the end of the file.

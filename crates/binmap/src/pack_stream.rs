@@ -43,7 +43,7 @@ use rayon::prelude::*;
 use crate::encode::{Origin, encode_leaf};
 use crate::error::{Error, Result};
 use crate::layout::{Dims, Endian, ExprKind, Item, Layout, Literal, ScalarKind, StructType, TextKind, Type, align_up};
-use crate::map::NodeKind;
+use crate::map::{NodeKind, TextEnd};
 use crate::select::{Seg, parse_path, path_to_string};
 use crate::text::json_read::{Doc, parse_json};
 use crate::text::number;
@@ -129,7 +129,7 @@ impl Plan {
         let (last, head) = items.split_last()?;
         let Item::Field(arr) = last else { return None };
         let array = arr.name.clone()?;
-        if arr.placement.is_some() || arr.check.is_some() {
+        if arr.placement.is_some() || arr.pointer.is_some() || arr.check.is_some() {
             return None;
         }
         let Type::Array { elem, dims } = &arr.ty else { return None };
@@ -145,14 +145,14 @@ impl Plan {
         let mut offset = 0usize;
         for item in head {
             let Item::Field(f) = item else { return None };
-            if f.placement.is_some() {
+            if f.placement.is_some() || f.pointer.is_some() {
                 return None;
             }
             let size = usize::try_from(f.ty.fixed_size()?).ok()?;
             let kind = match &f.ty {
                 Type::Scalar(s) => NodeKind::Scalar(*s),
                 Type::Char => NodeKind::Char,
-                Type::Text { kind, .. } => NodeKind::Text(*kind),
+                Type::Text { kind, .. } => NodeKind::Text(*kind, TextEnd::Padded),
                 _ => return None,
             };
             let count = f.name.is_some() && f.name == count_name;
@@ -207,7 +207,7 @@ fn walk_struct(st: &StructType, base: usize, path: &mut Vec<Seg>, leaves: &mut V
     for item in &st.items {
         match item {
             Item::Field(f) => {
-                if f.placement.is_some() || f.check.is_some() {
+                if f.placement.is_some() || f.pointer.is_some() || f.check.is_some() {
                     return None;
                 }
                 let size = f.ty.fixed_size()?;
@@ -233,7 +233,7 @@ fn walk_type(ty: &Type, off: usize, path: &mut Vec<Seg>, leaves: &mut Vec<Leaf>)
     let (kind, size) = match ty {
         Type::Scalar(s) => (NodeKind::Scalar(*s), s.kind.size()),
         Type::Char => (NodeKind::Char, 1),
-        Type::Text { kind, .. } => (NodeKind::Text(*kind), ty.fixed_size()?),
+        Type::Text { kind, .. } => (NodeKind::Text(*kind, TextEnd::Padded), ty.fixed_size()?),
         Type::Struct(st) => return walk_struct(st, off, path, leaves),
         Type::Array { elem, dims: Dims::Fixed(d) } => {
             let dims: Vec<u64> =
@@ -429,7 +429,7 @@ fn encode_cell(leaf: &Leaf, cell: Cell<'_>, out: &mut [u8], scratch: &mut Vec<u8
                 return Ok(());
             }
         }
-        (NodeKind::Text(TextKind::Bytes | TextKind::Utf8), Cell::Text(t) | Cell::Str(t)) => {
+        (NodeKind::Text(TextKind::Bytes | TextKind::Utf8, TextEnd::Padded), Cell::Text(t) | Cell::Str(t)) => {
             let b: Option<&[u8]> = match cell {
                 Cell::Text(_) if t.contains('\\') => None,
                 _ => Some(t.as_bytes()),

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::layout::numpy::py_repr_str;
 use crate::layout::{Endian, ScalarKind, TextKind};
-use crate::map::{Elems, Map, Node, NodeKind};
+use crate::map::{Elems, Map, Node, NodeKind, TextEnd};
 use crate::query::Predicate;
 use crate::query::table::{Table, chunks};
 use crate::select::{RowFilter, Selection, View, parse_path, project, select};
@@ -155,8 +155,11 @@ pub fn dtype_of(node: &Node) -> Option<String> {
             Some(format!("'{o}{c}{n}'"))
         }
         NodeKind::Char => (node.size == 1).then(|| "'|S1'".to_string()),
-        NodeKind::Text(kind) => match kind {
+        NodeKind::Text(kind, end) => match kind {
             // numpy has no zero-size S or U; V0 is a valid (empty) void.
+            // numpy's S and U strip trailing NULs, which a text sized by
+            // the data keeps: no dtype for it.
+            _ if *end == TextEnd::Exact && *kind != TextKind::Void => None,
             TextKind::Bytes if node.size > 0 => Some(format!("'|S{}'", node.size)),
             TextKind::Void => Some(format!("'|V{}'", node.size)),
             TextKind::Ucs4(e) if node.size > 0 && node.size.is_multiple_of(4) => {
@@ -169,7 +172,8 @@ pub fn dtype_of(node: &Node) -> Option<String> {
             let (mut names, mut formats, mut offsets) = (Vec::new(), Vec::new(), Vec::new());
             for m in members {
                 let Some(name) = &m.name else { continue };
-                if names.iter().any(|n: &String| *n == py_repr_str(name)) {
+                // numpy has no field read elsewhere (`T @ EXPR`).
+                if m.at.is_some() || names.iter().any(|n: &String| *n == py_repr_str(name)) {
                     return None;
                 }
                 names.push(py_repr_str(name));

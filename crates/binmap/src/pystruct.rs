@@ -1236,6 +1236,7 @@ pub fn to_struct_type(fmt: &Format) -> StructType {
         items.push(LayoutItem::Field(Field {
             name: name.map(Arc::from),
             placement: None,
+            pointer: None,
             ty,
             check: None,
             constraint: None,

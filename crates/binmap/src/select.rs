@@ -130,7 +130,7 @@ fn step<'m>(view: View<'m>, seg: &Seg, path: &[Seg]) -> Result<View<'m>> {
                     names.join(", ")
                 ))
             })?;
-            Ok(View { node: &m.node, abs: view.abs + m.node.offset })
+            Ok(View { node: &m.node, abs: m.abs(view.abs) })
         }
         (Seg::Index(ix), NodeKind::Array(a)) => {
             if ix.len() != a.shape.len() {
@@ -167,8 +167,8 @@ fn step<'m>(view: View<'m>, seg: &Seg, path: &[Seg]) -> Result<View<'m>> {
 
 fn kind_name(n: &Node) -> &'static str {
     match n.kind {
-        NodeKind::Scalar(_) => "scalar",
-        NodeKind::Char | NodeKind::Text(_) | NodeKind::Cstr => "string",
+        NodeKind::Scalar(_) | NodeKind::Enum(..) | NodeKind::Bits(_) => "scalar",
+        NodeKind::Char | NodeKind::Text(..) | NodeKind::Cstr => "string",
         NodeKind::Struct(_) => "struct",
         NodeKind::Array(_) => "array",
     }

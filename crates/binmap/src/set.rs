@@ -6,10 +6,10 @@
 //! depend on are refused: changing `N` in place would silently reinterpret
 //! the rest of the file.
 
-use crate::encode::{Origin, encode_leaf};
+use crate::encode::{Origin, bit_field_value, encode_leaf, encode_scalar};
 use crate::error::{Error, Result};
-use crate::layout::{Expr, Item, Layout, Type};
-use crate::map::Map;
+use crate::layout::{BitLeaf, Expr, Item, Layout, Type};
+use crate::map::{Map, NodeKind};
 use crate::select::{Seg, Selection, parse_path, path_to_string, project, select};
 use crate::sink::is_leaf;
 use crate::text::json_read::Doc;
@@ -19,6 +19,9 @@ use crate::text::json_read::Doc;
 pub struct Edit {
     pub bytes: Vec<u8>,
     pub offsets: Vec<u64>,
+    /// Only the bits set here are written (a bit field: its neighbours in
+    /// the container keep their bits); `None` writes every byte.
+    pub mask: Option<Vec<u8>>,
 }
 
 /// Check and encode `PATH=VALUE` assignments against `map`.
@@ -74,8 +77,21 @@ pub fn plan(map: &Map<'_>, assignments: &[String]) -> Result<Vec<Edit>> {
             )));
         }
         let mut bytes = Vec::new();
-        encode_leaf(&doc, &first.node.kind, first.node.size, Origin::Text, &mut bytes)
-            .map_err(|e| e.note(format!("in {a}")))?;
+        let mut mask = None;
+        if let NodeKind::Bits(leaf) = &first.node.kind {
+            // The field's bits, and a mask of them, both in the container's byte order.
+            let v = bit_field_value(&doc, leaf, Origin::Text).map_err(|e| e.note(format!("in {a}")))?;
+            let full = BitLeaf { kind: crate::layout::BitKind::Unsigned, ..(**leaf).clone() };
+            let ones = full.insert(0, full.range().1).map_err(Error::input)?;
+            let raw = leaf.insert(0, v).map_err(Error::input)?;
+            let mut m = Vec::new();
+            encode_scalar(&Doc::Number(ones.to_string()), leaf.container, Origin::Json, &mut m)?;
+            encode_scalar(&Doc::Number(raw.to_string()), leaf.container, Origin::Json, &mut bytes)?;
+            mask = Some(m);
+        } else {
+            encode_leaf(&doc, &first.node.kind, first.node.size, Origin::Text, &mut bytes)
+                .map_err(|e| e.note(format!("in {a}")))?;
+        }
         if bytes.len() as u64 != first.node.size {
             return Err(Error::input(format!(
                 "'{}' takes exactly {} bytes in the file; the new value needs {}",
@@ -84,7 +100,7 @@ pub fn plan(map: &Map<'_>, assignments: &[String]) -> Result<Vec<Edit>> {
                 bytes.len()
             )));
         }
-        edits.push(Edit { bytes, offsets: targets.iter().map(|v| v.abs).collect() });
+        edits.push(Edit { bytes, offsets: targets.iter().map(|v| v.abs).collect(), mask });
     }
     Ok(edits)
 }
@@ -97,7 +113,14 @@ pub fn apply(data: &mut [u8], edits: &[Edit]) -> Result<()> {
             let Some(dst) = data.get_mut(s..s + e.bytes.len()) else {
                 return Err(Error::input(format!("offset {off:#x} is outside the file")));
             };
-            dst.copy_from_slice(&e.bytes);
+            match &e.mask {
+                None => dst.copy_from_slice(&e.bytes),
+                Some(mask) => {
+                    for ((d, b), m) in dst.iter_mut().zip(&e.bytes).zip(mask) {
+                        *d = (*d & !m) | (b & m);
+                    }
+                }
+            }
         }
     }
     Ok(())
@@ -126,6 +149,8 @@ fn type_names(t: &Type, out: &mut Vec<String>) {
             type_names(elem, out);
         }
         Type::Struct(st) => items_names(&st.items, out),
+        Type::Enum(_, base) => type_names(base, out),
+        Type::Bits(b) => type_names(&b.container, out),
         _ => {}
     }
 }
@@ -134,7 +159,7 @@ fn items_names(items: &[Item], out: &mut Vec<String>) {
     for it in items {
         match it {
             Item::Field(f) => {
-                if let Some(p) = &f.placement {
+                for p in f.offset_exprs() {
                     expr_names(p, out);
                 }
                 type_names(&f.ty, out);

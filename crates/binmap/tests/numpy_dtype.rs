@@ -173,6 +173,7 @@ fn dtypes_match_numpy() {
             let field = Field {
                 name: Some("x".into()),
                 placement: None,
+                pointer: None,
                 ty: t.clone(),
                 check: None,
                 constraint: None,

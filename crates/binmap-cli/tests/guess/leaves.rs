@@ -51,9 +51,12 @@ fn walk(node: &Node, abs: u64, data: &[u8], out: &mut Vec<Leaf>) {
             let s = if s.kind.size() == 1 { Scalar { kind: s.kind, endian: Endian::Little } } else { *s };
             out.push(Leaf { offset: abs, size: node.size, ty: Ty::Scalar(s), value: val(decode_scalar(bytes(), s)) });
         }
-        NodeKind::Text(k) => {
-            out.push(Leaf { offset: abs, size: node.size, ty: Ty::Text(*k), value: val(decode_text(bytes(), *k)) })
-        }
+        NodeKind::Text(k, end) => out.push(Leaf {
+            offset: abs,
+            size: node.size,
+            ty: Ty::Text(*k),
+            value: val(decode_text(bytes(), *k, *end)),
+        }),
         NodeKind::Struct(members) => {
             for m in members.iter().filter(|m| m.name.is_some()) {
                 walk(&m.node, abs + m.node.offset, data, out);

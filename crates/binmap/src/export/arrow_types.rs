@@ -23,6 +23,7 @@ pub(crate) fn data_type(plan: &Plan, what: &str) -> Result<DataType> {
         Plan::Num(s) => scalar_type(*s),
         Plan::TextNum { float: false, .. } => DataType::Int64,
         Plan::TextNum { float: true, .. } => DataType::Float64,
+        Plan::Bits(b) => bits_type(b),
         Plan::Str { utf8: true, .. } => DataType::Utf8,
         Plan::Str { utf8: false, .. } => DataType::Binary,
         Plan::Void { size: Some(n) } if (1..=i32::MAX as u64).contains(n) => DataType::FixedSizeBinary(*n as i32),
@@ -119,4 +120,22 @@ pub(crate) fn arrow_unit(u: crate::text::datetime::TimeUnit) -> Option<arrow_sch
 /// `{real, imag}`, the fields of a complex number (as `show` prints it).
 pub(crate) fn complex_fields(t: DataType) -> Fields {
     Fields::from(vec![Field::new("real", t.clone(), false), Field::new("imag", t, false)])
+}
+
+/// A bit field's Arrow type: `bool` for a one-bit `bool`, else the
+/// narrowest integer of its width (`UInt8` for 3 bits, `Int16` for `i12`).
+pub(crate) fn bits_type(b: &crate::layout::BitLeaf) -> DataType {
+    use crate::layout::BitKind;
+    let signed = b.kind == BitKind::Signed;
+    match (&b.kind, b.width) {
+        (BitKind::Bool, _) => DataType::Boolean,
+        (_, 0..=8) if signed => DataType::Int8,
+        (_, 9..=16) if signed => DataType::Int16,
+        (_, 17..=32) if signed => DataType::Int32,
+        _ if signed => DataType::Int64,
+        (_, 0..=8) => DataType::UInt8,
+        (_, 9..=16) => DataType::UInt16,
+        (_, 17..=32) => DataType::UInt32,
+        _ => DataType::UInt64,
+    }
 }

@@ -27,7 +27,7 @@ use super::plan::Plan;
 use super::pos::{LeafPos, Pos};
 use crate::decode::{Value, ucs4_char};
 use crate::error::{Error, Result};
-use crate::layout::{Endian, Scalar, ScalarKind};
+use crate::layout::{BitLeaf, Endian, Scalar, ScalarKind};
 use crate::map::{Node, NodeKind, slice};
 use crate::select::View;
 use crate::sink::{decode_leaf, leaf};
@@ -37,6 +37,7 @@ pub(crate) fn build(plan: &Plan, pos: &Pos<'_>, data: &[u8], what: &str) -> Resu
     Ok(match plan {
         Plan::Unknown => return Err(Error::usage(format!("{what}: the type of these values is unknown"))),
         Plan::Num(s) => number(*s, data, pos.leaf()?, 0)?,
+        Plan::Bits(b) => bit_field(b, data, pos.leaf()?)?,
         Plan::Str { kind, utf8 } => bytes(data, pos.leaf()?, kind, Some(*utf8), what)?,
         Plan::TextNum { kind, float } => text_numbers(data, pos.leaf()?, kind, *float)?,
         Plan::Void { size } => match size {
@@ -46,7 +47,13 @@ pub(crate) fn build(plan: &Plan, pos: &Pos<'_>, data: &[u8], what: &str) -> Resu
                 let array = FixedSizeBinaryArray::try_new(*n as i32, Buffer::from_vec(values), None);
                 Arc::new(array.map_err(internal)?)
             }
-            _ => bytes(data, pos.leaf()?, &NodeKind::Text(crate::layout::TextKind::Void), None, what)?,
+            _ => bytes(
+                data,
+                pos.leaf()?,
+                &NodeKind::Text(crate::layout::TextKind::Void, crate::map::TextEnd::Exact),
+                None,
+                what,
+            )?,
         },
         Plan::Struct(fields) => {
             let mut arrays = Vec::with_capacity(fields.len());
@@ -271,6 +278,31 @@ fn text_numbers(data: &[u8], leaf: LeafPos<'_>, kind: &NodeKind, float: bool) ->
         Arc::new(PrimitiveArray::<Float64Type>::from_iter_values(floats))
     } else {
         Arc::new(PrimitiveArray::<Int64Type>::from_iter_values(ints))
+    })
+}
+
+/// A bit-field column, in the type [`super::arrow_types::bits_type`] gives
+/// (every value fits it: the type is as wide as the field).
+fn bit_field(b: &BitLeaf, data: &[u8], leaf: LeafPos<'_>) -> Result<ArrayRef> {
+    use arrow_schema::DataType as D;
+    let size = b.container.kind.size();
+    let mut values = Vec::with_capacity(leaf.len());
+    leaf.each(|o, _| values.push(crate::map::bit_value(b, slice(data, o, size))));
+    macro_rules! ints {
+        ($t:ty, $native:ty) => {
+            Arc::new(PrimitiveArray::<$t>::new(values.iter().map(|v| *v as $native).collect(), None))
+        };
+    }
+    Ok(match super::arrow_types::bits_type(b) {
+        D::Boolean => Arc::new(BooleanArray::from(values.iter().map(|v| *v != 0).collect::<Vec<_>>())),
+        D::Int8 => ints!(Int8Type, i8),
+        D::Int16 => ints!(Int16Type, i16),
+        D::Int32 => ints!(Int32Type, i32),
+        D::Int64 => ints!(Int64Type, i64),
+        D::UInt8 => ints!(UInt8Type, u8),
+        D::UInt16 => ints!(UInt16Type, u16),
+        D::UInt32 => ints!(UInt32Type, u32),
+        _ => ints!(UInt64Type, u64),
     })
 }
 

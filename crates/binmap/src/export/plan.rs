@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use crate::layout::{Scalar, ScalarKind, TextKind};
+use crate::layout::{BitLeaf, Scalar, ScalarKind, TextKind};
 use crate::map::{Elems, Node, NodeKind};
 
 /// What every value of a column has in common.
@@ -21,8 +21,10 @@ use crate::map::{Elems, Node, NodeKind};
 pub(crate) enum Plan {
     /// Not known yet: the item of a variable-size array seen only empty.
     Unknown,
-    /// An integer, float, complex or bool.
+    /// An integer, float, complex or bool (an enum's or flags' integer too).
     Num(Scalar),
+    /// One field of a bit-field container.
+    Bits(Arc<BitLeaf>),
     /// Text: `kind` is the leaf's node kind (`Text(Bytes | Utf8 | Ucs4)`,
     /// `Char` or `Cstr`); `utf8` is false once a value is seen that is not
     /// UTF-8 (for the kinds that allow it), making the column binary.
@@ -58,10 +60,11 @@ impl Plan {
     pub fn absorb(&mut self, node: &Node) -> Result<(), String> {
         match (&mut *self, &node.kind) {
             (Plan::Unknown, _) => *self = fresh(node)?,
-            (Plan::Num(s), NodeKind::Scalar(t)) if s == t => {}
+            (Plan::Num(s), NodeKind::Scalar(t) | NodeKind::Enum(t, _)) if s == t => {}
+            (Plan::Bits(b), NodeKind::Bits(c)) if b == c => {}
             (Plan::Str { kind, .. }, k) if text_kind_matches(kind, k) => {}
             (Plan::TextNum { kind, .. }, k) if kind == k => {}
-            (Plan::Void { size }, NodeKind::Text(TextKind::Void)) => {
+            (Plan::Void { size }, NodeKind::Text(TextKind::Void, _)) => {
                 if *size != Some(node.size) {
                     *size = None;
                 }
@@ -112,6 +115,7 @@ impl Plan {
         match self {
             Plan::Unknown => "nothing".into(),
             Plan::Num(s) => s.to_string(),
+            Plan::Bits(b) => format!("a {}-bit field", b.width),
             Plan::Str { kind, .. } => kind_name(kind).into(),
             Plan::Void { .. } => "void".into(),
             Plan::TextNum { kind, .. } => kind_name(kind).into(),
@@ -145,12 +149,13 @@ fn fresh(node: &Node) -> Result<Plan, String> {
                 s.kind.name()
             ));
         }
-        NodeKind::Scalar(s) => Plan::Num(*s),
-        NodeKind::Text(TextKind::Void) => Plan::Void { size: Some(node.size) },
-        k @ NodeKind::Text(TextKind::Ascii(a)) => {
+        NodeKind::Scalar(s) | NodeKind::Enum(s, _) => Plan::Num(*s),
+        NodeKind::Bits(b) => Plan::Bits(b.clone()),
+        NodeKind::Text(TextKind::Void, _) => Plan::Void { size: Some(node.size) },
+        k @ NodeKind::Text(TextKind::Ascii(a), _) => {
             Plan::TextNum { kind: k.clone(), float: *a == crate::text::ascii_num::AsciiKind::Float }
         }
-        k @ (NodeKind::Text(_) | NodeKind::Char | NodeKind::Cstr) => Plan::Str { kind: k.clone(), utf8: true },
+        k @ (NodeKind::Text(..) | NodeKind::Char | NodeKind::Cstr) => Plan::Str { kind: k.clone(), utf8: true },
         NodeKind::Struct(ms) => {
             let mut fields = Vec::new();
             for m in ms {
@@ -185,15 +190,15 @@ fn absorb_items(item: &mut Plan, count: u64, elems: &Elems) -> Result<(), String
 
 /// True when a string leaf of node kind `k` fits a plan of kind `kind`.
 fn text_kind_matches(kind: &NodeKind, k: &NodeKind) -> bool {
-    kind == k && !matches!(k, NodeKind::Text(TextKind::Void))
+    kind == k && !matches!(k, NodeKind::Text(TextKind::Void, _))
 }
 
 fn kind_name(k: &NodeKind) -> &'static str {
     match k {
-        NodeKind::Text(t) => t.name(),
+        NodeKind::Text(t, _) => t.name(),
         NodeKind::Char => "char",
         NodeKind::Cstr => "cstr",
-        NodeKind::Scalar(_) => "a number",
+        NodeKind::Scalar(_) | NodeKind::Enum(..) | NodeKind::Bits(_) => "a number",
         NodeKind::Struct(_) => "a struct",
         NodeKind::Array(_) => "an array",
     }

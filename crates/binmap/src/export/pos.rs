@@ -114,7 +114,7 @@ impl Gather {
                     return Err(mismatch());
                 }
                 for ((g, (_, p)), m) in gs.iter_mut().zip(fields).zip(named) {
-                    g.push(p, &m.node, abs + m.node.offset)?;
+                    g.push(p, &m.node, m.abs(abs))?;
                 }
             }
             (g @ Gather::List { .. }, _, NodeKind::Array(a)) => {
@@ -184,7 +184,7 @@ impl<'a> Pos<'a> {
             Pos::Affine(a) => {
                 let NodeKind::Struct(ms) = &a.node.kind else { return Err(mismatch()) };
                 let m = ms.iter().filter(|m| m.name.is_some()).nth(k).ok_or_else(mismatch)?;
-                Ok(Pos::Affine(Affine { node: &m.node, start: a.start + m.node.offset, ..a.clone() }))
+                Ok(Pos::Affine(Affine { node: &m.node, start: m.abs(a.start), ..a.clone() }))
             }
             Pos::Gathered(Gather::Struct(gs)) => gs.get(k).map(Pos::Gathered).ok_or_else(mismatch),
             Pos::Gathered(_) => Err(mismatch()),

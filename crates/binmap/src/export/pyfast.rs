@@ -23,7 +23,7 @@ use super::plan::Plan;
 use super::pos::{Affine, Pos};
 use crate::error::{Error, Result};
 use crate::layout::TextKind;
-use crate::map::{Map, NodeKind, slice};
+use crate::map::{Map, NodeKind, TextEnd, slice};
 use crate::select::{Rows, main_table, parse_path, select};
 
 /// Bytes of records per batch by default: small enough that the columns
@@ -59,7 +59,7 @@ pub(crate) fn record_batches(
     }
     let Some((rel, stride, node)) = rs.fixed() else { return Ok(None) };
     let Ok(Plan::Struct(fields)) = Plan::of(node) else { return Ok(None) };
-    let text_col = |p: &Plan| matches!(p, Plan::Str { kind: NodeKind::Text(TextKind::Bytes), .. });
+    let text_col = |p: &Plan| matches!(p, Plan::Str { kind: NodeKind::Text(TextKind::Bytes, TextEnd::Padded), .. });
     if fields.iter().any(|(_, p)| matches!(p, Plan::Str { .. }) && !text_col(p)) {
         return Ok(None);
     }

@@ -371,7 +371,7 @@ fn uniform(node: &Node) -> bool {
 
 /// True for the byte columns whose type depends on their values.
 fn scanned(p: &Plan) -> bool {
-    matches!(p, Plan::Str { kind: NodeKind::Text(TextKind::Bytes) | NodeKind::Char | NodeKind::Cstr, utf8: true })
+    matches!(p, Plan::Str { kind: NodeKind::Text(TextKind::Bytes, _) | NodeKind::Char | NodeKind::Cstr, utf8: true })
 }
 
 /// True when every value at `leaf` is UTF-8 (trailing NULs do not change that).

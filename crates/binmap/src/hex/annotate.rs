@@ -27,7 +27,9 @@
 //! Fields out of file order are sorted within each struct; a field placed
 //! with `@` inside a variable-size array element that lands beyond the
 //! following elements cannot be shown in order: bytes already dumped are not
-//! revisited, and such overlapping fields are clipped.
+//! revisited, and such overlapping fields are clipped. Fields read elsewhere
+//! (`name: T @ EXPR`, pointers) are left out of the walk: their bytes are
+//! coloured only by the fields that describe them in place, if any.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -397,7 +399,11 @@ fn push_offset(buf: &mut Vec<u8>, off: u64) {
 fn extent(node: &Node) -> u64 {
     match &node.kind {
         NodeKind::Struct(ms) => {
-            ms.iter().map(|m| m.node.offset.saturating_add(extent(&m.node))).fold(node.size, u64::max)
+            // A field read elsewhere (`T @ EXPR`) is not inside the node.
+            ms.iter()
+                .filter(|m| m.at.is_none())
+                .map(|m| m.node.offset.saturating_add(extent(&m.node)))
+                .fold(node.size, u64::max)
         }
         _ => node.size,
     }
@@ -572,6 +578,11 @@ impl<'m> Walker<'m> {
                     *k += 1;
                     self.path_valid = self.path_valid.min(depth);
                     let m = &members[i];
+                    if m.at.is_some() {
+                        // Read elsewhere (`name: T @ EXPR`): outside the
+                        // walk in file order, so not coloured.
+                        continue;
+                    }
                     let abs = base.saturating_add(m.node.offset);
                     if abs >= self.hi {
                         // Sorted: every later member starts past the range too.

@@ -347,6 +347,19 @@ pub enum Type {
         elem: Arc<Type>,
         dims: Dims,
     },
+    /// An integer shown with names (`enum Color: u8 {...}` or `flags`):
+    /// the definition, and the base integer (`Type::Scalar`, or
+    /// `Type::ScalarByOrder` under an `endian` chosen per file).
+    Enum(Arc<super::EnumDef>, Arc<Type>),
+    /// `bits u16be { version: 3, flags: 5, length: 8 }`.
+    Bits(Arc<super::BitsType>),
+    /// `T within SIZE`: `T` read inside a window of `SIZE` bytes from the
+    /// field's position; `[..]` inside ends at the window's end, and the
+    /// field takes the whole window whatever `T` describes of it.
+    Within {
+        inner: Arc<Type>,
+        size: Expr,
+    },
 }
 
 /// The dimensions of an array.
@@ -359,6 +372,13 @@ pub enum Dims {
     Fortran(Vec<Expr>),
     /// `T[..]`: as many as fit up to the end of the file.
     ToEnd,
+    /// `T[until COND]`: elements up to and including the first for which
+    /// `COND` holds; `_` in `COND` is the element just read.
+    Until(Expr),
+    /// `T[while COND]`: elements as long as `COND` holds for them; the first
+    /// element for which it fails is read to test it, but is not part of
+    /// the array and its bytes are not consumed.
+    While(Expr),
 }
 
 impl Dims {
@@ -366,7 +386,28 @@ impl Dims {
     pub fn exprs(&self) -> Option<&[Expr]> {
         match self {
             Dims::Fixed(d) | Dims::Fortran(d) => Some(d),
-            Dims::ToEnd => None,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => None,
+        }
+    }
+
+    /// The condition of `[until COND]` (`true`) or `[while COND]` (`false`).
+    pub fn repeat(&self) -> Option<(&Expr, bool)> {
+        match self {
+            Dims::Until(c) => Some((c, true)),
+            Dims::While(c) => Some((c, false)),
+            _ => None,
+        }
+    }
+
+    /// The text between the brackets: `rows, cols`, `..`, `until _ == 0`.
+    pub fn describe(&self) -> String {
+        let list = |d: &[Expr]| d.iter().map(Expr::describe).collect::<Vec<_>>().join(", ");
+        match self {
+            Dims::Fixed(d) => list(d),
+            Dims::Fortran(d) => format!("{}; fortran", list(d)),
+            Dims::ToEnd => "..".into(),
+            Dims::Until(c) => format!("until {}", c.describe()),
+            Dims::While(c) => format!("while {}", c.describe()),
         }
     }
 }
@@ -399,18 +440,32 @@ pub enum Item {
     },
 }
 
-/// `[@ EXPR] name: TYPE [== LITERAL]`.
+/// `[@ EXPR] name: TYPE [@ EXPR] [== LITERAL]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
     /// `None` for the anonymous padding field `_`.
     pub name: Option<Arc<str>>,
+    /// `@ EXPR name: T`: the field starts at this absolute offset, and the
+    /// cursor continues after it.
     pub placement: Option<Expr>,
+    /// `name: T @ EXPR`: the field is read at this absolute offset (a
+    /// pointer), and the cursor stays where it was: the field takes no
+    /// bytes where it is declared.
+    pub pointer: Option<Box<Expr>>,
     pub ty: Type,
     pub check: Option<Literal>,
     /// A check against an expression or a set: `== leader`, `in [1, 2]`.
     pub constraint: Option<Constraint>,
     /// The whole item, for error messages (`data: f64[rows, cols]`).
     pub span: Span,
+}
+
+impl Field {
+    /// The expressions that say where the field is: its placement
+    /// (`@ EXPR name: T`) and its pointer (`name: T @ EXPR`).
+    pub fn offset_exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.placement.iter().chain(self.pointer.as_deref())
+    }
 }
 
 /// A check on a field's value other than `== LITERAL`.
@@ -542,6 +597,25 @@ pub enum ExprKind {
     Str(Vec<u8>),
     /// `x in [1, 2, 4..8]`: 1 when `x` is one of the set, else 0.
     In(Box<Expr>, Vec<SetItem>),
+    /// A named constant, settled when the layout is parsed: an enum's
+    /// value `Color.green` (the path as written, and its value).
+    Const(Vec<Arc<str>>, i128),
+    /// An element of an earlier array, then fields of it: `dims[i]`,
+    /// `shdrs[e_shstrndx].offset`, `m[i, j]` (one index per dimension;
+    /// a negative index counts from the end, as in Python).
+    Index(Box<Indexed>),
+}
+
+/// `BASE[INDEX, ...].REST`: what [`ExprKind::Index`] holds (boxed, so that
+/// every expression stays small).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Indexed {
+    /// The array: a field path, or another index (`a[i].b[j]`).
+    pub base: Expr,
+    /// One index per dimension.
+    pub index: Vec<Expr>,
+    /// Fields of the element (`offset` in `hdrs[k].offset`), maybe none.
+    pub rest: Vec<Arc<str>>,
 }
 
 /// Binary operators, by increasing precedence group.
@@ -645,14 +719,22 @@ impl Expr {
                 x.collect_paths(out);
                 set.iter().flat_map(SetItem::exprs).for_each(|e| e.collect_paths(out));
             }
-            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) => {}
+            ExprKind::Index(ix) => {
+                ix.base.collect_paths(out);
+                ix.index.iter().for_each(|e| e.collect_paths(out));
+                if !ix.rest.is_empty() {
+                    // The fields read from the element, by name.
+                    out.push(&ix.rest);
+                }
+            }
+            ExprKind::Int(_) | ExprKind::FileSize | ExprKind::SizeOf(_) | ExprKind::Str(_) | ExprKind::Const(..) => {}
         }
     }
 
     /// The value of an expression that reads no field and not `filesize`.
     pub fn constant(&self) -> Option<i128> {
         match &self.kind {
-            ExprKind::Int(v) => Some(*v),
+            ExprKind::Int(v) | ExprKind::Const(_, v) => Some(*v),
             ExprKind::SizeOf(t) => t.fixed_size().map(i128::from),
             ExprKind::Neg(e) => e.constant()?.checked_neg(),
             ExprKind::Not(e) => Some(i128::from(e.constant()? == 0)),
@@ -666,7 +748,7 @@ impl Expr {
                 }
             }
             // Text compares only through the evaluator.
-            ExprKind::Path(_) | ExprKind::FileSize | ExprKind::Str(_) | ExprKind::In(..) => None,
+            ExprKind::Path(_) | ExprKind::FileSize | ExprKind::Str(_) | ExprKind::In(..) | ExprKind::Index(..) => None,
         }
     }
 }
@@ -730,9 +812,12 @@ impl Type {
             Type::Char => Some(1),
             Type::Text { len, kind } => u64::try_from(len.constant()?).ok()?.checked_mul(kind.unit()),
             Type::Cstr => None,
+            Type::Enum(_, base) => base.fixed_size(),
+            Type::Bits(b) => b.container.fixed_size(),
             // The chosen arm depends on the data; its size may differ per file.
             Type::Match(_) => None,
             Type::Struct(s) => s.fixed_size(),
+            Type::Within { size, .. } => u64::try_from(size.constant()?).ok(),
             Type::Array { elem, dims } => {
                 let dims = dims.exprs()?;
                 let mut n = elem.fixed_size()?;
@@ -752,6 +837,8 @@ impl Type {
             Type::Char => "char".into(),
             Type::Text { kind, len } => format!("{}[{}]", kind.name(), len.describe()),
             Type::Cstr => "cstr".into(),
+            Type::Enum(d, _) => d.name.to_string(),
+            Type::Bits(b) => b.describe(),
             Type::Match(m) => {
                 let mut arms: Vec<String> = m
                     .arms
@@ -779,14 +866,8 @@ impl Type {
                     .collect();
                 format!("{{{}}}", parts.join(", "))
             }
-            Type::Array { elem, dims } => match dims {
-                Dims::ToEnd => format!("{}[..]", elem.describe()),
-                Dims::Fixed(d) | Dims::Fortran(d) => {
-                    let d: Vec<String> = d.iter().map(Expr::describe).collect();
-                    let order = if matches!(dims, Dims::Fortran(_)) { "; fortran" } else { "" };
-                    format!("{}[{}{order}]", elem.describe(), d.join(", "))
-                }
-            },
+            Type::Array { elem, dims } => format!("{}[{}]", elem.describe(), dims.describe()),
+            Type::Within { inner, size } => format!("{} within {}", inner.describe(), size.describe_operand()),
         }
     }
 }
@@ -804,7 +885,7 @@ fn items_fixed_size(items: &[Item], mut pos: u64) -> Option<u64> {
     for item in items {
         match item {
             Item::Field(f) => {
-                if f.placement.is_some() {
+                if f.placement.is_some() || f.pointer.is_some() {
                     return None;
                 }
                 pos = pos.checked_add(f.ty.fixed_size()?)?;
@@ -837,11 +918,17 @@ pub fn align_up(pos: u64, to: u64) -> Option<u64> {
 }
 
 impl Expr {
+    /// The expression as the operand of `within` (`size - 8`), in
+    /// parentheses when it holds a comparison or a condition.
+    pub fn describe_operand(&self) -> String {
+        if self.level() <= 3 { format!("({})", self.describe()) } else { self.describe() }
+    }
+
     /// The expression as layout text (`rows * cols`).
     pub fn describe(&self) -> String {
         match &self.kind {
             ExprKind::Int(v) => v.to_string(),
-            ExprKind::Path(p) => p.join("."),
+            ExprKind::Path(p) | ExprKind::Const(p, _) => p.join("."),
             ExprKind::FileSize => "filesize".into(),
             ExprKind::SizeOf(t) => format!("sizeof({})", t.describe()),
             ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) => {
@@ -873,6 +960,11 @@ impl Expr {
             ExprKind::In(x, set) => {
                 let x = if x.level() <= 3 { format!("({})", x.describe()) } else { x.describe() };
                 format!("{x} in {}", describe_set(set))
+            }
+            ExprKind::Index(ix) => {
+                let index: Vec<String> = ix.index.iter().map(Expr::describe).collect();
+                let rest: String = ix.rest.iter().map(|n| format!(".{n}")).collect();
+                format!("{}[{}]{rest}", ix.base.describe(), index.join(", "))
             }
         }
     }

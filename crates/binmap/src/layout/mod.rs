@@ -5,12 +5,16 @@
 //! until the layout meets a file in [`crate::map`].
 
 mod ast;
+mod bits;
+mod enums;
 pub(crate) mod lex;
 pub mod numpy;
 mod parse;
 pub mod print;
 
 pub use ast::*;
+pub use bits::{BitField, BitKind, BitLeaf, BitsType};
+pub use enums::{EnumDef, Shown};
 pub use parse::builtin_type;
 
 /// A layout error pointing at `span` of `layout`'s text.

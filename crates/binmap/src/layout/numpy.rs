@@ -495,16 +495,19 @@ fn unsupported(what: &str) -> String {
 /// not applicable: native) then a code: `b1`/`?` bool, `i1 i2 i4 i8`,
 /// `u1 u2 u4 u8`, `f2 f4 f8`, `c8 c16` (complex), `S`*n*/`a`*n* (bytes),
 /// `U`*n* (*n* UCS-4 characters), `V`*n* (raw void), or a one-letter code
-/// (`b B h H i I l L q Q n N p P e f d F D c S U V a`). Long doubles
-/// (`g`, `f16`, `G`, `c32`), datetimes (`M8`), timedeltas (`m8`), objects
-/// (`O`) and variable strings (`T`) are an error.
+/// (`b B h H i I l L q Q n N p P e f d F D c S U V a`), `g`/`f16` (x86-64's
+/// long double) and datetimes/timedeltas with a unit (`M8[ns]`, `m8[s]`).
+/// Complex long doubles (`G`, `c32`), a datetime without a unit (`M8`),
+/// objects (`O`) and variable strings (`T`) are an error.
 ///
 /// ```
 /// use binmap::layout::numpy::typestr;
 /// assert_eq!(typestr(">f8").unwrap().describe(), "f64be");
 /// assert_eq!(typestr("U5").unwrap().describe(), "ucs4[5]");
 /// assert_eq!(typestr("l").unwrap().describe(), "i64");
-/// assert!(typestr("M8[ns]").unwrap_err().contains("datetime64"));
+/// assert_eq!(typestr("<M8[ns]").unwrap().describe(), "datetime64[ns]");
+/// assert_eq!(typestr("g").unwrap().describe(), "longdouble");
+/// assert!(typestr("M8").unwrap_err().contains("datetime64 without a unit"));
 /// ```
 pub fn typestr(s: &str) -> Result<Type, String> {
     let (endian, body) = match s.chars().next() {
@@ -1161,6 +1164,7 @@ fn layout_struct(fields: Vec<FieldSpec>, itemsize: Option<(u64, usize)>, align: 
         Item::Field(Field {
             name: None,
             placement: None,
+            pointer: None,
             ty: text(TextKind::Bytes, n),
             check: None,
             constraint: None,
@@ -1215,6 +1219,7 @@ fn layout_struct(fields: Vec<FieldSpec>, itemsize: Option<(u64, usize)>, align: 
         items.push(Item::Field(Field {
             name: f.name.as_deref().map(Arc::from),
             placement: None,
+            pointer: None,
             ty: f.dt.ty,
             check: None,
             constraint: None,
@@ -1380,7 +1385,7 @@ fn descr_inner(ty: &Type) -> Result<String, String> {
             for item in &st.items {
                 match item {
                     Item::Field(f) => {
-                        if f.placement.is_some() {
+                        if f.placement.is_some() || f.pointer.is_some() {
                             return Err("numpy cannot express a placed field (@)".into());
                         }
                         let size = f.ty.fixed_size().ok_or_else(|| {

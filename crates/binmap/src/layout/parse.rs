@@ -12,6 +12,7 @@ use std::sync::Arc;
 use super::Layout;
 use super::ast::*;
 use super::lex::{LexError, Lexer, Tok, Token};
+use super::{BitField, BitKind, BitsType, EnumDef};
 use crate::error::{Error, ErrorKind};
 use crate::text::ascii_num::AsciiKind;
 
@@ -81,6 +82,7 @@ fn whole_dtype(src: &str, origin: &str) -> Option<Layout> {
     let field = Field {
         name: Some(Arc::from(name)),
         placement: None,
+        pointer: None,
         ty: Type::Array { elem: Arc::new(ty), dims: Dims::ToEnd },
         check: None,
         constraint: None,
@@ -336,19 +338,16 @@ impl<'s> Parser<'s> {
                     self.bump();
                     return Ok(Some(Item::Align { to, span }));
                 }
+                "enum" | "flags" => {
+                    let ty = self.enum_decl(word == "flags", endian.clone())?;
+                    if let (Some(scope), Type::Enum(def, _)) = (self.types.last_mut(), &ty) {
+                        scope.insert(def.name.to_string(), ty.clone());
+                    }
+                    return Ok(None);
+                }
                 "type" => {
                     self.bump();
-                    let name_span = self.span();
-                    let Tok::Ident(name) = self.peek().clone() else { return Err(self.expected("a type name")) };
-                    if builtin_type(name, Endian::Little).is_some()
-                        || matches!(name, "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" | "cstr" | "char")
-                        || TEXT_NUMBER_TYPES.contains(&name)
-                    {
-                        return Err(
-                            self.err_at(&format!("'{name}' is a built-in type and cannot be redefined"), name_span)
-                        );
-                    }
-                    self.bump();
+                    let name = self.type_name()?;
                     self.expect("=")?;
                     let ty = self.ty(endian.clone())?;
                     if let Some(scope) = self.types.last_mut() {
@@ -381,6 +380,179 @@ impl<'s> Parser<'s> {
         self.field(endian.clone()).map(|f| Some(Item::Field(f)))
     }
 
+    /// The name of a new type (`type NAME`, `enum NAME`), consumed: not a built-in one.
+    fn type_name(&mut self) -> Result<&'s str, Error> {
+        let name_span = self.span();
+        let Tok::Ident(name) = self.peek().clone() else { return Err(self.expected("a type name")) };
+        if builtin_type(name, Endian::Little).is_some()
+            || matches!(name, "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" | "cstr" | "char" | "bits")
+            || TEXT_NUMBER_TYPES.contains(&name)
+        {
+            return Err(self.err_at(&format!("'{name}' is a built-in type and cannot be redefined"), name_span));
+        }
+        self.bump();
+        Ok(name)
+    }
+
+    /// An integer type for an enum's base or a bits container (`u8`,
+    /// `u16be`); `what` names the use in the error.
+    fn int_type(&mut self, endian: ByteOrder, what: &str) -> Result<(Type, ScalarKind), Error> {
+        let at = self.span();
+        let ty = self.ty(endian)?;
+        let kind = match &ty {
+            Type::Scalar(s) if s.kind.is_integer() => s.kind,
+            Type::ScalarByOrder { kind, .. } if kind.is_integer() => *kind,
+            other => {
+                let span = Span { start: at.start, end: self.prev_end() };
+                return Err(self.err_at(
+                    &format!("{what} is an integer type (u8, i16, u32be...), not {}", other.describe()),
+                    span,
+                ));
+            }
+        };
+        Ok((ty, kind))
+    }
+
+    /// `enum NAME: BASE { a = 1, b = 2 }` (or `flags`), from the keyword on.
+    fn enum_decl(&mut self, flags: bool, endian: ByteOrder) -> Result<Type, Error> {
+        let keyword = if flags { "flags" } else { "enum" };
+        self.bump();
+        let name = self.type_name()?;
+        self.expect(":")?;
+        let (base, kind) = self.int_type(endian, &format!("the base of {keyword} {name}"))?;
+        self.expect("{")?;
+        let mut members: Vec<(Arc<str>, i128)> = Vec::new();
+        loop {
+            self.skip_separators();
+            if self.eat("}") {
+                break;
+            }
+            let at = self.span();
+            let Tok::Ident(member) = self.peek().clone() else {
+                return Err(self.expected(&format!("a name of {keyword} {name} (NAME = VALUE) or '}}'")));
+            };
+            self.bump();
+            if members.iter().any(|(n, _)| &**n == member) {
+                return Err(self.err_at(&format!("'{member}' is already a name of {keyword} {name}"), at));
+            }
+            self.expect("=")?;
+            let e = self.expr()?;
+            let Some(v) = e.constant() else {
+                return Err(self.err_at("the value of a name is a constant (42, 0x10, 1 << 3)", e.span));
+            };
+            let (lo, hi) = kind.int_range().unwrap_or((0, 0));
+            if v < lo || v > hi || (flags && v < 0) {
+                let why = if flags && v < 0 {
+                    "flags are bits: a value is not negative".to_string()
+                } else {
+                    format!("{v} does not fit its base {} ({lo} to {hi})", kind.name())
+                };
+                return Err(self.err_at(&why, Span { start: at.start, end: e.span.end }));
+            }
+            members.push((Arc::from(member), v));
+            if !matches!(self.peek(), Tok::Punct("}" | "," | ";") | Tok::Newline) {
+                return Err(self.expected("',', a new line or '}' after the value"));
+            }
+        }
+        let def = EnumDef { name: Arc::from(name), flags, base: kind, members };
+        Ok(Type::Enum(Arc::new(def), Arc::new(base)))
+    }
+
+    /// `bits CONTAINER [msb|lsb] { name: N, name: iN, name: bool, _: N, name: N as Enum }`,
+    /// from the keyword on.
+    fn bits_type(&mut self, order: ByteOrder) -> Result<Type, Error> {
+        let start = self.bump().span.start;
+        let (container, kind) = self.int_type(order, "the container of bits")?;
+        let msb_first = match self.peek() {
+            Tok::Ident("msb") => Some(true),
+            Tok::Ident("lsb") => Some(false),
+            _ => None,
+        };
+        if msb_first.is_some() {
+            self.bump();
+        }
+        self.expect("{")?;
+        let total = u32::try_from(kind.size() * 8).unwrap_or(64);
+        let mut fields: Vec<BitField> = Vec::new();
+        loop {
+            self.skip_separators();
+            if self.eat("}") {
+                break;
+            }
+            let at = self.span();
+            let name = match self.peek().clone() {
+                Tok::Ident("_") => None,
+                Tok::Ident(n) => Some(Arc::<str>::from(n)),
+                _ => return Err(self.expected("a bit field (NAME: WIDTH) or '}'")),
+            };
+            self.bump();
+            if let Some(n) = &name
+                && fields.iter().any(|f| f.name.as_ref() == Some(n))
+            {
+                return Err(self.err_at(&format!("bit field '{n}' is already defined in these bits"), at));
+            }
+            self.expect(":")?;
+            let width_at = self.span();
+            let (width, mut bit_kind) = match self.peek().clone() {
+                Tok::Int(n) => (n, BitKind::Unsigned),
+                Tok::Ident("bool") => (1, BitKind::Bool),
+                Tok::Ident(w)
+                    if w.len() > 1
+                        && (w.starts_with('i') || w.starts_with('u'))
+                        && w[1..].bytes().all(|c| c.is_ascii_digit()) =>
+                {
+                    let n = w[1..].parse::<i128>().unwrap_or(i128::MAX);
+                    (n, if w.starts_with('i') { BitKind::Signed } else { BitKind::Unsigned })
+                }
+                _ => return Err(self.expected("a width in bits (3), a signed width (i3) or bool")),
+            };
+            self.bump();
+            if !(1..=64).contains(&width) {
+                return Err(self.err_at(&format!("a bit field is 1 to 64 bits wide, not {width}"), width_at));
+            }
+            let width = width as u32;
+            if width > total {
+                return Err(self.err_at(
+                    &format!("a {width}-bit field is wider than its {total}-bit container {}", container.describe()),
+                    width_at,
+                ));
+            }
+            if matches!(self.peek(), Tok::Ident("as")) {
+                self.bump();
+                let enum_at = self.span();
+                let Tok::Ident(e) = self.peek().clone() else { return Err(self.expected("an enum name after 'as'")) };
+                self.bump();
+                match self.types.iter().rev().find_map(|s| s.get(e)) {
+                    Some(Type::Enum(def, _)) if bit_kind == BitKind::Unsigned => bit_kind = BitKind::Enum(def.clone()),
+                    _ => {
+                        return Err(self.err_at(
+                            &format!(
+                                "'{e}' is not an enum or flags declared above (an unsigned field takes `N as Enum`)"
+                            ),
+                            enum_at,
+                        ));
+                    }
+                }
+            }
+            fields.push(BitField { name, width, kind: bit_kind, span: Span { start: at.start, end: self.prev_end() } });
+        }
+        let used: u32 = fields.iter().map(|f| f.width).sum();
+        let span = Span { start, end: self.prev_end() };
+        if used != total {
+            let msg = if used < total {
+                format!(
+                    "the bit fields take {used} of the {total} bits of {}: name the rest, or add `_: {}` for reserved bits",
+                    container.describe(),
+                    total - used
+                )
+            } else {
+                format!("the bit fields take {used} bits, more than the {total} bits of {}", container.describe())
+            };
+            return Err(self.err_at(&msg, span));
+        }
+        Ok(Type::Bits(Arc::new(BitsType { container, msb_first, fields })))
+    }
+
     /// `little`, `big` or `native`, consumed; `None` (nothing consumed) otherwise.
     fn byte_order_name(&mut self) -> Option<Endian> {
         let e = match self.peek() {
@@ -409,6 +581,18 @@ impl<'s> Parser<'s> {
         self.bump();
         self.expect(":")?;
         let ty = self.ty(endian)?;
+        let pointer = if self.is_punct("@") {
+            let at = self.bump().span;
+            if placement.is_some() {
+                return Err(self.err_at(
+                    "a field is placed (`@ EXPR name: T`, the cursor moves there) or read elsewhere (`name: T @ EXPR`, the cursor stays), not both",
+                    at,
+                ));
+            }
+            Some(Box::new(self.expr()?))
+        } else {
+            None
+        };
         let (mut check, mut constraint) = (None, None);
         if self.eat("==") {
             match self.check_value()? {
@@ -438,7 +622,7 @@ impl<'s> Parser<'s> {
                 span,
             ));
         }
-        Ok(Field { name, placement, ty, check, constraint, span: Span { start, end: self.prev_end() } })
+        Ok(Field { name, placement, pointer, ty, check, constraint, span: Span { start, end: self.prev_end() } })
     }
 
     /// What follows `==` in a field: a literal (`0x06054b50`, `-1.5`,
@@ -641,13 +825,18 @@ impl<'s> Parser<'s> {
 
     fn check_literal_fits(&self, ty: &Type, lit: &Literal, start: usize) -> Result<(), Error> {
         let span = Span { start, end: self.prev_end() };
-        let ok = match (ty, lit) {
-            (Type::Scalar(s), Literal::Int(v)) if s.kind.is_integer() => {
-                s.kind.int_range().is_some_and(|(lo, hi)| (lo..=hi).contains(v))
-            }
-            (Type::Scalar(s), Literal::Int(_) | Literal::Float(_)) => s.kind.is_float(),
-            (Type::Scalar(s), Literal::Bool(_)) => s.kind == ScalarKind::Bool,
-            (Type::Text { .. } | Type::Char | Type::Cstr, Literal::Str(_)) => true,
+        // A scalar whose byte order is chosen per file checks as the same kind.
+        let kind = match ty {
+            Type::Scalar(s) => Some(s.kind),
+            Type::ScalarByOrder { kind, .. } => Some(*kind),
+            Type::Enum(d, _) => Some(d.base),
+            _ => None,
+        };
+        let ok = match (kind, lit) {
+            (Some(k), Literal::Int(v)) if k.is_integer() => k.int_range().is_some_and(|(lo, hi)| (lo..=hi).contains(v)),
+            (Some(k), Literal::Int(_) | Literal::Float(_)) => k.is_float(),
+            (Some(k), Literal::Bool(_)) => k == ScalarKind::Bool,
+            (None, Literal::Str(_)) => matches!(ty, Type::Text { .. } | Type::Char | Type::Cstr),
             _ => false,
         };
         if ok {
@@ -778,6 +967,7 @@ impl<'s> Parser<'s> {
                     Type::Struct(Arc::new(crate::pystruct::to_struct_type(&fmt)))
                 }
             }
+            Tok::Ident("bits") if matches!(self.peek_next(), Tok::Ident(_)) => self.bits_type(order.clone())?,
             Tok::Ident("match") if !matches!(self.peek_next(), Tok::Punct("[" | "," | ";" | "}" | ")")) => {
                 self.bump();
                 self.match_type(order.clone())?
@@ -869,8 +1059,15 @@ impl<'s> Parser<'s> {
             _ => return Err(self.expected("a type")),
         };
         let ty = if self.eat("[") {
+            let repeat = matches!(self.peek(), Tok::Ident("until" | "while"))
+                && !matches!(self.peek_next(), Tok::Punct("]" | "," | ";"));
             let dims = if self.eat("..") {
                 Dims::ToEnd
+            } else if repeat {
+                // `T[until COND]` / `T[while COND]`, `_` naming the element.
+                let until = matches!(self.bump().tok, Tok::Ident("until"));
+                let cond = self.expr()?;
+                if until { Dims::Until(cond) } else { Dims::While(cond) }
             } else {
                 let mut d = vec![self.expr()?];
                 while self.eat(",") {
@@ -895,6 +1092,14 @@ impl<'s> Parser<'s> {
             Type::Array { elem: Arc::new(base), dims }
         } else {
             base
+        };
+        let ty = if matches!(self.peek(), Tok::Ident("within")) {
+            // `T within SIZE`; SIZE stops before `==` and `in`, which check the field.
+            self.bump();
+            let size = self.binary(COMPARISONS + 1)?;
+            Type::Within { inner: Arc::new(ty), size }
+        } else {
+            ty
         };
         self.depth -= 1;
         Ok(ty)
@@ -961,6 +1166,18 @@ impl<'s> Parser<'s> {
         self.primary()
     }
 
+    /// `.name.name...` after a field name or an index, onto `path`.
+    fn dotted(&mut self, path: &mut Vec<Arc<str>>) -> Result<(), Error> {
+        while self.eat(".") {
+            let Tok::Ident(next) = self.peek().clone() else {
+                return Err(self.expected("a field name after '.'"));
+            };
+            self.bump();
+            path.push(Arc::from(next));
+        }
+        Ok(())
+    }
+
     fn primary(&mut self) -> Result<Expr, Error> {
         let span = self.span();
         let kind = match self.peek().clone() {
@@ -995,19 +1212,55 @@ impl<'s> Parser<'s> {
             Tok::Ident(first) => {
                 self.bump();
                 let mut path = vec![Arc::<str>::from(first)];
-                while self.eat(".") {
-                    let Tok::Ident(next) = self.peek().clone() else {
-                        return Err(self.expected("a field name after '.'"));
-                    };
+                self.dotted(&mut path)?;
+                let mut kind = self.enum_constant(path, span)?;
+                // `dims[i]`, `shdrs[n - 1].offset`, `m[i, j].x[k]`.
+                while self.is_punct("[") {
                     self.bump();
-                    path.push(Arc::from(next));
+                    let mut index = vec![self.expr()?];
+                    while self.eat(",") {
+                        index.push(self.expr()?);
+                    }
+                    self.expect("]")?;
+                    let mut rest = Vec::new();
+                    self.dotted(&mut rest)?;
+                    let base = Expr { kind, span: Span { start: span.start, end: self.prev_end() } };
+                    kind = ExprKind::Index(Box::new(Indexed { base, index, rest }));
                 }
-                ExprKind::Path(path)
+                kind
             }
             Tok::Float(_) => return Err(self.err_at("expressions are integers: a float is not allowed here", span)),
             _ => return Err(self.expected("an expression")),
         };
         Ok(Expr { kind, span: Span { start: span.start, end: self.prev_end() } })
+    }
+}
+
+impl Parser<'_> {
+    /// `Color.green` (an enum declared above and one of its names) as a
+    /// constant; any other path as a field path.
+    fn enum_constant(&self, path: Vec<Arc<str>>, span: Span) -> Result<ExprKind, Error> {
+        let def = match (path.as_slice(), self.types.iter().rev().find_map(|s| s.get(&*path[0]))) {
+            ([_, _], Some(Type::Enum(def, _))) => def,
+            _ => return Ok(ExprKind::Path(path)),
+        };
+        match def.value_of(&path[1]) {
+            Some(v) => Ok(ExprKind::Const(path, v)),
+            None => {
+                let names = def.members.iter().map(|(n, _)| &**n);
+                let span = Span { start: span.start, end: self.prev_end() };
+                Err(self.err_at(
+                    &format!(
+                        "{} {} has no name '{}'{}",
+                        def.keyword(),
+                        def.name,
+                        path[1],
+                        crate::suggest::hint(&path[1], names)
+                    ),
+                    span,
+                ))
+            }
+        }
     }
 }
 
@@ -1066,7 +1319,8 @@ fn comparable(ty: &Type) -> bool {
             matches!(dims, Dims::Fixed(d) if d.len() == 1)
                 && matches!(&**elem, Type::Scalar(s) if matches!(s.kind, ScalarKind::U8 | ScalarKind::I8))
         }
-        Type::Struct(_) | Type::Match(_) => false,
+        Type::Enum(..) => true,
+        Type::Struct(_) | Type::Match(_) | Type::Bits(_) | Type::Within { .. } => false,
     }
 }
 

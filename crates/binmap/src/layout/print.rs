@@ -3,9 +3,11 @@
 //!
 //! The text parses back to the same types (tested): byte order is written
 //! per scalar (`u16be`; little endian is the default), padding as `_`
-//! fields, nested structs inline.
+//! fields, nested structs inline, the `enum`/`flags` declarations the
+//! types use first.
 
 use super::ast::{Dims, Field, Item, StructType, Type};
+use super::{BitKind, EnumDef};
 
 /// The items of a struct as `.bml` lines (the top level of a layout).
 ///
@@ -16,6 +18,12 @@ use super::ast::{Dims, Field, Item, StructType, Type};
 /// ```
 pub fn to_bml(st: &StructType) -> String {
     let mut out = String::new();
+    let mut decls = Vec::new();
+    items_enums(&st.items, &mut decls);
+    for d in decls {
+        out.push_str(&d);
+        out.push('\n');
+    }
     for item in &st.items {
         out.push_str(&item_text(item));
         out.push('\n');
@@ -30,6 +38,39 @@ pub fn to_bml(st: &StructType) -> String {
 
 /// The named type of a one-dimensional array of `cstr` (`cstr_[n]`).
 const CSTR_ARRAY: &str = "cstr_[";
+/// The `enum`/`flags` declarations the types of `items` use, each once, in
+/// order of first use.
+fn items_enums(items: &[Item], out: &mut Vec<String>) {
+    for it in items {
+        match it {
+            Item::Field(f) => type_enums(&f.ty, out),
+            Item::If { body, .. } => items_enums(body, out),
+            Item::Align { .. } | Item::Let { .. } => {}
+        }
+    }
+}
+
+fn type_enums(ty: &Type, out: &mut Vec<String>) {
+    let mut add = |d: &EnumDef, base: String| {
+        let members: Vec<String> = d.members.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+        let text = format!("{} {}: {base} {{ {} }}", d.keyword(), d.name, members.join(", "));
+        if !out.contains(&text) {
+            out.push(text);
+        }
+    };
+    match ty {
+        Type::Enum(d, base) => add(d, type_text(base)),
+        Type::Bits(b) => b.fields.iter().for_each(|f| {
+            if let BitKind::Enum(d) = &f.kind {
+                add(d, d.base.name().to_string());
+            }
+        }),
+        Type::Struct(st) => items_enums(&st.items, out),
+        Type::Array { elem, .. } => type_enums(elem, out),
+        Type::Match(m) => m.types().for_each(|t| type_enums(t, out)),
+        _ => {}
+    }
+}
 
 fn item_text(item: &Item) -> String {
     match item {
@@ -55,6 +96,9 @@ fn field_text(f: &Field) -> String {
     }
     s.push_str(": ");
     s.push_str(&type_text(&f.ty));
+    if let Some(p) = &f.pointer {
+        s.push_str(&format!(" @ {}", p.describe()));
+    }
     if let Some(lit) = &f.check {
         s.push_str(&format!(" == {lit}"));
     }
@@ -73,20 +117,13 @@ pub fn type_text(ty: &Type) -> String {
             let inner: Vec<String> = st.items.iter().map(item_text).collect();
             if inner.is_empty() { "{}".into() } else { format!("{{ {} }}", inner.join(", ")) }
         }
-        Type::Array { elem, dims } => {
-            let d = match dims {
-                Dims::ToEnd => "..".to_string(),
-                Dims::Fixed(ds) => ds.iter().map(|e| e.describe()).collect::<Vec<_>>().join(", "),
-                Dims::Fortran(ds) => {
-                    format!("{}; fortran", ds.iter().map(|e| e.describe()).collect::<Vec<_>>().join(", "))
-                }
-            };
-            let one_dim = matches!(dims, Dims::Fixed(ds) if ds.len() == 1);
-            if **elem == Type::Cstr && one_dim {
-                return format!("{CSTR_ARRAY}{d}]");
-            }
-            format!("{}[{d}]", type_text(elem))
+        // `cstr[n]` is one n-byte field: a one-dimensional array of
+        // variable-size cstr is written through a named type.
+        Type::Array { elem, dims: Dims::Fixed(ds) } if **elem == Type::Cstr && ds.len() == 1 => {
+            format!("{CSTR_ARRAY}{}]", ds[0].describe())
         }
+        Type::Array { elem, dims } => format!("{}[{}]", type_text(elem), dims.describe()),
+        Type::Within { inner, size } => format!("{} within {}", type_text(inner), size.describe_operand()),
         other => other.describe(),
     }
 }

@@ -239,8 +239,8 @@ impl<'m> Checker<'_, 'm> {
                 (code, weak(Ty::Bool))
             }
             ExprKind::Binary(op, a, b) if op.is_comparison() => {
-                let (ca, sa) = self.expr(a)?;
-                let (cb, sb) = self.expr(b)?;
+                let (ca, sa) = self.compared(a, b)?;
+                let (cb, sb) = self.compared(b, a)?;
                 let cmp = match op {
                     BinOp::Eq => Cmp::Eq,
                     BinOp::Ne => Cmp::Ne,
@@ -278,7 +278,7 @@ impl<'m> Checker<'_, 'm> {
                 let (mut code, mut st) = self.expr(value)?;
                 let mut consts = Vec::new();
                 for item in list {
-                    let (ci, si) = self.expr(item)?;
+                    let (ci, si) = self.compared(item, value)?;
                     let (Code::Const(k), true) = (ci.clone(), si.weak) else {
                         return Err(self.err(item, "the list after 'in' must hold values, not fields"));
                     };
@@ -299,6 +299,24 @@ impl<'m> Checker<'_, 'm> {
                 (Code::In { value: Box::new(code), list, negated: *negated, ty: st.ty }, weak(Ty::Bool))
             }
         })
+    }
+
+    /// `e` compared with `other`: when `other` is an enum or flags column,
+    /// a name (`green`, `"green"`, `Color.green`, `"read|write"`) is its value.
+    fn compared(&mut self, e: &Expr, other: &Expr) -> Result<(Code, Static)> {
+        let ExprKind::Field(other_path) = &other.kind else { return self.expr(e) };
+        let Some(def) = self.resolve(other, other_path).ok().and_then(|c| c.names()) else { return self.expr(e) };
+        let text = match &e.kind {
+            ExprKind::Str(s) => String::from_utf8_lossy(s).into_owned(),
+            ExprKind::Field(p) if self.resolve(e, p).is_err() => match p.as_slice() {
+                [Seg::Field(n)] => n.to_string(),
+                [Seg::Field(t), Seg::Field(n)] if **t == *def.name => n.to_string(),
+                _ => return self.expr(e),
+            },
+            _ => return self.expr(e),
+        };
+        let v = def.parse(&text).map_err(|why| self.err(e, why))?;
+        Ok((Code::Const(Konst::Int(v)), Static { ty: Ty::Int, weak: true, int_kind: None }))
     }
 
     fn condition(&mut self, e: &Expr) -> Result<Code> {

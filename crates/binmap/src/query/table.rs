@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use crate::decode::Value;
 use crate::error::{Error, Result};
-use crate::layout::{Endian, Scalar, ScalarKind, TextKind};
+use crate::layout::{BitKind, Endian, EnumDef, Scalar, ScalarKind, TextKind};
 use crate::map::{ArrayNode, Elems, Map, Node, NodeKind};
 use crate::select::{RowSet, Rows, Seg, View, main_table, parse_path, path_to_string, project, select};
 use crate::text::ascii_num::AsciiKind;
@@ -322,15 +322,16 @@ fn describe(path: &[Seg]) -> String {
 
 fn kind_text(k: &NodeKind) -> &'static str {
     match k {
-        NodeKind::Scalar(s) => s.kind.name(),
+        NodeKind::Scalar(s) | NodeKind::Enum(s, _) => s.kind.name(),
+        NodeKind::Bits(_) => "bit field",
         NodeKind::Char => "char",
-        NodeKind::Text(_) | NodeKind::Cstr => "string",
+        NodeKind::Text(..) | NodeKind::Cstr => "string",
         NodeKind::Struct(_) => "struct",
         NodeKind::Array(_) => "array",
     }
 }
 
-impl ColumnRef<'_> {
+impl<'m> ColumnRef<'m> {
     /// What the column holds (`None` for structs and arrays).
     pub fn leaf_type(&self) -> Option<LeafType> {
         Some(match &self.node.kind {
@@ -339,11 +340,30 @@ impl ColumnRef<'_> {
             NodeKind::Scalar(s) if s.kind.is_float() || s.kind.is_other_real() => LeafType::Float(s.kind),
             NodeKind::Scalar(s) if s.kind.is_time() => LeafType::Str,
             NodeKind::Scalar(_) => LeafType::Complex,
-            NodeKind::Text(TextKind::Ascii(AsciiKind::Float)) => LeafType::Float(ScalarKind::F64),
-            NodeKind::Text(TextKind::Ascii(_)) => LeafType::Int(ScalarKind::I64),
-            NodeKind::Char | NodeKind::Text(_) | NodeKind::Cstr => LeafType::Str,
+            NodeKind::Text(TextKind::Ascii(AsciiKind::Float), _) => LeafType::Float(ScalarKind::F64),
+            NodeKind::Text(TextKind::Ascii(_), _) => LeafType::Int(ScalarKind::I64),
+            NodeKind::Enum(s, _) => LeafType::Int(s.kind),
+            NodeKind::Bits(b) => match b.kind {
+                BitKind::Bool => LeafType::Bool,
+                BitKind::Signed => LeafType::Int(ScalarKind::I64),
+                _ => LeafType::Int(ScalarKind::U64),
+            },
+            NodeKind::Char | NodeKind::Text(..) | NodeKind::Cstr => LeafType::Str,
             NodeKind::Struct(_) | NodeKind::Array(_) => return None,
         })
+    }
+
+    /// The names of the column's values, when it is an enum or flags
+    /// (a field or a bit field `N as Kind`).
+    pub fn names(&self) -> Option<&'m EnumDef> {
+        match &self.node.kind {
+            NodeKind::Enum(_, def) => Some(def),
+            NodeKind::Bits(b) => match &b.kind {
+                BitKind::Enum(def) => Some(def),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// Decode the column at `addrs` (from [`Table::addresses`]).
@@ -351,9 +371,18 @@ impl ColumnRef<'_> {
         let n = addrs.len();
         let each = || (0..n).map(|i| addrs.get(i));
         match &self.node.kind {
-            NodeKind::Scalar(s) if s.kind.is_integer() => {
+            NodeKind::Scalar(s) | NodeKind::Enum(s, _) if s.kind.is_integer() => {
                 let mut out = Vec::with_capacity(n);
                 load_ints(data, addrs, *s, &mut out)?;
+                Ok(Lane::Int(out))
+            }
+            NodeKind::Bits(b) => {
+                let mut out = Vec::with_capacity(n);
+                load_ints(data, addrs, b.container, &mut out)?;
+                if b.kind == BitKind::Bool {
+                    return Ok(Lane::Bool(out.into_iter().map(|raw| b.extract(raw as u64) != 0).collect()));
+                }
+                out.iter_mut().for_each(|raw| *raw = b.extract(*raw as u64));
                 Ok(Lane::Int(out))
             }
             NodeKind::Scalar(s) if s.kind.is_float() || s.kind.is_other_real() => {
@@ -361,7 +390,7 @@ impl ColumnRef<'_> {
                 load_floats(data, addrs, *s, &mut out)?;
                 Ok(Lane::Float(out))
             }
-            NodeKind::Text(TextKind::Ascii(k)) => {
+            NodeKind::Text(TextKind::Ascii(k), _) => {
                 let mut ints = Vec::new();
                 let mut floats = Vec::new();
                 for a in each() {
@@ -412,7 +441,10 @@ impl ColumnRef<'_> {
     }
 
     /// The leaf at `abs`, with the sinks' checks and error messages.
-    pub fn leaf<'d>(&self, data: &'d [u8], abs: u64) -> Result<Value<'d>> {
+    pub fn leaf<'d>(&self, data: &'d [u8], abs: u64) -> Result<Value<'d>>
+    where
+        'm: 'd,
+    {
         crate::sink::leaf(data, View { node: self.node, abs })
     }
 }

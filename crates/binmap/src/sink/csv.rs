@@ -32,7 +32,8 @@ pub(crate) fn leaf_count(node: &Node) -> u64 {
     }
 }
 
-/// One CSV column: a leaf at a fixed offset from the row's element.
+/// One CSV column: a leaf and its offset (from the start of the file, or
+/// of the element the columns were planned from).
 #[derive(Clone, Debug)]
 pub struct Column<'m> {
     pub name: String,
@@ -40,14 +41,16 @@ pub struct Column<'m> {
     pub node: &'m Node,
 }
 
-/// The leaf columns of a node, named under `prefix`.
+/// The leaf columns of a node at `rel`, named under `prefix`. A field read
+/// elsewhere (`name: T @ EXPR`) is at its absolute offset: `rel` must then
+/// be the node's absolute offset too.
 pub fn columns<'m>(node: &'m Node, prefix: &str, rel: u64, out: &mut Vec<Column<'m>>) {
     match &node.kind {
         NodeKind::Struct(ms) => {
             for m in ms {
                 let Some(name) = &m.name else { continue };
                 let p = if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
-                columns(&m.node, &p, rel + m.node.offset, out);
+                columns(&m.node, &p, m.abs(rel), out);
             }
         }
         NodeKind::Array(a) => {
@@ -178,7 +181,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
             let v = rows.elem(r * row_len + j)?;
             let prefix = if a.shape.len() > 1 { format!("[{}]", index_text(&a.shape[1..], j)) } else { String::new() };
             let start = cols.len();
-            columns(v.node, &prefix, v.abs - rows.abs, &mut cols);
+            columns(v.node, &prefix, v.abs, &mut cols);
             if is_leaf(&v.node.kind) && a.shape.len() <= 1 {
                 cols[start].name = default_name.clone();
             }
@@ -202,7 +205,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
     if let (Some(_), Elems::Uniform { stride, .. }) = (template, &a.elems) {
         // Uniform rows: fixed offsets relative to the row's first element.
         let first_abs = rows.abs + first_row * row_len * stride;
-        let rels: Vec<(u64, &Node)> = first.iter().map(|c| (rows.abs + c.rel - first_abs, c.node)).collect();
+        let rels: Vec<(u64, &Node)> = first.iter().map(|c| (c.rel - first_abs, c.node)).collect();
         let row_stride = row_len * stride;
         flush(&mut buf, out)?;
         return super::write_chunks(rows.rows.clone(), out, |range, buf| {
@@ -216,7 +219,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
                 "row {r} has different columns from row {first_row} (variable-size elements); CSV needs one shape per row: use --format json or jsonl"
             )));
         }
-        write_record(&mut buf, data, rows.abs, &cols.iter().map(|c| (c.rel, c.node)).collect::<Vec<_>>())?;
+        write_record(&mut buf, data, 0, &cols.iter().map(|c| (c.rel, c.node)).collect::<Vec<_>>())?;
         maybe_flush(&mut buf, out)
     })?;
     flush(&mut buf, out)
@@ -231,13 +234,13 @@ pub fn write_one(data: &[u8], v: View<'_>, name: &str, out: &mut dyn Write) -> R
         )));
     }
     let mut cols = Vec::new();
-    columns(v.node, "", 0, &mut cols);
+    columns(v.node, "", v.abs, &mut cols);
     if is_leaf(&v.node.kind) {
         cols[0].name = name.to_string();
     }
     let mut buf = Vec::new();
     write_header(&mut buf, &cols);
-    write_record(&mut buf, data, v.abs, &cols.iter().map(|c| (c.rel, c.node)).collect::<Vec<_>>())?;
+    write_record(&mut buf, data, 0, &cols.iter().map(|c| (c.rel, c.node)).collect::<Vec<_>>())?;
     flush(&mut buf, out)
 }
 

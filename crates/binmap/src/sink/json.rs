@@ -126,7 +126,7 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
                     first = false;
                     write_json_str(&mut self.buf, name);
                     self.buf.push(b':');
-                    self.node(View { node: &m.node, abs: v.abs + m.node.offset })?;
+                    self.node(View { node: &m.node, abs: m.abs(v.abs) })?;
                 }
                 self.buf.push(b'}');
             }

@@ -12,6 +12,7 @@ use std::io::Write;
 
 use crate::decode::{DecodeError, Value, decode_scalar, decode_text, ucs4_string, utf16_string};
 use crate::error::{Error, Result};
+use crate::layout::{BitKind, Shown};
 use crate::map::{NodeKind, slice};
 use crate::select::View;
 use crate::text::escape::{escape_bytes, to_hex};
@@ -112,7 +113,7 @@ pub fn render_rows(
 
 /// Decode the leaf at `view` (a scalar, char, text or cstr node).
 #[inline]
-pub fn leaf<'a>(data: &'a [u8], view: View<'_>) -> Result<Value<'a>> {
+pub fn leaf<'a>(data: &'a [u8], view: View<'a>) -> Result<Value<'a>> {
     let n = view.node;
     let b = slice(data, view.abs, n.size);
     if b.len() as u64 != n.size || !is_leaf(&n.kind) {
@@ -137,7 +138,7 @@ pub fn leaf<'a>(data: &'a [u8], view: View<'_>) -> Result<Value<'a>> {
         }
         DecodeError::BadNumber(why) => {
             let kind = match &n.kind {
-                NodeKind::Text(k) => k.name(),
+                NodeKind::Text(k, _) => k.name(),
                 _ => "number",
             };
             Error::data(format!("{kind}[{}] field at offset {:#x}: {why}", n.size, view.abs)).with_bytes(data, view.abs)
@@ -147,12 +148,38 @@ pub fn leaf<'a>(data: &'a [u8], view: View<'_>) -> Result<Value<'a>> {
 
 /// Decode a leaf from exactly its bytes (`b.len()` is the node's size).
 #[inline]
-pub fn decode_leaf<'a>(b: &'a [u8], kind: &NodeKind) -> Result<Value<'a>, DecodeError> {
+pub fn decode_leaf<'a>(b: &'a [u8], kind: &'a NodeKind) -> Result<Value<'a>, DecodeError> {
     match kind {
         NodeKind::Scalar(s) => decode_scalar(b, *s),
+        NodeKind::Enum(s, def) => Ok(Value::Enum(int_bits(decode_scalar(b, *s)?), def)),
+        NodeKind::Bits(leaf) => {
+            let v = leaf.extract(int_bits(decode_scalar(b, leaf.container)?) as u64);
+            Ok(match &leaf.kind {
+                BitKind::Bool => Value::Bool(v != 0),
+                BitKind::Signed => Value::Int(v as i64),
+                BitKind::Unsigned => Value::UInt(v as u64),
+                BitKind::Enum(def) => Value::Enum(v as i64, def),
+            })
+        }
         NodeKind::Cstr => Ok(Value::Bytes(b.split_last().map_or(b, |(_, rest)| rest))),
-        NodeKind::Text(k) => decode_text(b, *k),
+        NodeKind::Text(k, end) => decode_text(b, *k, *end),
         NodeKind::Char | NodeKind::Struct(_) | NodeKind::Array(_) => Ok(Value::Bytes(b)),
+    }
+}
+
+/// The 64 bits of an integer value (a `u64` above `i64::MAX` wraps).
+fn int_bits(v: Value<'_>) -> i64 {
+    match v {
+        Value::Int(i) => i,
+        Value::UInt(u) => u as i64,
+        _ => 0,
+    }
+}
+
+/// Append an enum value as its names (`green`, `read|write`), or its number.
+fn write_enum_text(out: &mut Vec<u8>, v: &Value<'_>) {
+    if let (Value::Enum(_, def), Some(x)) = (v, v.as_int()) {
+        out.extend_from_slice(def.show(x).to_string().as_bytes());
     }
 }
 
@@ -176,6 +203,7 @@ pub fn write_text(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::Text(t) => out.extend_from_slice(escape_bytes(t.as_bytes()).as_bytes()),
         Value::Ucs4(b, e) => out.extend_from_slice(escape_bytes(ucs4_string(b, e).as_bytes()).as_bytes()),
         Value::Void(b) => out.extend_from_slice(to_hex(b).as_bytes()),
+        Value::Enum(..) => write_enum_text(out, v),
         Value::C64(re, im) => {
             number::write_complex(out, re.into(), im.into(), |o, x| number::write_f32(o, x as f32, NonFinite::Text))
         }
@@ -217,6 +245,10 @@ pub fn write_json(out: &mut Vec<u8>, v: &Value<'_>) {
         Value::Text(t) => write_json_str(out, t),
         Value::Ucs4(b, e) => write_json_str(out, &ucs4_string(b, e)),
         Value::Void(b) => write_hex_json(out, b),
+        Value::Enum(_, def) => match def.show(v.as_int().unwrap_or_default()) {
+            Shown::Number(x) => out.extend_from_slice(x.to_string().as_bytes()),
+            shown => write_json_str(out, &shown.to_string()),
+        },
         Value::C64(re, im) => write_complex_json(out, &Value::F32(re), &Value::F32(im)),
         Value::C128(re, im) => write_complex_json(out, &Value::F64(re), &Value::F64(im)),
         Value::Ibm(w, bits) if !crate::ibm::is_canonical(w, bits) => crate::ibm::write_bits_json(out, w, bits),

@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::layout::TextKind;
-use crate::map::NodeKind;
+use crate::map::{NodeKind, TextEnd};
 use crate::progress::Progress;
 use crate::query::Predicate;
 use crate::query::table::{Addrs, ColumnRef, LANE, Lane, LeafType, Table, chunks, picked as picked_rows};
@@ -250,7 +250,9 @@ impl KeyLane {
     /// orders and compares as the stripped string does); others decode.
     fn load(by: &ColumnRef<'_>, data: &[u8], addrs: &Addrs) -> Result<KeyLane> {
         let raw = match by.node.kind {
-            NodeKind::Text(TextKind::Bytes) | NodeKind::Char if by.node.size <= 16 => by.node.size as usize,
+            NodeKind::Text(TextKind::Bytes, TextEnd::Padded) | NodeKind::Char if by.node.size <= 16 => {
+                by.node.size as usize
+            }
             _ => 0,
         };
         if raw > 0 {
