@@ -1,8 +1,9 @@
 //! A small grammar of layouts, drawn with `arbitrary` so the fuzzer reaches
 //! the resolver and the sinks instead of stopping at syntax errors.
 //!
-//! Scalars (with `le`/`be`), `bytes[N]`, `utf8[N]`, `ucs4[N]`, `void[N]`,
-//! `cstr`, `char`, `bool`, numpy typestrs, `dtype("...")`, `struct("...")`,
+//! Scalars (with `le`/`be`; 24- to 56-bit integers, IBM floats), `bytes[N]`,
+//! `utf8[N]`, `ucs4[N]`, `void[N]`, `cstr[N]`, `ebcdic[N]`, `utf16le[N]`,
+//! `ascii_int/oct/float[N]`, `cstr`, `char`, `bool`, numpy typestrs, `dtype("...")`, `struct("...")`,
 //! nested structs, arrays whose dimensions are constants, expressions or
 //! names of earlier integer fields (`T[n]`, `T[a, b]`, `T[a, b; fortran]`,
 //! `T[..]`), `@` placements and pointers (`name: T @ EXPR`), `align`, `if`, `endian` (fixed or chosen by
@@ -14,10 +15,15 @@
 
 use arbitrary::{Result, Unstructured};
 
-const SCALARS: &[&str] =
-    &["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f16", "bf16", "f32", "f64", "c64", "c128"];
+const SCALARS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f16", "bf16", "f32", "f64", "c64", "c128", "i24", "u24",
+    "i40", "u40", "i48", "u48", "i56", "u56", "ibm32", "ibm64", "f80",
+];
 const SUFFIXES: &[&str] = &["", "", "le", "be"];
-const TYPESTRS: &[&str] = &["<i4", ">f8", "|S3", "U2", "?", "<u2", ">c8", "V2", "|b1", "f2", "M8"];
+const TYPESTRS: &[&str] = &[
+    "<i4", ">f8", "|S3", "U2", "?", "<u2", ">c8", "V2", "|b1", "f2", "M8", "<M8[ns]", ">m8[s]", "M8[D]", "g", "<f16",
+    "longdouble", "datetime64[us]", "timedelta64[Y]",
+];
 const FOREIGN: &[&str] = &[
     "dtype(\"<i2\")",
     "dtype(\"[('a', '<u1'), ('b', '>f4', (2,))]\")",
@@ -181,7 +187,7 @@ impl Gen {
                     "i8" | "u8" | "u16" => Cat::Int(true),
                     "u32" if u.ratio(1, 4)? => Cat::Int(true),
                     _ if s.starts_with('i') || s.starts_with('u') => Cat::Int(false),
-                    "c64" | "c128" => Cat::Other,
+                    "c64" | "c128" | "ibm32" | "ibm64" | "f80" => Cat::Other,
                     _ => Cat::Float,
                 }
             }
@@ -190,12 +196,25 @@ impl Gen {
                 Cat::Bool
             }
             6 | 7 => {
-                let k = *u.choose(&["bytes", "utf8", "ucs4", "ucs4be", "void"])?;
+                let k = *u.choose(&[
+                    "bytes",
+                    "utf8",
+                    "ucs4",
+                    "ucs4be",
+                    "void",
+                    "cstr",
+                    "ebcdic",
+                    "utf16le",
+                    "utf16be",
+                    "ascii_int",
+                    "ascii_oct",
+                    "ascii_float",
+                ])?;
                 self.out.push_str(k);
                 self.out.push('[');
                 self.expr(u, 0)?;
                 self.out.push(']');
-                if k == "void" { Cat::Other } else { Cat::Text }
+                if k == "void" || k.starts_with("ascii") { Cat::Other } else { Cat::Text }
             }
             8 => {
                 self.out.push_str("cstr");

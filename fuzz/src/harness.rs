@@ -194,7 +194,7 @@ pub const PACK_LAYOUTS: &[&str] = &[
     include_str!("../../examples/tmp.bml"),
     "magic: bytes[4] == \"BMAP\"\nn: u16be\nrec: { a: i8, b: u32be, c: f16, d: bool, e: char, s: utf8[3] }[n]",
     "rows: u8\ncols: u8\nm: f32[rows, cols]",
-    "n: u8\nnames: cstr[n]\nalign 4\nv: { re: c64, w: bf16, u: ucs4[2] }[..]",
+    "n: u8\ntype S = cstr\nnames: S[n]\nalign 4\nv: { re: c64, w: bf16, u: ucs4[2] }[..]",
     "count: u32\n@ filesize - 4 crc: u32\nitems: { id: u64, tag: bytes[2], ok: bool }[count]",
 ];
 

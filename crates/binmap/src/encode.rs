@@ -4,6 +4,7 @@
 //! Used by `pack` (JSON and CSV input) and `set` (command-line values).
 
 use crate::error::{Error, Result};
+use crate::ibm::Ibm;
 use crate::layout::{BitKind, BitLeaf, Endian, Scalar, ScalarKind, TextKind};
 use crate::map::{NodeKind, TextEnd};
 use crate::text::escape::{from_hex, unescape_bytes};
@@ -94,6 +95,65 @@ pub fn encode_scalar(doc: &Doc, s: Scalar, origin: Origin, out: &mut Vec<u8>) ->
     if s.kind.is_complex() {
         return encode_complex(doc, s, origin, out);
     }
+    if let ScalarKind::DateTime(u) | ScalarKind::TimeDelta(u) = s.kind {
+        let v = match doc {
+            Doc::Number(t) => t.parse::<i64>().map_err(|_| format!("'{t}' is not a 64-bit count of {}", u.code())),
+            Doc::String(t) if matches!(s.kind, ScalarKind::DateTime(_)) => crate::text::datetime::parse_datetime(t, u),
+            Doc::String(t) => crate::text::datetime::parse_timedelta(t, u),
+            _ => Err(format!("expected a date and time text for a {}, found {}", s.kind.name(), what(doc))),
+        }
+        .map_err(Error::input)?;
+        store!(v, e, out);
+        return Ok(());
+    }
+    if matches!(s.kind, F80 | LongDouble) {
+        let x = match f80_bits(doc) {
+            Some(x) => x,
+            None => {
+                let Some(t) = number_text(doc, origin) else {
+                    return Err(Error::input(format!(
+                        "expected a number for an {}, found {}",
+                        s.kind.name(),
+                        what(doc)
+                    )));
+                };
+                crate::f80::parse(t).map_err(Error::input)?
+            }
+        };
+        let mut b = x.to_le();
+        if e == Endian::Big {
+            b.reverse();
+            if s.kind == LongDouble {
+                out.extend_from_slice(&[0; 6]);
+            }
+        }
+        out.extend_from_slice(&b);
+        if s.kind == LongDouble && e == Endian::Little {
+            out.extend_from_slice(&[0; 6]);
+        }
+        return Ok(());
+    }
+    if let Some(w) = ibm_width(s.kind) {
+        let bits = match ibm_bits(doc) {
+            Some(bits) if w == Ibm::B64 || bits <= 0xffff_ffff => bits,
+            Some(bits) => return Err(Error::input(format!("IBM bits {bits:#x} do not fit an ibm32"))),
+            None => {
+                let Some(t) = number_text(doc, origin) else {
+                    return Err(Error::input(format!(
+                        "expected a number for an {}, found {}",
+                        s.kind.name(),
+                        what(doc)
+                    )));
+                };
+                crate::ibm::encode(w, t).map_err(Error::input)?
+            }
+        };
+        match w {
+            Ibm::B32 => store!(bits as u32, e, out),
+            Ibm::B64 => store!(bits, e, out),
+        }
+        return Ok(());
+    }
     if s.kind.is_float() {
         if let Some(bits) = nan_bits(doc) {
             let fits = match s.kind {
@@ -156,9 +216,59 @@ pub fn encode_scalar(doc: &Doc, s: Scalar, origin: Origin, out: &mut Vec<u8>) ->
         I32 => store!(v as i32, e, out),
         U32 => store!(v as u32, e, out),
         I64 => store!(v as i64, e, out),
-        _ => store!(v as u64, e, out),
+        U64 => store!(v as u64, e, out),
+        // 24- to 56-bit integers: the low bytes of the two's complement.
+        _ => {
+            let n = s.kind.size() as usize;
+            match e {
+                Endian::Little => out.extend_from_slice(&(v as u64).to_le_bytes()[..n]),
+                Endian::Big => out.extend_from_slice(&(v as u64).to_be_bytes()[8 - n..]),
+            }
+        }
     }
     Ok(())
+}
+
+fn ibm_width(kind: ScalarKind) -> Option<Ibm> {
+    match kind {
+        ScalarKind::Ibm32 => Some(Ibm::B32),
+        ScalarKind::Ibm64 => Some(Ibm::B64),
+        _ => None,
+    }
+}
+
+/// `{"ibm": "0x..."}`: an IBM float with its exact bits (a non-canonical
+/// encoding, as `show` writes it).
+fn ibm_bits(doc: &Doc) -> Option<u64> {
+    let Doc::Object(kv) = doc else { return None };
+    let [(k, Doc::String(v))] = kv.as_slice() else { return None };
+    if k != "ibm" {
+        return None;
+    }
+    u64::from_str_radix(v.strip_prefix("0x").unwrap_or(v), 16).ok()
+}
+
+/// `{"f80": "0x..."}`: an f80 with its exact bits (a non-canonical
+/// encoding, as `show` writes it).
+fn f80_bits(doc: &Doc) -> Option<crate::f80::F80> {
+    let Doc::Object(kv) = doc else { return None };
+    let [(k, Doc::String(v))] = kv.as_slice() else { return None };
+    if k != "f80" {
+        return None;
+    }
+    crate::f80::from_bits_text(v)
+}
+
+/// How many units of a text field's length (`N` in `utf16le[N]`) the text
+/// `b` (as given to `pack`) takes: characters for `ucs4` and `ebcdic`,
+/// UTF-16 code units for `utf16`, else bytes.
+pub fn text_units(kind: TextKind, b: &[u8]) -> u64 {
+    let text = || std::str::from_utf8(b).ok();
+    (match kind {
+        TextKind::Ucs4(_) | TextKind::Ebcdic => text().map_or(b.len(), |t| t.chars().count()),
+        TextKind::Utf16(_) => text().map_or(b.len(), |t| t.encode_utf16().count()),
+        _ => b.len(),
+    }) as u64
 }
 
 /// A finite number that rounds to infinity in a float kind is an error, as
@@ -372,6 +482,53 @@ pub fn encode_leaf(doc: &Doc, kind: &NodeKind, size: u64, origin: Origin, out: &
             }
             out.extend_from_slice(&b);
             Ok(())
+        }
+        NodeKind::Text(TextKind::Ascii(k), _) => {
+            let value = match doc {
+                Doc::Null => None,
+                Doc::String(t) if origin == Origin::Text && t.trim().is_empty() => None,
+                _ => Some(number_text(doc, origin).ok_or_else(|| {
+                    Error::input(format!("expected a number or null for {}[{size}], found {}", k.name(), what(doc)))
+                })?),
+            };
+            let b = crate::text::ascii_num::write(*k, value, size).map_err(Error::input)?;
+            out.extend_from_slice(&b);
+            pad_zeros(out, size - b.len() as u64)
+        }
+        NodeKind::Text(TextKind::Ebcdic, _) => {
+            let b = string_bytes(doc, origin)?;
+            let text = std::str::from_utf8(&b).map_err(|_| Error::input("an ebcdic field needs valid text"))?;
+            let b = crate::text::ebcdic::encode(text).map_err(|c| {
+                Error::input(format!("'{c}' (U+{:04X}) has no EBCDIC code (code page 037)", u32::from(c)))
+            })?;
+            if b.len() as u64 > size {
+                return Err(Error::input(format!("{} characters do not fit in an ebcdic[{size}] field", b.len())));
+            }
+            out.extend_from_slice(&b);
+            pad_zeros(out, size - b.len() as u64)
+        }
+        NodeKind::Text(TextKind::Utf16(e), _) => {
+            let b = string_bytes(doc, origin)?;
+            let text = std::str::from_utf8(&b).map_err(|_| Error::input("a utf16 field needs valid text"))?;
+            let units = text.encode_utf16().count() as u64;
+            if units * 2 > size {
+                return Err(Error::input(format!("{units} UTF-16 code units do not fit in a {}-unit field", size / 2)));
+            }
+            for u in text.encode_utf16() {
+                store!(u, e, out);
+            }
+            pad_zeros(out, size - units * 2)
+        }
+        NodeKind::Text(TextKind::CstrN, _) => {
+            let b = string_bytes(doc, origin)?;
+            if b.contains(&0) {
+                return Err(Error::input("a cstr[N] text cannot contain a NUL byte"));
+            }
+            if b.len() as u64 > size {
+                return Err(Error::input(format!("{} bytes do not fit in a cstr[{size}] field", b.len())));
+            }
+            out.extend_from_slice(&b);
+            pad_zeros(out, size - b.len() as u64)
         }
         NodeKind::Text(k, end) => {
             let b = string_bytes(doc, origin)?;

@@ -777,7 +777,9 @@ fn flip(e: crate::layout::Endian) -> crate::layout::Endian {
 /// for bytes that are not a value of the type (a `bool` of 7).
 pub(crate) fn node_operand<'d>(node: &Node, bytes: &'d [u8]) -> Option<std::result::Result<Operand<'d>, ()>> {
     Some(Ok(match &node.kind {
-        NodeKind::Scalar(s) if !s.kind.is_float() && bytes.len() as u64 == s.kind.size() => {
+        NodeKind::Scalar(s)
+            if (s.kind.is_integer() || s.kind == ScalarKind::Bool) && bytes.len() as u64 == s.kind.size() =>
+        {
             match decode_scalar(bytes, *s).ok().and_then(|v| v.as_int()) {
                 Some(v) => Operand::Int(v),
                 None => return Some(Err(())),
@@ -792,6 +794,23 @@ pub(crate) fn node_operand<'d>(node: &Node, bytes: &'d [u8]) -> Option<std::resu
             Operand::Bytes { bytes: bytes.into(), padded: *end == TextEnd::Padded }
         }
         NodeKind::Text(TextKind::Void, _) => Operand::Bytes { bytes: bytes.into(), padded: false },
+        NodeKind::Text(TextKind::CstrN, _) => {
+            let text = bytes.iter().position(|&c| c == 0).map_or(bytes, |i| &bytes[..i]);
+            Operand::Bytes { bytes: text.into(), padded: true }
+        }
+        NodeKind::Text(TextKind::Ebcdic, end) => Operand::Bytes {
+            bytes: crate::text::ebcdic::decode(bytes).into_bytes().into(),
+            padded: *end == TextEnd::Padded,
+        },
+        NodeKind::Text(TextKind::Utf16(e), end) => {
+            let text = crate::decode::utf16_string(bytes, *e);
+            Operand::Bytes { bytes: text.into_bytes().into(), padded: *end == TextEnd::Padded }
+        }
+        NodeKind::Text(TextKind::Ascii(k), _) => match crate::text::ascii_num::read(*k, bytes) {
+            Ok(crate::text::ascii_num::Read::Int(v)) => Operand::Int(v.into()),
+            Ok(crate::text::ascii_num::Read::Float(_)) => return None,
+            _ => return Some(Err(())),
+        },
         NodeKind::Text(TextKind::Ucs4(e), end) => {
             // Compared as UTF-8, as it is shown; a code point that is not a
             // character compares as U+FFFD.
@@ -1697,7 +1716,7 @@ pub(crate) fn check_literal_written(
     match kind {
         NodeKind::Scalar(s) if bytes.len() as u64 == s.kind.size() => match decode_scalar(bytes, *s) {
             Err(DecodeError::BadBool(b)) => (false, format!("byte {b}")),
-            Err(DecodeError::BadUtf8(_) | DecodeError::BadChar(_)) => (false, "?".into()),
+            Err(_) => (false, "?".into()),
             Ok(v) => match (lit, v) {
                 (Literal::Bool(b), Value::Bool(x)) => (*b == x, x.to_string()),
                 (Literal::Int(i), v) if v.as_int().is_some() => {
@@ -1714,6 +1733,13 @@ pub(crate) fn check_literal_written(
                 _ => (false, "a value of another type".into()),
             },
         },
+        NodeKind::Text(TextKind::Ascii(_), _) if !matches!(lit, Literal::Str(_)) => {
+            match crate::sink::decode_leaf(bytes, kind) {
+                Ok(Value::Int(x)) => (matches!(lit, Literal::Int(i) if *i == i128::from(x)), x.to_string()),
+                Ok(Value::F64(x)) => (literal_as_float(lit, ScalarKind::F64).is_some_and(|w| w == x), format!("{x:?}")),
+                _ => (false, "a blank or bad number".into()),
+            }
+        }
         NodeKind::Enum(s, _) => check_literal_written(lit, written, &NodeKind::Scalar(*s), bytes),
         NodeKind::Text(..) | NodeKind::Char | NodeKind::Cstr => {
             let Literal::Str(want) = lit else { return (false, "text".into()) };

@@ -458,7 +458,7 @@ fn items_use_filesize(items: &[Item]) -> bool {
     })
 }
 
-/// How many units (bytes; characters for `ucs4`) a text value holds.
+/// How many units (bytes; characters for `ucs4`...) a text value holds.
 fn data_units(v: &Doc, kind: TextKind, origin: Origin) -> Result<u64> {
     let b = match (kind, v) {
         (TextKind::Void, Doc::String(h)) if origin == Origin::Text => {
@@ -466,10 +466,7 @@ fn data_units(v: &Doc, kind: TextKind, origin: Origin) -> Result<u64> {
         }
         _ => string_bytes(v, origin)?,
     };
-    Ok(match kind {
-        TextKind::Ucs4(_) => std::str::from_utf8(&b).map_or(b.len(), |t| t.chars().count()) as u64,
-        _ => b.len() as u64,
-    })
+    Ok(crate::encode::text_units(kind, &b))
 }
 /// Up to this many members, an input object is searched in order rather
 /// than through a hash map.
@@ -1498,12 +1495,7 @@ fn collect_wants(items: &[Item], kv: &Values<'_>, origin: Origin, wants: &mut Ve
                         if let ExprKind::Path(p) = &len.kind
                             && let Ok(b) = string_bytes(v, origin)
                         {
-                            // A `ucs4[n]` counts characters, the others bytes.
-                            let n = match kind {
-                                TextKind::Ucs4(_) => std::str::from_utf8(&b).map_or(0, |t| t.chars().count()),
-                                _ => b.len(),
-                            };
-                            wants.push((p.clone(), n as u64));
+                            wants.push((p.clone(), crate::encode::text_units(*kind, &b)));
                         }
                     }
                     Type::Array { dims, .. } if dims.exprs().is_some() => {

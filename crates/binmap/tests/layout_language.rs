@@ -156,7 +156,9 @@ fn variable_size_elements() {
         json("n: u8\nitems: { len: u8, text: utf8[len] }[n]", &b),
         r#"{"n":2,"items":[{"len":1,"text":"a"},{"len":3,"text":"xyz"}]}"#
     );
-    assert_eq!(json("s: cstr[2]", b"ab\0c\0"), r#"{"s":["ab","c"]}"#);
+    assert_eq!(json("type S = cstr\ns: S[2]", b"ab\0c\0"), r#"{"s":["ab","c"]}"#);
+    // `cstr[N]` is one field of N bytes: the text up to the first NUL.
+    assert_eq!(json("s: cstr[5], t: cstr[2]", b"ab\0c\0xy"), r#"{"s":"ab","t":"xy"}"#);
 }
 
 #[test]
@@ -245,6 +247,7 @@ fn printed_layouts_parse_back_to_the_same_types() {
         "n: u32be\nv: { x: f32, _: bytes[4] }[n]\n",
         "endian big\na: i16\nb: { c: c128, d: ucs4[3] }\n",
         "magic: bytes[4] == \"RI\\\"F\"\nk: u8\nif k == 1 { a: u8, b: f16 }\nalign 8\n@ filesize - 4 t: f32\nm: f64[2, 3; fortran]\nr: cstr[..]\n",
+        "type S = cstr\nn: u8\nnames: S[n]\ntag: cstr[8]\nx: i24be\ny: ibm32\nz: ascii_oct[12]\nt: ebcdic[4]\nu: utf16be[3]\n",
     ] {
         let first = Layout::parse(text).expect("parse");
         let printed = binmap::layout::print::to_bml(&first.root);

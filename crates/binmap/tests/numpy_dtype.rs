@@ -72,6 +72,13 @@ fn leaf_typestr(ty: &Type) -> String {
                 C128 => ('c', 16),
                 Bool => ('b', 1),
                 BF16 => ('?', 2),
+                LongDouble => ('f', 16),
+                DateTime(u) | TimeDelta(u) => {
+                    let o = if s.endian == Endian::Big { '>' } else { '<' };
+                    let c = if matches!(s.kind, DateTime(_)) { 'M' } else { 'm' };
+                    return format!("{o}{c}8[{}]", u.code());
+                }
+                other => panic!("numpy has no {}", other.name()),
             };
             let o = if n == 1 {
                 '|'
@@ -90,6 +97,7 @@ fn leaf_typestr(ty: &Type) -> String {
                 TextKind::Ucs4(Endian::Little) => format!("<U{n}"),
                 TextKind::Ucs4(Endian::Big) => format!(">U{n}"),
                 TextKind::Utf8 => format!("utf8[{n}]"),
+                other => panic!("numpy has no {}", other.name()),
             }
         }
         t => panic!("unexpected leaf {}", t.describe()),

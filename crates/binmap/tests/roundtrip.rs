@@ -62,19 +62,59 @@ enum K {
     F32,
     F64,
     Bool,
+    // The number types of real files (issue 11 item 9): any bits of them
+    // show and pack back exactly.
+    I24,
+    U24,
+    I40,
+    U48,
+    I56,
+    U56,
+    Ibm32,
+    Ibm64,
+    DtS,
+    TdUs,
 }
 
-const ALL_KINDS: [K; 13] =
-    [K::I8, K::I16, K::I32, K::I64, K::U8, K::U16, K::U32, K::U64, K::F16, K::BF16, K::F32, K::F64, K::Bool];
-const INT_KINDS: [K; 8] = [K::I8, K::I16, K::I32, K::I64, K::U8, K::U16, K::U32, K::U64];
+const ALL_KINDS: [K; 23] = [
+    K::I8,
+    K::I16,
+    K::I32,
+    K::I64,
+    K::U8,
+    K::U16,
+    K::U32,
+    K::U64,
+    K::F16,
+    K::BF16,
+    K::F32,
+    K::F64,
+    K::Bool,
+    K::I24,
+    K::U24,
+    K::I40,
+    K::U48,
+    K::I56,
+    K::U56,
+    K::Ibm32,
+    K::Ibm64,
+    K::DtS,
+    K::TdUs,
+];
+const INT_KINDS: [K; 14] =
+    [K::I8, K::I16, K::I32, K::I64, K::U8, K::U16, K::U32, K::U64, K::I24, K::U24, K::I40, K::U48, K::I56, K::U56];
 
 impl K {
     fn size(self) -> usize {
         match self {
             K::I8 | K::U8 | K::Bool => 1,
             K::I16 | K::U16 | K::F16 | K::BF16 => 2,
-            K::I32 | K::U32 | K::F32 => 4,
-            K::I64 | K::U64 | K::F64 => 8,
+            K::I24 | K::U24 => 3,
+            K::I32 | K::U32 | K::F32 | K::Ibm32 => 4,
+            K::I40 => 5,
+            K::U48 => 6,
+            K::I56 | K::U56 => 7,
+            K::I64 | K::U64 | K::F64 | K::Ibm64 | K::DtS | K::TdUs => 8,
         }
     }
 
@@ -93,6 +133,16 @@ impl K {
             K::F32 => "f32",
             K::F64 => "f64",
             K::Bool => "bool",
+            K::I24 => "i24",
+            K::U24 => "u24",
+            K::I40 => "i40",
+            K::U48 => "u48",
+            K::I56 => "i56",
+            K::U56 => "u56",
+            K::Ibm32 => "ibm32",
+            K::Ibm64 => "ibm64",
+            K::DtS => "datetime64[s]",
+            K::TdUs => "timedelta64[us]",
         }
     }
 
@@ -101,7 +151,7 @@ impl K {
     }
 
     fn is_signed(self) -> bool {
-        matches!(self, K::I8 | K::I16 | K::I32 | K::I64)
+        matches!(self, K::I8 | K::I16 | K::I32 | K::I64 | K::I24 | K::I40 | K::I56)
     }
 
     /// (exponent bits, mantissa bits) of a float kind.
@@ -411,8 +461,8 @@ fn suf_s() -> impl Strategy<Value = Suf> {
 }
 
 fn fix_suf(k: K, s: Suf) -> Suf {
-    // `boolle` is not a type.
-    if k == K::Bool { Suf::Default } else { s }
+    // `boolle` and `datetime64[s]be` are not types.
+    if matches!(k, K::Bool | K::DtS | K::TdUs) { Suf::Default } else { s }
 }
 
 fn scalar_s() -> impl Strategy<Value = Ty> {
@@ -853,6 +903,9 @@ fn ty_text(ty: &Ty, depth: usize, places: &mut std::slice::Iter<'_, u64>) -> Str
             let body = items_text(items, depth + 1, sep, places);
             if body.is_empty() { "{}".into() } else { format!("{{ {body} }}") }
         }
+        // `cstr[n]` is one n-byte field: a one-dimensional array of
+        // variable-size cstr goes through the named type `cstr_`.
+        Ty::Array(e, dims) if matches!(**e, Ty::Cstr) && dims.len() == 1 => format!("cstr_[{}]", dim_text(&dims[0])),
         Ty::Array(e, dims) => {
             let d: Vec<String> = dims.iter().map(dim_text).collect();
             format!("{}[{}]", ty_text(e, depth, places), d.join(", "))
@@ -977,6 +1030,7 @@ fn layout_text(top: &Top, places: &[u64]) -> String {
         format!("@ filesize - {size} {name}: {}\n", ty_text(ty, 0, &mut none))
     };
     let mut text = String::from(PRELUDE);
+    text.push_str("type cstr_ = cstr\n");
     if let Some((name, ty, true)) = &top.footer {
         // First: what follows starts again at 0, after a zero-size field.
         text.push_str(&footer(ty, name));
@@ -1090,6 +1144,21 @@ fn float_bits(rng: &mut Rng, kind: K) -> u64 {
             (rng.below(2) * sign) | exp << m | mant
         }
     }
+}
+
+/// The encoding `pack` writes for the value of IBM float bits with an
+/// `f`-bit fraction: the fraction normalised, a zero as its sign alone.
+fn ibm_normalise(bits: u64, f: u32) -> u64 {
+    let sign = bits & (1 << (f + 7));
+    let (mut e, mut frac) = (bits >> f & 0x7f, bits & ((1 << f) - 1));
+    if frac == 0 {
+        return sign;
+    }
+    while frac >> (f - 4) == 0 && e > 0 {
+        frac <<= 4;
+        e -= 1;
+    }
+    sign | e << f | frac
 }
 
 fn int_bits(rng: &mut Rng, k: K) -> u64 {
@@ -1272,6 +1341,9 @@ impl Gen {
                         let is_nan = b & exp_mask == exp_mask && b & ((1 << m) - 1) != 0;
                         if is_nan && self.canonical_nans { exp_mask | 1 << (m - 1) } else { b }
                     }
+                    // CSV has no spelling for an unnormalised IBM encoding (JSON does).
+                    K::Ibm32 if self.canonical_nans => ibm_normalise(int_bits(&mut self.rng, *k), 24),
+                    K::Ibm64 if self.canonical_nans => ibm_normalise(int_bits(&mut self.rng, *k), 56),
                     k => int_bits(&mut self.rng, k),
                 };
                 self.put(bits, k.size(), s.resolve(e));

@@ -21,6 +21,8 @@ pub(crate) fn data_type(plan: &Plan, what: &str) -> Result<DataType> {
             )));
         }
         Plan::Num(s) => scalar_type(*s),
+        Plan::TextNum { float: false, .. } => DataType::Int64,
+        Plan::TextNum { float: true, .. } => DataType::Float64,
         Plan::Bits(b) => bits_type(b),
         Plan::Str { utf8: true, .. } => DataType::Utf8,
         Plan::Str { utf8: false, .. } => DataType::Binary,
@@ -62,8 +64,9 @@ pub(crate) fn item_field(t: DataType) -> FieldRef {
     Arc::new(Field::new("item", t, false))
 }
 
-/// Numbers: integers as they are; f16 as Float16; bf16 widened (exactly)
-/// to Float32; complex as a struct of two floats.
+/// Numbers: integers as they are (24- to 56-bit ones widened to 32 or 64
+/// bits); f16 as Float16; bf16 widened (exactly) to Float32; ibm32 as
+/// Float64 (exactly); complex as a struct of two floats.
 pub(crate) fn scalar_type(s: Scalar) -> DataType {
     use ScalarKind::*;
     match s.kind {
@@ -81,7 +84,37 @@ pub(crate) fn scalar_type(s: Scalar) -> DataType {
         Bool => DataType::Boolean,
         C64 => DataType::Struct(complex_fields(DataType::Float32)),
         C128 => DataType::Struct(complex_fields(DataType::Float64)),
+        // Widened, exactly, to the next Arrow integer.
+        I24 => DataType::Int32,
+        U24 => DataType::UInt32,
+        I40 | I48 | I56 => DataType::Int64,
+        U40 | U48 | U56 => DataType::UInt64,
+        // Exact: 24 significant bits and exponents within float64's range.
+        // (ibm64 is refused by the plan: float64 cannot hold it.)
+        Ibm32 | Ibm64 => DataType::Float64,
+        DateTime(u) => match arrow_unit(u) {
+            Some(unit) => DataType::Timestamp(unit, None),
+            None => DataType::Int64,
+        },
+        TimeDelta(u) => match arrow_unit(u) {
+            Some(unit) => DataType::Duration(unit),
+            None => DataType::Int64,
+        },
+        // Refused by the plan: float64 cannot hold them.
+        F80 | LongDouble => DataType::Float64,
     }
+}
+
+/// Arrow's time unit for numpy's (`s`, `ms`, `us`, `ns`; the plan refuses the others).
+pub(crate) fn arrow_unit(u: crate::text::datetime::TimeUnit) -> Option<arrow_schema::TimeUnit> {
+    use crate::text::datetime::TimeUnit as U;
+    Some(match u {
+        U::S => arrow_schema::TimeUnit::Second,
+        U::Ms => arrow_schema::TimeUnit::Millisecond,
+        U::Us => arrow_schema::TimeUnit::Microsecond,
+        U::Ns => arrow_schema::TimeUnit::Nanosecond,
+        _ => return None,
+    })
 }
 
 /// `{real, imag}`, the fields of a complex number (as `show` prints it).

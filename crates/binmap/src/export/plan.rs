@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use crate::layout::{BitLeaf, Scalar, TextKind};
+use crate::layout::{BitLeaf, Scalar, ScalarKind, TextKind};
 use crate::map::{Elems, Node, NodeKind};
 
 /// What every value of a column has in common.
@@ -29,6 +29,10 @@ pub(crate) enum Plan {
     /// `Char` or `Cstr`); `utf8` is false once a value is seen that is not
     /// UTF-8 (for the kinds that allow it), making the column binary.
     Str { kind: NodeKind, utf8: bool },
+    /// A number written as text (`ascii_int[N]`, `ascii_oct[N]`,
+    /// `ascii_float[N]`): `kind` is the leaf's node kind; its values go to
+    /// Int64 (Float64 for `ascii_float`) through the leaf decoder.
+    TextNum { kind: NodeKind, float: bool },
     /// `void[N]`: opaque bytes, of fixed size when `size` is known.
     Void { size: Option<u64> },
     /// A struct's named fields, in layout order.
@@ -59,6 +63,7 @@ impl Plan {
             (Plan::Num(s), NodeKind::Scalar(t) | NodeKind::Enum(t, _)) if s == t => {}
             (Plan::Bits(b), NodeKind::Bits(c)) if b == c => {}
             (Plan::Str { kind, .. }, k) if text_kind_matches(kind, k) => {}
+            (Plan::TextNum { kind, .. }, k) if kind == k => {}
             (Plan::Void { size }, NodeKind::Text(TextKind::Void, _)) => {
                 if *size != Some(node.size) {
                     *size = None;
@@ -113,6 +118,7 @@ impl Plan {
             Plan::Bits(b) => format!("a {}-bit field", b.width),
             Plan::Str { kind, .. } => kind_name(kind).into(),
             Plan::Void { .. } => "void".into(),
+            Plan::TextNum { kind, .. } => kind_name(kind).into(),
             Plan::Struct(_) => "a struct".into(),
             Plan::List { .. } => "an array".into(),
         }
@@ -122,9 +128,33 @@ impl Plan {
 /// The plan of a node seen for the first time.
 fn fresh(node: &Node) -> Result<Plan, String> {
     Ok(match &node.kind {
+        NodeKind::Scalar(s) if s.kind == crate::layout::ScalarKind::Ibm64 => {
+            return Err("an ibm64 has up to 56 significant bits, more than a float64 holds: \
+                        convert it to CSV or JSON, which keep every digit"
+                .into());
+        }
+        NodeKind::Scalar(s) if matches!(s.kind, ScalarKind::F80 | ScalarKind::LongDouble) => {
+            return Err(format!(
+                "an {} has 64 significant bits, more than a float64 holds: convert it to CSV or JSON",
+                s.kind.name()
+            ));
+        }
+        NodeKind::Scalar(s)
+            if s.kind.is_time()
+                && matches!(s.kind, ScalarKind::DateTime(u) | ScalarKind::TimeDelta(u)
+                    if super::arrow_types::arrow_unit(u).is_none()) =>
+        {
+            return Err(format!(
+                "Arrow has no {} (its time units are s, ms, us and ns): convert it to CSV or JSON",
+                s.kind.name()
+            ));
+        }
         NodeKind::Scalar(s) | NodeKind::Enum(s, _) => Plan::Num(*s),
         NodeKind::Bits(b) => Plan::Bits(b.clone()),
         NodeKind::Text(TextKind::Void, _) => Plan::Void { size: Some(node.size) },
+        k @ NodeKind::Text(TextKind::Ascii(a), _) => {
+            Plan::TextNum { kind: k.clone(), float: *a == crate::text::ascii_num::AsciiKind::Float }
+        }
         k @ (NodeKind::Text(..) | NodeKind::Char | NodeKind::Cstr) => Plan::Str { kind: k.clone(), utf8: true },
         NodeKind::Struct(ms) => {
             let mut fields = Vec::new();

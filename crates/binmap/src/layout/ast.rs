@@ -8,6 +8,8 @@
 
 use std::sync::Arc;
 
+use crate::text::datetime::TimeUnit;
+
 /// A byte range in the layout text, for error messages.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Span {
@@ -47,7 +49,64 @@ pub enum ScalarKind {
     /// numpy `complex128`: two f64.
     C128,
     Bool,
+    /// 24-, 40-, 48- and 56-bit integers (`i24` … `u56`): two's complement
+    /// for the signed ones, in the byte order of the field like the others.
+    I24,
+    U24,
+    I40,
+    U40,
+    I48,
+    U48,
+    I56,
+    U56,
+    /// IBM System/360 hexadecimal floats (SEG-Y): sign, 7-bit excess-64
+    /// exponent of 16, then a 24-bit (`ibm32`) or 56-bit (`ibm64`) fraction.
+    Ibm32,
+    Ibm64,
+    /// numpy `datetime64[unit]`: a signed 64-bit count of units since
+    /// 1970-01-01T00:00 (`NaT`: the smallest value).
+    DateTime(TimeUnit),
+    /// numpy `timedelta64[unit]`: a signed 64-bit count of units.
+    TimeDelta(TimeUnit),
+    /// x87 extended precision in 10 bytes ([`crate::f80`]).
+    F80,
+    /// numpy's `longdouble` on x86-64 Linux: an f80 then 6 bytes of padding.
+    LongDouble,
 }
+
+/// The layout names of `datetime64[unit]` and `timedelta64[unit]`, by unit.
+const TIME_NAMES: [[&str; 13]; 2] = [
+    [
+        "datetime64[Y]",
+        "datetime64[M]",
+        "datetime64[W]",
+        "datetime64[D]",
+        "datetime64[h]",
+        "datetime64[m]",
+        "datetime64[s]",
+        "datetime64[ms]",
+        "datetime64[us]",
+        "datetime64[ns]",
+        "datetime64[ps]",
+        "datetime64[fs]",
+        "datetime64[as]",
+    ],
+    [
+        "timedelta64[Y]",
+        "timedelta64[M]",
+        "timedelta64[W]",
+        "timedelta64[D]",
+        "timedelta64[h]",
+        "timedelta64[m]",
+        "timedelta64[s]",
+        "timedelta64[ms]",
+        "timedelta64[us]",
+        "timedelta64[ns]",
+        "timedelta64[ps]",
+        "timedelta64[fs]",
+        "timedelta64[as]",
+    ],
+];
 
 impl ScalarKind {
     /// Size in bytes.
@@ -56,9 +115,14 @@ impl ScalarKind {
         match self {
             I8 | U8 | Bool => 1,
             I16 | U16 | F16 | BF16 => 2,
-            I32 | U32 | F32 => 4,
-            I64 | U64 | F64 | C64 => 8,
-            C128 => 16,
+            I24 | U24 => 3,
+            I32 | U32 | F32 | Ibm32 => 4,
+            I40 | U40 => 5,
+            I48 | U48 => 6,
+            I56 | U56 => 7,
+            I64 | U64 | F64 | C64 | Ibm64 | DateTime(_) | TimeDelta(_) => 8,
+            F80 => 10,
+            C128 | LongDouble => 16,
         }
     }
 
@@ -81,13 +145,46 @@ impl ScalarKind {
             C64 => "c64",
             C128 => "c128",
             Bool => "bool",
+            I24 => "i24",
+            U24 => "u24",
+            I40 => "i40",
+            U40 => "u40",
+            I48 => "i48",
+            U48 => "u48",
+            I56 => "i56",
+            U56 => "u56",
+            Ibm32 => "ibm32",
+            Ibm64 => "ibm64",
+            DateTime(u) => TIME_NAMES[0][u as usize],
+            TimeDelta(u) => TIME_NAMES[1][u as usize],
+            F80 => "f80",
+            LongDouble => "longdouble",
         }
     }
 
     /// True for the integer kinds (usable as sizes in expressions).
     pub fn is_integer(self) -> bool {
         use ScalarKind::*;
-        matches!(self, I8 | I16 | I32 | I64 | U8 | U16 | U32 | U64)
+        matches!(self, I8 | I16 | I32 | I64 | U8 | U16 | U32 | U64 | I24 | U24 | I40 | U40 | I48 | U48 | I56 | U56)
+    }
+
+    /// True for the signed integer kinds.
+    pub fn is_signed(self) -> bool {
+        use ScalarKind::*;
+        matches!(self, I8 | I16 | I24 | I32 | I40 | I48 | I56 | I64)
+    }
+
+    /// True for the real numbers without a typed load of their own (`ibm32`,
+    /// `ibm64`, `f80`, `longdouble`): numbers in `--where` and `stats`, read
+    /// through their decoder as f64.
+    pub fn is_other_real(self) -> bool {
+        use ScalarKind::*;
+        matches!(self, Ibm32 | Ibm64 | F80 | LongDouble)
+    }
+
+    /// True for `datetime64` and `timedelta64`.
+    pub fn is_time(self) -> bool {
+        matches!(self, ScalarKind::DateTime(_) | ScalarKind::TimeDelta(_))
     }
 
     /// True for the floating-point kinds.
@@ -113,6 +210,11 @@ impl ScalarKind {
             U16 => (0, u16::MAX.into()),
             U32 => (0, u32::MAX.into()),
             U64 => (0, u64::MAX.into()),
+            I24 | I40 | I48 | I56 => {
+                let bits = 8 * self.size() - 1;
+                (-(1i128 << bits), (1i128 << bits) - 1)
+            }
+            U24 | U40 | U48 | U56 => (0, (1i128 << (8 * self.size())) - 1),
             _ => return None,
         })
     }
@@ -152,6 +254,11 @@ pub struct Scalar {
 
 impl std::fmt::Display for Scalar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A big-endian datetime is numpy's typestr: `>M8[ns]`.
+        if let (ScalarKind::DateTime(u) | ScalarKind::TimeDelta(u), Endian::Big) = (self.kind, self.endian) {
+            let code = if matches!(self.kind, ScalarKind::DateTime(_)) { 'M' } else { 'm' };
+            return write!(f, ">{code}8[{}]", u.code());
+        }
         f.write_str(self.kind.name())?;
         if self.kind.size() > 1 && self.endian == Endian::Big {
             f.write_str("be")?;
@@ -160,7 +267,8 @@ impl std::fmt::Display for Scalar {
     }
 }
 
-/// How a run of bytes is shown as text.
+/// How a run of bytes is shown as text (or, for the `ascii_*` kinds, read
+/// as a number).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TextKind {
     /// `bytes[N]`: raw bytes, trailing NULs stripped (numpy `S`N).
@@ -172,15 +280,30 @@ pub enum TextKind {
     Ucs4(Endian),
     /// `void[N]`: N raw bytes shown as they are, NULs included (numpy `V`N).
     Void,
+    /// `cstr[N]`: N bytes holding text up to the first NUL (or all N bytes
+    /// when there is none, as tar's names); shown as `bytes`.
+    CstrN,
+    /// `ebcdic[N]`: N bytes of EBCDIC text (code page 037), trailing NULs stripped.
+    Ebcdic,
+    /// `utf16le[N]` / `utf16be[N]`: N UTF-16 code units (2N bytes),
+    /// trailing NUL units stripped; unpaired surrogates are an error.
+    Utf16(Endian),
+    /// `ascii_int[N]`, `ascii_oct[N]`, `ascii_float[N]`: a number written
+    /// as text in N bytes ([`crate::text::ascii_num`]).
+    Ascii(crate::text::ascii_num::AsciiKind),
 }
 
 impl TextKind {
-    /// Bytes per unit of the length (4 for UCS-4, else 1).
+    /// Bytes per unit of the length (4 for UCS-4, 2 for UTF-16, else 1).
     pub fn unit(self) -> u64 {
-        if matches!(self, TextKind::Ucs4(_)) { 4 } else { 1 }
+        match self {
+            TextKind::Ucs4(_) => 4,
+            TextKind::Utf16(_) => 2,
+            _ => 1,
+        }
     }
 
-    /// The layout-language name (`bytes`, `utf8`, `ucs4`, `ucs4be`, `void`).
+    /// The layout-language name (`bytes`, `utf8`, `ucs4`, `ucs4be`, `void`, `ascii_oct`...).
     pub fn name(self) -> &'static str {
         match self {
             TextKind::Bytes => "bytes",
@@ -188,6 +311,11 @@ impl TextKind {
             TextKind::Ucs4(Endian::Little) => "ucs4",
             TextKind::Ucs4(Endian::Big) => "ucs4be",
             TextKind::Void => "void",
+            TextKind::CstrN => "cstr",
+            TextKind::Ebcdic => "ebcdic",
+            TextKind::Utf16(Endian::Little) => "utf16le",
+            TextKind::Utf16(Endian::Big) => "utf16be",
+            TextKind::Ascii(k) => k.name(),
         }
     }
 }

@@ -29,6 +29,7 @@
 use std::sync::Arc;
 
 use super::ast::{Dims, Endian, Expr, ExprKind, Field, Item, Scalar, ScalarKind, Span, StructType, TextKind, Type};
+use crate::text::datetime::TimeUnit;
 
 /// Deepest nesting of brackets accepted in a literal (no stack overflow on hostile input).
 const MAX_DEPTH: usize = 64;
@@ -494,16 +495,19 @@ fn unsupported(what: &str) -> String {
 /// not applicable: native) then a code: `b1`/`?` bool, `i1 i2 i4 i8`,
 /// `u1 u2 u4 u8`, `f2 f4 f8`, `c8 c16` (complex), `S`*n*/`a`*n* (bytes),
 /// `U`*n* (*n* UCS-4 characters), `V`*n* (raw void), or a one-letter code
-/// (`b B h H i I l L q Q n N p P e f d F D c S U V a`). Long doubles
-/// (`g`, `f16`, `G`, `c32`), datetimes (`M8`), timedeltas (`m8`), objects
-/// (`O`) and variable strings (`T`) are an error.
+/// (`b B h H i I l L q Q n N p P e f d F D c S U V a`), `g`/`f16` (x86-64's
+/// long double) and datetimes/timedeltas with a unit (`M8[ns]`, `m8[s]`).
+/// Complex long doubles (`G`, `c32`), a datetime without a unit (`M8`),
+/// objects (`O`) and variable strings (`T`) are an error.
 ///
 /// ```
 /// use binmap::layout::numpy::typestr;
 /// assert_eq!(typestr(">f8").unwrap().describe(), "f64be");
 /// assert_eq!(typestr("U5").unwrap().describe(), "ucs4[5]");
 /// assert_eq!(typestr("l").unwrap().describe(), "i64");
-/// assert!(typestr("M8[ns]").unwrap_err().contains("datetime64"));
+/// assert_eq!(typestr("<M8[ns]").unwrap().describe(), "datetime64[ns]");
+/// assert_eq!(typestr("g").unwrap().describe(), "longdouble");
+/// assert!(typestr("M8").unwrap_err().contains("datetime64 without a unit"));
 /// ```
 pub fn typestr(s: &str) -> Result<Type, String> {
     let (endian, body) = match s.chars().next() {
@@ -537,11 +541,19 @@ pub fn typestr(s: &str) -> Result<Type, String> {
             'S' | 'a' => return Ok(text(TextKind::Bytes, 0)),
             'U' => return Ok(text(TextKind::Ucs4(endian), 0)),
             'V' => return Ok(text(TextKind::Void, 0)),
-            'g' => return Err(unsupported("longdouble ('g', float128)")),
+            'g' => LongDouble,
             'G' => return Err(unsupported("clongdouble ('G', complex256)")),
             _ => return Err(special(body).unwrap_or_else(not_understood)),
         };
         return Ok(scalar(kind, endian));
+    }
+    if let Some(unit) =
+        digits.strip_prefix("8[").and_then(|d| d.strip_suffix(']')).filter(|_| matches!(code, 'M' | 'm'))
+    {
+        let unit = TimeUnit::from_code(unit).ok_or_else(|| {
+            format!("'{s}': binmap knows the time units Y M W D h m s ms us ns ps fs as (no multiples like [2s])")
+        })?;
+        return Ok(scalar(if code == 'M' { DateTime(unit) } else { TimeDelta(unit) }, endian));
     }
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(special(body).unwrap_or_else(not_understood));
@@ -562,7 +574,7 @@ pub fn typestr(s: &str) -> Result<Type, String> {
         ('f', 8) => F64,
         ('c', 8) => C64,
         ('c', 16) => C128,
-        ('f', 16) => return Err(unsupported("longdouble ('f16', float128)")),
+        ('f', 16) => LongDouble,
         ('c', 32) => return Err(unsupported("clongdouble ('c32', complex256)")),
         // numpy's limits: an itemsize must fit a C int.
         ('S' | 'a', n) if n <= i32::MAX as u64 => return Ok(text(TextKind::Bytes, n)),
@@ -577,8 +589,8 @@ pub fn typestr(s: &str) -> Result<Type, String> {
 fn special(body: &str) -> Option<String> {
     let c = body.chars().next()?;
     Some(match c {
-        'M' => unsupported(&format!("datetime64 ('{body}')")),
-        'm' => unsupported(&format!("timedelta64 ('{body}')")),
+        'M' => unsupported(&format!("datetime64 without a unit ('{body}'): write M8[ns], M8[s]...")),
+        'm' => unsupported(&format!("timedelta64 without a unit ('{body}'): write m8[ns], m8[s]...")),
         'O' => unsupported(&format!("object ('{body}')")),
         'T' => unsupported(&format!("StringDType ('{body}')")),
         _ => return None,
@@ -625,6 +637,14 @@ pub fn quote_type_names(s: &str) -> String {
             let start = i;
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.') {
                 i += 1;
+            }
+            // `datetime64[ns]`: the unit belongs to the name.
+            let unit_end = t[i..].find(']').map(|e| i + e + 1);
+            if matches!(&t[start..i], "datetime64" | "timedelta64" | "np.datetime64" | "np.timedelta64")
+                && b.get(i) == Some(&b'[')
+                && let Some(end) = unit_end
+            {
+                i = end;
             }
             let word = &t[start..i];
             let name = word.strip_prefix("np.").or_else(|| word.strip_prefix("numpy.")).unwrap_or(word);
@@ -682,7 +702,15 @@ fn named(name: &str) -> Option<Result<Type, String>> {
         "object" | "object_" => "O",
         "datetime64" => "M8",
         "timedelta64" => "m8",
-        _ => return None,
+        _ => {
+            // `datetime64[ns]`, `timedelta64[s]`: numpy's names with a unit.
+            let (code, unit) = match name.split_once('[') {
+                Some(("datetime64", u)) => ("M8", u),
+                Some(("timedelta64", u)) => ("m8", u),
+                _ => return None,
+            };
+            return Some(typestr(&format!("{code}[{unit}")));
+        }
     };
     Some(typestr(ts))
 }
@@ -1311,6 +1339,15 @@ fn leaf_typestr(ty: &Type) -> Result<String, String> {
                 C128 => ('c', 16),
                 Bool => ('b', 1),
                 BF16 => return Err("numpy has no bfloat16 (bf16)".into()),
+                LongDouble => ('f', 16),
+                DateTime(u) | TimeDelta(u) => {
+                    let o = if s.endian == Endian::Big { '>' } else { '<' };
+                    let c = if matches!(s.kind, DateTime(_)) { 'M' } else { 'm' };
+                    return Ok(format!("{o}{c}8[{}]", u.code()));
+                }
+                I24 | U24 | I40 | U40 | I48 | U48 | I56 | U56 | Ibm32 | Ibm64 | F80 => {
+                    return Err(format!("numpy has no {} type", s.kind.name()));
+                }
             };
             let o = if n == 1 {
                 '|'
@@ -1332,6 +1369,7 @@ fn leaf_typestr(ty: &Type) -> Result<String, String> {
                 TextKind::Ucs4(Endian::Little) => format!("<U{n}"),
                 TextKind::Ucs4(Endian::Big) => format!(">U{n}"),
                 TextKind::Utf8 => return Err("numpy has no UTF-8 string type (utf8[N])".into()),
+                k => return Err(format!("numpy has no {} type", k.name())),
             }
         }
         Type::Cstr => return Err("numpy has no NUL-terminated string type (cstr)".into()),

@@ -14,6 +14,7 @@ use super::ast::*;
 use super::lex::{LexError, Lexer, Tok, Token};
 use super::{BitField, BitKind, BitsType, EnumDef};
 use crate::error::{Error, ErrorKind};
+use crate::text::ascii_num::AsciiKind;
 
 /// Deepest nesting of structs, arrays and expressions accepted: deeper
 /// layouts are an error, not a stack overflow.
@@ -407,6 +408,7 @@ impl<'s> Parser<'s> {
         let Tok::Ident(name) = self.peek().clone() else { return Err(self.expected("a type name")) };
         if builtin_type(name, Endian::Little).is_some()
             || matches!(name, "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" | "cstr" | "char" | "bits")
+            || TEXT_NUMBER_TYPES.contains(&name)
         {
             return Err(self.err_at(&format!("'{name}' is a built-in type and cannot be redefined"), name_span));
         }
@@ -740,6 +742,26 @@ impl<'s> Parser<'s> {
             "char",
             "cstr",
             "bytes",
+            "i24",
+            "u24",
+            "i40",
+            "u40",
+            "i48",
+            "u48",
+            "i56",
+            "u56",
+            "ibm32",
+            "ibm64",
+            "f80",
+            "longdouble",
+            "datetime64",
+            "timedelta64",
+            "ebcdic",
+            "utf16le",
+            "utf16be",
+            "ascii_int",
+            "ascii_oct",
+            "ascii_float",
             "utf8",
             "ucs4",
             "void",
@@ -911,6 +933,23 @@ impl<'s> Parser<'s> {
         Ok(lit)
     }
 
+    /// `[unit]` next, with a numpy time unit (`[ns]`, `[D]`): the unit of a
+    /// `datetime64`/`M8` rather than an array's length.
+    fn time_unit_follows(&mut self) -> bool {
+        matches!(self.peek(), Tok::Punct("["))
+            && matches!(self.peek_next(), Tok::Ident(u) if crate::text::datetime::TimeUnit::from_code(u).is_some())
+    }
+
+    /// `[unit]`, after [`Self::time_unit_follows`].
+    fn time_unit(&mut self) -> Result<crate::text::datetime::TimeUnit, Error> {
+        self.bump();
+        let Tok::Ident(u) = self.peek().clone() else { return Err(self.expected("a time unit")) };
+        let unit = crate::text::datetime::TimeUnit::from_code(u).ok_or_else(|| self.expected("a time unit"))?;
+        self.bump();
+        self.expect("]")?;
+        Ok(unit)
+    }
+
     fn ty(&mut self, order: ByteOrder) -> Result<Type, Error> {
         // What a type without a byte order of its own (`u32`, `ucs4`) takes.
         let endian = match &order {
@@ -931,6 +970,12 @@ impl<'s> Parser<'s> {
                 self.bump();
                 let Tok::Ident(code) = self.peek().clone() else { return Err(self.expected("a numpy type code")) };
                 self.bump();
+                let code = if matches!(code, "M8" | "m8") && self.time_unit_follows() {
+                    let unit = self.time_unit()?;
+                    &format!("{code}[{}]", unit.code())
+                } else {
+                    code
+                };
                 let span = Span { start: start_span.start, end: self.prev_end() };
                 super::numpy::typestr(&format!("{p}{code}")).map_err(|m| self.err_at(&m, span))?
             }
@@ -999,10 +1044,17 @@ impl<'s> Parser<'s> {
             Tok::Ident(name) => {
                 self.bump();
                 match name {
-                    "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" => {
+                    "bytes" | "utf8" | "ucs4" | "ucs4le" | "ucs4be" | "void" | "ebcdic" | "utf16le" | "utf16be"
+                    | "ascii_int" | "ascii_oct" | "ascii_float" => {
                         let kind = match name {
                             "bytes" => TextKind::Bytes,
                             "utf8" => TextKind::Utf8,
+                            "ebcdic" => TextKind::Ebcdic,
+                            "utf16le" => TextKind::Utf16(Endian::Little),
+                            "utf16be" => TextKind::Utf16(Endian::Big),
+                            "ascii_int" => TextKind::Ascii(AsciiKind::Int),
+                            "ascii_oct" => TextKind::Ascii(AsciiKind::Oct),
+                            "ascii_float" => TextKind::Ascii(AsciiKind::Float),
                             "ucs4be" => TextKind::Ucs4(Endian::Big),
                             "ucs4le" => TextKind::Ucs4(Endian::Little),
                             "ucs4" if matches!(order, ByteOrder::Chosen(_)) => {
@@ -1018,8 +1070,38 @@ impl<'s> Parser<'s> {
                         self.expect("]")?;
                         Type::Text { kind, len }
                     }
+                    // `cstr[N]`: N bytes; `cstr[..]` and `cstr[a, b]` stay
+                    // arrays of variable-size cstr.
+                    "cstr"
+                        if matches!(self.peek(), Tok::Punct("[")) && !matches!(self.peek_next(), Tok::Punct("..")) =>
+                    {
+                        self.bump();
+                        let len = self.expr()?;
+                        if self.eat("]") {
+                            Type::Text { kind: TextKind::CstrN, len }
+                        } else {
+                            let mut dims = vec![len];
+                            while self.eat(",") {
+                                dims.push(self.expr()?);
+                            }
+                            self.expect("]")?;
+                            Type::Array { elem: Arc::new(Type::Cstr), dims: Dims::Fixed(dims) }
+                        }
+                    }
                     "cstr" => Type::Cstr,
                     "char" => Type::Char,
+                    "datetime64" | "timedelta64" | "M8" | "m8" if self.time_unit_follows() => {
+                        let unit = self.time_unit()?;
+                        let kind = if name.starts_with('d') || name == "M8" {
+                            ScalarKind::DateTime(unit)
+                        } else {
+                            ScalarKind::TimeDelta(unit)
+                        };
+                        match &order {
+                            ByteOrder::Chosen(c) => Type::ScalarByOrder { kind, order: c.clone() },
+                            ByteOrder::Fixed(_) => Type::Scalar(Scalar { kind, endian }),
+                        }
+                    }
                     _ => match builtin_type(name, endian) {
                         Some(Type::Scalar(s)) if s.kind.size() > 1 && !has_order_suffix(name) => match &order {
                             ByteOrder::Chosen(c) => Type::ScalarByOrder { kind: s.kind, order: c.clone() },
@@ -1368,6 +1450,9 @@ fn has_order_suffix(name: &str) -> bool {
     name.ends_with("le") || name.ends_with("be")
 }
 
+/// The text and text-number types this module added (named types cannot take their names).
+const TEXT_NUMBER_TYPES: &[&str] = &["ebcdic", "utf16le", "utf16be", "ascii_int", "ascii_oct", "ascii_float"];
+
 /// A built-in scalar name (`u16`, `f64be`, `bool`) with the default byte order.
 pub fn builtin_type(name: &str, endian: Endian) -> Option<Type> {
     let (base, endian) = if let Some(b) = name.strip_suffix("le") {
@@ -1394,6 +1479,18 @@ pub fn builtin_type(name: &str, endian: Endian) -> Option<Type> {
         "c64" => C64,
         "c128" => C128,
         "bool" if base.len() == name.len() => Bool,
+        "i24" => I24,
+        "u24" => U24,
+        "i40" => I40,
+        "u40" => U40,
+        "i48" => I48,
+        "u48" => U48,
+        "i56" => I56,
+        "u56" => U56,
+        "ibm32" => Ibm32,
+        "ibm64" => Ibm64,
+        "f80" => F80,
+        "longdouble" => LongDouble,
         _ => return None,
     };
     Some(Type::Scalar(Scalar { kind, endian }))

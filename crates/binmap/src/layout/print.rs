@@ -6,7 +6,7 @@
 //! fields, nested structs inline, the `enum`/`flags` declarations and the
 //! recursive `type`s the types use first.
 
-use super::ast::{Endian, Field, Item, StructType, Type};
+use super::ast::{Dims, Field, Item, StructType, Type};
 use super::{BitKind, EnumDef};
 
 /// The items of a struct as `.bml` lines (the top level of a layout).
@@ -28,9 +28,16 @@ pub fn to_bml(st: &StructType) -> String {
         out.push_str(&item_text(item));
         out.push('\n');
     }
+    // `cstr[n]` is one n-byte field: a one-dimensional array of
+    // variable-size cstr is written through a named type.
+    if out.contains(CSTR_ARRAY) {
+        out.insert_str(0, "type cstr_ = cstr\n");
+    }
     out
 }
 
+/// The named type of a one-dimensional array of `cstr` (`cstr_[n]`).
+const CSTR_ARRAY: &str = "cstr_[";
 /// The `enum`/`flags` declarations the types of `items` use, each once, in
 /// order of first use.
 fn items_enums(items: &[Item], out: &mut Vec<String>) {
@@ -116,13 +123,15 @@ fn field_text(f: &Field) -> String {
 /// One type as `.bml` text.
 pub fn type_text(ty: &Type) -> String {
     match ty {
-        Type::Scalar(s) => {
-            let suffix = if s.kind.size() > 1 && s.endian == Endian::Big { "be" } else { "" };
-            format!("{}{suffix}", s.kind.name())
-        }
+        Type::Scalar(s) => s.to_string(),
         Type::Struct(st) => {
             let inner: Vec<String> = st.items.iter().map(item_text).collect();
             if inner.is_empty() { "{}".into() } else { format!("{{ {} }}", inner.join(", ")) }
+        }
+        // `cstr[n]` is one n-byte field: a one-dimensional array of
+        // variable-size cstr is written through a named type.
+        Type::Array { elem, dims: Dims::Fixed(ds) } if **elem == Type::Cstr && ds.len() == 1 => {
+            format!("{CSTR_ARRAY}{}]", ds[0].describe())
         }
         Type::Array { elem, dims } => format!("{}[{}]", type_text(elem), dims.describe()),
         Type::Within { inner, size } => format!("{} within {}", type_text(inner), size.describe_operand()),

@@ -464,8 +464,14 @@ impl<'m> Checker<'_, 'm> {
 /// (`i8 + u8` is `i16`); `i64 + u64` is float64 in numpy (`None`).
 fn promote_ints(a: ScalarKind, b: ScalarKind) -> Option<ScalarKind> {
     use ScalarKind::*;
-    let signed = |k: ScalarKind| matches!(k, I8 | I16 | I32 | I64);
-    let size = |k: ScalarKind| if k == Bool { 0 } else { k.size() };
+    let signed = |k: ScalarKind| k.is_signed();
+    // numpy has no 24- to 56-bit integers: they promote as the next numpy size.
+    let size = |k: ScalarKind| match k.size() {
+        _ if k == Bool => 0,
+        3 => 4,
+        5..=7 => 8,
+        n => n,
+    };
     let wider = if size(a) >= size(b) { a } else { b };
     let (s, u) = match (signed(a), signed(b)) {
         (true, false) => (a, b),

@@ -12,9 +12,10 @@ use std::ops::Range;
 
 use crate::decode::Value;
 use crate::error::{Error, Result};
-use crate::layout::{BitKind, Endian, EnumDef, Scalar, ScalarKind};
+use crate::layout::{BitKind, Endian, EnumDef, Scalar, ScalarKind, TextKind};
 use crate::map::{ArrayNode, Elems, Map, Node, NodeKind};
 use crate::select::{RowSet, Rows, Seg, View, main_table, parse_path, path_to_string, project, select};
+use crate::text::ascii_num::AsciiKind;
 
 /// Rows per chunk in columnar evaluation: lanes of this many values stay in cache.
 pub const LANE: u64 = 4096;
@@ -336,8 +337,11 @@ impl<'m> ColumnRef<'m> {
         Some(match &self.node.kind {
             NodeKind::Scalar(s) if s.kind == ScalarKind::Bool => LeafType::Bool,
             NodeKind::Scalar(s) if s.kind.is_integer() => LeafType::Int(s.kind),
-            NodeKind::Scalar(s) if s.kind.is_float() => LeafType::Float(s.kind),
+            NodeKind::Scalar(s) if s.kind.is_float() || s.kind.is_other_real() => LeafType::Float(s.kind),
+            NodeKind::Scalar(s) if s.kind.is_time() => LeafType::Str,
             NodeKind::Scalar(_) => LeafType::Complex,
+            NodeKind::Text(TextKind::Ascii(AsciiKind::Float), _) => LeafType::Float(ScalarKind::F64),
+            NodeKind::Text(TextKind::Ascii(_), _) => LeafType::Int(ScalarKind::I64),
             NodeKind::Enum(s, _) => LeafType::Int(s.kind),
             NodeKind::Bits(b) => match b.kind {
                 BitKind::Bool => LeafType::Bool,
@@ -381,10 +385,29 @@ impl<'m> ColumnRef<'m> {
                 out.iter_mut().for_each(|raw| *raw = b.extract(*raw as u64));
                 Ok(Lane::Int(out))
             }
-            NodeKind::Scalar(s) if s.kind.is_float() => {
+            NodeKind::Scalar(s) if s.kind.is_float() || s.kind.is_other_real() => {
                 let mut out = Vec::with_capacity(n);
                 load_floats(data, addrs, *s, &mut out)?;
                 Ok(Lane::Float(out))
+            }
+            NodeKind::Text(TextKind::Ascii(k), _) => {
+                let mut ints = Vec::new();
+                let mut floats = Vec::new();
+                for a in each() {
+                    match self.leaf(data, a)? {
+                        Value::Int(v) => ints.push(i128::from(v)),
+                        Value::F64(x) => floats.push(x),
+                        _ => {
+                            return Err(Error::data(format!(
+                                "'{}' at offset {a:#x} is blank (no number) in this {}",
+                                self.name,
+                                k.name()
+                            ))
+                            .with_bytes(data, a));
+                        }
+                    }
+                }
+                Ok(if *k == AsciiKind::Float { Lane::Float(floats) } else { Lane::Int(ints) })
             }
             NodeKind::Scalar(s) if s.kind == ScalarKind::Bool => {
                 let mut out = Vec::with_capacity(n);
@@ -405,6 +428,10 @@ impl<'m> ColumnRef<'m> {
                         Value::Text(t) => out.push(t.as_bytes()),
                         Value::Ucs4(b, e) => out.push(crate::decode::ucs4_string(b, e).as_bytes()),
                         Value::Void(b) => out.push(b),
+                        Value::Ebcdic(b) => out.push(crate::text::ebcdic::decode(b).as_bytes()),
+                        Value::Utf16(b, e) => out.push(crate::decode::utf16_string(b, e).as_bytes()),
+                        Value::DateTime(v, u) => out.push(crate::text::datetime::format_datetime(v, u).as_bytes()),
+                        Value::TimeDelta(v, u) => out.push(crate::text::datetime::format_timedelta(v, u).as_bytes()),
                         _ => return Err(Error::usage(format!("'{}' is not a number or a string", self.name))),
                     }
                 }
@@ -481,6 +508,7 @@ pub fn load_ints(data: &[u8], addrs: &Addrs, s: Scalar, out: &mut Vec<i128>) -> 
         ScalarKind::U32 => load_num!(u32, data, addrs, s, out, |v| v.into()),
         ScalarKind::I64 => load_num!(i64, data, addrs, s, out, |v| v.into()),
         ScalarKind::U64 => load_num!(u64, data, addrs, s, out, |v| v.into()),
+        k if k.is_integer() => load_decoded(data, addrs, s, out, |v| v.as_int()),
         _ => Err(Error::usage(format!("internal: {} is not an integer", s.kind.name()))),
     }
 }
@@ -492,8 +520,28 @@ pub fn load_floats(data: &[u8], addrs: &Addrs, s: Scalar, out: &mut Vec<f64>) ->
         ScalarKind::F64 => load_num!(f64, data, addrs, s, out, |v| v),
         ScalarKind::F16 => load_num!(u16, data, addrs, s, out, |v| half::f16::from_bits(v).to_f64()),
         ScalarKind::BF16 => load_num!(u16, data, addrs, s, out, |v| half::bf16::from_bits(v).to_f64()),
+        k if k.is_other_real() => load_decoded(data, addrs, s, out, |v| v.as_f64()),
         _ => Err(Error::usage(format!("internal: {} is not a float", s.kind.name()))),
     }
+}
+
+/// The kinds without a typed loop (24- to 56-bit integers, IBM floats),
+/// through the scalar decoder: off the hot path of the common kinds.
+fn load_decoded<T>(
+    data: &[u8],
+    addrs: &Addrs,
+    s: Scalar,
+    out: &mut Vec<T>,
+    conv: impl Fn(&Value<'_>) -> Option<T>,
+) -> Result<()> {
+    let n = s.kind.size() as usize;
+    for i in 0..addrs.len() {
+        let a = addrs.get(i);
+        let b = data.get(a as usize..a as usize + n).ok_or_else(|| short(a))?;
+        let v = crate::decode::decode_scalar(b, s).ok().and_then(|v| conv(&v));
+        out.push(v.ok_or_else(|| Error::data(format!("internal: no {} at offset {a:#x}", s.kind.name())))?);
+    }
+    Ok(())
 }
 
 /// The positions of the `true`s of `mask`, in `out`. Branch-free: a

@@ -10,7 +10,7 @@ pub mod table;
 
 use std::io::Write;
 
-use crate::decode::{DecodeError, Value, decode_scalar, decode_text, ucs4_string};
+use crate::decode::{DecodeError, Value, decode_scalar, decode_text, ucs4_string, utf16_string};
 use crate::error::{Error, Result};
 use crate::layout::{BitKind, Shown};
 use crate::map::{NodeKind, slice};
@@ -180,6 +180,17 @@ pub fn leaf<'a>(data: &'a [u8], view: View<'a>) -> Result<Value<'a>> {
             let at = view.abs + i as u64;
             Error::data(format!("invalid UTF-8 in a utf8[{}] field at offset {at:#x}", n.size)).with_bytes(data, at)
         }
+        DecodeError::BadUtf16(i) => {
+            let at = view.abs + i as u64;
+            Error::data(format!("an unpaired UTF-16 surrogate at offset {at:#x}")).with_bytes(data, at)
+        }
+        DecodeError::BadNumber(why) => {
+            let kind = match &n.kind {
+                NodeKind::Text(k, _) => k.name(),
+                _ => "number",
+            };
+            Error::data(format!("{kind}[{}] field at offset {:#x}: {why}", n.size, view.abs)).with_bytes(data, view.abs)
+        }
     })
 }
 
@@ -245,6 +256,13 @@ pub fn write_text(out: &mut Vec<u8>, v: &Value<'_>) {
             number::write_complex(out, re.into(), im.into(), |o, x| number::write_f32(o, x as f32, NonFinite::Text))
         }
         Value::C128(re, im) => number::write_complex(out, re, im, |o, x| number::write_f64(o, x, NonFinite::Text)),
+        Value::Ibm(w, bits) => crate::ibm::write(out, w, bits),
+        Value::Ebcdic(b) => out.extend_from_slice(escape_bytes(crate::text::ebcdic::decode(b).as_bytes()).as_bytes()),
+        Value::Utf16(b, e) => out.extend_from_slice(escape_bytes(utf16_string(b, e).as_bytes()).as_bytes()),
+        Value::Null => {}
+        Value::DateTime(v, u) => out.extend_from_slice(crate::text::datetime::format_datetime(v, u).as_bytes()),
+        Value::TimeDelta(v, u) => out.extend_from_slice(crate::text::datetime::format_timedelta(v, u).as_bytes()),
+        Value::F80(x) => crate::f80::write(out, x, false),
     }
 }
 
@@ -281,6 +299,15 @@ pub fn write_json(out: &mut Vec<u8>, v: &Value<'_>) {
         },
         Value::C64(re, im) => write_complex_json(out, &Value::F32(re), &Value::F32(im)),
         Value::C128(re, im) => write_complex_json(out, &Value::F64(re), &Value::F64(im)),
+        Value::Ibm(w, bits) if !crate::ibm::is_canonical(w, bits) => crate::ibm::write_bits_json(out, w, bits),
+        Value::Ibm(w, bits) => crate::ibm::write(out, w, bits),
+        Value::Ebcdic(b) => write_json_str(out, &crate::text::ebcdic::decode(b)),
+        Value::Utf16(b, e) => write_json_str(out, &utf16_string(b, e)),
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::DateTime(v, u) => write_json_str(out, &crate::text::datetime::format_datetime(v, u)),
+        Value::TimeDelta(v, u) => write_json_str(out, &crate::text::datetime::format_timedelta(v, u)),
+        Value::F80(x) if !x.is_canonical() => crate::f80::write_bits_json(out, x),
+        Value::F80(x) => crate::f80::write(out, x, true),
     }
 }
 

@@ -73,7 +73,7 @@ fn write_zero(out: &mut Vec<u8>, neg: bool) {
 
 /// Lays out `0.DIGITS × 10^decpt` by Python's `repr` rules. `digits` is
 /// non-empty, has no leading zero and no trailing zero.
-fn write_layout(out: &mut Vec<u8>, neg: bool, digits: &[u8], decpt: i32) {
+pub(crate) fn write_layout(out: &mut Vec<u8>, neg: bool, digits: &[u8], decpt: i32) {
     if neg {
         out.push(b'-');
     }
@@ -101,12 +101,11 @@ fn write_layout(out: &mut Vec<u8>, neg: bool, digits: &[u8], decpt: i32) {
         }
         let e = decpt - 1;
         out.extend_from_slice(if e < 0 { b"e-" } else { b"e+" });
-        let a = e.unsigned_abs(); // at most 324
-        if a >= 100 {
-            out.push(b'0' + (a / 100) as u8);
+        let a = e.unsigned_abs(); // at most 324 for f64, 4951 for f80
+        if a < 10 {
+            out.push(b'0');
         }
-        out.push(b'0' + (a / 10 % 10) as u8);
-        out.push(b'0' + (a % 10) as u8);
+        out.extend_from_slice(itoa::Buffer::new().format(a).as_bytes());
     }
 }
 
@@ -728,6 +727,28 @@ fn scan_float(s: &str) -> Option<Scanned<'_>> {
         return None;
     }
     Some(Scanned::Num(neg, Decimal { int, frac, exp }, body_str))
+}
+
+/// A number's text taken apart (for the exact readers of [`super::wide`]).
+pub(crate) enum Scan<'a> {
+    Nan,
+    Inf(bool),
+    /// `±INT.FRAC × 10^exp` (digits only; `exp` saturated).
+    Num {
+        neg: bool,
+        int: &'a [u8],
+        frac: &'a [u8],
+        exp: i64,
+    },
+}
+
+/// Take apart float text as Python's `float()` reads it.
+pub(crate) fn scan(s: &str) -> Option<Scan<'_>> {
+    Some(match scan_float(s)? {
+        Scanned::Nan => Scan::Nan,
+        Scanned::Inf(neg) => Scan::Inf(neg),
+        Scanned::Num(neg, d, _) => Scan::Num { neg, int: d.int, frac: d.frac, exp: d.exp },
+    })
 }
 
 /// True when `s` spells an infinity (`inf`, `-Infinity`, any case), as

@@ -180,10 +180,15 @@ for _ in range(10):
     add(", ".join((rng.choice(["", "2", "(2,3)", "(1,)"]) + rand_leaf()) for _ in range(rng.randint(2, 5))))
 
 # --- spellings binmap rejects ---------------------------------------------
+# numpy's datetimes with a unit and its x86-64 long double (issue 11 item 9).
+for s in ["<M8[ns]", "m8[s]", ">M8[D]", "M8[as]", "<m8[Y]", "g", "<f16", ">f16", "float128", "longdouble",
+          "datetime64[ms]", "timedelta64[W]",
+          "[('t', '<M8[us]'), ('dt', '>m8[h]'), ('x', '<f16')]"]:
+    add(s)
 errors += [
-    ("M8", "datetime64"), ("<M8[ns]", "datetime64"), ("m8[s]", "timedelta64"), ("O", "object"), ("g", "longdouble"),
-    ("<f16", "longdouble"), ("G", "clongdouble"), ("c32", "clongdouble"), ("T", "StringDType"),
-    ("float128", "longdouble"), ("object", "object"), ("datetime64", "datetime64"),
+    ("M8", "datetime64"), ("O", "object"),
+    ("G", "clongdouble"), ("c32", "clongdouble"), ("T", "StringDType"),
+    ("object", "object"), ("datetime64", "datetime64"), ("M8[2s]", "time units"),
     ("i3", "not understood"), ("u", "not understood"), ("f1", "not understood"), ("<h2", "not understood"),
     ("i4,M8", "datetime64"),
     ("{'names': ['a','b'], 'formats': ['i1','<f8'], 'offsets': [8, 0]}", "binmap does not support"),
