@@ -187,3 +187,27 @@ fn tagged_unions_round_trip_and_pack_checks_the_arm() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("shapes[0].body"), "{err}");
 }
+
+#[test]
+fn a_table_of_tagged_unions_puts_each_value_under_its_own_column() {
+    // Rows whose arms differ: the header is the union of their columns, and a
+    // value never lands under another arm's name (PNG chunks, shapefile shapes).
+    let layout = "shapes: { kind: u8, body: match kind { 1 => { r: f32 }, 2 => { w: f32, h: f32 } } }[..]";
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("shapes.bin");
+    let mut b = vec![1u8];
+    b.extend(1.5f32.to_le_bytes());
+    b.push(2);
+    b.extend(2.0f32.to_le_bytes());
+    b.extend(3.0f32.to_le_bytes());
+    std::fs::write(&file, &b).expect("write");
+    let o = binmap().args(["show", &file.display().to_string(), "-l", layout]).output().expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).expect("utf8");
+    let table: Vec<&str> = text.lines().skip(1).map(str::trim_end).collect();
+    assert_eq!(
+        table,
+        ["   kind  body.r  body.w  body.h", "0     1     1.5", "1     2             2.0     3.0"],
+        "{text}"
+    );
+}

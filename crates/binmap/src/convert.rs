@@ -113,6 +113,9 @@ fn leaf_type(kind: &NodeKind) -> Option<Type> {
 fn project_type(ty: &Arc<Type>, proj: &[Seg]) -> Option<Type> {
     let mut cur: Type = (**ty).clone();
     for seg in proj {
+        while let Type::Within { inner, .. } = cur {
+            cur = (*inner).clone();
+        }
         cur = match (seg, &cur) {
             (Seg::Field(name), Type::Struct(st)) => find_field(&st.items, name)?,
             (Seg::Index(_), Type::Array { elem, .. }) => (**elem).clone(),

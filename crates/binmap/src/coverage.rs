@@ -84,8 +84,9 @@ fn cover(node: &Node, abs: u64, runs: &mut Runs) {
             }
         }
         NodeKind::Array(a) => match &a.elems {
-            Elems::Uniform { elem, .. } if a.count > 0 && is_solid(elem) => {
-                runs.add(abs, abs.saturating_add(node.size));
+            // The elements, not the node: a node in a `within` window may be larger.
+            Elems::Uniform { elem, stride } if a.count > 0 && is_solid(elem) => {
+                runs.add(abs, abs.saturating_add(stride.saturating_mul(a.count)));
             }
             Elems::Uniform { .. } => {
                 for i in 0..a.count {

@@ -175,6 +175,7 @@ fn count_field(map: &Map<'_>, table: &Table<'_>) -> Result<Option<(u64, Scalar)>
         Dims::ToEnd => return Ok(None),
         Dims::Fixed(e) => e,
         Dims::Fortran(_) => return Err(refuse("it is in Fortran order")),
+        Dims::Until(_) | Dims::While(_) => return Err(refuse("its elements decide where it ends ([until ...])")),
     };
     let [count] = exprs.as_slice() else { return Err(refuse("it has more than one dimension")) };
     let ExprKind::Path(p) = &count.kind else {

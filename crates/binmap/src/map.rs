@@ -29,6 +29,13 @@ use crate::layout::{
 };
 use crate::operand::Operand;
 
+mod recursion;
+pub use recursion::MAX_NESTING;
+mod repeat;
+mod search;
+mod window;
+pub(crate) use repeat::element_frame;
+
 /// One resolved piece of a file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -147,7 +154,13 @@ impl ArrayNode {
         match &self.elems {
             Elems::Uniform { stride, elem } if self.fortran => (elem, fortran_index(&self.shape, i) * stride),
             Elems::Uniform { stride, elem } => (elem, i * stride),
-            Elems::Walked(v) => match v.get(usize::try_from(i).unwrap_or(usize::MAX)).or(v.last()) {
+            // Walked elements are kept in storage order, like the bytes.
+            Elems::Walked(v) => match v
+                .get(
+                    usize::try_from(if self.fortran { fortran_index(&self.shape, i) } else { i }).unwrap_or(usize::MAX),
+                )
+                .or(v.last())
+            {
                 Some(n) => (n, n.offset),
                 // Callers index only existing elements; an empty array has none.
                 None => (&EMPTY_NODE, 0),
@@ -424,6 +437,7 @@ impl Env<'_> {
                 i128::from(self.in_set(&v, set, e.span)?)
             }
             ExprKind::Path(p) => self.lookup(p, e.span)?,
+            ExprKind::Search(s) => self.search(s, e.span)?,
             ExprKind::Index(ix) => {
                 let v = self.index_operand(ix, e)?;
                 self.as_integer(v, &e.describe(), e.span)?
@@ -838,7 +852,7 @@ fn declared_under_if<'l>(items: &'l [Item], name: &str, at: usize) -> Option<&'l
     fn inner_struct(ty: &Type) -> Option<&StructType> {
         match ty {
             Type::Struct(st) => Some(st),
-            Type::Array { elem, .. } => inner_struct(elem),
+            Type::Array { elem, .. } | Type::Within { inner: elem, .. } => inner_struct(elem),
             _ => None,
         }
     }
@@ -880,6 +894,15 @@ struct Resolver<'r> {
     /// The index of the array element about to be resolved, for the
     /// element's struct to take as its `_index`.
     next_index: Option<u64>,
+    /// Where the region being read ends: the file's end, or the end of the
+    /// innermost `within` window (see [`window`]).
+    end: u64,
+    /// The innermost `within` window, for messages.
+    window: Option<window::Window>,
+    /// Fields placed by a search (`@ rfind(...)`): their declaration and offset.
+    searched: Vec<(Span, u64)>,
+    /// How many uses of recursive types enclose the type being resolved.
+    nesting: usize,
 }
 
 impl<'r> Resolver<'r> {
@@ -895,20 +918,27 @@ impl<'r> Resolver<'r> {
             lets: Vec::new(),
             in_array: 0,
             struct_path: Vec::new(),
+            end: data.len() as u64,
+            window: None,
+            searched: Vec::new(),
+            nesting: 0,
         }
     }
 }
 
 /// Resolve `layout` against `data` only to check it, with every check
 /// [`Map::new`] makes (what `pack` does with the bytes it wrote), keeping
-/// none of the single values that nothing can look up again.
-pub(crate) fn check(layout: &Layout, data: &[u8], name: &str) -> Result<()> {
+/// none of the single values that nothing can look up again. Gives the
+/// fields placed by a search (`@ rfind(...)`) and where it put them, in
+/// the order they were read.
+pub(crate) fn check(layout: &Layout, data: &[u8], name: &str) -> Result<Vec<(Span, u64)>> {
     let mut keep = Vec::new();
     path_names(&layout.root.items, &mut keep);
     keep.sort_unstable();
     keep.dedup();
     let mut r = Resolver::new(layout, data, name, Some(&keep));
-    r.resolve_struct(&layout.root, 0, true).map(drop)
+    r.resolve_struct(&layout.root, 0, true)?;
+    Ok(r.searched)
 }
 
 /// Every name in the field paths of the expressions of `items` (sizes,
@@ -925,6 +955,9 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
             Type::Struct(st) => path_names(&st.items, out),
             Type::Array { elem, dims } => {
                 dims.exprs().unwrap_or_default().iter().for_each(|d| expr(d, out));
+                if let Some((cond, _)) = dims.repeat() {
+                    expr(cond, out);
+                }
                 ty(elem, out);
             }
             Type::ScalarByOrder { order, .. } => expr(&order.cond, out),
@@ -933,6 +966,16 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
             Type::Match(m) => {
                 m.exprs().into_iter().for_each(|e| expr(e, out));
                 m.types().for_each(|t| ty(t, out));
+            }
+            Type::Within { inner, size } => {
+                expr(size, out);
+                ty(inner, out);
+            }
+            // Once, at a use after the definition; the uses inside it stop.
+            Type::Ref(r) => {
+                if let Some(d) = r.definition() {
+                    ty(d, out);
+                }
             }
             Type::Scalar(_) | Type::Char | Type::Cstr => {}
         }
@@ -1091,6 +1134,9 @@ impl Resolver<'_> {
                         p,
                     ));
                 }
+                if e.has_search() {
+                    self.searched.push((f.span, p));
+                }
                 p
             }
         };
@@ -1148,7 +1194,12 @@ impl Resolver<'_> {
         }
         let end = pos.checked_add(size);
         match end {
-            Some(end) if end <= self.filesize => Ok(()),
+            Some(end) if end <= self.end => Ok(()),
+            Some(end) if let Some(w) = &self.window => {
+                let e = w.overflow(end);
+                let e = e.note(if note.is_empty() { format!("{what} at offset {pos:#x}") } else { note.to_string() });
+                Err(e.with_bytes(self.data, pos.min(self.filesize)))
+            }
             _ => {
                 let needs = end.map_or_else(|| "more than 2^64".to_string(), grouped);
                 let mut e =
@@ -1160,7 +1211,7 @@ impl Resolver<'_> {
     }
 
     fn bounds(&mut self, pos: u64, size: u64, f: &Field, bounded: bool) -> Result<()> {
-        if !bounded || pos.checked_add(size).is_some_and(|e| e <= self.filesize) {
+        if !bounded || pos.checked_add(size).is_some_and(|e| e <= self.end) {
             return Ok(());
         }
         let note = self.field_note(f, pos);
@@ -1252,13 +1303,17 @@ impl Resolver<'_> {
                 leaf(size, NodeKind::Text(*kind, TextEnd::of(len)))
             }
             Type::Cstr => {
-                let start = usize::try_from(pos.min(self.filesize)).unwrap_or(usize::MAX);
-                match self.data.get(start..).and_then(|rest| rest.iter().position(|&b| b == 0)) {
+                let start = usize::try_from(pos.min(self.end)).unwrap_or(usize::MAX);
+                let end = usize::try_from(self.end).unwrap_or(usize::MAX);
+                match self.data.get(start..end).and_then(|rest| rest.iter().position(|&b| b == 0)) {
                     Some(i) => leaf(i as u64 + 1, NodeKind::Cstr),
                     None => {
                         return Err(self
                             .data_error(
-                                format!("cstr at offset {pos:#x} has no NUL byte before the end of {}", self.name),
+                                format!(
+                                    "cstr at offset {pos:#x} has no NUL byte before the end of {}",
+                                    self.region_name()
+                                ),
                                 f,
                                 pos,
                             )
@@ -1285,13 +1340,15 @@ impl Resolver<'_> {
                 self.in_array -= 1;
                 return node;
             }
+            Type::Within { inner, size } => return self.resolve_within(inner, size, pos, bounded, f),
+            Type::Ref(r) => return self.resolve_ref(r, pos, bounded, f),
         };
         self.bounds(pos, node.size, f, bounded)?;
         Ok(node)
     }
 
     fn resolve_array(&mut self, elem: &Arc<Type>, dims: &Dims, pos: u64, bounded: bool, f: &Field) -> Result<Node> {
-        let remaining = self.filesize.saturating_sub(pos);
+        let remaining = self.end.saturating_sub(pos);
         // The element type as readers see it: byte orders chosen by fields
         // outside the element settled (`.npy` and Arrow take their types from it).
         let elem_type = if has_chosen_order(elem) {
@@ -1301,8 +1358,11 @@ impl Resolver<'_> {
         } else {
             elem.clone()
         };
+        if let Some(repeat) = dims.repeat() {
+            return self.resolve_repeat(elem, elem_type, repeat, pos, bounded, f);
+        }
         let shape = match dims {
-            Dims::ToEnd => None,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => None,
             Dims::Fixed(ds) | Dims::Fortran(ds) => {
                 let mut shape = Vec::with_capacity(ds.len());
                 for d in ds {
@@ -1362,7 +1422,7 @@ impl Resolver<'_> {
                             .data_error(
                                 format!(
                                     "{} ends with {rest} trailing bytes that are not a whole {}-byte element ({} whole elements fit)",
-                                    self.name,
+                                    self.region_name(),
                                     stride,
                                     grouped(count)
                                 ),
@@ -1436,7 +1496,7 @@ impl Resolver<'_> {
                 }
             }
             None => {
-                while p < self.filesize {
+                while p < self.end {
                     self.next_index = Some(nodes.len() as u64);
                     let n = self.resolve_type(elem, p, bounded, f);
                     self.next_index = None;
@@ -1472,6 +1532,9 @@ impl Resolver<'_> {
                 Type::Array { elem: Arc::new(self.settle_orders(elem, local)?), dims: dims.clone() }
             }
             Type::Struct(st) => Type::Struct(Arc::new(StructType { items: self.settle_items(&st.items, local)? })),
+            Type::Within { inner, size } => {
+                Type::Within { inner: Arc::new(self.settle_orders(inner, local)?), size: size.clone() }
+            }
             Type::Enum(def, base) => Type::Enum(def.clone(), Arc::new(self.settle_orders(base, local)?)),
             Type::Bits(b) => Type::Bits(Arc::new(crate::layout::BitsType {
                 container: self.settle_orders(&b.container, local)?,
@@ -1747,6 +1810,10 @@ fn collect_type_exprs<'t>(ty: &'t Type, out: &mut Vec<&'t Expr>) {
             collect_type_exprs(elem, out);
         }
         Type::Match(m) => out.push(&m.tag),
+        Type::Within { inner, size } => {
+            out.push(size);
+            collect_type_exprs(inner, out);
+        }
         _ => {}
     }
 }
@@ -1757,7 +1824,7 @@ fn has_chosen_order(ty: &Type) -> bool {
         Type::ScalarByOrder { .. } => true,
         Type::Enum(_, base) => has_chosen_order(base),
         Type::Bits(b) => has_chosen_order(&b.container),
-        Type::Array { elem, .. } => has_chosen_order(elem),
+        Type::Array { elem, .. } | Type::Within { inner: elem, .. } => has_chosen_order(elem),
         Type::Struct(st) => items_have_chosen_order(&st.items),
         _ => false,
     }
@@ -1786,6 +1853,7 @@ fn collect_names<'t>(ty: &'t Type, out: &mut Vec<&'t str>) {
         Type::Struct(st) => collect_item_names(&st.items, out),
         Type::Array { elem, .. } => collect_names(elem, out),
         Type::Match(m) => m.types().for_each(|t| collect_names(t, out)),
+        Type::Within { inner, .. } => collect_names(inner, out),
         _ => {}
     }
 }
@@ -1817,7 +1885,7 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
         Type::Cstr => false,
         Type::Text { len, .. } => expr_is_outer(len, local),
         Type::Array { elem, dims } => match dims {
-            Dims::ToEnd => false,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => false,
             Dims::Fixed(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),
             // Fortran order is only defined for uniform elements.
             Dims::Fortran(ds) => ds.iter().all(|d| expr_is_outer(d, local)) && uniform_in(elem, local),
@@ -1827,6 +1895,9 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
         Type::Bits(b) => uniform_in(&b.container, local),
         // The arm may differ from one element to the next: walked.
         Type::Match(_) => false,
+        Type::Within { inner, size } => expr_is_outer(size, local) && uniform_in(inner, local),
+        // As deep as the data says.
+        Type::Ref(_) => false,
     }
 }
 

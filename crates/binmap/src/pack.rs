@@ -50,6 +50,9 @@ use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind, TextEnd};
 use crate::select::{Seg, parse_path};
 use crate::text::json_read::Doc;
 
+mod search;
+mod window;
+
 /// Pack `doc` (the whole file's object) with `layout` into bytes.
 ///
 /// Every byte of the result is described by the layout: a layout that
@@ -134,13 +137,15 @@ impl<'a> Job<'a> {
             p.check_size(size)?;
             (p, size)
         };
+        let written = p.searched.clone();
         let out = p.finish(size, self.base(), self.onto.is_some())?;
         // Read it back: a packed file must resolve (sizes, checks, `[..]`).
-        crate::map::check(self.layout, &out, "<packed output>").map_err(|e| {
+        let read = crate::map::check(self.layout, &out, "<packed output>").map_err(|e| {
             let mut e = e;
             e.message = format!("the packed bytes do not read back: {}", e.message);
             e
         })?;
+        search::same_places(self.layout, &written, &read)?;
         Ok(out)
     }
 
@@ -168,6 +173,10 @@ impl<'a> Job<'a> {
             first_writer: None,
             conflict: None,
             scratch: Vec::new(),
+            windows: 0,
+            deferred: Vec::new(),
+            searched: Vec::new(),
+            nesting: 0,
         }
     }
 
@@ -414,6 +423,7 @@ fn uses_filesize(e: &Expr) -> bool {
                     SetItem::Range(a, b) => uses_filesize(a) || uses_filesize(b),
                 })
         }
+        ExprKind::Search(s) => s.start.iter().chain(&s.end).any(uses_filesize),
         ExprKind::Index(ix) => uses_filesize(&ix.base) || ix.index.iter().any(uses_filesize),
         ExprKind::Int(_) | ExprKind::Path(_) | ExprKind::Str(_) | ExprKind::Const(..) => false,
     }
@@ -423,8 +433,13 @@ fn type_uses_filesize(t: &Type) -> bool {
     match t {
         Type::Text { len, .. } => uses_filesize(len),
         Type::Array { elem, dims } => {
-            dims.exprs().unwrap_or_default().iter().any(uses_filesize) || type_uses_filesize(elem)
+            dims.exprs().unwrap_or_default().iter().any(uses_filesize)
+                || dims.repeat().is_some_and(|(c, _)| uses_filesize(c))
+                || type_uses_filesize(elem)
         }
+        Type::Within { inner, size } => uses_filesize(size) || type_uses_filesize(inner),
+        // Once, at a use after the definition; the uses inside it stop.
+        Type::Ref(r) => r.definition().is_some_and(type_uses_filesize),
         Type::Struct(st) => items_use_filesize(&st.items),
         Type::ScalarByOrder { order, .. } => uses_filesize(&order.cond),
         Type::Enum(_, base) => type_uses_filesize(base),
@@ -596,6 +611,16 @@ struct Packer<'l> {
     /// The offset where two fields disagreed.
     conflict: Option<u64>,
     scratch: Vec<u8>,
+    /// How many `within` windows enclose the value being written.
+    windows: usize,
+    /// Window sizes the input leaves out, to fill in once the window's
+    /// data is written: the size field's name and the depth of its struct.
+    deferred: Vec<(usize, Arc<str>)>,
+    /// Fields placed by a search (`@ rfind(...)`), written at the cursor:
+    /// their declaration and offset.
+    searched: Vec<(crate::layout::Span, u64)>,
+    /// How many uses of recursive types enclose the value being written.
+    nesting: usize,
 }
 
 fn at(path: &Path<'_>, e: Error) -> Error {
@@ -863,7 +888,12 @@ impl Packer<'_> {
             return Err(at(path, Error::input(format!("expected an object with fields {}", field_list(&st.items)))));
         };
         let mut values = Values::new(&st.items, kv);
-        let derived = derive_sizes(&st.items, kv, &values, self.origin);
+        let mut derived = derive_sizes(&st.items, kv, &values, self.origin);
+        let deferred = window::deferred_sizes(&st.items, kv, &derived);
+        for name in &deferred {
+            // Written as 0 for now, then as the size of the window's data.
+            derived.push((name.to_string(), Doc::Number("0".into())));
+        }
         if !derived.is_empty() {
             let all = kv.iter().chain(&derived).map(|(k, v)| (k.as_str(), v));
             values = Values::ByName(ByName::new(all));
@@ -881,7 +911,10 @@ impl Packer<'_> {
         let mut frame = Frame::new(base);
         frame.index = self.next_index.take();
         self.frames.push(frame);
+        let depth = self.frames.len();
+        self.deferred.extend(deferred.into_iter().map(|n| (depth, n)));
         let r = self.items(&st.items, &values, base, path);
+        self.deferred.retain(|(d, _)| *d < depth);
         let frame = self.frames.pop().unwrap_or_else(|| Frame::new(base));
         r?;
         Ok(Node { offset: 0, size: self.pos - base, kind: NodeKind::Struct(frame.members) })
@@ -922,6 +955,10 @@ impl Packer<'_> {
         let back = f.pointer.as_ref().map(|_| (self.pos, self.floating));
         if let Some(e) = &f.pointer {
             self.place(e, 0, &fpath)?;
+        } else if let Some(e) = f.placement.as_ref().filter(|e| e.has_search()) {
+            // Written where it comes; reading back must find it there.
+            let _ = e;
+            self.searched.push((f.span, self.pos));
         } else if let Some(e) = &f.placement {
             self.place(e, base, &fpath)?;
         }
@@ -937,7 +974,7 @@ impl Packer<'_> {
             (Some(v), _, _) => self.value(&f.ty, v, &fpath)?,
             (None, Some(lit), _) => self.value(&f.ty, &literal_doc(lit), &fpath)?,
             // `trailer: i32 == leader`: the value the check names.
-            (None, None, Some(_)) if let Some(Constraint::Equals(e)) = &f.constraint => {
+            (None, None, Some(_)) if let Some(Constraint::Equals(e)) = f.constraint.as_deref() => {
                 use crate::operand::Operand;
                 let doc = match (self.env().operand(e).map_err(|err| at(&fpath, err))?, &f.ty) {
                     // An array of bytes: its numbers.
@@ -1030,6 +1067,7 @@ impl Packer<'_> {
                 .size(len, path)?
                 .checked_mul(kind.unit())
                 .ok_or_else(|| at(path, Error::input("padding size overflows")))?,
+            Type::Within { size, .. } => self.size(size, path)?,
             Type::Array { elem, dims } if dims.exprs().is_some() => {
                 let ds = dims.exprs().unwrap_or_default();
                 let mut n = self.zero_size_at(elem, path)?;
@@ -1092,6 +1130,20 @@ impl Packer<'_> {
             }
             Type::Struct(st) => self.structure(st, v, path),
             Type::Array { elem, dims } => self.array(elem, dims, v, path, keep_elems),
+            Type::Within { inner, size } => self.within(inner, size, v, path),
+            Type::Ref(r) => {
+                let t = r.target().ok_or_else(|| at(path, Error::input(format!("internal: no type {}", r.name))))?;
+                if self.nesting >= crate::map::MAX_NESTING {
+                    return Err(at(
+                        path,
+                        Error::input(format!("{} nests deeper than {} levels", r.name, crate::map::MAX_NESTING)),
+                    ));
+                }
+                self.nesting += 1;
+                let node = self.value(&t, v, path);
+                self.nesting -= 1;
+                node
+            }
         }
     }
 
@@ -1141,7 +1193,7 @@ impl Packer<'_> {
     fn array(&mut self, elem: &Arc<Type>, dims: &Dims, v: &Doc, path: &Path<'_>, keep_elems: bool) -> Result<Node> {
         let start = self.pos;
         let shape: Option<Vec<u64>> = match dims {
-            Dims::ToEnd => None,
+            Dims::ToEnd | Dims::Until(_) | Dims::While(_) => None,
             // Solving `filesize`: these dimensions come from the data.
             Dims::Fixed(ds) | Dims::Fortran(ds) if self.trial().is_some() && ds.iter().any(uses_filesize) => None,
             Dims::Fixed(ds) | Dims::Fortran(ds) => {
@@ -1155,7 +1207,7 @@ impl Packer<'_> {
         let ndim = match (&shape, dims) {
             (Some(s), _) => s.len(),
             (None, Dims::Fixed(ds) | Dims::Fortran(ds)) => ds.len(),
-            (None, Dims::ToEnd) => 1,
+            (None, Dims::ToEnd | Dims::Until(_) | Dims::While(_)) => 1,
         };
         let mut flat = Vec::new();
         flatten(v, ndim, shape.as_deref().zip(dims.exprs()), path, &mut flat)?;
@@ -1174,13 +1226,26 @@ impl Packer<'_> {
             let r = self.value(elem, e, &Path::Index(path, i));
             self.next_index = None;
             let mut node = r?;
+            if let Some(repeat) = dims.repeat() {
+                self.repeat_check(repeat, &node, at, i + 1 == flat.len(), &Path::Index(path, i))?;
+            }
             if keep_elems {
                 node.offset = at - start;
                 nodes.push(node);
             }
         }
+        if let (Some((cond, true)), true) = (dims.repeat(), flat.is_empty()) {
+            return Err(at(
+                path,
+                Error::input(format!(
+                    "an [until {}] array holds at least the element that ends it; the input has none",
+                    cond.describe()
+                )),
+            ));
+        }
         let count = flat.len() as u64;
-        if let Dims::ToEnd = dims {
+        if let (Dims::ToEnd, 0) = (dims, self.windows) {
+            // In a window, `[..]` runs to the window's end, not the file's.
             self.tail_ends(self.pos, path);
         }
         let kind = NodeKind::Array(Box::new(ArrayNode {
@@ -1191,6 +1256,41 @@ impl Packer<'_> {
             fortran: matches!(dims, Dims::Fortran(_)),
         }));
         Ok(Node { offset: 0, size: self.pos - start, kind })
+    }
+
+    /// The condition of `T[until COND]` (`until`) or `T[while COND]` on
+    /// the element just written (`node` at `abs`): `until` holds on the last
+    /// element only, `while` on every one (what ends a `while` array is
+    /// whatever the layout puts after it, checked when the output is read back).
+    fn repeat_check(
+        &mut self,
+        (cond, until): (&Expr, bool),
+        node: &Node,
+        abs: u64,
+        last: bool,
+        path: &Path<'_>,
+    ) -> Result<()> {
+        self.frames.push(crate::map::element_frame(node, abs));
+        let holds = self.env().eval(cond);
+        self.frames.pop();
+        let holds = holds.map_err(|e| at(path, e))? != 0;
+        let want = !until || last;
+        if holds == want {
+            return Ok(());
+        }
+        let c = cond.describe();
+        Err(at(
+            path,
+            Error::input(match (until, last) {
+                (true, true) => {
+                    format!("the last element must meet `{c}` (it ends the [until] array), and it does not")
+                }
+                (true, false) => format!(
+                    "this element meets `{c}`, so reading would end the [until] array here, before the elements after it"
+                ),
+                _ => format!("this element fails `{c}`, so reading would end the [while] array before it"),
+            }),
+        ))
     }
 
     /// A `T[..]` array at `path` ends at `end`: it must be the end of the file.

@@ -230,6 +230,13 @@ fn fortran_order_arrays() {
     let l = Layout::parse("m: u8[2, 3; fortran]").expect("parse");
     let doc = binmap::text::json_read::parse_json(r#"{"m":[[0,2,4],[1,3,5]]}"#).expect("json");
     assert_eq!(binmap::pack::pack(&l, &doc, binmap::encode::Origin::Json).expect("pack"), [0, 1, 2, 3, 4, 5]);
+    // Elements read one by one (a match type, as NIfTI's voxels) are in the same logical order.
+    let l = "t: u8; m: match t { 1 => u8, _ => u16 }[2, 3; fortran]";
+    assert_eq!(json(l, &[1, 0, 1, 2, 3, 4, 5]), r#"{"t":1,"m":[[0,2,4],[1,3,5]]}"#);
+    let doc = binmap::text::json_read::parse_json(r#"{"t":1,"m":[[0,2,4],[1,3,5]]}"#).expect("json");
+    let packed =
+        binmap::pack::pack(&Layout::parse(l).expect("parse"), &doc, binmap::encode::Origin::Json).expect("pack");
+    assert_eq!(packed, [1, 0, 1, 2, 3, 4, 5]);
 }
 
 #[test]
@@ -305,6 +312,12 @@ fn byte_order_chosen_per_file() {
     assert_eq!(json(layout, &[1, 0, 1, 0, 1, 0]), r#"{"recs":[{"o":1,"v":1},{"o":0,"v":1}]}"#);
     assert!(err("endian 1 ? little : middle; a: u16", &[0, 0]).contains("expected 'little', 'big' or 'native'"));
     assert!(err("o: u8; endian o ? little : big; w: ucs4[1]", &[0; 5]).contains("write ucs4le or ucs4be"));
+    // A field in the chosen order takes a literal check like any scalar (pcap's `version_major: u16 == 2`).
+    let layout = "o: u8; endian o ? big : little; v: u16 == 2; w: i16 in [-1, 3]";
+    assert_eq!(json(layout, &[1, 0, 2, 0xff, 0xff]), r#"{"o":1,"v":2,"w":-1}"#);
+    assert_eq!(json(layout, &[0, 2, 0, 3, 0]), r#"{"o":0,"v":2,"w":3}"#);
+    assert!(err(layout, &[1, 2, 0, 0, 3]).contains("expected 2, found 512"), "{}", err(layout, &[1, 2, 0, 0, 3]));
+    assert!(err("o: u8; endian o ? big : little; v: u16 == 70000", &[0; 3]).contains("cannot be checked"));
 }
 
 #[test]

@@ -3,10 +3,10 @@
 //!
 //! The text parses back to the same types (tested): byte order is written
 //! per scalar (`u16be`; little endian is the default), padding as `_`
-//! fields, nested structs inline, the `enum`/`flags` declarations the
-//! types use first.
+//! fields, nested structs inline, the `enum`/`flags` declarations and the
+//! recursive `type`s the types use first.
 
-use super::ast::{Dims, Endian, Field, Item, StructType, Type};
+use super::ast::{Endian, Field, Item, StructType, Type};
 use super::{BitKind, EnumDef};
 
 /// The items of a struct as `.bml` lines (the top level of a layout).
@@ -44,6 +44,17 @@ fn items_enums(items: &[Item], out: &mut Vec<String>) {
 }
 
 fn type_enums(ty: &Type, out: &mut Vec<String>) {
+    if let Type::Ref(r) = ty
+        && let Some(def) = r.definition()
+    {
+        // A recursive type: what it uses first, then `type Name = ...`.
+        type_enums(def, out);
+        let text = format!("type {} = {}", r.name, type_text(def));
+        if !out.contains(&text) {
+            out.push(text);
+        }
+        return;
+    }
     let mut add = |d: &EnumDef, base: String| {
         let members: Vec<String> = d.members.iter().map(|(n, v)| format!("{n} = {v}")).collect();
         let text = format!("{} {}: {base} {{ {} }}", d.keyword(), d.name, members.join(", "));
@@ -59,7 +70,7 @@ fn type_enums(ty: &Type, out: &mut Vec<String>) {
             }
         }),
         Type::Struct(st) => items_enums(&st.items, out),
-        Type::Array { elem, .. } => type_enums(elem, out),
+        Type::Array { elem, .. } | Type::Within { inner: elem, .. } => type_enums(elem, out),
         Type::Match(m) => m.types().for_each(|t| type_enums(t, out)),
         _ => {}
     }
@@ -113,16 +124,8 @@ pub fn type_text(ty: &Type) -> String {
             let inner: Vec<String> = st.items.iter().map(item_text).collect();
             if inner.is_empty() { "{}".into() } else { format!("{{ {} }}", inner.join(", ")) }
         }
-        Type::Array { elem, dims } => {
-            let d = match dims {
-                Dims::ToEnd => "..".to_string(),
-                Dims::Fixed(ds) => ds.iter().map(|e| e.describe()).collect::<Vec<_>>().join(", "),
-                Dims::Fortran(ds) => {
-                    format!("{}; fortran", ds.iter().map(|e| e.describe()).collect::<Vec<_>>().join(", "))
-                }
-            };
-            format!("{}[{d}]", type_text(elem))
-        }
+        Type::Array { elem, dims } => format!("{}[{}]", type_text(elem), dims.describe()),
+        Type::Within { inner, size } => format!("{} within {}", type_text(inner), size.describe_operand()),
         other => other.describe(),
     }
 }

@@ -131,6 +131,9 @@ fn shown_rows(rows: &RowSet<'_>) -> Result<Vec<Option<u64>>> {
     Ok(head)
 }
 
+/// A table row: its index, and its cells as (column, text).
+type Row = (u64, Vec<(usize, String)>);
+
 fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
     let a = rows.array;
     let row_len = rows.row_len();
@@ -143,12 +146,17 @@ fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
         }
     }
     let multi = a.shape.len() > 1;
+    // The header is the union of the rows' columns in order of first
+    // appearance: rows of different shapes (match arms) put each value
+    // under its own name and leave the other columns blank.
     let mut header: Vec<String> = Vec::new();
     let mut right: Vec<bool> = Vec::new();
-    let mut body: Vec<Vec<String>> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // `None`: the "..." row between the head and the tail.
+    let mut body: Vec<Option<Row>> = Vec::new();
     for r in shown_rows(rows)? {
         let Some(r) = r else {
-            body.push(vec!["...".to_string(); header.len() + 1]);
+            body.push(None);
             continue;
         };
         let mut cols: Vec<Column<'_>> = Vec::new();
@@ -165,18 +173,33 @@ fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
                 cols[start].name = leaf_column_name(rows);
             }
         }
-        if header.is_empty() {
-            header = cols.iter().map(|c| c.name.clone()).collect();
-            right = cols.iter().map(|c| matches!(c.node.kind, NodeKind::Scalar(_))).collect();
-        }
-        let mut line = vec![r.to_string()];
+        let mut cells = Vec::with_capacity(cols.len());
         for c in &cols {
+            let k = *index.entry(c.name.clone()).or_insert_with(|| {
+                header.push(c.name.clone());
+                right.push(matches!(c.node.kind, NodeKind::Scalar(_)));
+                header.len() - 1
+            });
             let mut b = Vec::new();
             cell(data, View { node: c.node, abs: c.rel }, &mut b)?;
-            line.push(String::from_utf8_lossy(&b).into_owned());
+            cells.push((k, String::from_utf8_lossy(&b).into_owned()));
         }
-        body.push(line);
+        body.push(Some((r, cells)));
     }
+    let body: Vec<Vec<String>> = body
+        .into_iter()
+        .map(|row| match row {
+            None => vec!["...".to_string(); header.len() + 1],
+            Some((r, cells)) => {
+                let mut line = vec![String::new(); header.len() + 1];
+                line[0] = r.to_string();
+                for (k, text) in cells {
+                    line[k + 1] = text;
+                }
+                line
+            }
+        })
+        .collect();
     let empty = body.is_empty();
     if empty {
         // No row to take the columns from: the element's own, when every

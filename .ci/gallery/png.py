@@ -1,0 +1,83 @@
+"""PNG: images written by Pillow (RGB, palette with tRNS, 16-bit grey, RGBA; text, dpi, gamma), read by Pillow."""
+
+import struct
+import zlib
+
+import numpy as np
+from common import raw
+from PIL import Image, PngImagePlugin
+
+
+def make(tmp):
+    rng = np.random.default_rng(3)
+    files = []
+    for i, (mode, w, h) in enumerate([("RGB", 7, 5), ("P", 16, 3), ("I;16", 4, 4), ("RGBA", 3, 9), ("1", 9, 2)]):
+        if mode == "P":
+            im = Image.fromarray(rng.integers(0, 12, (h, w), dtype=np.uint8), "L").convert("P")
+            im.putpalette(rng.integers(0, 256, 36, dtype=np.uint8).tobytes())
+            extra = {"transparency": 3}
+        elif mode == "I;16":
+            im = Image.fromarray(rng.integers(0, 65536, (h, w), dtype=np.uint16))
+            extra = {}
+        elif mode == "1":
+            im = Image.fromarray(rng.integers(0, 2, (h, w), dtype=np.uint8) * 255, "L").convert("1")
+            extra = {}
+        else:
+            im = Image.fromarray(rng.integers(0, 256, (h, w, len(mode)), dtype=np.uint8), mode)
+            extra = {}
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Title", f"gallery image {i}")
+        info.add_text("Comment", "made by .ci/gallery/png.py")
+        info.add(b"gAMA", struct.pack(">I", 45455 + i))
+        f = tmp / f"{mode.replace(';', '_').lower()}.png"
+        im.save(f, pnginfo=info, dpi=(72 * (i + 1), 300), **extra)
+        files.append(f)
+    return files
+
+
+def check(path, doc, cmp):
+    # Pillow's own chunk reader: each chunk's type, length and data, CRC verified by Pillow.
+    chunks = []
+    with open(path, "rb") as fp:
+        cmp.bytes("signature", doc["signature"], fp.read(8))
+        stream = PngImagePlugin.ChunkStream(fp)
+        while True:
+            cid, _pos, length = stream.read()
+            data = fp.read(length)
+            stream.crc(cid, data)  # raises on a bad CRC
+            chunks.append((cid, length, data))
+            if cid == b"IEND":
+                break
+    cmp.eq("chunks (count)", len(doc["chunks"]), len(chunks))
+    im = Image.open(path)
+    for i, (c, (cid, length, data)) in enumerate(zip(doc["chunks"], chunks)):
+        p = f"chunks[{i}]"
+        cmp.bytes(f"{p}.type", c["type"], cid)
+        cmp.eq(f"{p}.length", c["length"], length)
+        cmp.eq(f"{p}.crc", c["crc"], zlib.crc32(cid + data))  # the spec's CRC, which Pillow verified above
+        d = c["data"]
+        if cid == b"IHDR":
+            cmp.eq(f"{p}.data.width", d["width"], im.size[0])
+            cmp.eq(f"{p}.data.height", d["height"], im.size[1])
+            mode = PngImagePlugin._MODES[(d["bit_depth"], d["color_type"])][0]
+            cmp.eq(f"{p}.data (mode of bit_depth, color_type)", mode, im.mode)
+            cmp.eq(f"{p}.data.interlace", d["interlace"], im.info.get("interlace", 0))
+        elif cid == b"PLTE":
+            got = [v for e in d for v in (e["red"], e["green"], e["blue"])]
+            cmp.seq(f"{p}.data", got, im.palette.palette)
+        elif cid == b"pHYs":
+            dpi = im.info["dpi"]
+            cmp.eq(f"{p}.data.unit", d["unit"], 1)
+            cmp.eq(f"{p}.data.x_per_unit", round(d["x_per_unit"] * 0.0254), round(dpi[0]))
+            cmp.eq(f"{p}.data.y_per_unit", round(d["y_per_unit"] * 0.0254), round(dpi[1]))
+        elif cid == b"gAMA":
+            cmp.eq(f"{p}.data.gamma", d["gamma"] / 100000.0, im.info["gamma"])
+        elif cid == b"tEXt":
+            key, _, text = data.partition(b"\0")
+            cmp.eq(f"{p}.data (text)", im.text[key.decode("latin-1")], text.decode("latin-1"))
+            cmp.bytes(f"{p}.data", d, data)
+        elif cid == b"tRNS":
+            # A palette image's alpha per index: Pillow reports the one fully transparent index.
+            cmp.eq(f"{p}.data (transparent index)", raw(d).index(0), im.info["transparency"])
+        else:
+            cmp.bytes(f"{p}.data", d, data)
