@@ -315,3 +315,13 @@ fn recursive_types_print_with_their_definition() {
     let l = Layout::parse("type P = { x: u8 }\np: P").unwrap();
     assert_eq!(binmap::layout::print::to_bml(&l.root), "p: { x: u8 }\n");
 }
+
+#[test]
+fn a_window_sized_by_filesize_packs() {
+    // gzip: the member is everything but the 8-byte trailer.
+    let layout = "member: { flags: u8, if flags & 8 != 0 { name: cstr }, deflate: u8[..] } within filesize - 8\ncrc: u32\nisize: u32";
+    let mut bytes = vec![8, b'a', 0, 1, 2, 3];
+    bytes.extend(7u32.to_le_bytes());
+    bytes.extend(3u32.to_le_bytes());
+    assert_eq!(round_trip(layout, &bytes), r#"{"member":{"flags":8,"name":"a","deflate":[1,2,3]},"crc":7,"isize":3}"#);
+}

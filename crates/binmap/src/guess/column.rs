@@ -319,9 +319,7 @@ fn text_at(rows: &Records<'_>, o: usize, end: usize) -> Option<TextRun> {
         // Padding beyond the longest text is a guess too, when a header
         // row or two show it (in records, NULs after text are padding).
         let padding = if few { TEXT_CHAR_FEW * cut.saturating_sub(longest_len) as f64 / n as f64 } else { 0.0 };
-        let bits = chars / n as f64
-            + (max_len as f64 + 1.0).log2() / n as f64
-            + padding;
+        let bits = chars / n as f64 + (max_len as f64 + 1.0).log2() / n as f64 + padding;
         lengths.push((cut, bits));
     }
     if lengths.is_empty() {

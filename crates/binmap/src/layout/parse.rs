@@ -880,6 +880,9 @@ impl<'s> Parser<'s> {
             (Some(k), Literal::Int(v)) if k.is_integer() => k.int_range().is_some_and(|(lo, hi)| (lo..=hi).contains(v)),
             (Some(k), Literal::Int(_) | Literal::Float(_)) => k.is_float(),
             (Some(k), Literal::Bool(_)) => k == ScalarKind::Bool,
+            (None, Literal::Int(v)) => {
+                matches!(ty, Type::Enum(d, _) if d.base.int_range().is_some_and(|(lo, hi)| (lo..=hi).contains(v)))
+            }
             (None, Literal::Str(_)) => matches!(ty, Type::Text { .. } | Type::Char | Type::Cstr),
             _ => false,
         };
