@@ -31,6 +31,8 @@ for i, t in enumerate([
     'endian big\nn: u8\nif n > 2 { extra: u32 }\nm: i16[n, 2; fortran]\n@ filesize - 4 crc: u32\n',
     'h: dtype("[(\'a\', \'<i4\'), (\'b\', \'S3\')]")\ns: struct("<iH5s")\nt: <f8[2]\nc: cstr[..]\n',
     '"odd name": ucs4[2]\n_: void[3]\nflag: bool == true\nch: char\nz: c128\nw: bf16[(filesize - 1) / sizeof(u16)]\n',
+    'enum C: u8 { red = 1, green = 2 }\nflags P: u16be { r = 1, w = 2 }\nc: C\np: P[2]\nif c == C.green { h: bits u16be { v: 3, f: i5, b: bool, _: 3, k: 4 as C } }\n',
+    'type H = bits u8 lsb { lo: 4, hi: 4 }\nr: { h: H, n: u8[h.lo] }[..]\n',
 ]):
     put("layout_parse", f"hand{i}.bml", t)
 
