@@ -315,3 +315,11 @@ fn recursive_types_print_with_their_definition() {
     let l = Layout::parse("type P = { x: u8 }\np: P").unwrap();
     assert_eq!(binmap::layout::print::to_bml(&l.root), "p: { x: u8 }\n");
 }
+
+#[test]
+fn a_window_sized_by_filesize_packs() {
+    // gzip-like: a header, the body in a window up to the 4-byte trailer.
+    let layout = "id: u8\nbody: { n: u8, v: u8[..] } within filesize - 5\ncrc: u32";
+    let bytes = [0x1f, 2, 7, 8, 9, 1, 2, 3, 4];
+    assert_eq!(round_trip(layout, &bytes), r#"{"id":31,"body":{"n":2,"v":[7,8,9]},"crc":67305985}"#);
+}
