@@ -102,7 +102,8 @@ fn descr_of(ty: &Type, what: &str) -> Result<String> {
 /// The layout type of a leaf node (for a single value).
 fn leaf_type(kind: &NodeKind) -> Option<Type> {
     match kind {
-        NodeKind::Scalar(s) => Some(Type::Scalar(*s)),
+        // An enum is its integer in numpy.
+        NodeKind::Scalar(s) | NodeKind::Enum(s, _) => Some(Type::Scalar(*s)),
         NodeKind::Char => Some(Type::Char),
         _ => None,
     }

@@ -1469,19 +1469,27 @@ impl Resolver<'_> {
         let mut p = pos;
         match fixed_count {
             Some(count) => {
-                if count > remaining {
-                    return Err(self
-                        .data_error(
-                            format!(
-                                "array claims {} variable-size elements but only {} bytes remain in {}",
-                                grouped(count),
-                                grouped(remaining),
-                                self.name
-                            ),
-                            f,
-                            pos,
+                // Elements that take no bytes where they are (only pointers)
+                // are bounded by the file instead of the bytes that remain.
+                let pointers_only = takes_no_bytes_in_place(elem);
+                let limit = if pointers_only { self.filesize.max(remaining) } else { remaining };
+                if count > limit {
+                    let claim = if pointers_only {
+                        format!(
+                            "array claims {} elements read elsewhere (pointers), more than the {} bytes of {}",
+                            grouped(count),
+                            grouped(limit),
+                            self.name
                         )
-                        .with_bytes(self.data, pos));
+                    } else {
+                        format!(
+                            "array claims {} variable-size elements but only {} bytes remain in {}",
+                            grouped(count),
+                            grouped(remaining),
+                            self.name
+                        )
+                    };
+                    return Err(self.data_error(claim, f, pos).with_bytes(self.data, pos));
                 }
                 // Grow as elements prove to exist: a count is only a claim.
                 nodes.reserve(usize::try_from(count.min(4096)).unwrap_or(0));
@@ -1914,4 +1922,18 @@ fn items_uniform(items: &[Item], local: &[&str]) -> bool {
         Item::Let { value, .. } => expr_is_outer(value, local),
         Item::Align { .. } => true,
     })
+}
+
+/// A struct made only of pointers and `let`s (`{ name: cstr @ strtab + off }`):
+/// its elements take no bytes where the array is.
+fn takes_no_bytes_in_place(ty: &Type) -> bool {
+    match ty {
+        Type::Struct(st) => st.items.iter().all(|it| match it {
+            Item::Field(f) => f.pointer.is_some(),
+            Item::Let { .. } => true,
+            Item::If { body, .. } => body.iter().all(|i| matches!(i, Item::Field(f) if f.pointer.is_some())),
+            Item::Align { .. } => false,
+        }),
+        _ => false,
+    }
 }

@@ -224,7 +224,7 @@ pub enum Type {
     /// field takes the whole window whatever `T` describes of it.
     Within {
         inner: Arc<Type>,
-        size: Expr,
+        size: Box<Expr>,
     },
     /// A named type that refers to itself (`type Node = { kind: u8, body:
     /// match kind { 1 => Node[2], _ => u32 } }`), resolved when read.
@@ -379,7 +379,7 @@ pub struct Field {
     pub name: Option<Arc<str>>,
     /// `@ EXPR name: T`: the field starts at this absolute offset, and the
     /// cursor continues after it.
-    pub placement: Option<Expr>,
+    pub placement: Option<Box<Expr>>,
     /// `name: T @ EXPR`: the field is read at this absolute offset (a
     /// pointer), and the cursor stays where it was: the field takes no
     /// bytes where it is declared.
@@ -387,7 +387,7 @@ pub struct Field {
     pub ty: Type,
     pub check: Option<Literal>,
     /// A check against an expression or a set: `== leader`, `in [1, 2]`.
-    pub constraint: Option<Constraint>,
+    pub constraint: Option<Box<Constraint>>,
     /// The whole item, for error messages (`data: f64[rows, cols]`).
     pub span: Span,
 }
@@ -396,7 +396,7 @@ impl Field {
     /// The expressions that say where the field is: its placement
     /// (`@ EXPR name: T`) and its pointer (`name: T @ EXPR`).
     pub fn offset_exprs(&self) -> impl Iterator<Item = &Expr> {
-        self.placement.iter().chain(self.pointer.as_deref())
+        self.placement.as_deref().into_iter().chain(self.pointer.as_deref())
     }
 }
 

@@ -678,7 +678,15 @@ impl<'s> Parser<'s> {
                 span,
             ));
         }
-        Ok(Field { name, placement, pointer, ty, check, constraint, span: Span { start, end: self.prev_end() } })
+        Ok(Field {
+            name,
+            placement: placement.map(Box::new),
+            pointer,
+            ty,
+            check,
+            constraint: constraint.map(Box::new),
+            span: Span { start, end: self.prev_end() },
+        })
     }
 
     /// What follows `==` in a field: a literal (`0x06054b50`, `-1.5`,
@@ -872,6 +880,9 @@ impl<'s> Parser<'s> {
             (Some(k), Literal::Int(v)) if k.is_integer() => k.int_range().is_some_and(|(lo, hi)| (lo..=hi).contains(v)),
             (Some(k), Literal::Int(_) | Literal::Float(_)) => k.is_float(),
             (Some(k), Literal::Bool(_)) => k == ScalarKind::Bool,
+            (None, Literal::Int(v)) => {
+                matches!(ty, Type::Enum(d, _) if d.base.int_range().is_some_and(|(lo, hi)| (lo..=hi).contains(v)))
+            }
             (None, Literal::Str(_)) => matches!(ty, Type::Text { .. } | Type::Char | Type::Cstr),
             _ => false,
         };
@@ -1073,7 +1084,7 @@ impl<'s> Parser<'s> {
             // `T within SIZE`; SIZE stops before `==` and `in`, which check the field.
             self.bump();
             let size = self.binary(COMPARISONS + 1)?;
-            Type::Within { inner: Arc::new(ty), size }
+            Type::Within { inner: Arc::new(ty), size: Box::new(size) }
         } else {
             ty
         };
@@ -1211,7 +1222,7 @@ impl<'s> Parser<'s> {
                 self.bump();
                 let mut path = vec![Arc::<str>::from(first)];
                 self.dotted(&mut path)?;
-                let mut kind = self.enum_constant(path, span)?;
+                let mut kind = ExprKind::Path(path);
                 // `dims[i]`, `shdrs[n - 1].offset`, `m[i, j].x[k]`.
                 while self.is_punct("[") {
                     self.bump();
@@ -1225,7 +1236,10 @@ impl<'s> Parser<'s> {
                     let base = Expr { kind, span: Span { start: span.start, end: self.prev_end() } };
                     kind = ExprKind::Index(Box::new(Indexed { base, index, rest }));
                 }
-                kind
+                match kind {
+                    ExprKind::Path(path) => self.enum_constant(path, span)?,
+                    kind => kind,
+                }
             }
             Tok::Float(_) => return Err(self.err_at("expressions are integers: a float is not allowed here", span)),
             _ => return Err(self.expected("an expression")),

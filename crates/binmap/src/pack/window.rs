@@ -71,11 +71,11 @@ impl Packer<'_> {
             }
             _ => None,
         };
-        // Solving `filesize` (`within filesize - 8`), the window is the data's size.
-        let solving = self.trial().is_some() && super::uses_filesize(size);
         let window = match deferred {
             Some(_) => None,
-            None if solving => None,
+            // Solving `filesize` (`within filesize - 8`): the window is its
+            // data for now; the last pass checks the size against it.
+            None if self.trial().is_some() && super::uses_filesize(size) => None,
             None => Some(self.size(size, path)?),
         };
         self.windows += 1;
