@@ -11,7 +11,10 @@
 //! `in` sets and ranges, bitwise operators, shifts, `? :`, and text
 //! comparisons with earlier text fields, `match` types, `enum`/`flags`
 //! declarations used as types and as constants (`E0.b`), and `bits`
-//! containers (unsigned, signed, `bool`, reserved and enum fields, `msb`/`lsb`).
+//! containers (unsigned, signed, `bool`, reserved and enum fields, `msb`/`lsb`),
+//! repeat arrays (`T[until COND]`, `T[while COND]`, `_` the element),
+//! windows (`T within SIZE`), placements by signature (`@ find(b"..")`,
+//! `@ rfind(b"..", START)`) and recursive named types.
 
 use arbitrary::{Result, Unstructured};
 
@@ -110,6 +113,17 @@ impl Gen {
                 self.out.push_str(&format!("{keyword} {name}: {base} {{ a = 1, b = 2\n c = {c} }}"));
                 self.enums.push((name, base == "u8"));
             }
+            6 if depth < 2 && u.ratio(1, 3)? => {
+                // A recursive type, used once: a tag, then itself or a leaf.
+                let name = format!("R{}", self.next_name);
+                self.next_name += 1;
+                let arm = *u.choose(&["{name}[2]", "{name}", "{ n: u8, if n > 0 { more: {name}[n] } }"])?;
+                let arm = arm.replace("{name}", &name);
+                self.out.push_str(&format!("type {name} = {{ k: u8, body: match k {{ 1 => {arm}, _ => u16 }} }}\n"));
+                let field = format!("f{}", self.next_name);
+                self.next_name += 1;
+                self.out.push_str(&format!("{field}: {name}"));
+            }
             4 => {
                 let name = format!("v{}", self.next_name);
                 self.next_name += 1;
@@ -124,7 +138,17 @@ impl Gen {
 
     fn field(&mut self, u: &mut Unstructured<'_>, depth: usize) -> Result<()> {
         let placed = u.ratio(1, 10)?;
-        if placed {
+        if placed && u.ratio(1, 3)? {
+            // Placed by a signature, searched for in the file.
+            let f = *u.choose(&["find", "rfind"])?;
+            let sig = *u.choose(&["AB", "\\x00", "PK\\x05\\x06", "\\xff\\xfe"])?;
+            self.out.push_str(&format!("@ {f}(b\"{sig}\""));
+            if u.arbitrary()? {
+                self.out.push_str(", ");
+                self.expr(u, 2)?;
+            }
+            self.out.push_str(") ");
+        } else if placed {
             self.out.push_str("@ ");
             self.expr(u, 0)?;
             self.out.push(' ');
@@ -263,10 +287,23 @@ impl Gen {
             }
         };
         if u.ratio(1, 3)? {
+            let int = matches!(cat, Cat::Int(_));
             cat = Cat::Other;
             self.out.push('[');
-            match u.int_in_range(0..=5u8)? {
+            match u.int_in_range(0..=7u8)? {
                 0 => self.out.push_str(".."),
+                6 | 7 => {
+                    // Repeat arrays: `_` is the element (a number, or anything).
+                    let word = if u.arbitrary()? { "until" } else { "while" };
+                    self.out.push_str(word);
+                    self.out.push(' ');
+                    if int && u.arbitrary()? {
+                        self.out.push_str(if word == "until" { "_ == " } else { "_ != " });
+                        self.expr(u, 2)?;
+                    } else {
+                        self.expr(u, 1)?;
+                    }
+                }
                 1 => {
                     self.expr(u, 0)?;
                     self.out.push_str(", ");
@@ -281,6 +318,13 @@ impl Gen {
                 _ => self.expr(u, 0)?,
             }
             self.out.push(']');
+        }
+        if u.ratio(1, 8)? {
+            // A window: the type inside SIZE bytes.
+            cat = Cat::Other;
+            self.out.push_str(" within (");
+            self.expr(u, 1)?;
+            self.out.push(')');
         }
         Ok(cat)
     }
@@ -354,9 +398,7 @@ impl Gen {
                 self.out.push(')');
             }
             9..=11 if depth < 3 => {
-                let op = *u.choose(&[
-                    "+", "-", "*", "/", "%", "==", "<", "&&", "||", "&", "|", "^", "<<", ">>",
-                ])?;
+                let op = *u.choose(&["+", "-", "*", "/", "%", "==", "<", "&&", "||", "&", "|", "^", "<<", ">>"])?;
                 self.out.push('(');
                 self.expr(u, depth + 1)?;
                 self.out.push_str(&format!(" {op} "));

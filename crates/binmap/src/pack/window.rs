@@ -4,6 +4,8 @@
 //! When the input gives the size (or it is an expression of given fields),
 //! the data must fit it, and the bytes it leaves at the end of the window
 //! are a hole: refused as any hole, or the original's bytes with `--onto`.
+//! While `filesize` is solved (`within filesize - 8`), a window sized by
+//! it takes its data's size, as a `void[filesize - 8]` does.
 //! When the size is a field of the same struct that the input leaves out
 //! (`size: u32` before `body: Chunk within size`), it is written as 0, and
 //! once the window's data is written, set to the data's size (as `[N]`
