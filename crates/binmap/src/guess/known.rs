@@ -97,10 +97,10 @@ pub fn find<'t>(table: &'t [Known], files: &[&[u8]]) -> Option<&'t Known> {
     if files.is_empty() {
         return None;
     }
-    let has = |d: &[u8], offset: usize, bytes: &[u8]| offset.checked_add(bytes.len()).and_then(|e| d.get(offset..e)) == Some(bytes);
-    table.iter().find(|k| {
-        files.iter().all(|d| has(d, k.offset, k.magic) && k.also.is_none_or(|(o, b)| has(d, o, b)))
-    })
+    let has = |d: &[u8], offset: usize, bytes: &[u8]| {
+        offset.checked_add(bytes.len()).and_then(|e| d.get(offset..e)) == Some(bytes)
+    };
+    table.iter().find(|k| files.iter().all(|d| has(d, k.offset, k.magic) && k.also.is_none_or(|(o, b)| has(d, o, b))))
 }
 
 /// The layout text for a known format, with a first comment line saying
@@ -122,16 +122,19 @@ pub fn layout(k: &Known, files: &[Input<'_>]) -> Result<(String, bool)> {
         }
         LayoutFrom::Gallery(path, text) => match maps(text, files) {
             Ok(()) => Ok((
-                format!("# known format: {} (by its magic at offset {}): the gallery layout {path}\n{text}", k.name, k.offset),
+                format!(
+                    "# known format: {} (by its magic at offset {}): the gallery layout {path}\n{text}",
+                    k.name, k.offset
+                ),
                 true,
             )),
             Err(e) => Ok((
                 format!(
-                "# known format: {} (by its magic at offset {}), but the gallery layout {path} does not map onto it:\n\
+                    "# known format: {} (by its magic at offset {}), but the gallery layout {path} does not map onto it:\n\
                  # {}\n\
                  data: bytes[filesize]    # the whole file, as bytes\n",
-                k.name,
-                k.offset,
+                    k.name,
+                    k.offset,
                     e.to_string().lines().next().unwrap_or_default()
                 ),
                 false,

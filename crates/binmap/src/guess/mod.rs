@@ -366,8 +366,7 @@ fn candidates(datas: &[&[u8]], looks: &[Look], evidence: &mut Vec<String>) -> Ve
     let chosen = sized.iter().take(sized_n).chain(others.iter().take(MAX_FITS.saturating_sub(sized_n)));
     // Typed first from a few records each; the cheapest again from more.
     let mut cache = fit::Cache::default();
-    let mut quick: Vec<Fit> =
-        chosen.filter_map(|(_, t)| fit::fit_with(t, datas, &mut cache, QUICK_ROWS)).collect();
+    let mut quick: Vec<Fit> = chosen.filter_map(|(_, t)| fit::fit_with(t, datas, &mut cache, QUICK_ROWS)).collect();
     quick.sort_by(|a, b| a.bits.total_cmp(&b.bits));
     let mut fits: Vec<Fit> = quick
         .iter()
