@@ -24,8 +24,8 @@ use std::sync::Arc;
 use crate::decode::{DecodeError, Value, decode_scalar};
 use crate::error::{Error, Result, grouped};
 use crate::layout::{
-    BinOp, BitLeaf, Constraint, Dims, EnumDef, Expr, ExprKind, Field, Indexed, Item, Layout, Literal, MatchType, Scalar,
-    ScalarKind, SetItem, Span, StructType, TextKind, Type, align_up, apply_binop,
+    BinOp, BitLeaf, Constraint, Dims, EnumDef, Expr, ExprKind, Field, Indexed, Item, Layout, Literal, MatchType,
+    Scalar, ScalarKind, SetItem, Span, StructType, TextKind, Type, align_up, apply_binop,
 };
 use crate::operand::Operand;
 

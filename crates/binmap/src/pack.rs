@@ -957,7 +957,7 @@ impl Packer<'_> {
             (Some(v), _, _) => self.value(&f.ty, v, &fpath)?,
             (None, Some(lit), _) => self.value(&f.ty, &literal_doc(lit), &fpath)?,
             // `trailer: i32 == leader`: the value the check names.
-            (None, None, Some(_)) if let Some(Constraint::Equals(e)) = &f.constraint => {
+            (None, None, Some(_)) if let Some(Constraint::Equals(e)) = f.constraint.as_deref() => {
                 use crate::operand::Operand;
                 let doc = match (self.env().operand(e).map_err(|err| at(&fpath, err))?, &f.ty) {
                     // An array of bytes: its numbers.

@@ -230,7 +230,7 @@ pub enum Type {
     /// field takes the whole window whatever `T` describes of it.
     Within {
         inner: Arc<Type>,
-        size: Expr,
+        size: Box<Expr>,
     },
 }
 
@@ -246,11 +246,11 @@ pub enum Dims {
     ToEnd,
     /// `T[until COND]`: elements up to and including the first for which
     /// `COND` holds; `_` in `COND` is the element just read.
-    Until(Expr),
+    Until(Box<Expr>),
     /// `T[while COND]`: elements as long as `COND` holds for them; the first
     /// element for which it fails is read to test it, but is not part of
     /// the array and its bytes are not consumed.
-    While(Expr),
+    While(Box<Expr>),
 }
 
 impl Dims {
@@ -319,7 +319,7 @@ pub struct Field {
     pub name: Option<Arc<str>>,
     /// `@ EXPR name: T`: the field starts at this absolute offset, and the
     /// cursor continues after it.
-    pub placement: Option<Expr>,
+    pub placement: Option<Box<Expr>>,
     /// `name: T @ EXPR`: the field is read at this absolute offset (a
     /// pointer), and the cursor stays where it was: the field takes no
     /// bytes where it is declared.
@@ -327,7 +327,7 @@ pub struct Field {
     pub ty: Type,
     pub check: Option<Literal>,
     /// A check against an expression or a set: `== leader`, `in [1, 2]`.
-    pub constraint: Option<Constraint>,
+    pub constraint: Option<Box<Constraint>>,
     /// The whole item, for error messages (`data: f64[rows, cols]`).
     pub span: Span,
 }
@@ -336,7 +336,7 @@ impl Field {
     /// The expressions that say where the field is: its placement
     /// (`@ EXPR name: T`) and its pointer (`name: T @ EXPR`).
     pub fn offset_exprs(&self) -> impl Iterator<Item = &Expr> {
-        self.placement.iter().chain(self.pointer.as_deref())
+        self.placement.as_deref().into_iter().chain(self.pointer.as_deref())
     }
 }
 

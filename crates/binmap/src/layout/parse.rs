@@ -620,7 +620,15 @@ impl<'s> Parser<'s> {
                 span,
             ));
         }
-        Ok(Field { name, placement, pointer, ty, check, constraint, span: Span { start, end: self.prev_end() } })
+        Ok(Field {
+            name,
+            placement: placement.map(Box::new),
+            pointer,
+            ty,
+            check,
+            constraint: constraint.map(Box::new),
+            span: Span { start, end: self.prev_end() },
+        })
     }
 
     /// What follows `==` in a field: a literal (`0x06054b50`, `-1.5`,
@@ -985,7 +993,7 @@ impl<'s> Parser<'s> {
                 // `T[until COND]` / `T[while COND]`, `_` naming the element.
                 let until = matches!(self.bump().tok, Tok::Ident("until"));
                 let cond = self.expr()?;
-                if until { Dims::Until(cond) } else { Dims::While(cond) }
+                if until { Dims::Until(Box::new(cond)) } else { Dims::While(Box::new(cond)) }
             } else {
                 let mut d = vec![self.expr()?];
                 while self.eat(",") {
@@ -1015,7 +1023,7 @@ impl<'s> Parser<'s> {
             // `T within SIZE`; SIZE stops before `==` and `in`, which check the field.
             self.bump();
             let size = self.binary(COMPARISONS + 1)?;
-            Type::Within { inner: Arc::new(ty), size }
+            Type::Within { inner: Arc::new(ty), size: Box::new(size) }
         } else {
             ty
         };
