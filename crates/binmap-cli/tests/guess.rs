@@ -215,6 +215,8 @@ fn known_formats_get_their_gallery_layout() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("# confident: known format WAV, by its magic"), "{out}");
     assert!(out.contains("the gallery layout examples/formats/wav.bml"), "{out}");
+    let (_, explained, _) = run(&["--explain", p.to_str().unwrap_or_default()]);
+    assert!(explained.contains("magic \"RIFF\" at offset 0, and \"WAVE\" at offset 8"), "{explained}");
     let gallery = std::fs::read_to_string(root().join("examples/formats/wav.bml")).expect("wav.bml");
     assert_eq!(leaves::leaves(&out, &data), leaves::leaves(&gallery, &data), "the draft is the gallery layout");
 
