@@ -479,3 +479,17 @@ fn sizes_read_in_the_wrong_byte_order_say_so() {
     let e = err("n: u32be; v: u8[n]", &[0xff, 0xff, 0xff, 0x7f, 0]);
     assert!(!e.contains("these sizes fit"), "{e}");
 }
+
+#[test]
+fn arrays_of_pointers_at_the_end_of_the_file() {
+    // ELF's section names come after the section headers, at the end of the
+    // file: elements made only of pointers take no bytes where they are, so
+    // their count is bounded by the file, not by the bytes that remain.
+    let layout = "n: u8; names: { c: char @ 1 + _index }[n]";
+    assert_eq!(json(layout, &[2, b'a', b'b']), r#"{"n":2,"names":[{"c":"a"},{"c":"b"}]}"#);
+    let e = err(layout, &[9, b'a']);
+    assert!(e.contains("array claims 9 elements read elsewhere (pointers), more than the 2 bytes of t.bin"), "{e}");
+    // Elements that take bytes in place keep the bound of the bytes that remain.
+    let e = err("n: u8; v: { k: u8, c: char @ 0 }[n]", &[3, 0]);
+    assert!(e.contains("array claims 3 variable-size elements but only 1 bytes remain"), "{e}");
+}

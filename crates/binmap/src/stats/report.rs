@@ -14,8 +14,7 @@ use super::{Group, Stats, summary::Summary};
 use crate::decode::Value;
 use crate::error::Result;
 use crate::layout::ScalarKind;
-use crate::map::NodeKind;
-use crate::query::table::ColumnRef;
+use crate::query::table::{ColumnRef, LeafType};
 use crate::sink::{Format, flush, write_json, write_json_str, write_text};
 
 /// Output is written a block of this many bytes at a time.
@@ -186,8 +185,9 @@ fn write_number(out: &mut Vec<u8>, n: &Number, json: bool) {
 
 /// count, nan, min, max, mean, std, sum of one summary (`None`: no value).
 fn values(s: &Summary, col: &ColumnRef<'_>) -> [Option<Number>; 7] {
-    let kind = match col.node.kind {
-        NodeKind::Scalar(sc) => sc.kind,
+    // Enums and bit fields are integers too (their node is not a scalar).
+    let kind = match col.leaf_type() {
+        Some(LeafType::Int(k) | LeafType::Float(k)) => k,
         _ => ScalarKind::F64,
     };
     let some = s.count > 0;
