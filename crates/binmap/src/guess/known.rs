@@ -3,8 +3,8 @@
 //! [`KNOWN`] is a table: one row per format, with the bytes to look for,
 //! where, and where its layout comes from: `.npy`, whose own header gives
 //! the exact layout, and the gallery of layouts for real formats
-//! (`examples/formats/`: PNG, ZIP, ELF, WAV, ...), whose text is built into
-//! the library. A gallery layout that maps onto every file is the guess;
+//! (`examples/formats/`: PNG, ZIP, ELF, WAV, GIF, gzip, ...), whose text
+//! is built into the library. A gallery layout that maps onto every file is the guess;
 //! one that does not (a variant the layout does not cover) is named, and
 //! the draft reads the file as bytes. Formats with no magic (STL, SEG-Y,
 //! Fortran files) or a weak one (two bytes: SGI, IDX, `.pyc`) are left to
@@ -81,6 +81,9 @@ pub const KNOWN: &[Known] = &[
     gallery!("gettext .mo", 0, b"\x95\x04\x12\xde", "gettext_mo"),
     gallery!("ESRI shapefile", 0, b"\0\0\x27\x0a", Some((28, b"\xe8\x03\0\0")), "shapefile"),
     gallery!("TZif", 0, b"TZif", "tzif"),
+    gallery!("GIF", 0, b"GIF87a", "gif"),
+    gallery!("GIF", 0, b"GIF89a", "gif"),
+    gallery!("gzip", 0, b"\x1f\x8b\x08", "gzip"),
 ];
 
 /// The row of `table` whose magic every file has.

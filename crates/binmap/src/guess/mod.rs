@@ -661,7 +661,12 @@ fn known_guess(k: &known::Known, files: &[Input<'_>], meta: Vec<(String, u64)>) 
             confidence,
             summary,
             head,
-            evidence: vec![format!("magic {:?} at offset {}", String::from_utf8_lossy(k.magic), k.offset)],
+            evidence: vec![format!(
+                "magic {:?} at offset {}{}",
+                String::from_utf8_lossy(k.magic),
+                k.offset,
+                k.also.map_or(String::new(), |(o, b)| format!(", and {:?} at offset {o}", String::from_utf8_lossy(b)))
+            )],
             endian: Endian::Little,
             parts: vec![Part::Verbatim { text, fields }],
         },
