@@ -43,7 +43,9 @@ def check(path, doc, cmp):
         members = t.getmembers()
         headers = [m["header"] for m in doc["members"]]
         # pax archives: an 'x' header (its records) precedes the member it describes.
-        real = [(i, h) for i, h in enumerate(headers) if h["typeflag"] not in ("x", "g")]
+        # The last element is the zero block that ends the archive (no name).
+        cmp.eq("the last element is the end block", headers[-1]["name"], "")
+        real = [(i, h) for i, h in enumerate(headers[:-1]) if h["typeflag"] not in ("x", "g")]
         cmp.eq("members (count)", len(real), len(members))
         for (i, h), m in zip(real, members):
             p = f"members[{i}].header"
