@@ -50,13 +50,17 @@ fn number_text(doc: &Doc, origin: Origin) -> Option<&str> {
     }
 }
 
-/// `{"nan": "0x..."}`: a NaN with its exact bits.
-fn nan_bits(doc: &Doc) -> Option<u64> {
+/// The text of `{"KEY": "..."}`, the one-member object `show` writes for
+/// a value it gives by its exact bits (`{"nan": "0x7ff8000000000001"}`).
+fn tagged<'d>(doc: &'d Doc, key: &str) -> Option<&'d str> {
     let Doc::Object(kv) = doc else { return None };
     let [(k, Doc::String(v))] = kv.as_slice() else { return None };
-    if k != "nan" {
-        return None;
-    }
+    (k == key).then_some(v.as_str())
+}
+
+/// `{"nan": "0x..."}`: a NaN with its exact bits.
+fn nan_bits(doc: &Doc) -> Option<u64> {
+    let v = tagged(doc, "nan")?;
     u64::from_str_radix(v.strip_prefix("0x").unwrap_or(v), 16).ok()
 }
 
@@ -240,23 +244,14 @@ fn ibm_width(kind: ScalarKind) -> Option<Ibm> {
 /// `{"ibm": "0x..."}`: an IBM float with its exact bits (a non-canonical
 /// encoding, as `show` writes it).
 fn ibm_bits(doc: &Doc) -> Option<u64> {
-    let Doc::Object(kv) = doc else { return None };
-    let [(k, Doc::String(v))] = kv.as_slice() else { return None };
-    if k != "ibm" {
-        return None;
-    }
+    let v = tagged(doc, "ibm")?;
     u64::from_str_radix(v.strip_prefix("0x").unwrap_or(v), 16).ok()
 }
 
 /// `{"f80": "0x..."}`: an f80 with its exact bits (a non-canonical
 /// encoding, as `show` writes it).
 fn f80_bits(doc: &Doc) -> Option<crate::f80::F80> {
-    let Doc::Object(kv) = doc else { return None };
-    let [(k, Doc::String(v))] = kv.as_slice() else { return None };
-    if k != "f80" {
-        return None;
-    }
-    crate::f80::from_bits_text(v)
+    crate::f80::from_bits_text(tagged(doc, "f80")?)
 }
 
 /// How many units of a text field's length (`N` in `utf16le[N]`) the text

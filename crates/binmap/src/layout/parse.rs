@@ -29,21 +29,7 @@ pub fn parse(src: &str, origin: &str) -> Result<Layout, Error> {
     if let Some(layout) = whole_dtype(src, origin) {
         return Ok(layout);
     }
-    let mut lexer = Lexer::new(src);
-    let mut lex_error = None;
-    let cur = next_or_eof(&mut lexer, &mut lex_error, src.len());
-    let mut p = Parser {
-        src,
-        origin,
-        lexer,
-        lex_error,
-        cur,
-        next: None,
-        prev_end: 0,
-        types: vec![HashMap::new()],
-        depth: 0,
-        in_placement: false,
-    };
+    let mut p = Parser::new(src, origin);
     let items = p.items(ByteOrder::Fixed(Endian::Little), None);
     let lex_error = match (p.lex_error.take(), &items) {
         (Some(e), _) => Some(e),
@@ -73,21 +59,7 @@ pub fn parse(src: &str, origin: &str) -> Result<Layout, Error> {
 /// `records` for a struct type and `data` otherwise. `None` when `src` is
 /// not a lone type (a layout of fields, or an error for the item parser).
 fn whole_dtype(src: &str, origin: &str) -> Option<Layout> {
-    let mut lexer = Lexer::new(src);
-    let mut lex_error = None;
-    let cur = next_or_eof(&mut lexer, &mut lex_error, src.len());
-    let mut p = Parser {
-        src,
-        origin,
-        lexer,
-        lex_error,
-        cur,
-        next: None,
-        prev_end: 0,
-        types: vec![HashMap::new()],
-        depth: 0,
-        in_placement: false,
-    };
+    let mut p = Parser::new(src, origin);
     p.skip_separators();
     if matches!(p.peek_next(), Tok::Punct(":")) || matches!(p.peek(), Tok::Punct("@") | Tok::Eof) {
         return None;
@@ -183,6 +155,25 @@ struct Parser<'s> {
 }
 
 impl<'s> Parser<'s> {
+    /// A parser at the first token of `src`.
+    fn new(src: &'s str, origin: &'s str) -> Parser<'s> {
+        let mut lexer = Lexer::new(src);
+        let mut lex_error = None;
+        let cur = next_or_eof(&mut lexer, &mut lex_error, src.len());
+        Parser {
+            src,
+            origin,
+            lexer,
+            lex_error,
+            cur,
+            next: None,
+            prev_end: 0,
+            types: vec![HashMap::new()],
+            depth: 0,
+            in_placement: false,
+        }
+    }
+
     fn peek(&self) -> &Tok<'s> {
         &self.cur.tok
     }
