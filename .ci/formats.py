@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GALLERY = ROOT / ".ci" / "gallery"
 FORMATS = ROOT / "examples" / "formats"
 BINMAP = os.environ.get("BINMAP", str(ROOT / "target" / "release" / "binmap"))
+if os.sep in BINMAP:  # a path: absolute, since the README example runs in another folder
+    BINMAP = os.path.abspath(BINMAP)
 sys.path.append(str(GALLERY))  # after site-packages: a check named like its library (stl) must not shadow it
 
 from common import Compare  # noqa: E402

@@ -3,6 +3,7 @@
 import warnings
 
 import numpy as np
+from common import raw
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)  # sunau and audioop leave the stdlib in Python 3.13
@@ -40,13 +41,13 @@ def check(path, doc, cmp):
     cmp.eq("encoding", doc["encoding"], 1 if r.getcomptype() == "ULAW" else {1: 2, 2: 3, 3: 4, 4: 5}[width])
     cmp.eq("data_offset", doc["data_offset"], r._hdr_size)
     cmp.eq("data_size", doc["data_size"], r._data_size)
-    cmp.eq("annotation", doc["annotation"].encode(), r._info.rstrip(b"\0"))
+    cmp.eq("annotation (to its first NUL, as sunau reads it)", raw(doc["annotation"]).split(b"\0")[0], r._info)
     samples = doc["samples"]
     cmp.eq("samples (frames)", len(samples), n)
     if r.getcomptype() == "ULAW":
         # sunau decodes mu-law to 16-bit; the stored bytes are what it decoded from.
-        raw = bytes(v for row in samples for v in row)
-        cmp.eq("samples (mu-law decoded)", audioop.ulaw2lin(raw, 2), r.readframes(n))
+        ulaw = bytes(v for row in samples for v in row)
+        cmp.eq("samples (mu-law decoded)", audioop.ulaw2lin(ulaw, 2), r.readframes(n))
         return
     frames = r.readframes(n)  # big-endian PCM bytes, as stored
     if width == 3:

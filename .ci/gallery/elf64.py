@@ -59,3 +59,4 @@ def check(path, doc, cmp):
         for i, (s, sec) in enumerate(zip(doc["shdrs"], secs)):
             for k in s:
                 cmp.eq(f"shdrs[{i}].{k}", s[k], num(sec.header[k]))
+            cmp.eq(f"section_names[{i}].name", doc["section_names"][i]["name"], sec.name)

@@ -7,7 +7,6 @@ import subprocess
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from common import raw
 
 PO = r'''msgid ""
 msgstr ""
@@ -55,13 +54,11 @@ def make(tmp):
 def check(path, doc, cmp):
     with open(path, "rb") as fp:
         t = gettext.GNUTranslations(fp)
-    data = raw(doc["strings"])
-    start = path.stat().st_size - len(data)
-    text = lambda e: data[e["offset"] - start:e["offset"] - start + e["length"]]  # noqa: E731 - an entry's bytes
     cmp.eq("count", doc["count"], len({k[0] if isinstance(k, tuple) else k for k in t._catalog}))
     for i, (o, tr) in enumerate(zip(doc["originals"], doc["translations"])):
-        msgid, msgstr = text(o).decode(), text(tr).decode()
-        cmp.eq(f"originals[{i}] (NUL after the string)", data[o["offset"] - start + o["length"]], 0)
+        msgid, msgstr = o["text"], tr["text"]
+        cmp.eq(f"originals[{i}].length", o["length"], len(msgid.encode()))
+        cmp.eq(f"translations[{i}].length", tr["length"], len(msgstr.encode()))
         if "\0" in msgid:  # a plural entry: msgid NUL msgid_plural; translations NUL-separated, one per form
             forms = msgstr.split("\0")
             cmp.seq(f"translations[{i}] (plural forms)", forms, [t._catalog[(msgid.split("\0")[0], n)] for n in range(len(forms))])

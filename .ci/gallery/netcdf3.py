@@ -80,4 +80,11 @@ def check(path, doc, cmp):
         begin, vsize = nc._places[name]
         cmp.eq(f"{p}.begin", v["begin"], begin)
         cmp.eq(f"{p}.vsize", v["vsize"], vsize)
+        if var.isrec:  # a record variable's values are spread over the records: not typed by the layout
+            cmp.eq(f"{p}.values (record variable)", v["values"], [])
+        elif var.typecode() == "c":
+            cmp.eq(f"{p}.values", v["values"].encode(), var.data.tobytes())
+        else:
+            want = np.asarray(var.data)
+            cmp.seq(f"{p}.values", np.array(v["values"], dtype=want.dtype).tolist(), want.ravel().tolist())
     nc.close()

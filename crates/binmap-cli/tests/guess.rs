@@ -96,10 +96,16 @@ fn corpus_is_recovered() {
         stride += u64::from(same_stride);
         confident += u64::from(g.confidence() == Confidence::Confident);
         if !ok || !same_stride {
+            let body = leaves::main_array(&s.layout, &s.bytes).map_or(0, |a| a.0);
+            let place = match leaves::first_miss(&truth, &got) {
+                Some(l) if l.offset < body => format!("; first miss in the header at {}", l.offset),
+                Some(l) => format!("; first miss in the records at {}", l.offset),
+                None => String::new(),
+            };
             let code: Vec<&str> =
                 text.lines().map(|l| l.split('#').next().unwrap_or("").trim_end()).filter(|l| !l.is_empty()).collect();
             misses.push(format!(
-                "--- {} ({} bytes){}\ntruth:\n{}guess:\n{}\n",
+                "--- {} ({} bytes){}{place}\ntruth:\n{}guess:\n{}\n",
                 s.name,
                 s.bytes.len(),
                 if same_stride { "" } else { " record size wrong" },
@@ -168,7 +174,7 @@ fn explain_and_json() {
     let (code, out, _) = run(&["--explain", "examples/db.dat"]);
     assert_eq!(code, 0);
     assert!(out.contains("# evidence:") && out.contains("autocorrelation of byte positions"), "{out}");
-    assert!(out.contains("does not exist yet"), "the gallery note: {out}");
+    assert!(out.contains("no known magic (.npy, PNG, "), "the known formats: {out}");
     let data = std::fs::read(root().join("examples/db.dat")).expect("db.dat");
     leaves::leaves(&out, &data).expect("--explain is still a layout");
 
@@ -183,6 +189,50 @@ fn explain_and_json() {
     let (code, out, _) = run(&["examples/array.npy"]);
     assert_eq!(code, 0);
     assert!(out.contains("known format: .npy") && out.contains("data: f64[100]"), "{out}");
+}
+
+/// A PCM WAV file as Python's `wave` module writes it: mono, 16 bits.
+fn wav(samples: &[i16]) -> Vec<u8> {
+    let data = 2 * samples.len() as u32;
+    let mut b = b"RIFF".to_vec();
+    b.extend((36 + data).to_le_bytes());
+    b.extend(b"WAVEfmt ");
+    for v in [16u32, 1 | 1 << 16, 8000, 16000, 2 | 16 << 16] {
+        b.extend(v.to_le_bytes());
+    }
+    b.extend(b"data");
+    b.extend(data.to_le_bytes());
+    b.extend(samples.iter().flat_map(|s| s.to_le_bytes()));
+    b
+}
+
+#[test]
+fn known_formats_get_their_gallery_layout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("tone.wav");
+    let data = wav(&(0..200).map(|i| (i * 37 % 2000) as i16 - 1000).collect::<Vec<_>>());
+    std::fs::write(&p, &data).expect("write");
+    let (code, out, err) = run(&[p.to_str().unwrap_or_default()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("# confident: known format WAV, by its magic"), "{out}");
+    assert!(out.contains("the gallery layout examples/formats/wav.bml"), "{out}");
+    let gallery = std::fs::read_to_string(root().join("examples/formats/wav.bml")).expect("wav.bml");
+    assert_eq!(leaves::leaves(&out, &data), leaves::leaves(&gallery, &data), "the draft is the gallery layout");
+
+    // RIFF without WAVE is not a WAV file: guessed like any other.
+    let mut avi = data.clone();
+    avi[8..12].copy_from_slice(b"AVI ");
+    std::fs::write(&p, &avi).expect("write");
+    let (code, out, _) = run(&[p.to_str().unwrap_or_default()]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("known format"), "{out}");
+
+    // A PNG signature and nothing a PNG needs after it: named, not used.
+    std::fs::write(&p, b"\x89PNG\r\n\x1a\n and then no chunks at all").expect("write");
+    let (code, out, _) = run(&[p.to_str().unwrap_or_default()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("not confident: known format PNG by its magic, but its layout does not map"), "{out}");
+    assert!(out.contains("examples/formats/png.bml does not map onto it"), "{out}");
 }
 
 #[test]

@@ -83,7 +83,8 @@ impl<'a, T: Element> Column<'a, T> {
         let (start, stride, node) = rs.fixed().ok_or_else(|| {
             Error::usage(format!("'{path}' has elements of varying size: it has no stride; read it with show"))
         })?;
-        let NodeKind::Scalar(scalar) = node.kind else {
+        // An enum's column is its integers.
+        let (NodeKind::Scalar(scalar) | NodeKind::Enum(scalar, _)) = &node.kind else {
             return Err(Error::usage(format!("'{path}' is not a numeric field")));
         };
         if scalar.kind != T::KIND {
@@ -95,7 +96,7 @@ impl<'a, T: Element> Column<'a, T> {
             start: rs.abs + start + first * stride,
             stride,
             len: (rs.rows.end - rs.rows.start) * row_len,
-            scalar,
+            scalar: *scalar,
             _t: std::marker::PhantomData,
         })
     }

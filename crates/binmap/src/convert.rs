@@ -102,7 +102,8 @@ fn descr_of(ty: &Type, what: &str) -> Result<String> {
 /// The layout type of a leaf node (for a single value).
 fn leaf_type(kind: &NodeKind) -> Option<Type> {
     match kind {
-        NodeKind::Scalar(s) => Some(Type::Scalar(*s)),
+        // An enum is its integer in numpy.
+        NodeKind::Scalar(s) | NodeKind::Enum(s, _) => Some(Type::Scalar(*s)),
         NodeKind::Char => Some(Type::Char),
         _ => None,
     }
@@ -112,6 +113,9 @@ fn leaf_type(kind: &NodeKind) -> Option<Type> {
 fn project_type(ty: &Arc<Type>, proj: &[Seg]) -> Option<Type> {
     let mut cur: Type = (**ty).clone();
     for seg in proj {
+        while let Type::Within { inner, .. } = cur {
+            cur = (*inner).clone();
+        }
         cur = match (seg, &cur) {
             (Seg::Field(name), Type::Struct(st)) => find_field(&st.items, name)?,
             (Seg::Index(_), Type::Array { elem, .. }) => (**elem).clone(),

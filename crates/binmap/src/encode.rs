@@ -388,12 +388,6 @@ fn pad_zeros(out: &mut Vec<u8>, n: u64) -> Result<()> {
     Ok(())
 }
 
-/// A text of `found` units given for a field whose size, read from the
-/// data, is `size` units (`pack` names the size field; this is the rest).
-fn exact_size_error(found: u64, units: &str, size: u64) -> Error {
-    Error::input(format!("the text has {found} {units} but its size, read from the data, is {size}"))
-}
-
 /// The value `doc` gives a bit field: an integer in its range, `true` or
 /// `false` for a `bool` bit, a name (or `a|b` flags) for an enum field.
 ///
@@ -428,6 +422,12 @@ pub fn bit_field_value(doc: &Doc, leaf: &BitLeaf, origin: Origin) -> Result<i128
     };
     leaf.insert(0, v).map_err(Error::input)?;
     Ok(v)
+}
+
+/// A text of `found` units given for a field whose size, read from the
+/// data, is `size` units (`pack` names the size field; this is the rest).
+fn exact_size_error(found: u64, units: &str, size: u64) -> Error {
+    Error::input(format!("the text has {found} {units} but its size, read from the data, is {size}"))
 }
 
 /// Encode a leaf node's value; `size` is the field's size for `bytes[N]`/`utf8[N]`.

@@ -281,6 +281,10 @@ fn type_of(n: &Node, out: &mut String) {
         NodeKind::Char => write!(out, "char"),
         NodeKind::Text(k, _) => write!(out, "{}[{}]", k.name(), n.size / k.unit()),
         NodeKind::Cstr => write!(out, "cstr"),
+        // A `bits` container: every member is one of its bit fields.
+        NodeKind::Struct(ms) if let Some(NodeKind::Bits(b)) = ms.first().map(|m| &m.node.kind) => {
+            write!(out, "bits {}", b.container)
+        }
         NodeKind::Struct(_) => write!(out, "struct"),
         NodeKind::Array(a) => match &*a.elem_type {
             crate::layout::Type::Struct(_) => write!(out, "struct"),

@@ -29,7 +29,10 @@ use crate::layout::{
 };
 use crate::operand::Operand;
 
+mod recursion;
+pub use recursion::MAX_NESTING;
 mod repeat;
+mod search;
 mod window;
 pub(crate) use repeat::element_frame;
 
@@ -434,6 +437,7 @@ impl Env<'_> {
                 i128::from(self.in_set(&v, set, e.span)?)
             }
             ExprKind::Path(p) => self.lookup(p, e.span)?,
+            ExprKind::Search(s) => self.search(s, e.span)?,
             ExprKind::Index(ix) => {
                 let v = self.index_operand(ix, e)?;
                 self.as_integer(v, &e.describe(), e.span)?
@@ -867,7 +871,7 @@ fn declared_under_if<'l>(items: &'l [Item], name: &str, at: usize) -> Option<&'l
     fn inner_struct(ty: &Type) -> Option<&StructType> {
         match ty {
             Type::Struct(st) => Some(st),
-            Type::Array { elem, .. } => inner_struct(elem),
+            Type::Array { elem, .. } | Type::Within { inner: elem, .. } => inner_struct(elem),
             _ => None,
         }
     }
@@ -914,6 +918,10 @@ struct Resolver<'r> {
     end: u64,
     /// The innermost `within` window, for messages.
     window: Option<window::Window>,
+    /// Fields placed by a search (`@ rfind(...)`): their declaration and offset.
+    searched: Vec<(Span, u64)>,
+    /// How many uses of recursive types enclose the type being resolved.
+    nesting: usize,
 }
 
 impl<'r> Resolver<'r> {
@@ -931,20 +939,25 @@ impl<'r> Resolver<'r> {
             struct_path: Vec::new(),
             end: data.len() as u64,
             window: None,
+            searched: Vec::new(),
+            nesting: 0,
         }
     }
 }
 
 /// Resolve `layout` against `data` only to check it, with every check
 /// [`Map::new`] makes (what `pack` does with the bytes it wrote), keeping
-/// none of the single values that nothing can look up again.
-pub(crate) fn check(layout: &Layout, data: &[u8], name: &str) -> Result<()> {
+/// none of the single values that nothing can look up again. Gives the
+/// fields placed by a search (`@ rfind(...)`) and where it put them, in
+/// the order they were read.
+pub(crate) fn check(layout: &Layout, data: &[u8], name: &str) -> Result<Vec<(Span, u64)>> {
     let mut keep = Vec::new();
     path_names(&layout.root.items, &mut keep);
     keep.sort_unstable();
     keep.dedup();
     let mut r = Resolver::new(layout, data, name, Some(&keep));
-    r.resolve_struct(&layout.root, 0, true).map(drop)
+    r.resolve_struct(&layout.root, 0, true)?;
+    Ok(r.searched)
 }
 
 /// Every name in the field paths of the expressions of `items` (sizes,
@@ -976,6 +989,12 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
             Type::Within { inner, size } => {
                 expr(size, out);
                 ty(inner, out);
+            }
+            // Once, at a use after the definition; the uses inside it stop.
+            Type::Ref(r) => {
+                if let Some(d) = r.definition() {
+                    ty(d, out);
+                }
             }
             Type::Scalar(_) | Type::Char | Type::Cstr => {}
         }
@@ -1133,6 +1152,9 @@ impl Resolver<'_> {
                         f,
                         p,
                     ));
+                }
+                if e.has_search() {
+                    self.searched.push((f.span, p));
                 }
                 p
             }
@@ -1338,6 +1360,7 @@ impl Resolver<'_> {
                 return node;
             }
             Type::Within { inner, size } => return self.resolve_within(inner, size, pos, bounded, f),
+            Type::Ref(r) => return self.resolve_ref(r, pos, bounded, f),
         };
         self.bounds(pos, node.size, f, bounded)?;
         Ok(node)
@@ -1465,19 +1488,27 @@ impl Resolver<'_> {
         let mut p = pos;
         match fixed_count {
             Some(count) => {
-                if count > remaining {
-                    return Err(self
-                        .data_error(
-                            format!(
-                                "array claims {} variable-size elements but only {} bytes remain in {}",
-                                grouped(count),
-                                grouped(remaining),
-                                self.name
-                            ),
-                            f,
-                            pos,
+                // Elements that take no bytes where they are (only pointers)
+                // are bounded by the file instead of the bytes that remain.
+                let pointers_only = takes_no_bytes_in_place(elem);
+                let limit = if pointers_only { self.filesize.max(remaining) } else { remaining };
+                if count > limit {
+                    let claim = if pointers_only {
+                        format!(
+                            "array claims {} elements read elsewhere (pointers), more than the {} bytes of {}",
+                            grouped(count),
+                            grouped(limit),
+                            self.name
                         )
-                        .with_bytes(self.data, pos));
+                    } else {
+                        format!(
+                            "array claims {} variable-size elements but only {} bytes remain in {}",
+                            grouped(count),
+                            grouped(remaining),
+                            self.name
+                        )
+                    };
+                    return Err(self.data_error(claim, f, pos).with_bytes(self.data, pos));
                 }
                 // Grow as elements prove to exist: a count is only a claim.
                 nodes.reserve(usize::try_from(count.min(4096)).unwrap_or(0));
@@ -1528,14 +1559,14 @@ impl Resolver<'_> {
                 Type::Array { elem: Arc::new(self.settle_orders(elem, local)?), dims: dims.clone() }
             }
             Type::Struct(st) => Type::Struct(Arc::new(StructType { items: self.settle_items(&st.items, local)? })),
+            Type::Within { inner, size } => {
+                Type::Within { inner: Arc::new(self.settle_orders(inner, local)?), size: size.clone() }
+            }
             Type::Enum(def, base) => Type::Enum(def.clone(), Arc::new(self.settle_orders(base, local)?)),
             Type::Bits(b) => Type::Bits(Arc::new(crate::layout::BitsType {
                 container: self.settle_orders(&b.container, local)?,
                 ..(**b).clone()
             })),
-            Type::Within { inner, size } => {
-                Type::Within { inner: Arc::new(self.settle_orders(inner, local)?), size: size.clone() }
-            }
             other => other.clone(),
         })
     }
@@ -1899,6 +1930,8 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
         // The arm may differ from one element to the next: walked.
         Type::Match(_) => false,
         Type::Within { inner, size } => expr_is_outer(size, local) && uniform_in(inner, local),
+        // As deep as the data says.
+        Type::Ref(_) => false,
     }
 }
 
@@ -1915,4 +1948,18 @@ fn items_uniform(items: &[Item], local: &[&str]) -> bool {
         Item::Let { value, .. } => expr_is_outer(value, local),
         Item::Align { .. } => true,
     })
+}
+
+/// A struct made only of pointers and `let`s (`{ name: cstr @ strtab + off }`):
+/// its elements take no bytes where the array is.
+fn takes_no_bytes_in_place(ty: &Type) -> bool {
+    match ty {
+        Type::Struct(st) => st.items.iter().all(|it| match it {
+            Item::Field(f) => f.pointer.is_some(),
+            Item::Let { .. } => true,
+            Item::If { body, .. } => body.iter().all(|i| matches!(i, Item::Field(f) if f.pointer.is_some())),
+            Item::Align { .. } => false,
+        }),
+        _ => false,
+    }
 }

@@ -50,6 +50,7 @@ use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind, TextEnd};
 use crate::select::{Seg, parse_path};
 use crate::text::json_read::Doc;
 
+mod search;
 mod window;
 
 /// Pack `doc` (the whole file's object) with `layout` into bytes.
@@ -136,13 +137,15 @@ impl<'a> Job<'a> {
             p.check_size(size)?;
             (p, size)
         };
+        let written = p.searched.clone();
         let out = p.finish(size, self.base(), self.onto.is_some())?;
         // Read it back: a packed file must resolve (sizes, checks, `[..]`).
-        crate::map::check(self.layout, &out, "<packed output>").map_err(|e| {
+        let read = crate::map::check(self.layout, &out, "<packed output>").map_err(|e| {
             let mut e = e;
             e.message = format!("the packed bytes do not read back: {}", e.message);
             e
         })?;
+        search::same_places(self.layout, &written, &read)?;
         Ok(out)
     }
 
@@ -172,6 +175,8 @@ impl<'a> Job<'a> {
             scratch: Vec::new(),
             windows: 0,
             deferred: Vec::new(),
+            searched: Vec::new(),
+            nesting: 0,
         }
     }
 
@@ -418,6 +423,7 @@ fn uses_filesize(e: &Expr) -> bool {
                     SetItem::Range(a, b) => uses_filesize(a) || uses_filesize(b),
                 })
         }
+        ExprKind::Search(s) => s.start.iter().chain(&s.end).any(uses_filesize),
         ExprKind::Index(ix) => uses_filesize(&ix.base) || ix.index.iter().any(uses_filesize),
         ExprKind::Int(_) | ExprKind::Path(_) | ExprKind::Str(_) | ExprKind::Const(..) => false,
     }
@@ -432,6 +438,8 @@ fn type_uses_filesize(t: &Type) -> bool {
                 || type_uses_filesize(elem)
         }
         Type::Within { inner, size } => uses_filesize(size) || type_uses_filesize(inner),
+        // Once, at a use after the definition; the uses inside it stop.
+        Type::Ref(r) => r.definition().is_some_and(type_uses_filesize),
         Type::Struct(st) => items_use_filesize(&st.items),
         Type::ScalarByOrder { order, .. } => uses_filesize(&order.cond),
         Type::Enum(_, base) => type_uses_filesize(base),
@@ -605,6 +613,11 @@ struct Packer<'l> {
     /// Window sizes the input leaves out, to fill in once the window's
     /// data is written: the size field's name and the depth of its struct.
     deferred: Vec<(usize, Arc<str>)>,
+    /// Fields placed by a search (`@ rfind(...)`), written at the cursor:
+    /// their declaration and offset.
+    searched: Vec<(crate::layout::Span, u64)>,
+    /// How many uses of recursive types enclose the value being written.
+    nesting: usize,
 }
 
 fn at(path: &Path<'_>, e: Error) -> Error {
@@ -939,6 +952,10 @@ impl Packer<'_> {
         let back = f.pointer.as_ref().map(|_| (self.pos, self.floating));
         if let Some(e) = &f.pointer {
             self.place(e, 0, &fpath)?;
+        } else if let Some(e) = f.placement.as_ref().filter(|e| e.has_search()) {
+            // Written where it comes; reading back must find it there.
+            let _ = e;
+            self.searched.push((f.span, self.pos));
         } else if let Some(e) = &f.placement {
             self.place(e, base, &fpath)?;
         }
@@ -954,7 +971,7 @@ impl Packer<'_> {
             (Some(v), _, _) => self.value(&f.ty, v, &fpath)?,
             (None, Some(lit), _) => self.value(&f.ty, &literal_doc(lit), &fpath)?,
             // `trailer: i32 == leader`: the value the check names.
-            (None, None, Some(_)) if let Some(Constraint::Equals(e)) = &f.constraint => {
+            (None, None, Some(_)) if let Some(Constraint::Equals(e)) = f.constraint.as_deref() => {
                 use crate::operand::Operand;
                 let doc = match (self.env().operand(e).map_err(|err| at(&fpath, err))?, &f.ty) {
                     // An array of bytes: its numbers.
@@ -1111,6 +1128,19 @@ impl Packer<'_> {
             Type::Struct(st) => self.structure(st, v, path),
             Type::Array { elem, dims } => self.array(elem, dims, v, path, keep_elems),
             Type::Within { inner, size } => self.within(inner, size, v, path),
+            Type::Ref(r) => {
+                let t = r.target().ok_or_else(|| at(path, Error::input(format!("internal: no type {}", r.name))))?;
+                if self.nesting >= crate::map::MAX_NESTING {
+                    return Err(at(
+                        path,
+                        Error::input(format!("{} nests deeper than {} levels", r.name, crate::map::MAX_NESTING)),
+                    ));
+                }
+                self.nesting += 1;
+                let node = self.value(&t, v, path);
+                self.nesting -= 1;
+                node
+            }
         }
     }
 

@@ -154,6 +154,8 @@ pub fn dtype_of(node: &Node) -> Option<String> {
             };
             Some(format!("'{o}{c}{n}'"))
         }
+        // numpy sees an enum's integer.
+        NodeKind::Enum(s, _) => dtype_of(&Node { offset: node.offset, size: node.size, kind: NodeKind::Scalar(*s) }),
         NodeKind::Char => (node.size == 1).then(|| "'|S1'".to_string()),
         NodeKind::Text(kind, end) => match kind {
             // numpy has no zero-size S or U; V0 is a valid (empty) void.

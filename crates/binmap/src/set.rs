@@ -146,7 +146,19 @@ fn type_names(t: &Type, out: &mut Vec<String>) {
             if let Some(ds) = dims.exprs() {
                 ds.iter().for_each(|d| expr_names(d, out));
             }
+            if let Some((cond, _)) = dims.repeat() {
+                expr_names(cond, out);
+            }
             type_names(elem, out);
+        }
+        Type::Within { inner, size } => {
+            expr_names(size, out);
+            type_names(inner, out);
+        }
+        Type::Ref(r) => {
+            if let Some(d) = r.definition() {
+                type_names(d, out);
+            }
         }
         Type::Struct(st) => items_names(&st.items, out),
         Type::Enum(_, base) => type_names(base, out),

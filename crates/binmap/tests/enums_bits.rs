@@ -246,3 +246,15 @@ fn bit_fields_agree_with_ctypes() {
     }
     assert_eq!(n, 96);
 }
+
+#[test]
+fn typed_columns_and_npy_see_an_enums_integers() {
+    let layout = Layout::parse(&format!("{DECLS}r: {{ c: Color, v: u8 }}[..]")).expect("layout");
+    let map = Map::new(&layout, &[2, 9, 7, 8], "t").expect("map");
+    let c: binmap::column::Column<u8> = binmap::column::Column::new(&map, "r.c", None).expect("column");
+    assert_eq!(c.to_vec(), [2, 7]);
+    let mut npy = Vec::new();
+    binmap::convert::write_npy(&map, Some("r.c"), None, &mut npy).expect("npy");
+    assert!(String::from_utf8_lossy(&npy).contains("'descr': '|u1'"), "{}", String::from_utf8_lossy(&npy));
+    assert!(npy.ends_with(&[2, 7]));
+}

@@ -248,6 +248,7 @@ fn printed_layouts_parse_back_to_the_same_types() {
         "endian big\na: i16\nb: { c: c128, d: ucs4[3] }\n",
         "magic: bytes[4] == \"RI\\\"F\"\nk: u8\nif k == 1 { a: u8, b: f16 }\nalign 8\n@ filesize - 4 t: f32\nm: f64[2, 3; fortran]\nr: cstr[..]\n",
         "type S = cstr\nn: u8\nnames: S[n]\ntag: cstr[8]\nx: i24be\ny: ibm32\nz: ascii_oct[12]\nt: ebcdic[4]\nu: utf16be[3]\n",
+        "t: datetime64[ns]\nd: >m8[s]\nw: M8[W]\nx: longdouble\ny: longdoublebe\nz: f80be\nv: { a: <M8[as], b: <g }[2]\n",
     ] {
         let first = Layout::parse(text).expect("parse");
         let printed = binmap::layout::print::to_bml(&first.root);
@@ -481,4 +482,18 @@ fn sizes_read_in_the_wrong_byte_order_say_so() {
     // No hint when the swapped sizes do not fit either.
     let e = err("n: u32be; v: u8[n]", &[0xff, 0xff, 0xff, 0x7f, 0]);
     assert!(!e.contains("these sizes fit"), "{e}");
+}
+
+#[test]
+fn arrays_of_pointers_at_the_end_of_the_file() {
+    // ELF's section names come after the section headers, at the end of the
+    // file: elements made only of pointers take no bytes where they are, so
+    // their count is bounded by the file, not by the bytes that remain.
+    let layout = "n: u8; names: { c: char @ 1 + _index }[n]";
+    assert_eq!(json(layout, &[2, b'a', b'b']), r#"{"n":2,"names":[{"c":"a"},{"c":"b"}]}"#);
+    let e = err(layout, &[9, b'a']);
+    assert!(e.contains("array claims 9 elements read elsewhere (pointers), more than the 2 bytes of t.bin"), "{e}");
+    // Elements that take bytes in place keep the bound of the bytes that remain.
+    let e = err("n: u8; v: { k: u8, c: char @ 0 }[n]", &[3, 0]);
+    assert!(e.contains("array claims 3 variable-size elements but only 1 bytes remain"), "{e}");
 }

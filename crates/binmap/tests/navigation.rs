@@ -210,3 +210,118 @@ fn within_prints_back() {
     let text = binmap::layout::print::to_bml(&l.root);
     assert_eq!(text, "n: u8\nb: u8[..] within n - 1\nc: { a: u8 } within (n == 1 ? 1 : 2)\n");
 }
+
+// --- find / rfind ------------------------------------------------------------
+
+/// A ZIP-like file: data, an end record (signature, a comment length and
+/// the comment), found from the end whatever the comment's length.
+const EOCD: &str =
+    "n: u8\ndata: u8[n]\n@ rfind(b\"PK\\x05\\x06\") eocd: { sig: u32be == 0x504b0506, n: u8, comment: bytes[n] }";
+
+#[test]
+fn rfind_places_a_field_at_the_last_signature() {
+    let mut bytes = vec![1, 2, 3];
+    bytes.extend_from_slice(b"PK\x05\x06\x03PK!");
+    // The comment holds part of the signature but not all of it.
+    let l = "@ rfind(b\"PK\\x05\\x06\") eocd: { sig: u32be, n: u8, comment: bytes[n] }";
+    assert_eq!(json(l, &bytes), r#"{"eocd":{"sig":1347093766,"n":3,"comment":"PK!"}}"#);
+    // `find` takes the first; the optional start and end bound the search (Python's bytes.find).
+    let bytes = b"xxABxxABxx";
+    assert_eq!(json("@ find(b\"AB\") a: bytes[2]", bytes), r#"{"a":"AB"}"#);
+    assert_eq!(json("@ find(b\"AB\", 3) a: u8[2]", bytes), r#"{"a":[65,66]}"#);
+    assert_eq!(json("@ rfind(b\"AB\", 0, 7) + 2 a: bytes[2]", bytes), r#"{"a":"xx"}"#);
+}
+
+#[test]
+fn a_missing_signature_is_an_error_naming_it() {
+    let e = err("@ rfind(b\"PK\\x05\\x06\") eocd: u32", b"PK\x05\x07 no end record");
+    assert!(
+        e.starts_with("`rfind(\"PK\\x05\\x06\")` found no last occurrence of the signature in bytes 0x0..0x12 (18 bytes) of the file"),
+        "{e}"
+    );
+    let e = err("@ find(b\"AB\", 5) a: u8", b"ABxxxxx");
+    assert!(e.contains("found no first occurrence of the signature in bytes 0x5..0x7"), "{e}");
+    // Only placements search.
+    let e = err("n: u8[find(b\"AB\")]", b"AB");
+    assert!(e.contains("find(...) gives a field's position: use it after `@`"), "{e}");
+    let e = err("@ find(b\"\") a: u8", b"AB");
+    assert!(e.contains("the signature to search for is empty"), "{e}");
+}
+
+#[test]
+fn pack_writes_searched_fields_in_order_and_checks_them() {
+    let bytes = [2, 9, 9, b'P', b'K', 5, 6, 2, b'h', b'i'];
+    let text = round_trip(EOCD, &bytes);
+    assert_eq!(text, r#"{"n":2,"data":[9,9],"eocd":{"sig":1347093766,"n":2,"comment":"hi"}}"#);
+    // A comment that holds the signature: reading back would find it there.
+    let e = pack_err(EOCD, r#"{"data": [9], "eocd": {"n": 5, "comment": "PK\u0005\u0006\u0000"}}"#);
+    assert!(e.contains("is written at 0x2, but reading the packed bytes back finds it at 0x7"), "{e}");
+}
+
+#[test]
+fn searches_print_back() {
+    let l = Layout::parse("@ rfind(b\"PK\\x05\\x06\", 0, filesize) e: u8").unwrap();
+    let text = binmap::layout::print::to_bml(&l.root);
+    assert_eq!(text, "@ rfind(\"PK\\x05\\x06\", 0, filesize) e: u8\n");
+    assert_eq!(binmap::layout::print::to_bml(&Layout::parse(&text).unwrap().root), text);
+}
+
+// --- recursive types ----------------------------------------------------------
+
+/// A tree: kind 1 has two children, any other kind a u16 leaf.
+const TREE: &str = "type Node = { kind: u8, body: match kind { 1 => Node[2], _ => u16 } }\nroot: Node";
+
+#[test]
+fn a_named_type_may_refer_to_itself() {
+    let bytes = [1, 0, 7, 0, 1, 0, 8, 0, 0, 9, 0];
+    assert_eq!(
+        round_trip(TREE, &bytes),
+        r#"{"root":{"kind":1,"body":[{"kind":0,"body":7},{"kind":1,"body":[{"kind":0,"body":8},{"kind":0,"body":9}]}]}}"#
+    );
+    // Through an `if` and an array of the rest of the file too (a list of lists).
+    let layout = "type L = { n: u8, if n > 0 { items: L[n] } }\nv: L[..]";
+    assert_eq!(
+        round_trip(layout, &[2, 0, 1, 0, 0]),
+        r#"{"v":[{"n":2,"items":[{"n":0},{"n":1,"items":[{"n":0}]}]},{"n":0}]}"#
+    );
+}
+
+#[test]
+fn recursion_deeper_than_the_limit_is_an_error() {
+    let deep = binmap::map::MAX_NESTING + 5;
+    let mut bytes = vec![1u8; deep];
+    bytes.extend_from_slice(&[0, 0, 0]);
+    let layout = "type Chain = { more: u8, next: match more { 1 => Chain, _ => u16 } }\nc: Chain";
+    let e = err(layout, &bytes);
+    assert!(e.starts_with(&format!("Chain nests deeper than {} levels at offset", binmap::map::MAX_NESTING)), "{e}");
+    // Just under the limit reads, shows and packs back.
+    let mut bytes = vec![1u8; binmap::map::MAX_NESTING - 1];
+    bytes.extend_from_slice(&[0, 4, 0]);
+    let text = round_trip(layout, &bytes);
+    assert!(text.contains(r#"{"more":0,"next":4}"#), "{text}");
+    // A type that only refers to itself never ends: the same error, not a stack overflow.
+    let e = err("type T = { t: T }\nx: T", &[0]);
+    assert!(e.contains("T nests deeper than"), "{e}");
+}
+
+#[test]
+fn recursive_types_print_with_their_definition() {
+    let l = Layout::parse(TREE).unwrap();
+    let text = binmap::layout::print::to_bml(&l.root);
+    assert_eq!(text, "type Node = { kind: u8, body: match kind { 1 => Node[2], _ => u16 } }\nroot: Node\n");
+    let again = Layout::parse(&text).unwrap();
+    assert_eq!(binmap::layout::print::to_bml(&again.root), text);
+    // A type that does not refer to itself is still expanded where it is used.
+    let l = Layout::parse("type P = { x: u8 }\np: P").unwrap();
+    assert_eq!(binmap::layout::print::to_bml(&l.root), "p: { x: u8 }\n");
+}
+
+#[test]
+fn a_window_sized_by_filesize_packs() {
+    // gzip: the member is everything but the 8-byte trailer.
+    let layout = "member: { flags: u8, if flags & 8 != 0 { name: cstr }, deflate: u8[..] } within filesize - 8\ncrc: u32\nisize: u32";
+    let mut bytes = vec![8, b'a', 0, 1, 2, 3];
+    bytes.extend(7u32.to_le_bytes());
+    bytes.extend(3u32.to_le_bytes());
+    assert_eq!(round_trip(layout, &bytes), r#"{"member":{"flags":8,"name":"a","deflate":[1,2,3]},"crc":7,"isize":3}"#);
+}

@@ -7,7 +7,10 @@
 //! orders), `cstr`, `char`, nested structs, fixed
 //! and multi-dimensional arrays, size fields (`n: u16` then `v: T[n]`, also
 //! `n + 1`, `2 * n`), variable-size elements, `_` padding, `align N`, `==`
-//! checks, `if` blocks, `@` placements, `type` aliases and a `T[..]` tail.
+//! checks, `if` blocks, `@` placements, `type` aliases and a `T[..]` tail,
+//! `enum`/`flags` fields (values with and without names) and `bits`
+//! containers of every field kind ([`NAMED`]; reserved bits hold zeros,
+//! since `pack` writes them as zeros like `_` padding).
 //! Floats are drawn as raw bit patterns: NaN payloads, negative NaNs, -0.0,
 //! subnormals and infinities included. A float `==` field holds the
 //! literal's exact bits, since `==` compares bits (-0.0 is not `== 0.0`).
@@ -302,11 +305,29 @@ impl Tk {
 enum Ty {
     Scalar(K, Suf),
     Char,
-    Text { kind: Tk, len: Dim },
+    Text {
+        kind: Tk,
+        len: Dim,
+    },
     Cstr,
     Struct(Vec<Item>),
     Array(Box<Ty>, Vec<Dim>),
+    /// An `enum`, `flags` or `bits` type of [`NAMED`], by index.
+    Named(usize),
 }
+
+/// Declared at the top of every generated layout.
+const PRELUDE: &str = "enum Re: u8 { a = 0, b = 1, c = 7, d = 200 }\nflags Rf: u16be { x = 1, y = 2, z = 0x8000 }\n";
+
+/// Types with names or bits: (text, size, big-endian, reserved bits).
+const NAMED: &[(&str, usize, bool, u64)] = &[
+    ("Re", 1, false, 0),
+    ("Rf", 2, true, 0),
+    ("bits u16be { p: 3, q: i5, _: 1, r: bool, s: 6 as Re }", 2, true, 0x0080),
+    ("bits u32le { a: 1, b: i30, c: bool }", 4, false, 0),
+    ("bits u8 { lo: 4, hi: 4 as Rf }", 1, false, 0),
+    ("bits u64be lsb { _: 1, big: 63 }", 8, true, 1),
+];
 
 #[derive(Clone, Copy, Debug)]
 enum CondOp {
@@ -485,6 +506,7 @@ fn text_kind_s() -> impl Strategy<Value = Tk> {
 fn leaf_s() -> BoxedStrategy<Ty> {
     prop_oneof![
         8 => scalar_s(),
+        2 => (0..NAMED.len()).prop_map(Ty::Named),
         1 => Just(Ty::Char),
         3 => (text_kind_s(), text_len_s()).prop_map(|(kind, len)| Ty::Text { kind, len }),
         1 => Just(Ty::Cstr),
@@ -778,7 +800,7 @@ impl Namer {
                     self.dim(d, locals);
                 }
             }
-            Ty::Scalar(..) | Ty::Char | Ty::Cstr => {}
+            Ty::Scalar(..) | Ty::Char | Ty::Cstr | Ty::Named(_) => {}
         }
     }
 
@@ -812,6 +834,7 @@ fn max_dim(d: &Dim, text: bool) -> u64 {
 fn max_size_ty(ty: &Ty) -> u64 {
     match ty {
         Ty::Scalar(k, _) => k.size() as u64,
+        Ty::Named(i) => NAMED[*i].1 as u64,
         Ty::Char => 1,
         Ty::Text { len, kind } => max_dim(len, true) * kind.unit(),
         Ty::Cstr => 12,
@@ -871,6 +894,7 @@ fn dim_text(d: &Dim) -> String {
 fn ty_text(ty: &Ty, depth: usize, places: &mut std::slice::Iter<'_, u64>) -> String {
     match ty {
         Ty::Scalar(k, s) => format!("{}{}", k.name(), s.text()),
+        Ty::Named(i) => NAMED[*i].0.into(),
         Ty::Char => "char".into(),
         Ty::Text { kind, len } => format!("{}[{}]", kind.name(), dim_text(len)),
         Ty::Cstr => "cstr".into(),
@@ -1005,7 +1029,8 @@ fn layout_text(top: &Top, places: &[u64]) -> String {
         };
         format!("@ filesize - {size} {name}: {}\n", ty_text(ty, 0, &mut none))
     };
-    let mut text = String::from("type cstr_ = cstr\n");
+    let mut text = String::from(PRELUDE);
+    text.push_str("type cstr_ = cstr\n");
     if let Some((name, ty, true)) = &top.footer {
         // First: what follows starts again at 0, after a zero-size field.
         text.push_str(&footer(ty, name));
@@ -1322,6 +1347,14 @@ impl Gen {
                     k => int_bits(&mut self.rng, k),
                 };
                 self.put(bits, k.size(), s.resolve(e));
+            }
+            Ty::Named(i) => {
+                let (_, size, big, reserved) = NAMED[*i];
+                let bits = if zero { 0 } else { self.rng.next() & !reserved };
+                let bits = if size < 8 { bits & ((1 << (8 * size)) - 1) } else { bits };
+                // Small values often, so that names show.
+                let bits = if self.rng.chance(1, 2) { bits & 0x8007 } else { bits };
+                self.put(bits, size, if big { End::Big } else { End::Little });
             }
             Ty::Char => {
                 let any = self.rng.next() as u8;

@@ -96,22 +96,33 @@ pub fn recovers(truth: &[Leaf], guess: &[Leaf]) -> bool {
     })
 }
 
-/// The element size of the array that holds the most bytes (`None` without arrays).
-pub fn main_stride(layout: &str, data: &[u8]) -> Option<u64> {
-    let layout = Layout::parse(layout).ok()?;
-    let map = Map::new(&layout, data, "file").ok()?;
-    let mut best: Option<(u64, u64)> = None;
-    find_arrays(&map.root, &mut best);
-    best.map(|b| b.1)
+/// The first leaf of `truth` that `guess` does not recover.
+pub fn first_miss<'a>(truth: &'a [Leaf], guess: &[Leaf]) -> Option<&'a Leaf> {
+    truth.iter().find(|t| !recovers(std::slice::from_ref(t), guess))
 }
 
-fn find_arrays(node: &Node, best: &mut Option<(u64, u64)>) {
+/// The array that holds the most bytes: its offset, size and element size
+/// (`None` without arrays).
+pub fn main_array(layout: &str, data: &[u8]) -> Option<(u64, u64, u64)> {
+    let layout = Layout::parse(layout).ok()?;
+    let map = Map::new(&layout, data, "file").ok()?;
+    let mut best: Option<(u64, u64, u64)> = None;
+    find_arrays(&map.root, 0, &mut best);
+    best
+}
+
+/// The element size of the array that holds the most bytes (`None` without arrays).
+pub fn main_stride(layout: &str, data: &[u8]) -> Option<u64> {
+    main_array(layout, data).map(|b| b.2)
+}
+
+fn find_arrays(node: &Node, abs: u64, best: &mut Option<(u64, u64, u64)>) {
     match &node.kind {
-        NodeKind::Struct(members) => members.iter().for_each(|m| find_arrays(&m.node, best)),
+        NodeKind::Struct(members) => members.iter().for_each(|m| find_arrays(&m.node, abs + m.node.offset, best)),
         NodeKind::Array(a) => {
             let stride = node.size.checked_div(a.count).unwrap_or(0);
-            if best.is_none_or(|b| node.size > b.0) {
-                *best = Some((node.size, stride));
+            if best.is_none_or(|b| node.size > b.1) {
+                *best = Some((abs, node.size, stride));
             }
         }
         _ => {}

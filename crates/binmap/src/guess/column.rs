@@ -48,6 +48,10 @@ const TEXT_CHAR_FEW: f64 = 3.0;
 /// Cost of a text character, in bits.
 const TEXT_CHAR: f64 = 2.0;
 
+/// Cost of a text byte that is not printable ASCII (a tab, a line break,
+/// a byte of a multi-byte character), in bits.
+const ODD_CHAR: f64 = 8.0;
+
 /// Cost of a float's mantissa digit when its shortest text is short.
 const BITS_PER_DIGIT: f64 = 3.33;
 
@@ -62,6 +66,12 @@ const ENDIAN_SWITCH: f64 = 4.0;
 
 /// Bits for each decade a float's magnitude lies beyond 1e-6..1e9.
 const FAR_DECADE: f64 = 3.0;
+
+/// What a text at offset 0 of 2, 4 or 8 characters (no padding) saves, in
+/// bits (spread over the rows): files usually start with a magic number
+/// the size of a machine word (`RIFF`, `%PDF`, `BM`, `GIF8`...), so such
+/// a text is likelier there than anywhere else.
+const MAGIC: f64 = 12.0;
 
 /// Shortest text that counts as text (characters, in at least one row).
 const MIN_TEXT: usize = 3;
@@ -130,9 +140,9 @@ pub fn type_rows(rows: &Records<'_>, span: std::ops::Range<usize>, prior: Endian
     let fields = chosen
         .into_iter()
         .map(|(o, c)| match c.spec {
-            Spec::Text => {
-                text_at(rows, o, b).map_or_else(|| numeric(rows, o, c.len, prior).field(o), |t| t.field(o, c.len))
-            }
+            Spec::Text => text_at(rows, o, b)
+                .filter(|t| t.bits(c.len).is_some())
+                .map_or_else(|| numeric(rows, o, c.len, prior).field(o), |t| t.field(o, c.len)),
             Spec::Num(e) => numeric(rows, o, c.len, e).field(o),
         })
         .collect();
@@ -174,14 +184,13 @@ fn candidates(rows: &Records<'_>, o: usize, end: usize, prior: Endian) -> Vec<Ca
     let mut out = Vec::new();
     let n = rows.rows.len().max(1) as f64;
     if let Some(t) = text_at(rows, o, end) {
-        for len in t.min_len..=t.max_len {
+        for &(len, bits) in &t.lengths {
             let model = model_bits(Kind::Text(len as u64)) / n;
-            // Padding beyond the longest text is a guess too, when a header
-            // row or two show it (in records, NULs after text are padding).
-            let padding = if n <= 3.0 { TEXT_CHAR_FEW * (len - t.min_len) as f64 / n } else { 0.0 };
-            out.push(Cand { len, cost: t.bits + PER_FIELD + model + padding, spec: Spec::Text, model });
+            let magic = if o == 0 && matches!(len, 2 | 4 | 8) && len <= t.longest_len { MAGIC / n } else { 0.0 };
+            out.push(Cand { len, cost: bits + PER_FIELD + model - magic, spec: Spec::Text, model });
         }
     }
+    let lead_zero = rows.rows.iter().all(|r| r.get(o) == Some(&0));
     for w in [1usize, 2, 4, 8] {
         if o + w > end {
             break;
@@ -199,6 +208,10 @@ fn candidates(rows: &Records<'_>, o: usize, end: usize, prior: Endian) -> Vec<Ca
             }
             if w == 1 {
                 cost += 0.05;
+            } else if lead_zero {
+                // On a tie, a NUL in every row is the padding of what ends
+                // before it (a text), not the top byte of a number.
+                cost += 0.04;
             }
             out.push(Cand { len: w, cost, spec: Spec::Num(e), model });
         }
@@ -206,23 +219,35 @@ fn candidates(rows: &Records<'_>, o: usize, end: usize, prior: Endian) -> Vec<Ca
     out
 }
 
-/// A text run: its possible lengths and cost.
+/// A text run: its possible lengths, and what each costs.
 struct TextRun {
-    min_len: usize,
-    max_len: usize,
-    bits: f64,
+    /// `(length, bits a row)` for every length the text may be cut at.
+    lengths: Vec<(usize, f64)>,
+    /// The longest text of a row, in characters.
+    longest_len: usize,
     longest: String,
+    /// Where the NUL padding ends (the run's extent).
+    max_len: usize,
     rows: usize,
 }
 
 impl TextRun {
     fn field(&self, o: usize, len: usize) -> Field {
-        let why = format!("NUL-padded text, up to {} characters (e.g. {:?})", self.min_len, self.longest);
+        let shown = self.longest_len.min(len);
+        let why = format!(
+            "NUL-padded text, up to {shown} characters (e.g. {:?})",
+            self.longest.chars().take(shown).collect::<String>()
+        );
         let evidence = vec![format!(
             "in all {} sampled rows: printable ASCII then only NULs; the longest text has {} characters, the padding reaches {} bytes",
-            self.rows, self.min_len, self.max_len
+            self.rows, self.longest_len, self.max_len
         )];
         Field::new(o as u64, Kind::Text(len as u64), Role::Text, why, evidence)
+    }
+
+    /// The bits a row of the text cut at `len` (`None` when it cannot be cut there).
+    fn bits(&self, len: usize) -> Option<f64> {
+        self.lengths.iter().find(|l| l.0 == len).map(|l| l.1)
     }
 }
 
@@ -231,8 +256,12 @@ fn textish(b: u8) -> bool {
 }
 
 /// The text run starting at `o`: every row printable then NUL-padded, at
-/// least half the rows non-empty, some row at least `MIN_TEXT` long, each
-/// row's text valid UTF-8.
+/// least half the rows non-empty. It ends after the longest row's text, or
+/// in its NUL padding; in a header (a row or few) it may also end inside a
+/// text, at any length that leaves some row at least `MIN_TEXT` characters
+/// and every row's text valid UTF-8, the rest of that text left to the
+/// fields that follow (a magic number followed by a printable byte). In
+/// records, the rows' NULs show where text ends.
 fn text_at(rows: &Records<'_>, o: usize, end: usize) -> Option<TextRun> {
     let n = rows.rows.len();
     let nonempty = rows.rows.iter().filter(|r| r.get(o).is_some_and(|&c| c != 0)).count();
@@ -245,8 +274,7 @@ fn text_at(rows: &Records<'_>, o: usize, end: usize) -> Option<TextRun> {
         for (k, r) in rows.rows.iter().enumerate() {
             let c = r.get(j).copied().unwrap_or(0);
             match (c, len[k]) {
-                (0, None) => {}
-                (0, Some(_)) => {}
+                (0, _) => {}
                 (c, None) if textish(c) => {}
                 _ => break 'cols,
             }
@@ -258,35 +286,47 @@ fn text_at(rows: &Records<'_>, o: usize, end: usize) -> Option<TextRun> {
         }
         max_len = j + 1 - o;
     }
-    let strlen = |k: usize| len[k].unwrap_or(max_len);
-    let longest_k = (0..n).max_by_key(|&k| strlen(k))?;
-    let min_len = strlen(longest_k);
-    if min_len < MIN_TEXT {
+    let strlen: Vec<usize> = len.iter().map(|l| l.unwrap_or(max_len)).collect();
+    let longest_k = (0..n).max_by_key(|&k| strlen[k])?;
+    let longest_len = strlen[longest_k];
+    if longest_len < MIN_TEXT {
         return None;
     }
-    let mut chars = 0usize;
-    let first = rows.rows[0].get(o..o + strlen(0))?;
-    let mut constant = true;
-    for (k, r) in rows.rows.iter().enumerate() {
-        let s = r.get(o..o + strlen(k))?;
-        std::str::from_utf8(s).ok()?;
-        chars += s.len();
-        constant &= s == first;
+    let text = |k: usize, cut: usize| rows.rows[k].get(o..o + strlen[k].min(cut));
+    let few = n <= 3;
+    // A printable character costs TEXT_CHAR bits (more in few rows); a tab,
+    // a line break or a byte of a multi-byte character as much as any byte.
+    let plain = TEXT_CHAR + TEXT_CHAR_FEW / n as f64;
+    let spell = |s: &[u8]| s.iter().map(|&c| if (0x20..0x7f).contains(&c) { plain } else { ODD_CHAR }).sum::<f64>();
+    let mut lengths = Vec::new();
+    for cut in (if few { MIN_TEXT } else { longest_len })..=max_len {
+        let (mut chars, mut constant, mut valid) = (0.0, true, true);
+        let first = text(0, cut)?;
+        for k in 0..n {
+            let s = text(k, cut)?;
+            valid &= std::str::from_utf8(s).is_ok();
+            chars += spell(s);
+            constant &= s == first;
+        }
+        if !valid || strlen.iter().all(|&l| l.min(cut) < MIN_TEXT) {
+            continue;
+        }
+        if constant {
+            // The same text in every row (a magic number) is spelled once, as
+            // a constant number is.
+            chars = spell(first);
+        }
+        // Padding beyond the longest text is a guess too, when a header
+        // row or two show it (in records, NULs after text are padding).
+        let padding = if few { TEXT_CHAR_FEW * cut.saturating_sub(longest_len) as f64 / n as f64 } else { 0.0 };
+        let bits = chars / n as f64 + (max_len as f64 + 1.0).log2() / n as f64 + padding;
+        lengths.push((cut, bits));
     }
-    if constant {
-        // The same text in every row (a magic number) is spelled once, as
-        // a constant number is.
-        chars = first.len();
+    if lengths.is_empty() {
+        return None;
     }
-    let longest = rows.rows[longest_k].get(o..o + min_len).map(String::from_utf8_lossy).unwrap_or_default();
-    Some(TextRun {
-        min_len: min_len.max(2),
-        max_len: max_len.max(min_len),
-        bits: (TEXT_CHAR + TEXT_CHAR_FEW / n as f64) * chars as f64 / n as f64
-            + (max_len as f64 + 1.0).log2() / n as f64,
-        longest: longest.into_owned(),
-        rows: n,
-    })
+    let longest = rows.rows[longest_k].get(o..o + longest_len).map(String::from_utf8_lossy).unwrap_or_default();
+    Some(TextRun { lengths, longest_len, longest: longest.into_owned(), max_len, rows: n })
 }
 
 /// A number's reading at one offset, width and byte order.
@@ -598,10 +638,14 @@ impl FloatStats {
         let smallest = if w == 8 { f64::from_bits(1) } else { 0.0 }.max(small);
         let decades = (biggest.log10() - 9.0).max(0.0) + (-6.0 - smallest.log10()).max(0.0);
         reference_bits += FAR_DECADE * decades;
-        // The mantissa's cost: the mean over the cheapest 90% of the values,
+        // The column's sign and how many mantissa bits its values use, said
+        // once: a lone header value pays them in full (an integer's bits
+        // read as a float are not cheaper than the integer).
+        reference_bits += 1.0 + (f64::from(mant_bits) + 1.0).log2();
+        // The mantissa's cost: the mean over all but the dearest 1 in 32 values,
         // so that one value off by an ulp does not make round values dear.
         mantissa.sort_by(f64::total_cmp);
-        mantissa.truncate(mantissa.len() - mantissa.len() / 10);
+        mantissa.truncate(mantissa.len() - mantissa.len() / 32);
         let mut mantissa_bits = mantissa.iter().sum::<f64>() / mantissa.len().max(1) as f64;
         if min == max {
             // A constant is written once, like an integer's reference.

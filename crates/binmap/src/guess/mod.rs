@@ -239,6 +239,9 @@ impl Guess {
 /// Templates scored in full, at most (the most coherent first).
 const MAX_FITS: usize = 96;
 
+/// Of those, templates with header sizes scored at least (when there are as many).
+const MAX_SIZED_FITS: usize = 72;
+
 /// What a size field explaining the tiling adds to a template's promise
 /// (coherences are mostly 0.1 to 0.6).
 const EXPLAINED_PROMISE: f64 = 0.1;
@@ -316,7 +319,7 @@ pub fn guess(files: &[Input<'_>]) -> Result<Guess> {
             None => format!("{name}: autocorrelation of byte positions: no period stands out"),
         });
     }
-    evidence.push(format!("no known magic ({}); {}", known_names(), known::NO_GALLERY));
+    evidence.push(format!("no known magic ({})", known_names()));
 
     let fits = candidates(&datas, &looks, &mut evidence);
     let best = fit::choose(&fits).map(|i| &fits[i]);
@@ -326,7 +329,9 @@ pub fn guess(files: &[Input<'_>]) -> Result<Guess> {
 
 /// The names of the known formats.
 fn known_names() -> String {
-    known::KNOWN.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+    let mut names: Vec<&str> = known::KNOWN.iter().map(|k| k.name).collect();
+    names.dedup();
+    names.join(", ")
 }
 
 /// Every template some file proposes, kept when it tiles every file, the
@@ -353,10 +358,15 @@ fn candidates(datas: &[&[u8]], looks: &[Look], evidence: &mut Vec<String>) -> Ve
         .collect();
     let tiles = tiling.len();
     tiling.sort_by(|a, b| (b.1.body.is_none()).cmp(&(a.1.body.is_none())).then(b.0.total_cmp(&a.0)));
+    // The most promising templates that a header size explains are scored
+    // whatever the others promise (many records-to-the-end templates of a
+    // strong period could crowd them out), then the most promising others.
+    let (sized, others): (Vec<_>, Vec<_>) = tiling.iter().partition(|(_, t)| !t.sizes.is_empty());
+    let sized_n = sized.len().min(MAX_SIZED_FITS);
+    let chosen = sized.iter().take(sized_n).chain(others.iter().take(MAX_FITS.saturating_sub(sized_n)));
     // Typed first from a few records each; the cheapest again from more.
     let mut cache = fit::Cache::default();
-    let mut quick: Vec<Fit> =
-        tiling.iter().take(MAX_FITS).filter_map(|(_, t)| fit::fit_with(t, datas, &mut cache, QUICK_ROWS)).collect();
+    let mut quick: Vec<Fit> = chosen.filter_map(|(_, t)| fit::fit_with(t, datas, &mut cache, QUICK_ROWS)).collect();
     quick.sort_by(|a, b| a.bits.total_cmp(&b.bits));
     let mut fits: Vec<Fit> = quick
         .iter()
@@ -615,7 +625,7 @@ fn check(text: &str, files: &[Input<'_>]) -> Result<()> {
 
 /// The guess for files of a known format: its layout, checked on every file.
 fn known_guess(k: &known::Known, files: &[Input<'_>], meta: Vec<(String, u64)>) -> Result<Guess> {
-    let text = known::layout(k, files)?;
+    let (text, own) = known::layout(k, files)?;
     check(&text, files).map_err(|e| {
         Error::data(format!("these {} files do not share one layout ({e}): guess them one at a time", k.name))
     })?;
@@ -638,13 +648,17 @@ fn known_guess(k: &known::Known, files: &[Input<'_>], meta: Vec<(String, u64)>) 
             evidence: Vec::new(),
         })
         .collect();
-    let summary = format!("known format {}, by its magic", k.name);
+    let (confidence, summary) = if own {
+        (Confidence::Confident, format!("known format {}, by its magic", k.name))
+    } else {
+        (Confidence::NotConfident, format!("known format {} by its magic, but its layout does not map", k.name))
+    };
     let mut head = file_lines(&meta);
-    head.push(format!("confident: {summary}"));
+    head.push(format!("{}: {summary}", confidence.as_str()));
     Ok(Guess {
         draft: Draft {
             files: meta,
-            confidence: Confidence::Confident,
+            confidence,
             summary,
             head,
             evidence: vec![format!("magic {:?} at offset {}", String::from_utf8_lossy(k.magic), k.offset)],

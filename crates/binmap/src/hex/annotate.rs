@@ -467,6 +467,7 @@ fn colour_table(map: &Map<'_>) -> KeyMap {
         match t {
             Type::Struct(st) => items(&st.items, key, out, next),
             Type::Array { elem, .. } => ty(elem, key_elem(key), out, next),
+            Type::Within { inner, .. } => ty(inner, key, out, next),
             _ => {
                 out.entry(key).or_insert_with(|| {
                     *next += 1;

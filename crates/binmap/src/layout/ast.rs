@@ -347,19 +347,79 @@ pub enum Type {
         elem: Arc<Type>,
         dims: Dims,
     },
+    /// `T within SIZE`: `T` read inside a window of `SIZE` bytes from the
+    /// field's position; `[..]` inside ends at the window's end, and the
+    /// field takes the whole window whatever `T` describes of it.
+    Within {
+        inner: Arc<Type>,
+        size: Box<Expr>,
+    },
+    /// A named type that refers to itself (`type Node = { kind: u8, body:
+    /// match kind { 1 => Node[2], _ => u32 } }`), resolved when read.
+    Ref(Arc<TypeRef>),
     /// An integer shown with names (`enum Color: u8 {...}` or `flags`):
     /// the definition, and the base integer (`Type::Scalar`, or
     /// `Type::ScalarByOrder` under an `endian` chosen per file).
     Enum(Arc<super::EnumDef>, Arc<Type>),
     /// `bits u16be { version: 3, flags: 5, length: 8 }`.
     Bits(Arc<super::BitsType>),
-    /// `T within SIZE`: `T` read inside a window of `SIZE` bytes from the
-    /// field's position; `[..]` inside ends at the window's end, and the
-    /// field takes the whole window whatever `T` describes of it.
-    Within {
-        inner: Arc<Type>,
-        size: Expr,
-    },
+}
+
+/// A use of a recursive named type. Uses after the definition hold the
+/// type itself; uses inside it (the recursion) hold a weak reference to
+/// it, so a layout's types never form a cycle that would never be freed.
+#[derive(Clone, Debug)]
+pub struct TypeRef {
+    pub name: Arc<str>,
+    target: RefTarget,
+}
+
+#[derive(Clone, Debug)]
+enum RefTarget {
+    Outer(Arc<Type>),
+    Inner(std::sync::Weak<Type>),
+}
+
+impl TypeRef {
+    /// A use of the type `target` after its definition.
+    pub fn outer(name: Arc<str>, target: Arc<Type>) -> TypeRef {
+        TypeRef { name, target: RefTarget::Outer(target) }
+    }
+
+    /// A use inside the definition of `target` (which is being built).
+    pub fn inner(name: Arc<str>, target: std::sync::Weak<Type>) -> TypeRef {
+        TypeRef { name, target: RefTarget::Inner(target) }
+    }
+
+    /// The type referred to (`None` only once the layout is dropped).
+    pub fn target(&self) -> Option<Arc<Type>> {
+        match &self.target {
+            RefTarget::Outer(t) => Some(t.clone()),
+            RefTarget::Inner(w) => w.upgrade(),
+        }
+    }
+
+    /// The definition, for a use after it (walks of a layout's types
+    /// descend into it there, and stop at the uses inside it).
+    pub fn definition(&self) -> Option<&Type> {
+        match &self.target {
+            RefTarget::Outer(t) => Some(t),
+            RefTarget::Inner(_) => None,
+        }
+    }
+
+    fn ptr(&self) -> *const Type {
+        match &self.target {
+            RefTarget::Outer(t) => Arc::as_ptr(t),
+            RefTarget::Inner(w) => w.as_ptr(),
+        }
+    }
+}
+
+impl PartialEq for TypeRef {
+    fn eq(&self, other: &TypeRef) -> bool {
+        self.name == other.name && std::ptr::eq(self.ptr(), other.ptr())
+    }
 }
 
 /// The dimensions of an array.
@@ -374,11 +434,11 @@ pub enum Dims {
     ToEnd,
     /// `T[until COND]`: elements up to and including the first for which
     /// `COND` holds; `_` in `COND` is the element just read.
-    Until(Expr),
+    Until(Box<Expr>),
     /// `T[while COND]`: elements as long as `COND` holds for them; the first
     /// element for which it fails is read to test it, but is not part of
     /// the array and its bytes are not consumed.
-    While(Expr),
+    While(Box<Expr>),
 }
 
 impl Dims {
@@ -447,7 +507,7 @@ pub struct Field {
     pub name: Option<Arc<str>>,
     /// `@ EXPR name: T`: the field starts at this absolute offset, and the
     /// cursor continues after it.
-    pub placement: Option<Expr>,
+    pub placement: Option<Box<Expr>>,
     /// `name: T @ EXPR`: the field is read at this absolute offset (a
     /// pointer), and the cursor stays where it was: the field takes no
     /// bytes where it is declared.
@@ -455,7 +515,7 @@ pub struct Field {
     pub ty: Type,
     pub check: Option<Literal>,
     /// A check against an expression or a set: `== leader`, `in [1, 2]`.
-    pub constraint: Option<Constraint>,
+    pub constraint: Option<Box<Constraint>>,
     /// The whole item, for error messages (`data: f64[rows, cols]`).
     pub span: Span,
 }
@@ -464,7 +524,7 @@ impl Field {
     /// The expressions that say where the field is: its placement
     /// (`@ EXPR name: T`) and its pointer (`name: T @ EXPR`).
     pub fn offset_exprs(&self) -> impl Iterator<Item = &Expr> {
-        self.placement.iter().chain(self.pointer.as_deref())
+        self.placement.as_deref().into_iter().chain(self.pointer.as_deref())
     }
 }
 
@@ -597,6 +657,9 @@ pub enum ExprKind {
     Str(Vec<u8>),
     /// `x in [1, 2, 4..8]`: 1 when `x` is one of the set, else 0.
     In(Box<Expr>, Vec<SetItem>),
+    /// `find(SIG)` / `rfind(SIG)`: where a signature is in the file (only in
+    /// `@` placements).
+    Search(Box<Search>),
     /// A named constant, settled when the layout is parsed: an enum's
     /// value `Color.green` (the path as written, and its value).
     Const(Vec<Arc<str>>, i128),
@@ -616,6 +679,36 @@ pub struct Indexed {
     pub index: Vec<Expr>,
     /// Fields of the element (`offset` in `hdrs[k].offset`), maybe none.
     pub rest: Vec<Arc<str>>,
+}
+
+/// `find(SIG, START, END)` / `rfind(...)`: the offset of the first (or
+/// last) occurrence of the bytes `SIG` entirely inside the file's bytes
+/// `START..END` (both optional, as in Python's `bytes.find` and `rfind`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Search {
+    pub sig: Vec<u8>,
+    /// `rfind`: the last occurrence.
+    pub last: bool,
+    pub start: Option<Expr>,
+    pub end: Option<Expr>,
+}
+
+impl Search {
+    /// `rfind("PK\x05\x06", 0, filesize)`.
+    pub fn describe(&self) -> String {
+        let mut sig = String::from("\"");
+        for &b in &self.sig {
+            match b {
+                b'"' | b'\\' => sig.extend(['\\', char::from(b)]),
+                b' '..=b'~' => sig.push(char::from(b)),
+                _ => sig.push_str(&format!("\\x{b:02x}")),
+            }
+        }
+        sig.push('"');
+        let mut args = vec![sig];
+        args.extend(self.start.iter().chain(&self.end).map(Expr::describe));
+        format!("{}({})", if self.last { "rfind" } else { "find" }, args.join(", "))
+    }
 }
 
 /// Binary operators, by increasing precedence group.
@@ -695,6 +788,24 @@ impl Expr {
         }
     }
 
+    /// True when the expression searches the file (`find`, `rfind`).
+    pub fn has_search(&self) -> bool {
+        match &self.kind {
+            ExprKind::Search(_) => true,
+            ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) => e.has_search(),
+            ExprKind::Binary(_, a, b) => a.has_search() || b.has_search(),
+            ExprKind::Cond(c, a, b) => c.has_search() || a.has_search() || b.has_search(),
+            ExprKind::In(x, set) => x.has_search() || set.iter().flat_map(SetItem::exprs).any(Expr::has_search),
+            ExprKind::Index(ix) => ix.base.has_search() || ix.index.iter().any(Expr::has_search),
+            ExprKind::Int(_)
+            | ExprKind::Path(_)
+            | ExprKind::FileSize
+            | ExprKind::SizeOf(_)
+            | ExprKind::Str(_)
+            | ExprKind::Const(..) => false,
+        }
+    }
+
     /// The field paths this expression reads, in order of appearance.
     pub fn paths(&self) -> Vec<&[Arc<str>]> {
         let mut out = Vec::new();
@@ -719,6 +830,7 @@ impl Expr {
                 x.collect_paths(out);
                 set.iter().flat_map(SetItem::exprs).for_each(|e| e.collect_paths(out));
             }
+            ExprKind::Search(s) => s.start.iter().chain(&s.end).for_each(|e| e.collect_paths(out)),
             ExprKind::Index(ix) => {
                 ix.base.collect_paths(out);
                 ix.index.iter().for_each(|e| e.collect_paths(out));
@@ -748,7 +860,12 @@ impl Expr {
                 }
             }
             // Text compares only through the evaluator.
-            ExprKind::Path(_) | ExprKind::FileSize | ExprKind::Str(_) | ExprKind::In(..) | ExprKind::Index(..) => None,
+            ExprKind::Path(_)
+            | ExprKind::FileSize
+            | ExprKind::Str(_)
+            | ExprKind::In(..)
+            | ExprKind::Index(..)
+            | ExprKind::Search(_) => None,
         }
     }
 }
@@ -818,6 +935,8 @@ impl Type {
             Type::Match(_) => None,
             Type::Struct(s) => s.fixed_size(),
             Type::Within { size, .. } => u64::try_from(size.constant()?).ok(),
+            // Its size depends on how deep the data nests.
+            Type::Ref(_) => None,
             Type::Array { elem, dims } => {
                 let dims = dims.exprs()?;
                 let mut n = elem.fixed_size()?;
@@ -868,6 +987,7 @@ impl Type {
             }
             Type::Array { elem, dims } => format!("{}[{}]", elem.describe(), dims.describe()),
             Type::Within { inner, size } => format!("{} within {}", inner.describe(), size.describe_operand()),
+            Type::Ref(r) => r.name.to_string(),
         }
     }
 }
@@ -961,6 +1081,7 @@ impl Expr {
                 let x = if x.level() <= 3 { format!("({})", x.describe()) } else { x.describe() };
                 format!("{x} in {}", describe_set(set))
             }
+            ExprKind::Search(s) => s.describe(),
             ExprKind::Index(ix) => {
                 let index: Vec<String> = ix.index.iter().map(Expr::describe).collect();
                 let rest: String = ix.rest.iter().map(|n| format!(".{n}")).collect();

@@ -1373,6 +1373,14 @@ fn leaf_typestr(ty: &Type) -> Result<String, String> {
             }
         }
         Type::Cstr => return Err("numpy has no NUL-terminated string type (cstr)".into()),
+        // The integer: numpy has no names for values.
+        Type::Enum(_, base) => leaf_typestr(base)?,
+        Type::Bits(_) => {
+            return Err(
+                "numpy has no bit fields (bits ...): convert to Arrow, Parquet or CSV, which have a column per field"
+                    .into(),
+            );
+        }
         _ => return Err(format!("'{}' is not a leaf type", ty.describe())),
     })
 }

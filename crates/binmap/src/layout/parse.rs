@@ -32,8 +32,18 @@ pub fn parse(src: &str, origin: &str) -> Result<Layout, Error> {
     let mut lexer = Lexer::new(src);
     let mut lex_error = None;
     let cur = next_or_eof(&mut lexer, &mut lex_error, src.len());
-    let mut p =
-        Parser { src, origin, lexer, lex_error, cur, next: None, prev_end: 0, types: vec![HashMap::new()], depth: 0 };
+    let mut p = Parser {
+        src,
+        origin,
+        lexer,
+        lex_error,
+        cur,
+        next: None,
+        prev_end: 0,
+        types: vec![HashMap::new()],
+        depth: 0,
+        in_placement: false,
+    };
     let items = p.items(ByteOrder::Fixed(Endian::Little), None);
     let lex_error = match (p.lex_error.take(), &items) {
         (Some(e), _) => Some(e),
@@ -66,8 +76,18 @@ fn whole_dtype(src: &str, origin: &str) -> Option<Layout> {
     let mut lexer = Lexer::new(src);
     let mut lex_error = None;
     let cur = next_or_eof(&mut lexer, &mut lex_error, src.len());
-    let mut p =
-        Parser { src, origin, lexer, lex_error, cur, next: None, prev_end: 0, types: vec![HashMap::new()], depth: 0 };
+    let mut p = Parser {
+        src,
+        origin,
+        lexer,
+        lex_error,
+        cur,
+        next: None,
+        prev_end: 0,
+        types: vec![HashMap::new()],
+        depth: 0,
+        in_placement: false,
+    };
     p.skip_separators();
     if matches!(p.peek_next(), Tok::Punct(":")) || matches!(p.peek(), Tok::Punct("@") | Tok::Eof) {
         return None;
@@ -158,6 +178,8 @@ struct Parser<'s> {
     /// Named types, innermost scope last.
     types: Vec<HashMap<String, Type>>,
     depth: usize,
+    /// Parsing the expression of an `@` placement (where `find` and `rfind` may be).
+    in_placement: bool,
 }
 
 impl<'s> Parser<'s> {
@@ -349,7 +371,7 @@ impl<'s> Parser<'s> {
                     self.bump();
                     let name = self.type_name()?;
                     self.expect("=")?;
-                    let ty = self.ty(endian.clone())?;
+                    let ty = self.recursive_ty(name, endian.clone())?;
                     if let Some(scope) = self.types.last_mut() {
                         scope.insert(name.to_string(), ty);
                     }
@@ -553,6 +575,35 @@ impl<'s> Parser<'s> {
         Ok(Type::Bits(Arc::new(BitsType { container, msb_first, fields })))
     }
 
+    /// The type of `type NAME = TYPE`, which may use `NAME` inside itself
+    /// (through a `match`, an array, an `if`). While the type is read, the
+    /// name stands for a weak reference to it; a type that used its name
+    /// is then a [`TypeRef`] wherever it is used (resolved when read), and
+    /// one that did not is expanded in place as every named type is.
+    fn recursive_ty(&mut self, name: &str, endian: ByteOrder) -> Result<Type, Error> {
+        let mut res = Ok(());
+        let def = Arc::new_cyclic(|weak| {
+            let placeholder = Type::Ref(Arc::new(TypeRef::inner(Arc::from(name), weak.clone())));
+            if let Some(scope) = self.types.last_mut() {
+                scope.insert(name.to_string(), placeholder);
+            }
+            let ty = self.ty(endian);
+            if let Some(scope) = self.types.last_mut() {
+                scope.remove(name);
+            }
+            ty.unwrap_or_else(|e| {
+                res = Err(e);
+                Type::Struct(Arc::default())
+            })
+        });
+        res?;
+        Ok(if Arc::weak_count(&def) == 0 {
+            Arc::unwrap_or_clone(def)
+        } else {
+            Type::Ref(Arc::new(TypeRef::outer(Arc::from(name), def)))
+        })
+    }
+
     /// `little`, `big` or `native`, consumed; `None` (nothing consumed) otherwise.
     fn byte_order_name(&mut self) -> Option<Endian> {
         let e = match self.peek() {
@@ -567,7 +618,14 @@ impl<'s> Parser<'s> {
 
     fn field(&mut self, endian: ByteOrder) -> Result<Field, Error> {
         let start = self.span().start;
-        let placement = if self.eat("@") { Some(self.expr()?) } else { None };
+        let placement = if self.eat("@") {
+            self.in_placement = true;
+            let e = self.expr();
+            self.in_placement = false;
+            Some(e?)
+        } else {
+            None
+        };
         let name = match self.peek().clone() {
             Tok::Ident("_") => None,
             Tok::Ident(n) => Some(Arc::<str>::from(n)),
@@ -622,7 +680,15 @@ impl<'s> Parser<'s> {
                 span,
             ));
         }
-        Ok(Field { name, placement, pointer, ty, check, constraint, span: Span { start, end: self.prev_end() } })
+        Ok(Field {
+            name,
+            placement: placement.map(Box::new),
+            pointer,
+            ty,
+            check,
+            constraint: constraint.map(Box::new),
+            span: Span { start, end: self.prev_end() },
+        })
     }
 
     /// What follows `==` in a field: a literal (`0x06054b50`, `-1.5`,
@@ -836,6 +902,9 @@ impl<'s> Parser<'s> {
             (Some(k), Literal::Int(v)) if k.is_integer() => k.int_range().is_some_and(|(lo, hi)| (lo..=hi).contains(v)),
             (Some(k), Literal::Int(_) | Literal::Float(_)) => k.is_float(),
             (Some(k), Literal::Bool(_)) => k == ScalarKind::Bool,
+            (None, Literal::Int(v)) => {
+                matches!(ty, Type::Enum(d, _) if d.base.int_range().is_some_and(|(lo, hi)| (lo..=hi).contains(v)))
+            }
             (None, Literal::Str(_)) => matches!(ty, Type::Text { .. } | Type::Char | Type::Cstr),
             _ => false,
         };
@@ -1067,7 +1136,7 @@ impl<'s> Parser<'s> {
                 // `T[until COND]` / `T[while COND]`, `_` naming the element.
                 let until = matches!(self.bump().tok, Tok::Ident("until"));
                 let cond = self.expr()?;
-                if until { Dims::Until(cond) } else { Dims::While(cond) }
+                if until { Dims::Until(Box::new(cond)) } else { Dims::While(Box::new(cond)) }
             } else {
                 let mut d = vec![self.expr()?];
                 while self.eat(",") {
@@ -1097,7 +1166,7 @@ impl<'s> Parser<'s> {
             // `T within SIZE`; SIZE stops before `==` and `in`, which check the field.
             self.bump();
             let size = self.binary(COMPARISONS + 1)?;
-            Type::Within { inner: Arc::new(ty), size }
+            Type::Within { inner: Arc::new(ty), size: Box::new(size) }
         } else {
             ty
         };
@@ -1209,11 +1278,33 @@ impl<'s> Parser<'s> {
                 }
                 ExprKind::SizeOf(Arc::new(ty))
             }
+            Tok::Ident(word @ ("find" | "rfind")) if matches!(self.peek_next(), Tok::Punct("(")) => {
+                if !self.in_placement {
+                    return Err(self.err_at(
+                        &format!("{word}(...) gives a field's position: use it after `@` (`@ rfind(b\"PK\\x05\\x06\") eocd: ...`)"),
+                        span,
+                    ));
+                }
+                self.bump();
+                self.bump();
+                let sig_span = self.span();
+                let Tok::Str(sig) = self.peek().clone() else {
+                    return Err(self.expected("the signature to search for, as a string (b\"PK\\x05\\x06\")"));
+                };
+                if sig.is_empty() {
+                    return Err(self.err_at("the signature to search for is empty", sig_span));
+                }
+                self.bump();
+                let start = if self.eat(",") { Some(self.expr()?) } else { None };
+                let end = if start.is_some() && self.eat(",") { Some(self.expr()?) } else { None };
+                self.expect(")")?;
+                ExprKind::Search(Box::new(Search { sig, last: word == "rfind", start, end }))
+            }
             Tok::Ident(first) => {
                 self.bump();
                 let mut path = vec![Arc::<str>::from(first)];
                 self.dotted(&mut path)?;
-                let mut kind = self.enum_constant(path, span)?;
+                let mut kind = ExprKind::Path(path);
                 // `dims[i]`, `shdrs[n - 1].offset`, `m[i, j].x[k]`.
                 while self.is_punct("[") {
                     self.bump();
@@ -1227,7 +1318,10 @@ impl<'s> Parser<'s> {
                     let base = Expr { kind, span: Span { start: span.start, end: self.prev_end() } };
                     kind = ExprKind::Index(Box::new(Indexed { base, index, rest }));
                 }
-                kind
+                match kind {
+                    ExprKind::Path(path) => self.enum_constant(path, span)?,
+                    kind => kind,
+                }
             }
             Tok::Float(_) => return Err(self.err_at("expressions are integers: a float is not allowed here", span)),
             _ => return Err(self.expected("an expression")),
@@ -1320,7 +1414,7 @@ fn comparable(ty: &Type) -> bool {
                 && matches!(&**elem, Type::Scalar(s) if matches!(s.kind, ScalarKind::U8 | ScalarKind::I8))
         }
         Type::Enum(..) => true,
-        Type::Struct(_) | Type::Match(_) | Type::Bits(_) | Type::Within { .. } => false,
+        Type::Struct(_) | Type::Match(_) | Type::Bits(_) | Type::Within { .. } | Type::Ref(_) => false,
     }
 }
 

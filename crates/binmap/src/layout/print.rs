@@ -3,8 +3,8 @@
 //!
 //! The text parses back to the same types (tested): byte order is written
 //! per scalar (`u16be`; little endian is the default), padding as `_`
-//! fields, nested structs inline, the `enum`/`flags` declarations the
-//! types use first.
+//! fields, nested structs inline, the `enum`/`flags` declarations and the
+//! recursive `type`s the types use first.
 
 use super::ast::{Dims, Field, Item, StructType, Type};
 use super::{BitKind, EnumDef};
@@ -51,6 +51,17 @@ fn items_enums(items: &[Item], out: &mut Vec<String>) {
 }
 
 fn type_enums(ty: &Type, out: &mut Vec<String>) {
+    if let Type::Ref(r) = ty
+        && let Some(def) = r.definition()
+    {
+        // A recursive type: what it uses first, then `type Name = ...`.
+        type_enums(def, out);
+        let text = format!("type {} = {}", r.name, type_text(def));
+        if !out.contains(&text) {
+            out.push(text);
+        }
+        return;
+    }
     let mut add = |d: &EnumDef, base: String| {
         let members: Vec<String> = d.members.iter().map(|(n, v)| format!("{n} = {v}")).collect();
         let text = format!("{} {}: {base} {{ {} }}", d.keyword(), d.name, members.join(", "));
@@ -66,7 +77,7 @@ fn type_enums(ty: &Type, out: &mut Vec<String>) {
             }
         }),
         Type::Struct(st) => items_enums(&st.items, out),
-        Type::Array { elem, .. } => type_enums(elem, out),
+        Type::Array { elem, .. } | Type::Within { inner: elem, .. } => type_enums(elem, out),
         Type::Match(m) => m.types().for_each(|t| type_enums(t, out)),
         _ => {}
     }

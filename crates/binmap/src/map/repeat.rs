@@ -67,7 +67,10 @@ impl Resolver<'_> {
                     .with_bytes(self.data, end.min(self.filesize)));
             }
             let index = nodes.len();
-            let mut n = self.resolve_type(elem, p, bounded, f).map_err(|e| {
+            self.next_index = Some(index as u64);
+            let n = self.resolve_type(elem, p, bounded, f);
+            self.next_index = None;
+            let mut n = n.map_err(|e| {
                 e.note(format!(
                     "while reading element {index} of a [{word} ...] array, at offset {p:#x}: no element ended it before"
                 ))

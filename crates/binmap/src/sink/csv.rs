@@ -225,18 +225,23 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
     flush(&mut buf, out)
 }
 
-/// Write a single node (a struct or a scalar) as a header and one row.
-pub fn write_one(data: &[u8], v: View<'_>, name: &str, out: &mut dyn Write) -> Result<()> {
-    let leaves = leaf_count(v.node);
+/// Write nodes (structs or scalars), each called by its name (its path),
+/// as a header and one row; with several, each one's columns are named
+/// under its path (`records[0].name`).
+pub fn write_one(data: &[u8], views: &[(&str, View<'_>)], out: &mut dyn Write) -> Result<()> {
+    let leaves = views.iter().fold(0u64, |a, (_, v)| a.saturating_add(leaf_count(v.node)));
     if leaves > MAX_COLUMNS {
         return Err(Error::usage(format!(
             "as one CSV row this would have {leaves} columns; select an array with a path (like `records`) to get one row per element"
         )));
     }
     let mut cols = Vec::new();
-    columns(v.node, "", v.abs, &mut cols);
-    if is_leaf(&v.node.kind) {
-        cols[0].name = name.to_string();
+    for (name, v) in views {
+        let start = cols.len();
+        columns(v.node, if views.len() > 1 { name } else { "" }, v.abs, &mut cols);
+        if is_leaf(&v.node.kind) {
+            cols[start].name = name.to_string();
+        }
     }
     let mut buf = Vec::new();
     write_header(&mut buf, &cols);

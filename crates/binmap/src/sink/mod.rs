@@ -86,11 +86,59 @@ pub fn render(
         (Format::Jsonl, None) => json::JsonWriter::new(data, w).document(&sel, &path),
         (Format::Csv, Some(rs)) => csv::write_rows(data, &rs, w),
         (Format::Csv, None) => match sel {
-            Selection::One(v) => csv::write_one(data, v, if name.is_empty() { "value" } else { &name }, w),
+            Selection::One(v) => csv::write_one(data, &[(if name.is_empty() { "value" } else { &name }, v)], w),
             Selection::Each { .. } => Err(Error::usage("internal: a projection without rows")),
         },
         (Format::Table, Some(rs)) if rows.is_some() => table::write_rows(map, &rs, w),
         (Format::Table, _) => table::write_selection(map, &sel, &path, &name, w),
+    }
+}
+
+/// Write the values at several `paths`, as `show FILE -l L n 'x[0]' 'x[-1]'`
+/// prints them: one after another in a table (`name: value` lines), one
+/// JSON object keyed by path (json and jsonl), or one CSV row whose
+/// columns are the paths' values.
+///
+/// ```
+/// let layout = binmap::Layout::parse("n: u8; x: u8[n]").unwrap();
+/// let map = binmap::Map::new(&layout, &[3, 7, 8, 9], "a.bin").unwrap();
+/// let mut out = Vec::new();
+/// binmap::sink::render_paths(&map, &["n", "x[-1]"], binmap::sink::Format::Json, &mut out).unwrap();
+/// assert_eq!(out, b"{\"n\":3,\"x[-1]\":9}\n");
+/// ```
+pub fn render_paths(map: &crate::Map<'_>, paths: &[&str], format: Format, w: &mut dyn Write) -> Result<()> {
+    use crate::select::{Selection, parse_path, select};
+    match format {
+        Format::Table => paths.iter().try_for_each(|p| render(map, Some(p), None, format, w)),
+        Format::Json | Format::Jsonl => {
+            let mut out = vec![b'{'];
+            for (k, p) in paths.iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                write_json_str(&mut out, p);
+                out.push(b':');
+                let mut doc = Vec::new();
+                render(map, Some(p), None, Format::Json, &mut doc)?;
+                out.extend_from_slice(doc.strip_suffix(b"\n").unwrap_or(&doc));
+            }
+            out.extend_from_slice(b"}\n");
+            flush(&mut out, w)
+        }
+        Format::Csv => {
+            let mut views = Vec::with_capacity(paths.len());
+            for p in paths {
+                match select(map, &parse_path(p)?)? {
+                    Selection::One(v) => views.push((*p, v)),
+                    Selection::Each { .. } => {
+                        return Err(Error::usage(format!(
+                            "'{p}' has a value in every element: in one CSV row with other paths, index one element, or use --format json"
+                        )));
+                    }
+                }
+            }
+            csv::write_one(map.data(), &views, w)
+        }
     }
 }
 

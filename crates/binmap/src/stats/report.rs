@@ -185,6 +185,7 @@ fn write_number(out: &mut Vec<u8>, n: &Number, json: bool) {
 
 /// count, nan, min, max, mean, std, sum of one summary (`None`: no value).
 fn values(s: &Summary, col: &ColumnRef<'_>) -> [Option<Number>; 7] {
+    // Enums and bit fields are integers too (their node is not a scalar).
     let kind = match col.leaf_type() {
         Some(LeafType::Int(k) | LeafType::Float(k)) => k,
         _ => ScalarKind::F64,
