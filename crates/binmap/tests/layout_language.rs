@@ -248,6 +248,7 @@ fn printed_layouts_parse_back_to_the_same_types() {
         "endian big\na: i16\nb: { c: c128, d: ucs4[3] }\n",
         "magic: bytes[4] == \"RI\\\"F\"\nk: u8\nif k == 1 { a: u8, b: f16 }\nalign 8\n@ filesize - 4 t: f32\nm: f64[2, 3; fortran]\nr: cstr[..]\n",
         "type S = cstr\nn: u8\nnames: S[n]\ntag: cstr[8]\nx: i24be\ny: ibm32\nz: ascii_oct[12]\nt: ebcdic[4]\nu: utf16be[3]\n",
+        "t: datetime64[ns]\nd: >m8[s]\nw: M8[W]\nx: longdouble\ny: longdoublebe\nz: f80be\nv: { a: <M8[as], b: <g }[2]\n",
     ] {
         let first = Layout::parse(text).expect("parse");
         let printed = binmap::layout::print::to_bml(&first.root);
