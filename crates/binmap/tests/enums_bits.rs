@@ -3,23 +3,15 @@
 //! are checked against Python's ctypes (tests/data/bits/gen_ctypes.py).
 
 use binmap::encode::Origin;
-use binmap::select::select;
-use binmap::sink::json::JsonWriter;
 use binmap::text::json_read::parse_json;
 use binmap::{Layout, Map};
+
+mod common;
+use common::{err, json};
 
 const DECLS: &str = "enum Color: u8 { red = 1, green = 2, blue = 4 }
 flags Perm: u16 { read = 1, write = 2, exec = 4 }
 ";
-
-fn json(layout: &str, bytes: &[u8]) -> String {
-    let l = Layout::parse(layout).unwrap_or_else(|e| panic!("{layout}: {e}"));
-    let map = Map::new(&l, bytes, "t.bin").unwrap_or_else(|e| panic!("{layout}: {e}"));
-    let sel = select(&map, &[]).expect("select");
-    let mut out = Vec::new();
-    JsonWriter::new(map.data(), &mut out).document(&sel, &[]).expect("json");
-    String::from_utf8(out).expect("utf8").trim_end().to_string()
-}
 
 fn csv(layout: &str, bytes: &[u8]) -> String {
     let l = Layout::parse(layout).unwrap_or_else(|e| panic!("{layout}: {e}"));
@@ -27,13 +19,6 @@ fn csv(layout: &str, bytes: &[u8]) -> String {
     let mut out = Vec::new();
     binmap::sink::render(&map, None, None, binmap::sink::Format::Csv, &mut out).expect("csv");
     String::from_utf8(out).expect("utf8")
-}
-
-fn err(layout: &str, bytes: &[u8]) -> String {
-    match Layout::parse(layout) {
-        Err(e) => e.to_string(),
-        Ok(l) => Map::new(&l, bytes, "t.bin").expect_err("should fail").to_string(),
-    }
 }
 
 fn pack(layout: &str, doc: &str) -> binmap::Result<Vec<u8>> {

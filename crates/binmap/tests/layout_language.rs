@@ -1,25 +1,10 @@
 //! Every construct of the layout language (SPEC §2), each resolved against
 //! hand-made bytes and shown as JSON.
 
-use binmap::select::select;
-use binmap::sink::json::JsonWriter;
 use binmap::{Layout, Map};
 
-fn json(layout: &str, bytes: &[u8]) -> String {
-    let l = Layout::parse(layout).unwrap_or_else(|e| panic!("{layout}: {e}"));
-    let map = Map::new(&l, bytes, "t.bin").unwrap_or_else(|e| panic!("{layout}: {e}"));
-    let sel = select(&map, &[]).expect("select");
-    let mut out = Vec::new();
-    JsonWriter::new(map.data(), &mut out).document(&sel, &[]).expect("json");
-    String::from_utf8(out).expect("utf8").trim_end().to_string()
-}
-
-fn err(layout: &str, bytes: &[u8]) -> String {
-    match Layout::parse(layout) {
-        Err(e) => e.to_string(),
-        Ok(l) => Map::new(&l, bytes, "t.bin").expect_err("should fail").to_string(),
-    }
-}
+mod common;
+use common::{err, json};
 
 #[test]
 fn integers_of_every_width_and_byte_order() {

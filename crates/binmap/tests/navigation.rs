@@ -5,19 +5,11 @@
 //! for its message.
 
 use binmap::encode::Origin;
-use binmap::select::select;
-use binmap::sink::json::JsonWriter;
 use binmap::text::json_read::parse_json;
 use binmap::{Layout, Map};
 
-fn json(layout: &str, bytes: &[u8]) -> String {
-    let l = Layout::parse(layout).unwrap_or_else(|e| panic!("{layout}: {e}"));
-    let map = Map::new(&l, bytes, "t.bin").unwrap_or_else(|e| panic!("{layout}: {e}"));
-    let sel = select(&map, &[]).expect("select");
-    let mut out = Vec::new();
-    JsonWriter::new(map.data(), &mut out).document(&sel, &[]).expect("json");
-    String::from_utf8(out).expect("utf8").trim_end().to_string()
-}
+mod common;
+use common::{err, json};
 
 /// The layout's JSON for `bytes`, after checking that it packs back to them.
 fn round_trip(layout: &str, bytes: &[u8]) -> String {
@@ -27,13 +19,6 @@ fn round_trip(layout: &str, bytes: &[u8]) -> String {
     let packed = binmap::pack::pack(&l, &doc, Origin::Json).unwrap_or_else(|e| panic!("{layout}\n{text}\n{e}"));
     assert_eq!(packed, bytes, "{layout}\n{text}");
     text
-}
-
-fn err(layout: &str, bytes: &[u8]) -> String {
-    match Layout::parse(layout) {
-        Err(e) => e.to_string(),
-        Ok(l) => Map::new(&l, bytes, "t.bin").expect_err("should fail").to_string(),
-    }
 }
 
 fn pack_err(layout: &str, doc: &str) -> String {
