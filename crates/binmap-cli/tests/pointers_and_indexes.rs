@@ -227,6 +227,8 @@ fn bad_indexes_are_errors() {
         ("n: u8; dims: u8[1, 1]; x: u8[dims[0]]", "'dims' has 2 dimensions, indexed with 1"),
         ("n: u8; x: u8[_index]", "`_index` is the index of an array element, used outside any array"),
         ("n: u8; x: u8[_parent.n]", "`_parent` is used in the outermost struct, which has none"),
+        ("n: u8; s: { a: u8, b: u8[_parent] }", "`_root` and `_parent` name a struct: write a field of it"),
+        ("let k = 2; n: u8; x: u8[k[0]]", "'k' is a number (let), not an array"),
     ];
     for (layout, want) in cases {
         let (code, _, err) = run(&["show", &f, "-l", layout]);
@@ -237,4 +239,19 @@ fn bad_indexes_are_errors() {
     let (code, _, err) = run(&["show", &f, "-l", "n: u8; dims: u8[n]; x: u8[dims[-3]]"]);
     assert_eq!(code, 1);
     assert!(err.contains("index -3 is out of range for dims (shape [2])"), "{err}");
+}
+
+#[test]
+fn set_keeps_a_text_sized_by_the_file_at_its_size() {
+    // `set` cannot resize: a shorter text for `info: utf8[M]` is refused and
+    // the file is left as it was, never padded with invented NULs.
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/");
+    let original = std::fs::read(format!("{root}flight_path.b")).expect("read");
+    let f = write(dir.path(), "fp.b", &original);
+    let layout = format!("{root}flight_path.bml");
+    let (code, _, err) = run(&["set", &f, "-l", &layout, "info=short"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: the text has 5 bytes but its size, read from the data, is 105\n"), "{err}");
+    assert_eq!(std::fs::read(&f).expect("read"), original);
 }
