@@ -27,10 +27,28 @@ pub struct Summary {
     /// Compensated sum of a float column: `sum + comp`.
     sum: f64,
     comp: f64,
-    /// Sum of squared deviations from the mean.
+    /// Sum of squared deviations from the mean: `m2 + m2_tiny * 2^-1000`.
     m2: f64,
+    /// Squared deviations too small for `f64` (|deviation| < 2^-400, whose
+    /// squares would be subnormal), summed scaled up by 2^1000 so a column
+    /// of values near 1e-160 keeps every bit of its standard deviation.
+    m2_tiny: f64,
     /// True when the values are integers (`int_*` are set).
     ints: bool,
+}
+
+/// Deviations below this are squared scaled up by [`TINY_UP`] (into `m2_tiny`).
+const TINY: f64 = f64::from_bits((1023 - 400) << 52); // 2^-400
+/// 2^500: a tiny deviation times this squares to a normal number.
+const TINY_UP: f64 = f64::from_bits((1023 + 500) << 52);
+/// 2^-1000: the scale of `m2_tiny`.
+const TINY_DOWN2: f64 = f64::from_bits((1023 - 1000) << 52);
+
+/// The squared deviation `d * e` (`d` and `e` of about the same size), as
+/// `(plain, tiny)` parts: `plain + tiny * 2^-1000`.
+#[inline]
+fn square_parts(d: f64, e: f64) -> (f64, f64) {
+    if d.abs() < TINY { (0.0, (d * TINY_UP) * (e * TINY_UP)) } else { (d * e, 0.0) }
 }
 
 /// Values summed directly before splitting in two (numpy's `PW_BLOCKSIZE`).
@@ -98,8 +116,13 @@ impl Summary {
         let n = v.len() as f64;
         let sum = pairwise(v, &|x| x);
         let mean = sum / n;
-        let m2 = pairwise(v, &|x| (x - mean) * (x - mean));
-        let chunk = Summary { count: v.len() as u64, min: lo, max: hi, sum, m2, ..Summary::default() };
+        let widest = lo.abs().max(hi.abs());
+        let (m2, m2_tiny) = if widest < TINY {
+            (0.0, pairwise(v, &|x| ((x - mean) * TINY_UP) * ((x - mean) * TINY_UP)))
+        } else {
+            (pairwise(v, &|x| (x - mean) * (x - mean)), 0.0)
+        };
+        let chunk = Summary { count: v.len() as u64, min: lo, max: hi, sum, m2, m2_tiny, ..Summary::default() };
         self.merge(&chunk);
     }
 
@@ -155,7 +178,10 @@ impl Summary {
         }
         let (na, nb) = (self.count as f64, other.count as f64);
         let delta = other.mean_parts() - self.mean_parts();
-        self.m2 += other.m2 + delta * delta * (na * nb / (na + nb));
+        let (plain, tiny) = square_parts(delta, delta);
+        let weight = na * nb / (na + nb);
+        self.m2 += other.m2 + plain * weight;
+        self.m2_tiny += other.m2_tiny + tiny * weight;
         self.count += other.count;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
@@ -197,7 +223,15 @@ impl Summary {
 
     /// The population standard deviation (numpy's default `ddof=0`).
     pub fn std(&self) -> f64 {
-        if self.count == 0 { f64::NAN } else { (self.m2 / self.count as f64).sqrt() }
+        let n = self.count as f64;
+        if self.count == 0 {
+            f64::NAN
+        } else if self.m2_tiny != 0.0 && self.m2.abs() < TINY * TINY {
+            // All of it is tiny: the square root of the scaled sum, scaled back.
+            ((self.m2_tiny + self.m2 / TINY_DOWN2) / n).sqrt() / TINY_UP
+        } else {
+            ((self.m2 + self.m2_tiny * TINY_DOWN2) / n).sqrt()
+        }
     }
 }
 
@@ -215,6 +249,7 @@ pub(crate) struct FloatRun {
     comp: f64,
     mean: f64,
     m2: f64,
+    m2_tiny: f64,
 }
 
 impl Default for FloatRun {
@@ -228,6 +263,7 @@ impl Default for FloatRun {
             comp: 0.0,
             mean: 0.0,
             m2: 0.0,
+            m2_tiny: 0.0,
         }
     }
 }
@@ -253,7 +289,9 @@ impl FloatRun {
         self.sum = t;
         let d = x - self.mean;
         self.mean += d / self.count as f64;
-        self.m2 += d * (x - self.mean);
+        let (plain, tiny) = square_parts(d, x - self.mean);
+        self.m2 += plain;
+        self.m2_tiny += tiny;
     }
 
     pub(crate) fn summary(&self) -> Summary {
@@ -265,6 +303,7 @@ impl FloatRun {
             sum: self.sum,
             comp: self.comp,
             m2: if self.count == 0 { 0.0 } else { self.m2 },
+            m2_tiny: if self.count == 0 { 0.0 } else { self.m2_tiny },
             ..Summary::default()
         }
     }
@@ -347,6 +386,29 @@ mod tests {
         assert!(s.std().is_nan(), "numpy: std of values with an inf is nan");
         s.add_floats(&[f64::NEG_INFINITY]);
         assert!(s.sum().is_nan() && s.mean().is_nan());
+    }
+
+    #[test]
+    fn tiny_values_keep_their_deviation() {
+        // Deviations near 1e-161 square to subnormals; numpy's float64 std
+        // loses bits there, the exact value is kept here.
+        let v = [3.1e-161, -5.3e-161, 7.7e-161, 1.1e-161];
+        let exact = {
+            let s: Vec<f64> = v.iter().map(|x| x * 1e160).collect();
+            let m = s.iter().sum::<f64>() / 4.0;
+            (s.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / 4.0).sqrt() / 1e160
+        };
+        let mut whole = Summary::default();
+        whole.add_floats(&v);
+        let mut runs = FloatRun::default();
+        let mut parts = Summary::default();
+        for &x in &v {
+            runs.add(x);
+            parts.add_floats(&[x]);
+        }
+        for s in [whole.std(), runs.summary().std(), parts.std()] {
+            assert!((s - exact).abs() <= exact * 1e-14, "{s} vs {exact}");
+        }
     }
 
     #[test]
