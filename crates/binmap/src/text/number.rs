@@ -1069,6 +1069,58 @@ pub fn parse_int(s: &str) -> Option<i128> {
     }
 }
 
+/// Parses an integer from text a table may hold: what [`parse_int`]
+/// takes, or a decimal number that is an integer exactly, in any notation
+/// (`np.savetxt`'s default `%.18e` writes 10 as `1.000000000000000000e+01`;
+/// `10.0`). A number with a fraction is `None`, never rounded.
+///
+/// ```
+/// use binmap::text::number::parse_int_text;
+/// assert_eq!(parse_int_text("1.000000000000000000e+01"), Some(10));
+/// assert_eq!(parse_int_text("-4.611686018427387904e+18"), Some(-4611686018427387904));
+/// assert_eq!(parse_int_text("12.50e1"), Some(125));
+/// assert_eq!(parse_int_text("1.5"), None);
+/// assert_eq!(parse_int_text("1e400"), None);
+/// assert_eq!(parse_int_text("nan"), None);
+/// ```
+pub fn parse_int_text(s: &str) -> Option<i128> {
+    if let Some(v) = parse_int(s) {
+        return Some(v);
+    }
+    let Scanned::Num(neg, d, _) = scan_float(s)? else { return None };
+    // The digits, and the power of ten of the last one.
+    let digits: Vec<u8> = d.int.iter().chain(d.frac).copied().collect();
+    let mut exp = d.exp.checked_sub(i64::try_from(d.frac.len()).ok()?)?;
+    let mut end = digits.len();
+    while end > 0 && digits[end - 1] == b'0' {
+        end -= 1;
+        exp += 1;
+    }
+    let digits = &digits[digits.iter().position(|&c| c != b'0').unwrap_or(end).min(end)..end];
+    if digits.is_empty() {
+        return Some(0);
+    }
+    if exp < 0 || exp > 40 {
+        return None;
+    }
+    let mut mag: u128 = 0;
+    for &c in digits {
+        mag = mag.checked_mul(10)?.checked_add(u128::from(c - b'0'))?;
+    }
+    for _ in 0..exp {
+        mag = mag.checked_mul(10)?;
+    }
+    if neg {
+        if mag <= i128::MAX as u128 {
+            Some(-(mag as i128))
+        } else {
+            (mag == i128::MIN.unsigned_abs()).then_some(i128::MIN)
+        }
+    } else {
+        i128::try_from(mag).ok()
+    }
+}
+
 /// Write a complex number as Python's `repr(complex)` does: `(1+2j)`, `1j`
 /// for a positive-zero real part, `(-0-1j)`, `(nan+infj)`; each part with the
 /// shortest digits of its own precision (written by `part`) and no `.0`.
