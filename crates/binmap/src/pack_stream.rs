@@ -628,7 +628,11 @@ impl<'p> Streamer<'p> {
             };
             let Ok(line) = std::str::from_utf8(&buf[start..line_end]) else { return Ok(None) };
             let line = line.strip_suffix('\r').unwrap_or(line);
-            let delim = self.csv.delimiter.resolve(line);
+            // One column without a header: a space or `;` is the text's own.
+            let delim = match self.csv.delimiter {
+                Delimiter::Auto if !self.csv.header && self.plan.leaves.len() == 1 => csv_in::ONE_COLUMN,
+                d => d.resolve(line),
+            };
             self.notes.extend(csv_in::delimiter_note(self.csv.delimiter, delim));
             self.csv.delimiter = delim;
             if self.csv.header {
@@ -826,26 +830,26 @@ impl<'p> Streamer<'p> {
     fn csv_piece(&self, piece: &Piece<'_>, part: &mut Part) {
         let mut scratch = Vec::new();
         let delim = self.csv.delimiter;
-        if !piece.quoted {
-            // Plain CSV: cells between delimiters, no quoting to undo.
-            let mut lines = 0;
-            for (j, line) in piece.text.split('\n').enumerate() {
-                lines = j as u64;
-                let r = match delim {
-                    Delimiter::Whitespace if line.trim_ascii().is_empty() => continue,
-                    Delimiter::Whitespace => self.csv_row(line.split_ascii_whitespace(), part, &mut scratch),
-                    _ if line.is_empty() => continue,
-                    Delimiter::Byte(d) => self.csv_row(line.split(char::from(d)), part, &mut scratch),
-                    Delimiter::Auto => self.csv_row(line.split(','), part, &mut scratch),
-                };
-                if let Err((column, error)) = r {
-                    part.err = Some(RecError { row: part.records, line: j as u64, column, error });
-                    return;
+        match (piece.quoted, delim) {
+            (false, Delimiter::Byte(d)) => return self.plain_piece(piece.text, d, part, &mut scratch),
+            (false, _) => {
+                // Runs of whitespace, no quoting.
+                let mut lines = 0;
+                for (j, line) in piece.text.split('\n').enumerate() {
+                    lines = j as u64;
+                    if line.trim_ascii().is_empty() {
+                        continue;
+                    }
+                    if let Err((column, error)) = self.csv_row(line.split_ascii_whitespace(), part, &mut scratch) {
+                        part.err = Some(RecError { row: part.records, line: j as u64, column, error });
+                        return;
+                    }
+                    part.records += 1;
                 }
-                part.records += 1;
+                part.lines = lines;
+                return;
             }
-            part.lines = lines;
-            return;
+            (true, _) => {}
         }
         let d = match delim {
             Delimiter::Byte(d) => d,
@@ -874,6 +878,58 @@ impl<'p> Streamer<'p> {
             }
         }
         part.lines = piece.text.bytes().filter(|&c| c == b'\n').count() as u64;
+    }
+
+    /// Plain CSV (no quote, no `\r`) delimited by `d`: one pass over the
+    /// bytes, each cell encoded as it ends.
+    fn plain_piece(&self, text: &str, d: u8, part: &mut Part, scratch: &mut Vec<u8>) {
+        let b = text.as_bytes();
+        let ncols = self.columns.len();
+        let (mut i, mut line) = (0usize, 0u64);
+        while i < b.len() {
+            if b[i] == b'\n' {
+                // A blank line.
+                i += 1;
+                line += 1;
+                continue;
+            }
+            let base = part.out.len();
+            part.out.resize(base + self.plan.rec_size, 0);
+            let mut k = 0usize;
+            let mut err = loop {
+                let start = i;
+                while i < b.len() && b[i] != d && b[i] != b'\n' {
+                    i += 1;
+                }
+                if let Some(&Some(leaf)) = self.columns.get(k) {
+                    let l = &self.plan.leaves[leaf];
+                    // `d` and the line end are ASCII: the cell is whole characters.
+                    let cell = &text[start..i];
+                    let slot = &mut part.out[base + l.offset..base + l.offset + l.size];
+                    if let Err(e) = encode_cell(l, Cell::Text(cell), slot, scratch) {
+                        break Some((Some(k), e));
+                    }
+                }
+                k += 1;
+                if i >= b.len() || b[i] == b'\n' {
+                    break None;
+                }
+                i += 1;
+            };
+            if err.is_none() && k != ncols {
+                err = Some((None, csv_in::count_error(k, ncols, self.csv.header)));
+            }
+            if let Some((column, error)) = err {
+                part.err = Some(RecError { row: part.records, line, column, error });
+                return;
+            }
+            part.records += 1;
+            if i < b.len() {
+                line += 1;
+            }
+            i += 1;
+        }
+        part.lines = line;
     }
 
     fn jsonl_piece(&self, piece: &Piece<'_>, part: &mut Part) {

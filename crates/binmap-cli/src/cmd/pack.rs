@@ -45,9 +45,17 @@ that are not UTF-8. Size fields may be left out: they are derived from the data.
   {\"info\": \"Around the block\", \"coords\": [{\"x\": -96.58, \"y\": 39.19, \"z\": 200}]}
   $ binmap pack -l examples/flight_path.bml path.json -o path.b
 
-CSV (one row per record, a header of field names) and JSON Lines (one record per
-line) work for a layout whose last field is an array of records. The full
-reference: binmap help json.";
+A JSON list is the elements of the layout's last field (what `show FILE records -f
+json` and `select -f json` print); a record may be a list of its fields' values in
+order (`[\"MSFT\", 10, 6.2]`). JSON Lines (one element per line) and CSV (one
+record per line) work for a layout whose last field is an array; header values
+they do not hold go beside them:
+
+  $ binmap pack -l examples/flight_path.bml coords.csv --set info=\"Around\" -o path.b
+  $ python3 -c 'import numpy as np; np.savetxt(\"v.txt\", np.arange(6.0).reshape(3, 2))'
+  $ binmap pack -l 'r: { x: f64, y: f64 }[..]' v.txt --no-header -o v.b
+
+The full reference: binmap help json.";
 
 /// Build a binary file from JSON or CSV.
 #[derive(clap::Args)]

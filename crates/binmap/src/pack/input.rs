@@ -248,8 +248,31 @@ pub fn csv_doc(layout: &Layout, text: &str, opts: &CsvOptions) -> Result<TextDoc
     // matrix of text (`show` writes no mark) it is the first cell's first character.
     let text_matrix = matrix && matches!(elem, Some((Type::Char | Type::Text { .. }, _)));
     let text = if text_matrix { text } else { text.strip_prefix('\u{feff}').unwrap_or(text) };
+    // Without a header, the columns are the record's fields in order.
+    let fields = if opts.header || matrix {
+        Vec::new()
+    } else {
+        let ty = match elem {
+            Some((e, _)) => e.clone(),
+            None => Type::Struct(layout.root.clone()),
+        };
+        let mut out = Vec::new();
+        static_columns(&ty, &mut Vec::new(), &mut out, 0).ok_or_else(|| {
+            Error::input(
+                "with --no-header the columns are the record's fields in order, but the layout leaves them to the data (an `if`, a `match`, `bits`, or a sub-array sized by a field): give a header line",
+            )
+        })?;
+        out
+    };
+    // The delimiter is seen in the first line; not in the cells of a
+    // record of one column, nor in a matrix of text, whose spaces and `;`
+    // are the text's own.
     let first = text.split('\n').find(|l| !l.trim().is_empty()).unwrap_or_default();
-    let delim = opts.delimiter.resolve(first.strip_suffix('\r').unwrap_or(first));
+    let delim = match opts.delimiter {
+        Delimiter::Auto if text_matrix => Delimiter::Byte(b','),
+        Delimiter::Auto if !opts.header && fields.len() == 1 => csv_in::ONE_COLUMN,
+        d => d.resolve(first.strip_suffix('\r').unwrap_or(first)),
+    };
     let mut notes: Vec<String> = csv_in::delimiter_note(opts.delimiter, delim).into_iter().collect();
     let mut rows = csv_rows(text, delim)?;
     let array = target.and_then(|f| f.name.as_deref()).map(str::to_string);
@@ -295,19 +318,7 @@ pub fn csv_doc(layout: &Layout, text: &str, opts: &CsvOptions) -> Result<TextDoc
                     .collect::<Result<_>>()?
             }
         }
-        None => {
-            let ty = match (elem, target) {
-                (Some((e, _)), _) => e.clone(),
-                (None, _) => Type::Struct(layout.root.clone()),
-            };
-            let mut out = Vec::new();
-            static_columns(&ty, &mut Vec::new(), &mut out, 0).ok_or_else(|| {
-                Error::input(
-                    "with --no-header the columns are the record's fields in order, but the layout leaves them to the data (an `if`, a `match`, `bits`, or a sub-array sized by a field): give a header line",
-                )
-            })?;
-            out
-        }
+        None => fields,
     };
     let names: Vec<String> = match &header_line {
         Some(h) => h.cells[skip..].to_vec(),

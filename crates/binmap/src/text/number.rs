@@ -779,6 +779,13 @@ pub fn is_infinity(s: &str) -> bool {
 /// assert_eq!(parse_f64("0x10"), None);
 /// ```
 pub fn parse_f64(s: &str) -> Option<f64> {
+    // The common case first: the standard parser (correctly rounded; a
+    // finite value it reads is one Python reads alike).
+    if let Ok(x) = s.parse::<f64>()
+        && x.is_finite()
+    {
+        return Some(x);
+    }
     match scan_float(s)? {
         Scanned::Nan => Some(f64::from_bits(0x7ff8_0000_0000_0000)),
         Scanned::Inf(neg) => Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
@@ -801,6 +808,12 @@ pub fn parse_f64(s: &str) -> Option<f64> {
 /// assert_eq!(parse_f32("3.4028236e38"), Some(f32::INFINITY));
 /// ```
 pub fn parse_f32(s: &str) -> Option<f32> {
+    // As in `parse_f64`: straight to f32, correctly rounded.
+    if let Ok(x) = s.parse::<f32>()
+        && x.is_finite()
+    {
+        return Some(x);
+    }
     match scan_float(s)? {
         Scanned::Nan => Some(f32::from_bits(0x7fc0_0000)),
         Scanned::Inf(neg) => Some(if neg { f32::NEG_INFINITY } else { f32::INFINITY }),
@@ -1036,6 +1049,10 @@ pub fn parse_bf16(s: &str) -> Option<bf16> {
 /// assert_eq!(parse_int(""), None);
 /// ```
 pub fn parse_int(s: &str) -> Option<i128> {
+    // The common case first: plain decimal that fits 64 bits.
+    if let Ok(v) = s.parse::<i64>() {
+        return Some(i128::from(v));
+    }
     let t = trim(s.as_bytes());
     let (neg, body) = match t.first() {
         Some(b'-') => (true, &t[1..]),
