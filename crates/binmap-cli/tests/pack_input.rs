@@ -52,11 +52,12 @@ fn pack(dir: &Path, name: &str, text: &[u8], layout: &str, extra: &[&str]) -> Re
 /// Lines of its coordinates do not hold).
 fn flight_info() -> String {
     let fp = example("flight_path.b");
-    let o = binmap(&["show", &fp, "-l", &example("flight_path.bml"), "info", "-f", "csv"]);
+    let o = binmap(&["show", &fp, "-l", &example("flight_path.bml"), "info", "-f", "json"]);
     assert!(o.status.success());
-    let text = String::from_utf8(o.stdout).expect("utf8");
-    // One CSV cell, quoted (the text has a line break).
-    text.trim_end_matches('\n').trim_matches('"').replace("\"\"", "\"")
+    match binmap::text::json_read::parse_json(&String::from_utf8(o.stdout).expect("utf8")) {
+        Ok(binmap::text::json_read::Doc::String(s)) => s,
+        other => panic!("info is a string: {other:?}"),
+    }
 }
 
 /// Every shipped example: `show -f json|jsonl|csv`, `show FILE ARRAY -f
@@ -272,11 +273,11 @@ fn csv_as_people_write_it() {
         ("w1.txt", "1 0.5 7\n-3 1e300 255\n", &[][..]),
         (
             "w2.txt",
-            "  1\t 5.000000000000000000e-01   7\n\n-3 1.000000000000000053e+300 2.550000000000000000e+02  \n",
+            "  1  5.000000000000000000e-01   7\n\n-3 1.000000000000000053e+300 2.550000000000000000e+02  \n",
             &[],
         ),
         ("w3.txt", "a b c\n1 0.5 7\n-3 1e300 255\n", &[][..]),
-        ("w4.csv", "1 0.5 7\n-3 1e300 255\n", &["--delimiter", "whitespace"]),
+        ("w4.csv", " 1\t0.5 \t 7\n-3 1e300 255\n", &["--delimiter", "whitespace"]),
         ("w5.csv", "1  0.5 7\n-3 1e300 255\n", &["--delimiter", " "]),
     ] {
         let mut extra = extra.to_vec();
@@ -351,8 +352,11 @@ fn set_gives_header_values() {
     // It replaces what a JSON input gives.
     let got = pack(dir.path(), "v.json", br#"{"label": "x", "k": 1, "v": [1]}"#, l, &["--set", "k=2"]);
     assert_eq!(got, Ok(vec![1, 0, 0, 0, b'x', 2, 0, 1]));
-    let err = pack(dir.path(), "v.csv", b"v\n1\n", l, &["--set", "lable=x"]).unwrap_err();
-    assert!(err.contains("the layout has no field 'lable'; did you mean 'label'?"), "{err}");
+    // A usage error (exit 2): a field the layout does not have.
+    let v = dir.path().join("v.csv");
+    let o = binmap(&["pack", "-l", l, v.to_str().expect("p"), "-o", "-", "--set", "lable=x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("the layout has no field 'lable'; did you mean 'label'?"), "{}", stderr(&o));
     // A layout the stream takes: a plain header field from --set, small and large.
     let l = "version: u32\nn: u32\nrecords: { name: bytes[12], time: i64, value: f32 }[n]";
     let rows: Vec<(String, (String, i64, f32))> = (0..500_000).map(big_row).collect();
@@ -371,8 +375,11 @@ fn set_gives_header_values() {
     let mut want = vec![9, 0, 0, 0, 1, 0, 0, 0];
     want.extend_from_slice(&ticks(&[("A", 1, 2.5)]));
     assert_eq!(got, Ok(want));
-    let err = pack(dir.path(), "s.csv", small.as_bytes(), l, &["--set", "records=[]"]).unwrap_err();
-    assert!(err.contains("records"), "{err}");
+    // The records come from the input.
+    let s = dir.path().join("s.csv");
+    let o = binmap(&["pack", "-l", l, s.to_str().expect("p"), "-o", "-", "--set", "version=1", "--set", "records=[]"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--set records: the elements of records come from the input"), "{}", stderr(&o));
 }
 
 /// Floats parse to their exact bits whichever path packs them: 17
@@ -380,10 +387,12 @@ fn set_gives_header_values() {
 #[test]
 fn hard_floats_are_exact() {
     let dir = tempfile::tempdir().expect("tmp");
-    let cases: [(&str, f64); 12] = [
+    let cases: [(&str, f64); 13] = [
         ("0.30000000000000004", 0.30000000000000004),
         ("4.940656458412465442e-324", 5e-324),
-        ("2.225073858507201136e-308", 2.2250738585072014e-308),
+        ("2.225073858507201383e-308", 2.2250738585072014e-308),
+        // Just below the midpoint between the largest subnormal and the least normal.
+        ("2.225073858507201136e-308", f64::from_bits(0x000f_ffff_ffff_ffff)),
         ("2.2250738585072009e-308", 2.2250738585072009e-308),
         ("1.797693134862315708e+308", f64::MAX),
         ("9007199254740993", 9007199254740992.0),
@@ -426,4 +435,42 @@ fn hard_floats_are_exact() {
         pack(dir.path(), "i.csv", big.as_bytes(), "v: f32[..]", &["--no-header"]).map(|b| b == want.repeat(400_000)),
         Ok(true)
     );
+}
+
+/// JSON strings are read eight bytes at a time up to a quote, a backslash
+/// or a control character: each at every position of a long name, in the
+/// stream (an input past 8 MiB) and in the general path.
+#[test]
+fn json_strings_at_every_offset() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let l = "records: { name: utf8[24], v: u8 }[..]";
+    let mut text = String::new();
+    let mut want = Vec::new();
+    for k in 0..20 {
+        for special in ["\\\"", "\\\\", "\\u0041", "\\n", "é"] {
+            let name = format!("{}{special}{}", "a".repeat(k), "b".repeat(19 - k));
+            text.push_str(&format!("{{\"name\": \"{name}\", \"v\": {k}}}\n"));
+            let raw = match special {
+                "\\\"" => "\"",
+                "\\\\" => "\\",
+                "\\u0041" => "A",
+                "\\n" => "\n",
+                _ => "é",
+            };
+            let mut b = format!("{}{raw}{}", "a".repeat(k), "b".repeat(19 - k)).into_bytes();
+            b.resize(24, 0);
+            want.extend_from_slice(&b);
+            want.push(k as u8);
+        }
+    }
+    assert_eq!(pack(dir.path(), "s.jsonl", text.as_bytes(), l, &[]), Ok(want.clone()));
+    let n = (9 << 20) / text.len() + 1;
+    let big = text.repeat(n);
+    assert_eq!(pack(dir.path(), "b.jsonl", big.as_bytes(), l, &[]).map(|b| b == want.repeat(n)), Ok(true));
+    // A raw control character inside a string is refused, wherever it is.
+    for k in [0, 3, 9, 15] {
+        let bad = format!("{big}{{\"name\": \"{}\t{}\", \"v\": 1}}\n", "a".repeat(k), "b".repeat(5));
+        let err = pack(dir.path(), "c.jsonl", bad.as_bytes(), l, &[]).unwrap_err();
+        assert!(err.contains("a control character in a string"), "{k}: {err}");
+    }
 }

@@ -618,7 +618,7 @@ impl<'p> Streamer<'p> {
         out.write_all(&provisional).map_err(|e| Error::io("<output>", &e))?;
         if self.format == InputFormat::Csv {
             let line_end = loop {
-                if let Some(p) = buf[start..].iter().position(|&c| c == b'\n') {
+                if let Some(p) = csv_in::first_record_end(&buf[start..]) {
                     break start + p;
                 }
                 if input.eof {
@@ -932,22 +932,45 @@ impl<'p> Streamer<'p> {
         part.lines = line;
     }
 
+    /// JSON Lines: records read one after another, each on its own line.
     fn jsonl_piece(&self, piece: &Piece<'_>, part: &mut Part) {
         let mut scratch = Vec::new();
-        let mut lines = 0;
-        for (j, line) in piece.text.split('\n').enumerate() {
-            lines = j as u64;
-            let line = line.trim_ascii();
-            if line.is_empty() {
-                continue;
+        let b = piece.text.as_bytes();
+        let (mut i, mut line) = (0usize, 0u64);
+        loop {
+            // Blank space and lines before a record.
+            while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
+                line += u64::from(b[i] == b'\n');
+                i += 1;
             }
-            if let Err(error) = self.json_record(line, part, &mut scratch) {
-                part.err = Some(RecError { row: part.records, line: j as u64, column: None, error });
+            if i >= b.len() {
+                break;
+            }
+            let base = part.out.len();
+            part.out.resize(base + self.plan.rec_size, 0);
+            let mut p = JsonCursor { b, s: piece.text, i, crossed: false };
+            let r = p.value(&self.plan.shape, &self.plan.leaves, &mut part.out[base..], &mut scratch).and_then(|()| {
+                while p.i < b.len() && matches!(b[p.i], b' ' | b'\t' | b'\r') {
+                    p.i += 1;
+                }
+                if p.crossed {
+                    return Err(Error::input(
+                        "bad JSON: a record goes on past its line (JSON Lines: one record per line)",
+                    ));
+                }
+                match b.get(p.i) {
+                    None | Some(b'\n') => Ok(()),
+                    Some(_) => Err(Error::input(format!("bad JSON: unexpected '{}' after a record", p.peek_char()))),
+                }
+            });
+            if let Err(error) = r {
+                part.err = Some(RecError { row: part.records, line, column: None, error });
                 return;
             }
             part.records += 1;
+            i = p.i;
         }
-        part.lines = lines;
+        part.lines = line;
     }
 
     fn json_elems(&self, text: &str, piece: &&[(usize, usize)], part: &mut Part) {
@@ -965,7 +988,7 @@ impl<'p> Streamer<'p> {
     fn json_record(&self, text: &str, part: &mut Part, scratch: &mut Vec<u8>) -> Result<()> {
         let base = part.out.len();
         part.out.resize(base + self.plan.rec_size, 0);
-        let mut p = JsonCursor { b: text.as_bytes(), s: text, i: 0 };
+        let mut p = JsonCursor { b: text.as_bytes(), s: text, i: 0, crossed: false };
         p.value(&self.plan.shape, &self.plan.leaves, &mut part.out[base..], scratch)?;
         p.ws();
         if p.i != p.b.len() {
@@ -1254,12 +1277,15 @@ struct JsonCursor<'a> {
     b: &'a [u8],
     s: &'a str,
     i: usize,
+    /// A line end was skipped (JSON Lines records keep to their line).
+    crossed: bool,
 }
 
 impl<'a> JsonCursor<'a> {
     #[inline]
     fn ws(&mut self) {
         while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
+            self.crossed |= self.b[self.i] == b'\n';
             self.i += 1;
         }
     }
@@ -1284,6 +1310,14 @@ impl<'a> JsonCursor<'a> {
     fn plain_string(&mut self) -> Result<Option<&'a str>> {
         let start = self.i + 1;
         let mut j = start;
+        // Eight bytes at a time past plain characters (no `"`, `\\` or control).
+        while let Some(w) = self.b.get(j..j + 8) {
+            let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+            if special_byte(w) {
+                break;
+            }
+            j += 8;
+        }
         while j < self.b.len() {
             match self.b[j] {
                 b'"' => {
@@ -1322,6 +1356,15 @@ impl<'a> JsonCursor<'a> {
                             encode_doc(l, &d, Origin::Json, slot, scratch).map_err(note)
                         }
                     },
+                    Some(c)
+                        if (c.is_ascii_digit() || *c == b'-')
+                            && let Some(end) = json_number_end(self.b, self.i) =>
+                    {
+                        // A number by JSON's grammar (the common case: one pass).
+                        let t = &self.s[self.i..end];
+                        self.i = end;
+                        encode_cell(l, Cell::Num(t), slot, scratch).map_err(note)
+                    }
                     Some(c) if c.is_ascii_digit() || matches!(c, b'-' | b'N' | b'I') => {
                         let start = self.i;
                         while self.i < self.b.len()
@@ -1368,7 +1411,7 @@ impl<'a> JsonCursor<'a> {
                         self.expect(b':')?;
                         // Keys usually come in the layout's order: try the next field first.
                         let c = match children.get(next) {
-                            Some((n, _)) if **n == *key => Some(next),
+                            Some((n, _)) if same_key(n, &key) => Some(next),
                             _ => children.iter().position(|(n, _)| **n == *key),
                         };
                         let Some(c) = c else {
@@ -1504,12 +1547,83 @@ impl<'a> JsonCursor<'a> {
     }
 }
 
+/// True when one of the 8 bytes of `w` is `"`, `\\` or a control character
+/// (below 0x20): the bit tricks of "Bit Twiddling Hacks" (has a zero byte,
+/// has a byte less than n).
+#[inline]
+fn special_byte(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    (zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\'))) | below_space) != 0
+}
+
+/// `a == b` for keys: short ones (most) compared as one word, without a
+/// call to `memcmp`.
+#[inline]
+fn same_key(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 8 {
+        return a == b;
+    }
+    let word = |s: &[u8]| s.iter().enumerate().fold(0u64, |w, (i, &c)| w | u64::from(c) << (8 * i));
+    word(a) == word(b)
+}
+
+/// The end of the JSON number (RFC 8259) at `i`, when one is there and a
+/// delimiter follows it (not `NaN`, `-Infinity`: see [`json_number`]).
+#[inline]
+fn json_number_end(b: &[u8], i: usize) -> Option<usize> {
+    let digit = |j: usize| b.get(j).is_some_and(u8::is_ascii_digit);
+    let mut j = i + usize::from(b.get(i) == Some(&b'-'));
+    match b.get(j) {
+        Some(b'0') => j += 1,
+        Some(b'1'..=b'9') => {
+            while digit(j) {
+                j += 1;
+            }
+        }
+        _ => return None,
+    }
+    if b.get(j) == Some(&b'.') {
+        j += 1;
+        let s = j;
+        while digit(j) {
+            j += 1;
+        }
+        if j == s {
+            return None;
+        }
+    }
+    if matches!(b.get(j), Some(b'e' | b'E')) {
+        j += 1;
+        if matches!(b.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        let s = j;
+        while digit(j) {
+            j += 1;
+        }
+        if j == s {
+            return None;
+        }
+    }
+    match b.get(j) {
+        Some(b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'.' | b'+' | b'-') => None,
+        _ => Some(j),
+    }
+}
+
 /// A JSON number (RFC 8259), or `NaN`, `Infinity`, `-Infinity`.
 fn json_number(t: &str) -> bool {
-    if matches!(t, "NaN" | "Infinity" | "-Infinity") {
-        return true;
-    }
     let b = t.as_bytes();
+    if matches!(b.first(), Some(b'N' | b'I')) || b.get(1) == Some(&b'I') {
+        return matches!(t, "NaN" | "Infinity" | "-Infinity");
+    }
     let mut i = usize::from(b.first() == Some(&b'-'));
     let digits = |i: &mut usize| {
         let s = *i;

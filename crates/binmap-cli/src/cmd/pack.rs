@@ -25,7 +25,9 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use binmap::encode::Origin;
-use binmap::pack::input::{SetValue, TextDoc, apply_sets, csv_doc, json_doc, jsonl_doc, missing_hint, parse_set};
+use binmap::pack::input::{
+    SetValue, TextDoc, apply_sets, csv_doc, json_doc, jsonl_doc, main_array, missing_hint, parse_set,
+};
 use binmap::pack::{pack, pack_onto};
 use binmap::pack_stream::{InputFormat, Options, Outcome, Plan, stream};
 use binmap::text::csv_in::{CsvOptions, Delimiter};
@@ -124,6 +126,12 @@ pub fn run(a: Args) -> Result<()> {
     };
     let csv = CsvOptions { header: !a.no_header, delimiter: Delimiter::parse(&a.delimiter)? };
     let sets: Vec<SetValue> = a.set.iter().map(|s| parse_set(&layout, s)).collect::<Result<_>>()?;
+    if format != InputFormat::Json
+        && let Some(array) = main_array(&layout).and_then(|f| f.name.as_deref())
+        && sets.iter().any(|s| *s.path[0] == *array)
+    {
+        return Err(Error::usage(format!("--set {array}: the elements of {array} come from the input")));
+    }
     if a.onto.is_none()
         && let Some(plan) = Plan::new(&layout)
         && sets.iter().all(|s| s.path.len() == 1)

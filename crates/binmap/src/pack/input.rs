@@ -267,7 +267,8 @@ pub fn csv_doc(layout: &Layout, text: &str, opts: &CsvOptions) -> Result<TextDoc
     // The delimiter is seen in the first line; not in the cells of a
     // record of one column, nor in a matrix of text, whose spaces and `;`
     // are the text's own.
-    let first = text.split('\n').find(|l| !l.trim().is_empty()).unwrap_or_default();
+    let body = text.trim_start_matches(['\n', '\r']);
+    let first = &body[..csv_in::first_record_end(body.as_bytes()).unwrap_or(body.len())];
     let delim = match opts.delimiter {
         Delimiter::Auto if text_matrix => Delimiter::Byte(b','),
         Delimiter::Auto if !opts.header && fields.len() == 1 => csv_in::ONE_COLUMN,

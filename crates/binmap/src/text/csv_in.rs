@@ -124,6 +124,26 @@ pub fn delimiter_note(asked: Delimiter, used: Delimiter) -> Option<String> {
     })
 }
 
+/// Where the first record of `b` ends: its line end outside quotes (a
+/// quoted cell may hold line ends), or `None` when `b` has none.
+///
+/// ```
+/// use binmap::text::csv_in::first_record_end;
+/// assert_eq!(first_record_end(b"\"a\nb\",1\nc,2\n"), Some(7));
+/// assert_eq!(first_record_end(b"x"), None);
+/// ```
+pub fn first_record_end(b: &[u8]) -> Option<usize> {
+    let mut inside = false;
+    for (k, &c) in b.iter().enumerate() {
+        match c {
+            b'"' => inside = !inside,
+            b'\n' if !inside => return Some(k),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The note for a skipped first column with no name.
 pub const INDEX_NOTE: &str = "the first column has no name (pandas' index): skipped";
 
