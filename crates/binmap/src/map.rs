@@ -723,7 +723,8 @@ impl Env<'_> {
                     ));
                 };
                 let Some(c) = ms.iter().find(|c| c.name.as_deref() == Some(seg)) else {
-                    return Err(self.layout_error(&format!("no field '{seg}' in '{}'", path.join(".")), span));
+                    let hint = crate::suggest::hint(seg, ms.iter().filter_map(|m| m.name.as_deref()));
+                    return Err(self.layout_error(&format!("no field '{seg}' in '{}'{hint}", path.join(".")), span));
                 };
                 abs = c.abs(abs);
                 node = &c.node;
