@@ -231,12 +231,16 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     write_out(&mut std::io::stdout().lock(), bytes)
 }
 
-/// The width to fit a table to: `COLUMNS` when set to a number (as
-/// Python's `shutil.get_terminal_size` reads it), else the width of the
-/// terminal that standard output is, else 80.
-pub fn terminal_width() -> usize {
+/// The width to fit a table written to `dest` (`None`: stdout) to:
+/// `COLUMNS` when set to a number (as Python's `shutil.get_terminal_size`
+/// reads it), else the width of the terminal that standard output is when
+/// the table goes there, else 80.
+pub fn terminal_width(dest: Option<&Path>) -> usize {
     if let Some(n) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&n| n > 0) {
         return n;
+    }
+    if dest.is_some_and(|d| !is_stdout(d)) {
+        return 80;
     }
     terminal_size::terminal_size_of(std::io::stdout()).map_or(80, |(w, _)| usize::from(w.0))
 }

@@ -116,6 +116,13 @@ fn the_table_fits_the_terminal_width() {
     let narrow = on_terminal(&stats_args(&db, &["value", "--by", "name"]), 50);
     assert_eq!(narrow.matches("column").count(), 2, "two blocks at 50 columns: {narrow}");
     assert!(narrow.lines().all(|l| l.chars().count() <= 50), "{narrow}");
+    // -o FILE is not the terminal: 80 columns there, one block.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("stats.txt");
+    assert_eq!(on_terminal(&stats_args(&db, &["value", "--by", "name", "-o", f.to_str().expect("path")]), 50), "");
+    let text = std::fs::read_to_string(&f).expect("read");
+    assert_eq!(text, stdout(&stats_args(&db, &["value", "--by", "name"]), &[]));
+    assert_eq!(text.matches("column").count(), 1, "{text}");
 }
 
 #[test]

@@ -43,8 +43,8 @@ pub struct Args {
     #[arg(long = "stat", value_name = "NAMES", value_delimiter = ',')]
     stat: Vec<String>,
     /// Output format. The table is for reading: floats to 7 significant
-    /// digits, wrapped to the terminal's width (COLUMNS, else 80 off a
-    /// terminal); csv and json keep every digit.
+    /// digits, wrapped to the terminal's width (COLUMNS, else 80 into a
+    /// pipe or -o FILE); csv and json keep every digit.
     #[arg(short, long, default_value = "table", value_parser = ["table", "csv", "json", "jsonl"])]
     format: String,
     /// Write to this file (atomically) instead of stdout.
@@ -54,7 +54,7 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     let format: Format = a.format.parse()?;
-    let opts = Options { stats: Stat::parse_list(&a.stat)?, width: crate::util::terminal_width() };
+    let opts = Options { stats: Stat::parse_list(&a.stat)?, width: crate::util::terminal_width(a.output.as_deref()) };
     let rows = a.rows.as_deref().map(binmap::select::Rows::parse).transpose()?;
     let (src, layout) = open_with_layout(&a.file, a.layout.as_deref())?;
     let map = Map::new(&layout, src.bytes(), src.name())?;
