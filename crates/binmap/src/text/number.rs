@@ -817,6 +817,13 @@ pub fn is_infinity(s: &str) -> bool {
 /// assert_eq!(parse_f64("0x10"), None);
 /// ```
 pub fn parse_f64(s: &str) -> Option<f64> {
+    // The common case first: the standard parser (correctly rounded; a
+    // finite value it reads is one Python reads alike).
+    if let Ok(x) = s.parse::<f64>()
+        && x.is_finite()
+    {
+        return Some(x);
+    }
     match scan_float(s)? {
         Scanned::Nan => Some(f64::from_bits(0x7ff8_0000_0000_0000)),
         Scanned::Inf(neg) => Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
@@ -839,6 +846,12 @@ pub fn parse_f64(s: &str) -> Option<f64> {
 /// assert_eq!(parse_f32("3.4028236e38"), Some(f32::INFINITY));
 /// ```
 pub fn parse_f32(s: &str) -> Option<f32> {
+    // As in `parse_f64`: straight to f32, correctly rounded.
+    if let Ok(x) = s.parse::<f32>()
+        && x.is_finite()
+    {
+        return Some(x);
+    }
     match scan_float(s)? {
         Scanned::Nan => Some(f32::from_bits(0x7fc0_0000)),
         Scanned::Inf(neg) => Some(if neg { f32::NEG_INFINITY } else { f32::INFINITY }),
@@ -1074,6 +1087,10 @@ pub fn parse_bf16(s: &str) -> Option<bf16> {
 /// assert_eq!(parse_int(""), None);
 /// ```
 pub fn parse_int(s: &str) -> Option<i128> {
+    // The common case first: plain decimal that fits 64 bits.
+    if let Ok(v) = s.parse::<i64>() {
+        return Some(i128::from(v));
+    }
     let t = trim(s.as_bytes());
     let (neg, body) = match t.first() {
         Some(b'-') => (true, &t[1..]),
@@ -1101,6 +1118,58 @@ pub fn parse_int(s: &str) -> Option<i128> {
             Some(i128::MIN)
         } else {
             None
+        }
+    } else {
+        i128::try_from(mag).ok()
+    }
+}
+
+/// Parses an integer from text a table may hold: what [`parse_int`]
+/// takes, or a decimal number that is an integer exactly, in any notation
+/// (`np.savetxt`'s default `%.18e` writes 10 as `1.000000000000000000e+01`;
+/// `10.0`). A number with a fraction is `None`, never rounded.
+///
+/// ```
+/// use binmap::text::number::parse_int_text;
+/// assert_eq!(parse_int_text("1.000000000000000000e+01"), Some(10));
+/// assert_eq!(parse_int_text("-4.611686018427387904e+18"), Some(-4611686018427387904));
+/// assert_eq!(parse_int_text("12.50e1"), Some(125));
+/// assert_eq!(parse_int_text("1.5"), None);
+/// assert_eq!(parse_int_text("1e400"), None);
+/// assert_eq!(parse_int_text("nan"), None);
+/// ```
+pub fn parse_int_text(s: &str) -> Option<i128> {
+    if let Some(v) = parse_int(s) {
+        return Some(v);
+    }
+    let Scanned::Num(neg, d, _) = scan_float(s)? else { return None };
+    // The digits, and the power of ten of the last one.
+    let digits: Vec<u8> = d.int.iter().chain(d.frac).copied().collect();
+    let mut exp = d.exp.checked_sub(i64::try_from(d.frac.len()).ok()?)?;
+    let mut end = digits.len();
+    while end > 0 && digits[end - 1] == b'0' {
+        end -= 1;
+        exp += 1;
+    }
+    let digits = &digits[digits.iter().position(|&c| c != b'0').unwrap_or(end).min(end)..end];
+    if digits.is_empty() {
+        return Some(0);
+    }
+    if exp < 0 || exp > 40 {
+        return None;
+    }
+    let mut mag: u128 = 0;
+    for &c in digits {
+        mag = mag.checked_mul(10)?.checked_add(u128::from(c - b'0'))?;
+    }
+    for _ in 0..exp {
+        mag = mag.checked_mul(10)?;
+    }
+    if neg {
+        if mag <= i128::MAX as u128 {
+            Some(-(mag as i128))
+        } else {
+            (mag == i128::MIN.unsigned_abs()).then_some(i128::MIN)
         }
     } else {
         i128::try_from(mag).ok()
