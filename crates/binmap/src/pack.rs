@@ -1045,7 +1045,7 @@ impl Packer<'_> {
             && f.name.as_deref().is_some_and(|n| self.looked_up.binary_search(&n).is_ok())
         {
             // Names are unique (the parser and the input object make sure).
-            frame.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span, at });
+            frame.push(Member { name: f.name.clone(), node, check: f.check.clone().map(Box::new), decl: f.span, at });
         }
         Ok(())
     }

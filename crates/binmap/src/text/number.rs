@@ -74,11 +74,17 @@ fn write_zero(out: &mut Vec<u8>, neg: bool) {
 /// Lays out `0.DIGITS × 10^decpt` by Python's `repr` rules. `digits` is
 /// non-empty, has no leading zero and no trailing zero.
 pub(crate) fn write_layout(out: &mut Vec<u8>, neg: bool, digits: &[u8], decpt: i32) {
+    write_layout_upto(out, neg, digits, decpt, 16);
+}
+
+/// [`write_layout`] with fixed notation up to `decpt <= fixed_max` (16 for
+/// `repr`; the number of significant digits for C's `%g`).
+fn write_layout_upto(out: &mut Vec<u8>, neg: bool, digits: &[u8], decpt: i32, fixed_max: i32) {
     if neg {
         out.push(b'-');
     }
     let n = digits.len() as i32;
-    if -4 < decpt && decpt <= 16 {
+    if -4 < decpt && decpt <= fixed_max {
         if decpt <= 0 {
             out.extend_from_slice(b"0.");
             out.extend_from_slice(&ZEROS[..(-decpt) as usize]);
@@ -183,6 +189,38 @@ fn relayout_ryu(out: &mut Vec<u8>, s: &[u8]) {
 /// ```
 pub fn write_f64(out: &mut Vec<u8>, x: f64, nf: NonFinite) {
     write_ryu(out, x, x.is_finite(), x.is_nan(), x.is_sign_negative(), x == 0.0, nf);
+}
+
+/// Writes an `f64` rounded to `sig` significant digits (1 to 17), for
+/// reading rather than reading back: C's `%.{sig}g` (fixed notation when
+/// the exponent is from -4 to `sig - 1`, else scientific), with trailing
+/// zeros dropped but one decimal kept, and the exponent spelled as `repr`
+/// spells it (`e+07`, `e-05`).
+///
+/// ```
+/// use binmap::text::number::write_f64_sig;
+/// let mut out = Vec::new();
+/// for x in [1.2036978877217839, 20.19999933242798, -0.6249999776482582, 12345678.9, 1e-5, 3.0, 0.0, f64::NAN] {
+///     write_f64_sig(&mut out, x, 7);
+///     out.push(b' ');
+/// }
+/// assert_eq!(out, b"1.203698 20.2 -0.625 1.234568e+07 1e-05 3.0 0.0 nan ");
+/// ```
+pub fn write_f64_sig(out: &mut Vec<u8>, x: f64, sig: usize) {
+    let sig = sig.clamp(1, 17);
+    if !x.is_finite() || x == 0.0 {
+        write_f64(out, x, NonFinite::Text);
+        return;
+    }
+    // Rust's `{:.N e}` rounds the exact binary value correctly (ties to even).
+    let text = format!("{:.*e}", sig - 1, x.abs());
+    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    while digits.len() > 1 && digits.last() == Some(&b'0') {
+        digits.pop();
+    }
+    write_layout_upto(out, x < 0.0, &digits, exp + 1, sig as i32);
 }
 
 /// Writes ryu's output for a finite non-zero value in Python's layout,
