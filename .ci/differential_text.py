@@ -202,7 +202,9 @@ def pandas_case(exe: str, rng: np.random.Generator, tmp: str) -> int:
     index = bool(rng.random() < 0.5)
     path = os.path.join(tmp, "pandas.csv")
     frame(arr).to_csv(path, sep=sep, index=index)
-    expect_pack(exe, layout, path, oracle(arr, counted), [],
+    # One column: the header shows no delimiter (auto reads commas), so say it.
+    given = ["--delimiter", {"\t": "tab"}.get(sep, sep)] if len(dt.names) == 1 and not index else []
+    expect_pack(exe, layout, path, oracle(arr, counted), given,
                 "pandas to_csv(sep=%r, index=%r)" % (sep, index), os.path.join(tmp, "out.bin"))
     return 1
 

@@ -630,7 +630,7 @@ impl<'p> Streamer<'p> {
             let line = line.strip_suffix('\r').unwrap_or(line);
             // One column without a header: a space or `;` is the text's own.
             let delim = match self.csv.delimiter {
-                Delimiter::Auto if !self.csv.header && self.plan.leaves.len() == 1 => csv_in::ONE_COLUMN,
+                Delimiter::Auto if !self.csv.header && self.plan.leaves.len() == 1 => Delimiter::Byte(b','),
                 d => d.resolve(line),
             };
             self.notes.extend(csv_in::delimiter_note(self.csv.delimiter, delim));

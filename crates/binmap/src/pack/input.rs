@@ -137,6 +137,15 @@ fn csv_rows(text: &str, delim: Delimiter) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     match delim {
         Delimiter::Byte(d) => {
+            // The `csv` crate drops a byte-order mark that starts the text;
+            // one left here is the first cell's (the caller dropped the mark).
+            let kept;
+            let text = if text.starts_with('\u{feff}') {
+                kept = format!("\u{feff}{text}");
+                kept.as_str()
+            } else {
+                text
+            };
             let mut r = csv_in::quoted_reader(text, d);
             let mut rec = csv::StringRecord::new();
             let mut lines = csv_in::Lines::new(text.as_bytes());
@@ -271,7 +280,7 @@ pub fn csv_doc(layout: &Layout, text: &str, opts: &CsvOptions) -> Result<TextDoc
     let first = &body[..csv_in::first_record_end(body.as_bytes()).unwrap_or(body.len())];
     let delim = match opts.delimiter {
         Delimiter::Auto if text_matrix => Delimiter::Byte(b','),
-        Delimiter::Auto if !opts.header && fields.len() == 1 => csv_in::ONE_COLUMN,
+        Delimiter::Auto if !opts.header && fields.len() == 1 => Delimiter::Byte(b','),
         d => d.resolve(first.strip_suffix('\r').unwrap_or(first)),
     };
     let mut notes: Vec<String> = csv_in::delimiter_note(opts.delimiter, delim).into_iter().collect();

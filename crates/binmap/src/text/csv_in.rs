@@ -49,15 +49,16 @@ impl Delimiter {
     /// The delimiter of a text whose first line is `line` (the header, or
     /// the first record): the first of `,`, a tab and `;` that occurs in
     /// it outside quotes, else whitespace when a space separates two
-    /// words, else [`ONE_COLUMN`].
+    /// words, else a comma (a file of one column: `show` quotes a cell
+    /// with a comma).
     ///
     /// ```
-    /// use binmap::text::csv_in::{Delimiter, ONE_COLUMN};
+    /// use binmap::text::csv_in::Delimiter;
     /// assert_eq!(Delimiter::detect("name,time,value"), Delimiter::Byte(b','));
     /// assert_eq!(Delimiter::detect("name;time;value"), Delimiter::Byte(b';'));
     /// assert_eq!(Delimiter::detect("1.000000000000000000e+00 2.5e-01"), Delimiter::Whitespace);
     /// assert_eq!(Delimiter::detect("\"a;b\",c"), Delimiter::Byte(b','));
-    /// assert_eq!(Delimiter::detect("x"), ONE_COLUMN);
+    /// assert_eq!(Delimiter::detect("x"), Delimiter::Byte(b','));
     /// ```
     pub fn detect(line: &str) -> Delimiter {
         let mut inside = false;
@@ -74,7 +75,7 @@ impl Delimiter {
         if let Some(k) = seen.iter().position(|&s| s) {
             return Delimiter::Byte([b',', b'\t', b';'][k]);
         }
-        if line.trim().contains(' ') { Delimiter::Whitespace } else { ONE_COLUMN }
+        if line.trim().contains(' ') { Delimiter::Whitespace } else { Delimiter::Byte(b',') }
     }
 
     /// This delimiter, or the one `line` shows when it is [`Delimiter::Auto`].
@@ -96,11 +97,6 @@ impl Delimiter {
     }
 }
 
-/// The delimiter of a file of one column: lines are not split (the ASCII
-/// unit separator, which text does not hold; quoted cells are still read),
-/// so a `,`, `;` or space in the text is the text's own.
-pub const ONE_COLUMN: Delimiter = Delimiter::Byte(0x1f);
-
 /// How `pack` reads CSV.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CsvOptions {
@@ -119,7 +115,7 @@ impl Default for CsvOptions {
 /// The note `pack` prints when the delimiter was detected and is not a
 /// comma, so that a wrong guess is seen.
 pub fn delimiter_note(asked: Delimiter, used: Delimiter) -> Option<String> {
-    (asked == Delimiter::Auto && used != Delimiter::Byte(b',') && used != ONE_COLUMN).then(|| {
+    (asked == Delimiter::Auto && used != Delimiter::Byte(b',')).then(|| {
         format!("the columns are separated by {} (seen in the first line; --delimiter chooses)", used.describe())
     })
 }
