@@ -37,7 +37,7 @@ pub use recursion::MAX_NESTING;
 mod repeat;
 mod search;
 mod window;
-pub(crate) use inflate::{decompress, resolve_alone};
+pub(crate) use inflate::{decompress, resolve_within_bytes};
 pub(crate) use repeat::element_frame;
 
 /// One resolved piece of a file.
@@ -313,6 +313,11 @@ impl Frame {
             lets: Vec::new(),
             index: None,
         }
+    }
+
+    /// A copy of the struct so far, for names only.
+    pub fn copy(&self) -> Frame {
+        Frame { members: self.members.clone(), lets: self.lets.clone(), names: RefCell::default(), ..*self }
     }
 
     /// Add a member whose name is known to be new in this struct.

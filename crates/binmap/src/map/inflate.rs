@@ -216,15 +216,24 @@ pub(crate) fn decompress(bytes: &[u8], codec: Codec, limit: u64) -> std::result:
     inflate(bytes, codec, limit)
 }
 
-/// `ty` (the inside of the field `f`'s compressed window) resolved alone
-/// over its decompressed `bytes`, which it must fill: what `pack` compares
-/// a compressed view's value with. Names outside the window are unknown
-/// here, and a compressed region inside it is an error.
-pub(crate) fn resolve_alone(layout: &crate::Layout, ty: &Type, bytes: &[u8], f: &Field) -> Result<Node> {
-    let mut r = Resolver::new(layout, bytes, "<decompressed bytes>", None);
-    r.frames.push(super::Frame::new(0));
+/// `ty` (the inside of the field `f`'s compressed window) resolved over
+/// `bytes`, the `file`'s bytes followed by the window's decompressed ones
+/// (from offset `file`), which it must fill, with the structs around it
+/// (`frames`) for names: what `pack` compares a compressed view's value
+/// with. A compressed region inside it is an error.
+pub(crate) fn resolve_within_bytes(
+    layout: &crate::Layout,
+    frames: &[super::Frame],
+    bytes: &[u8],
+    file: u64,
+    ty: &Type,
+    f: &Field,
+) -> Result<Node> {
+    let mut r = Resolver::new(layout, bytes, "<packed output>", None);
+    r.filesize = file;
+    r.frames = frames.iter().map(super::Frame::copy).collect();
     let decl = format!("the decompressed bytes of `{}`", layout.text(f.span));
-    let node = r.resolve_window(ty, 0, bytes.len() as u64, true, f, decl);
+    let node = r.resolve_window(ty, file, bytes.len() as u64 - file, true, f, decl);
     if r.pending.is_some() {
         return Err(Error::input(format!(
             "`{}` holds a compressed region inside its decompressed bytes: pack cannot check such a view",

@@ -43,10 +43,20 @@ impl Packer<'_> {
         let limit = crate::map::MAX_RATIO.saturating_mul(self.out.len().max(1) as u64);
         let plain = crate::map::decompress(bytes, codec, limit)
             .map_err(|why| at(path, Error::input(format!("the bytes at {p:#x} the view reads: {why}"))))?;
-        let node = crate::map::resolve_alone(self.layout, inner, &plain, f).map_err(|e| at(path, e))?;
+        // The output so far, then the decompressed bytes: names outside the
+        // window read the output, as reading the file back would.
+        let file = self.out.len() as u64;
+        let mut bytes = std::mem::take(&mut self.out);
+        bytes.extend_from_slice(&plain);
+        let node = crate::map::resolve_within_bytes(self.layout, &self.frames, &bytes, file, inner, f);
         let mut shown = Vec::new();
-        crate::sink::json::JsonWriter::new(&plain, &mut shown)
-            .document(&Selection::One(View { node: &node, abs: 0 }), &[])?;
+        let shown_ok = node.and_then(|node| {
+            crate::sink::json::JsonWriter::new(&bytes, &mut shown)
+                .document(&Selection::One(View { node: &node, abs: file }), &[])
+        });
+        bytes.truncate(file as usize);
+        self.out = bytes;
+        shown_ok.map_err(|e| at(path, e))?;
         let shown = parse_json(&String::from_utf8_lossy(&shown)).map_err(|e| Error::input(format!("internal: {e}")))?;
         if !same(&shown, v) {
             return Err(at(
