@@ -15,7 +15,8 @@ use crate::decode::Value;
 use crate::error::Result;
 use crate::layout::ScalarKind;
 use crate::query::table::{ColumnRef, LeafType};
-use crate::sink::{Format, flush, write_json, write_json_str, write_text};
+use crate::sink::{Format, flush, write_json, write_text};
+use crate::text::escape::write_json_str;
 
 /// Output is written a block of this many bytes at a time.
 const BLOCK: usize = 1 << 20;
