@@ -77,7 +77,7 @@ pub struct Member {
     /// `None` for `_` padding and `align` gaps.
     pub name: Option<Arc<str>>,
     pub node: Node,
-    pub check: Option<Literal>,
+    pub check: Option<Arc<Literal>>,
     /// The declaration in the layout text.
     pub decl: Span,
     /// Where a field read elsewhere (`name: T @ EXPR`) is, as an absolute
@@ -468,7 +468,7 @@ impl Env<'_> {
             ExprKind::Search(s) => self.search(s, e.span)?,
             ExprKind::Index(ix) => {
                 let v = self.index_operand(ix, e)?;
-                self.as_integer(v, &e.describe(), e.span)?
+                self.as_integer(v, || e.describe(), e.span)?
             }
             ExprKind::Str(_) => {
                 return Err(self.layout_error(
@@ -556,17 +556,19 @@ impl Env<'_> {
     /// The integer value of the field or `let` at `path`, searched from the innermost struct out.
     pub(crate) fn lookup(&self, path: &[Arc<str>], span: Span) -> Result<i128> {
         let v = self.lookup_operand(path, span)?;
-        self.as_integer(v, &path.join("."), span)
+        self.as_integer(v, || path.join("."), span)
     }
 
-    /// A field's value as a number (a `char` is its byte; text is an error).
-    fn as_integer(&self, v: Operand<'_>, name: &str, span: Span) -> Result<i128> {
+    /// A field's value as a number (a `char` is its byte; text is an error
+    /// naming the field, `name()`: spelt only then).
+    fn as_integer(&self, v: Operand<'_>, name: impl Fn() -> String, span: Span) -> Result<i128> {
         match v {
             Operand::Int(v) => Ok(v),
             Operand::Char(c) => Ok(c.into()),
             Operand::Bytes { .. } => Err(self.layout_error(
                 &format!(
-                    "'{name}' is text, not a number: compare it (== \"...\", in [...]) rather than compute with it"
+                    "'{}' is text, not a number: compare it (== \"...\", in [...]) rather than compute with it",
+                    name()
                 ),
                 span,
             )),
@@ -596,23 +598,22 @@ impl Env<'_> {
     /// The value of the field or `let` at `path`, as compared by `==`.
     pub(crate) fn lookup_operand(&self, path: &[Arc<str>], span: Span) -> Result<Operand<'_>> {
         let place = self.locate(path, span)?;
-        self.place_operand(place, &path.join("."), span)
+        self.place_operand(place, || path.join("."), span)
     }
 
-    /// The value of the field at `place`, called `name` in messages.
-    fn place_operand(&self, place: Place<'_>, name: &str, span: Span) -> Result<Operand<'_>> {
+    /// The value of the field at `place`, called `name()` in messages
+    /// (spelt only for one).
+    fn place_operand(&self, place: Place<'_>, name: impl Fn() -> String, span: Span) -> Result<Operand<'_>> {
         let (node, abs) = match place {
             Place::Value(v) => return Ok(Operand::Int(v)),
             Place::Node(node, abs) => (node, abs),
         };
         match node_operand(node, slice(self.data, abs, node.size)) {
             Some(Ok(v)) => Ok(v),
-            Some(Err(())) => {
-                Err(Error::data(format!("'{name}' at offset {abs:#x} is not a valid integer"))
-                    .with_bytes(self.data, abs))
-            }
+            Some(Err(())) => Err(Error::data(format!("'{}' at offset {abs:#x} is not a valid integer", name()))
+                .with_bytes(self.data, abs)),
             None => Err(self.layout_error(
-                &format!("'{name}' is not an integer or text field, so it cannot be used in an expression"),
+                &format!("'{}' is not an integer or text field, so it cannot be used in an expression", name()),
                 span,
             )),
         }
@@ -621,7 +622,7 @@ impl Env<'_> {
     /// `base[i, j].rest`: an element of an earlier array, then fields of it.
     fn index_operand(&self, ix: &Indexed, whole: &Expr) -> Result<Operand<'_>> {
         let place = self.locate_index(ix, whole)?;
-        self.place_operand(place, &whole.describe(), whole.span)
+        self.place_operand(place, || whole.describe(), whole.span)
     }
 
     /// Where `ix` (the expression `whole`) is.
@@ -1677,7 +1678,7 @@ impl Resolver<'_> {
         let Some(lit) = &m.check else { return Ok(()) };
         let bytes = slice(self.data, abs, m.node.size);
         let decl = self.layout.text(m.decl);
-        let written = written_literal(decl).filter(|_| matches!(lit, Literal::Int(_)));
+        let written = written_literal(decl).filter(|_| matches!(&**lit, Literal::Int(_)));
         let (ok, found) = check_literal_written(lit, written, &m.node.kind, bytes);
         if ok {
             return Ok(());

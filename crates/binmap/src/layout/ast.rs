@@ -576,7 +576,8 @@ pub struct Field {
     /// bytes where it is declared.
     pub pointer: Option<Box<Expr>>,
     pub ty: Type,
-    pub check: Option<Literal>,
+    /// `== LITERAL` (shared: every resolved element of an array holds it).
+    pub check: Option<Arc<Literal>>,
     /// A check against an expression or a set: `== leader`, `in [1, 2]`.
     pub constraint: Option<Box<Constraint>>,
     /// The whole item, for error messages (`data: f64[rows, cols]`).

@@ -676,7 +676,7 @@ impl<'s> Parser<'s> {
             placement: placement.map(Box::new),
             pointer,
             ty,
-            check,
+            check: check.map(Arc::new),
             constraint: constraint.map(Box::new),
             span: Span { start, end: self.prev_end() },
         })
