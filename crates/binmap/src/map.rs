@@ -77,6 +77,8 @@ pub struct Member {
     /// `None` for `_` padding and `align` gaps.
     pub name: Option<Arc<str>>,
     pub node: Node,
+    /// Shared (`Arc`): a member is stored once per field of every walked
+    /// element, each holding its field's check.
     pub check: Option<Arc<Literal>>,
     /// The declaration in the layout text.
     pub decl: Span,
@@ -468,7 +470,7 @@ impl Env<'_> {
             ExprKind::Search(s) => self.search(s, e.span)?,
             ExprKind::Index(ix) => {
                 let v = self.index_operand(ix, e)?;
-                self.as_integer(v, || e.describe(), e.span)?
+                self.as_integer(v, &|| e.describe(), e.span)?
             }
             ExprKind::Str(_) => {
                 return Err(self.layout_error(
@@ -556,12 +558,13 @@ impl Env<'_> {
     /// The integer value of the field or `let` at `path`, searched from the innermost struct out.
     pub(crate) fn lookup(&self, path: &[Arc<str>], span: Span) -> Result<i128> {
         let v = self.lookup_operand(path, span)?;
-        self.as_integer(v, || path.join("."), span)
+        self.as_integer(v, &|| path.join("."), span)
     }
 
-    /// A field's value as a number (a `char` is its byte; text is an error
-    /// naming the field, `name()`: spelt only then).
-    fn as_integer(&self, v: Operand<'_>, name: impl Fn() -> String, span: Span) -> Result<i128> {
+    /// A field's value as a number (a `char` is its byte; text is an error).
+    /// `name` names the field in a message (made only for one: sizes are
+    /// looked up once per element of a walked array).
+    fn as_integer(&self, v: Operand<'_>, name: &dyn Fn() -> String, span: Span) -> Result<i128> {
         match v {
             Operand::Int(v) => Ok(v),
             Operand::Char(c) => Ok(c.into()),
@@ -598,12 +601,11 @@ impl Env<'_> {
     /// The value of the field or `let` at `path`, as compared by `==`.
     pub(crate) fn lookup_operand(&self, path: &[Arc<str>], span: Span) -> Result<Operand<'_>> {
         let place = self.locate(path, span)?;
-        self.place_operand(place, || path.join("."), span)
+        self.place_operand(place, &|| path.join("."), span)
     }
 
-    /// The value of the field at `place`, called `name()` in messages
-    /// (spelt only for one).
-    fn place_operand(&self, place: Place<'_>, name: impl Fn() -> String, span: Span) -> Result<Operand<'_>> {
+    /// The value of the field at `place`, called `name()` in messages.
+    fn place_operand(&self, place: Place<'_>, name: &dyn Fn() -> String, span: Span) -> Result<Operand<'_>> {
         let (node, abs) = match place {
             Place::Value(v) => return Ok(Operand::Int(v)),
             Place::Node(node, abs) => (node, abs),
@@ -622,7 +624,7 @@ impl Env<'_> {
     /// `base[i, j].rest`: an element of an earlier array, then fields of it.
     fn index_operand(&self, ix: &Indexed, whole: &Expr) -> Result<Operand<'_>> {
         let place = self.locate_index(ix, whole)?;
-        self.place_operand(place, || whole.describe(), whole.span)
+        self.place_operand(place, &|| whole.describe(), whole.span)
     }
 
     /// Where `ix` (the expression `whole`) is.
@@ -752,7 +754,8 @@ impl Env<'_> {
                     ));
                 };
                 let Some(c) = ms.iter().find(|c| c.name.as_deref() == Some(seg)) else {
-                    return Err(self.layout_error(&format!("no field '{seg}' in '{}'", path.join(".")), span));
+                    let hint = crate::suggest::hint(seg, ms.iter().filter_map(|m| m.name.as_deref()));
+                    return Err(self.layout_error(&format!("no field '{seg}' in '{}'{hint}", path.join(".")), span));
                 };
                 abs = c.abs(abs);
                 node = &c.node;
@@ -1187,7 +1190,8 @@ impl Resolver<'_> {
             }
             let mut node = self.resolve_type(&f.ty, p, bounded, f)?;
             node.offset = 0;
-            let member = Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span, at: Some(p) };
+            let check = f.check.clone();
+            let member = Member { name: f.name.clone(), node, check, decl: f.span, at: Some(p) };
             return self.verified(member, f, p, bounded).and_then(|m| self.push_member(m));
         }
         let pos = match &f.placement {
@@ -1675,10 +1679,10 @@ impl Resolver<'_> {
     }
 
     fn verify_check(&mut self, m: &Member, abs: u64) -> Result<()> {
-        let Some(lit) = &m.check else { return Ok(()) };
+        let Some(lit) = m.check.as_deref() else { return Ok(()) };
         let bytes = slice(self.data, abs, m.node.size);
         let decl = self.layout.text(m.decl);
-        let written = written_literal(decl).filter(|_| matches!(&**lit, Literal::Int(_)));
+        let written = written_literal(decl).filter(|_| matches!(lit, Literal::Int(_)));
         let (ok, found) = check_literal_written(lit, written, &m.node.kind, bytes);
         if ok {
             return Ok(());
