@@ -92,7 +92,7 @@ def readme_example(tmp):
     readme = (ROOT / "README.md").read_text()
     layout = "examples/formats/png.bml"
     for args in (["show", "image.png", "-l", layout, "chunks.type"], ["show", "image.png", "-l", layout, "chunks[0]", "-f", "json"],
-                 ["hex", "image.png", "--layout", layout]):
+                 ["show", "image.png", "-l", layout, "scanlines", "-f", "json"], ["hex", "image.png", "--layout", layout]):
         out = subprocess.run([BINMAP, *args], cwd=tmp, capture_output=True, check=True)
         shown = " ".join(f"'{a}'" if "[" in a else a for a in args)
         block = f"$ binmap {shown}\n{out.stdout.decode()}"

@@ -40,3 +40,8 @@ class Compare:
         self.eq(f"{path} (length)", len(got), len(want))
         for i, (g, w) in enumerate(zip(got, want)):
             self.eq(f"{path}[{i}]", g, w)
+
+
+def pcm(frames, width, byteorder, signed=True):
+    """Samples of `width` bytes each from PCM bytes, as integers (Python's int.from_bytes: any width, 24-bit too)."""
+    return [int.from_bytes(frames[k:k + width], byteorder, signed=signed) for k in range(0, len(frames), width)]

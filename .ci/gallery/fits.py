@@ -18,10 +18,11 @@ def make(tmp):
         hdu = fits.PrimaryHDU(data)
         hdu.header["OBSERVER"] = ("Gallery", "who observed")
         hdu.header["EXPOSURE"] = (1.5 * (i + 1), "seconds")
+        hdu.header["EQUINOX"] = (2000.0, "equinox of the coordinates")
         hdu.header["COMMENT"] = "made by .ci/gallery/fits.py"
         hdul = fits.HDUList([hdu])
         if i % 2 == 0:
-            hdul.append(fits.ImageHDU(rng.integers(0, 9, (3, 3)).astype(">i2"), name="EXTRA"))
+            hdul.append(fits.ImageHDU(rng.integers(0, 9, (3, 3)).astype(">i2"), name="EXTRA", ver=2))
             cols = [fits.Column(name="id", format="J", array=np.arange(4)),
                     fits.Column(name="flux", format="D", array=rng.standard_normal(4))]
             hdul.append(fits.BinTableHDU.from_columns(cols, name="TABLE"))
@@ -35,6 +36,7 @@ def make(tmp):
 
 
 def check(path, doc, cmp):
+    typed = 0
     with fits.open(path) as hdul:
         cmp.eq("hdus (count)", len(doc["hdus"]), len(hdul))
         for k, (h, hdu) in enumerate(zip(doc["hdus"], hdul)):
@@ -52,10 +54,19 @@ def check(path, doc, cmp):
             got = [c["keyword"].rstrip() for c in h["cards"]][:-1]  # the END card closes the list
             cmp.seq(f"{p}.cards (keywords)", got, [c.keyword for c in cards])
             for j, (c, card) in enumerate(zip(h["cards"], cards)):
-                cmp.eq(f"{p}.cards[{j}]", (c["keyword"] + c["rest"]).rstrip(), card.image.rstrip())
+                rest = c["rest"]
+                if isinstance(rest, str):  # a card kept as text
+                    cmp.eq(f"{p}.cards[{j}]", (c["keyword"] + rest).rstrip(), card.image.rstrip())
+                    continue
+                typed += 1
+                want = {True: "T", False: "F"}.get(card.value, card.value) if isinstance(card.value, bool) else card.value
+                cmp.eq(f"{p}.cards[{j}].rest.value ({card.keyword})", rest["value"], want)
+                cmp.eq(f"{p}.cards[{j}].rest.value (type)", type(rest["value"]), type(want))
+                cmp.eq(f"{p}.cards[{j}].rest.comment", rest["comment"].rstrip().removeprefix(" / "), card.comment)
             if isinstance(hdu, (fits.PrimaryHDU, fits.ImageHDU)) and hdr["NAXIS"] > 0:
                 raw_data = np.asarray(fits.getdata(path, ext=k, do_not_scale_image_data=True))
                 got_data = np.array(h["data"], dtype=raw_data.dtype.newbyteorder("=")).reshape(raw_data.shape)
                 cmp.seq(f"{p}.data", got_data.ravel().tolist(), raw_data.ravel().tolist())
             elif hdr["NAXIS"] > 0:  # tables: the rows' bytes, as astropy's raw record array holds them
                 cmp.eq(f"{p}.data", raw(h["data"])[: hdr["NAXIS1"] * hdr["NAXIS2"]], hdu.data.tobytes() if hdu.data is not None else b"")
+    cmp.eq("some cards have typed values (EXPOSURE at least)", typed > 0, True)

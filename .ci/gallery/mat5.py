@@ -1,4 +1,5 @@
-"""MATLAB v5 .mat: files written by scipy.io.savemat (numeric classes, complex, logical, char, structs, cells; v5),
+"""MATLAB v5 .mat: files written by scipy.io.savemat (numeric classes, complex, logical, char, structs, cells; v5,
+uncompressed and with do_compression=True),
 read by scipy.io's MAT-file reader (headers: MatFile5Reader; values: loadmat)."""
 
 import numpy as np
@@ -23,7 +24,7 @@ def make(tmp):
         "rec": {"alpha": 1.5, "beta": np.arange(3, dtype=np.int32), "inner": {"name": "deep", "v": np.eye(2)}},
         "cells": np.array([[np.arange(2.0), "text", np.array([[np.int8(3)]])]], dtype=object),
     })
-    for i, (do_compression, oned) in enumerate([(False, "row"), (False, "column")]):
+    for i, (do_compression, oned) in enumerate([(False, "row"), (False, "column"), (True, "row")]):
         f = tmp / f"vars{i}.mat"
         savemat(f, variables, do_compression=do_compression, oned_as=oned, format="5")
         files.append(f)
@@ -48,8 +49,11 @@ def check(path, doc, cmp):
             fp.seek(next_pos)
     cmp.eq("variables (count)", len(doc["variables"]), len(headers))
     for i, (v, hdr) in enumerate(zip(doc["variables"], headers)):
-        m = v["data"]
         p = f"variables[{i}].data"
+        if v["tag"] == 15:  # miCOMPRESSED: the element it holds, decompressed
+            cmp.eq(f"variables[{i}].inflated (present)", "inflated" in v, True)
+            v, p = v["inflated"], f"variables[{i}].inflated.data"
+        m = v["data"]
         name = hdr.name.decode()
         cmp.eq(f"{p}.name", m["name"]["text"], name)
         flags = m["flags"]["array_flags"]

@@ -37,21 +37,21 @@ def check(path, doc, cmp):
         cmp.eq(f"central[{i}].name", cen["name"], info.filename)
         cmp.eq(f"central[{i}].local_header_offset", cen["local_header_offset"], info.header_offset)
         arr = npz[info.filename[:-4]]
-        m = loc["member"]
-        if info.compress_type == zipfile.ZIP_STORED:
-            # numpy's own .npy reader over the header text binmap decoded: the same dtype, shape and order.
-            fp = io.BytesIO(z.read(info))
-            version = np.lib.format.read_magic(fp)
-            cmp.eq(f"{p}.member.major", m["major"], version[0])
-            read_header = np.lib.format.read_array_header_1_0 if version[0] == 1 else np.lib.format.read_array_header_2_0
-            shape, fortran, dtype = read_header(fp)
-            hdr = io.BytesIO(b"\x93NUMPY" + bytes(version) + len(m["header"]).to_bytes(2 if version[0] == 1 else 4, "little")
-                             + m["header"].encode("latin-1"))
-            np.lib.format.read_magic(hdr)
-            cmp.eq(f"{p}.member.header", read_header(hdr), (shape, fortran, dtype))
-            data = raw(m["data"])
-            cmp.eq(f"{p}.member.data (length)", len(data), arr.nbytes)
-            got = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C") if arr.size else arr
-            cmp.eq(f"{p}.member.data", got.tobytes(), arr.tobytes())
-        else:
-            cmp.eq(f"{p}.member", zipfile._get_decompressor(8).decompress(raw(m)), z.read(info))
+        # Stored: the .npy in place; deflated: the view of it decompressed.
+        m = loc["member"] if info.compress_type == zipfile.ZIP_STORED else loc["npy"]
+        # numpy's own .npy reader over the header text binmap decoded: the same dtype, shape and order.
+        fp = io.BytesIO(z.read(info))
+        version = np.lib.format.read_magic(fp)
+        cmp.eq(f"{p}.member.major", m["major"], version[0])
+        read_header = np.lib.format.read_array_header_1_0 if version[0] == 1 else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read_header(fp)
+        hdr = io.BytesIO(b"\x93NUMPY" + bytes(version) + len(m["header"]).to_bytes(2 if version[0] == 1 else 4, "little")
+                         + m["header"].encode("latin-1"))
+        np.lib.format.read_magic(hdr)
+        cmp.eq(f"{p}.member.header", read_header(hdr), (shape, fortran, dtype))
+        data = raw(m["data"])
+        cmp.eq(f"{p}.member.data (length)", len(data), arr.nbytes)
+        got = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C") if arr.size else arr
+        cmp.eq(f"{p}.member.data", got.tobytes(), arr.tobytes())
+        if info.compress_type != zipfile.ZIP_STORED:
+            cmp.eq(f"{p}.member (the deflate bytes)", zipfile._get_decompressor(8).decompress(raw(loc["member"])), z.read(info))

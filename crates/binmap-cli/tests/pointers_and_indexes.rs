@@ -6,29 +6,8 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn binmap() -> Command {
-    let mut c = Command::cargo_bin("binmap").expect("binary");
-    c.env_remove("BINMAP_STRICT");
-    c
-}
-
-/// Run `binmap ARGS`: (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = binmap().args(args).output().expect("run");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// `pack -l LAYOUT -o - -` of `json`: (exit code, bytes, stderr).
-fn pack(layout: &str, json: &str) -> (i32, Vec<u8>, String) {
-    let out = binmap().args(["pack", "-l", layout, "-o", "-", "-"]).write_stdin(json).output().expect("run");
-    (out.status.code().unwrap_or(-1), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
-}
+mod common;
+use common::{pack, run};
 
 /// A gettext-like table: a count, then (length, offset) pairs, then the
 /// NUL-terminated strings they point at.

@@ -73,7 +73,7 @@ impl<'a, T: Element> Column<'a, T> {
     /// assert_eq!(v.get(1), Some(-1.5));
     /// assert!(Column::<f64>::new(&map, "r.v", None).is_err());
     /// ```
-    pub fn new(map: &Map<'a>, path: &str, rows: Option<Rows>) -> Result<Column<'a, T>> {
+    pub fn new(map: &'a Map<'_>, path: &str, rows: Option<Rows>) -> Result<Column<'a, T>> {
         let segs: Vec<Seg> = parse_path(path)?;
         let sel = select(map, &segs)?;
         let Some(rs) = sel.rows(rows.unwrap_or_default(), &segs)? else {

@@ -28,7 +28,7 @@ use crate::map::{Elems, Map, Node, NodeKind};
 pub fn undescribed(map: &Map<'_>) -> Vec<Range<u64>> {
     let mut runs = Runs::default();
     cover(&map.root, 0, &mut runs);
-    let file_size = map.data().len() as u64;
+    let file_size = map.filesize();
     let mut holes = Vec::new();
     let mut at = 0;
     for r in runs.finish() {

@@ -59,7 +59,7 @@ impl Info {
         });
         Info {
             file: map.name().to_string(),
-            file_size: map.data().len() as u64,
+            file_size: map.filesize(),
             layout_end: end,
             holes: crate::coverage::undescribed(map),
             fields,
@@ -157,7 +157,7 @@ pub fn write_text_of(map: &Map<'_>, out: &mut dyn std::io::Write) -> std::io::Re
     let rows = |f: &mut dyn FnMut(&Row<'_>)| {
         visit(map, f);
     };
-    write_table(map.name(), map.data().len() as u64, &crate::coverage::undescribed(map), &map.lets, &rows, out)
+    write_table(map.name(), map.filesize(), &crate::coverage::undescribed(map), &map.lets, &rows, out)
 }
 
 /// Calls its argument with every row, in order.
@@ -263,12 +263,20 @@ fn write_table(
 }
 
 /// Call `f` with every field of `map` in order; returns the end of the
-/// last byte the layout names.
+/// last byte the layout names in the file (fields read from decompressed
+/// bytes, at offsets past the file's end, are listed but not counted).
 fn visit(map: &Map<'_>, f: &mut dyn FnMut(&Row<'_>)) -> u64 {
-    let mut end = 0;
+    let mut end = Extent { end: 0, file: map.filesize() };
     let (mut path, mut ty) = (String::new(), String::new());
     walk(&map.root, 0, &mut path, &mut ty, f, &mut end);
-    end
+    end.end
+}
+
+/// The end of the bytes named so far, in a file of `file` bytes.
+#[derive(Clone, Copy)]
+struct Extent {
+    end: u64,
+    file: u64,
 }
 
 /// The type of `n` as `info` names it, into `out`.
@@ -293,8 +301,10 @@ fn type_of(n: &Node, out: &mut String) {
     };
 }
 
-fn walk(n: &Node, abs: u64, path: &mut String, ty: &mut String, f: &mut dyn FnMut(&Row<'_>), end: &mut u64) {
-    *end = (*end).max(abs + n.size);
+fn walk(n: &Node, abs: u64, path: &mut String, ty: &mut String, f: &mut dyn FnMut(&Row<'_>), end: &mut Extent) {
+    if abs + n.size <= end.file {
+        end.end = end.end.max(abs + n.size);
+    }
     let base = path.len();
     match &n.kind {
         NodeKind::Struct(ms) => {
@@ -326,7 +336,7 @@ fn walk(n: &Node, abs: u64, path: &mut String, ty: &mut String, f: &mut dyn FnMu
                 && a.count > 0
                 && matches!(e.kind, NodeKind::Struct(_))
             {
-                let mut inner_end = 0;
+                let mut inner_end = Extent { end: 0, ..*end };
                 walk(e, abs + a.elem(0).1, path, ty, f, &mut inner_end);
             }
             path.truncate(base);

@@ -16,6 +16,7 @@
 //! Node offsets are relative to the node's container (a struct's start, an
 //! array element's start); readers carry the absolute base as they descend.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
@@ -29,6 +30,8 @@ use crate::layout::{
 };
 use crate::operand::Operand;
 
+mod inflate;
+pub use inflate::MAX_RATIO;
 mod leaf;
 /// Re-exported: [`NodeKind::Text`] carries it.
 pub use crate::layout::TextEnd;
@@ -38,6 +41,7 @@ pub use recursion::MAX_NESTING;
 mod repeat;
 mod search;
 mod window;
+pub(crate) use inflate::{decompress, resolve_within_bytes};
 pub(crate) use repeat::element_frame;
 
 /// One resolved piece of a file.
@@ -73,9 +77,9 @@ pub struct Member {
     /// `None` for `_` padding and `align` gaps.
     pub name: Option<Arc<str>>,
     pub node: Node,
-    /// Boxed: a member is stored once per field of every walked element,
-    /// and most have no check.
-    pub check: Option<Box<Literal>>,
+    /// Shared (`Arc`): a member is stored once per field of every walked
+    /// element, each holding its field's check.
+    pub check: Option<Arc<Literal>>,
     /// The declaration in the layout text.
     pub decl: Span,
     /// Where a field read elsewhere (`name: T @ EXPR`) is, as an absolute
@@ -166,7 +170,10 @@ pub fn fortran_index(shape: &[u64], mut i: u64) -> u64 {
 /// A layout resolved against one file's bytes.
 #[derive(Debug)]
 pub struct Map<'a> {
-    data: &'a [u8],
+    /// The file's bytes, then those its compressed regions decompress to
+    /// (see `map/inflate.rs`).
+    data: Cow<'a, [u8]>,
+    filesize: u64,
     name: String,
     layout: Layout,
     /// The whole file, as the layout's top-level struct.
@@ -197,14 +204,42 @@ impl<'a> Map<'a> {
     /// assert!(err.to_string().starts_with("layout needs 7 bytes but x.bin has 3"));
     /// ```
     pub fn new(layout: &Layout, data: &'a [u8], name: &str) -> Result<Map<'a>> {
-        let mut r = Resolver::new(layout, data, name, None);
-        let root = r.resolve_struct(&layout.root, 0, true)?;
-        Ok(Map { data, name: name.to_string(), layout: layout.clone(), root, lets: r.lets })
+        let mut inflated = inflate::Inflated::default();
+        loop {
+            let mut r = Resolver::new(layout, inflated.bytes(data), name, None);
+            r.filesize = data.len() as u64;
+            r.end = r.filesize;
+            r.inflated = &inflated.regions;
+            let root = r.resolve_struct(&layout.root, 0, true);
+            let (pending, lets) = (r.pending.take(), std::mem::take(&mut r.lets));
+            match pending {
+                // A compressed region met for the first time: again, with its bytes.
+                Some(p) => inflated.add(data, p),
+                None => {
+                    let root = root?;
+                    let filesize = data.len() as u64;
+                    return Ok(Map {
+                        data: inflated.into_bytes(data),
+                        filesize,
+                        name: name.to_string(),
+                        layout: layout.clone(),
+                        root,
+                        lets,
+                    });
+                }
+            }
+        }
     }
 
-    /// The file's bytes.
-    pub fn data(&self) -> &'a [u8] {
-        self.data
+    /// The bytes the map reads: the file's, followed (past
+    /// [`Map::filesize`]) by what its compressed regions decompress to.
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// The size of the file (the map's bytes may go on past it: see [`Map::data`]).
+    pub fn filesize(&self) -> u64 {
+        self.filesize
     }
 
     /// The file's name.
@@ -252,6 +287,11 @@ impl Frame {
             lets: Vec::new(),
             index: None,
         }
+    }
+
+    /// A copy of the struct so far, for names only.
+    pub fn copy(&self) -> Frame {
+        Frame { members: self.members.clone(), lets: self.lets.clone(), names: RefCell::default(), ..*self }
     }
 
     /// Add a member whose name is known to be new in this struct.
@@ -382,6 +422,22 @@ impl Env<'_> {
                 }
             },
             ExprKind::SizeOf(t) => t.fixed_size().map_or(0, i128::from),
+            ExprKind::OffsetOf(x) => {
+                let place = match &x.kind {
+                    ExprKind::Index(ix) => self.locate_index(ix, x)?,
+                    ExprKind::Path(p) => self.locate(p, x.span)?,
+                    _ => return Err(self.layout_error("offsetof(...) takes a field", x.span)),
+                };
+                match place {
+                    Place::Node(_, abs) => abs.into(),
+                    Place::Value(_) => {
+                        return Err(self.layout_error(
+                            &format!("'{}' is a number (let, _index), not a field: it has no offset", x.describe()),
+                            x.span,
+                        ));
+                    }
+                }
+            }
             ExprKind::Neg(x) => {
                 let v = self.eval(x)?;
                 v.checked_neg().ok_or_else(|| self.overflow(e))?
@@ -898,6 +954,11 @@ struct Resolver<'r> {
     searched: Vec<(Span, u64)>,
     /// How many uses of recursive types enclose the type being resolved.
     nesting: usize,
+    /// The compressed regions decompressed so far (see [`inflate`]).
+    inflated: &'r [inflate::Region],
+    /// A compressed region met for the first time: resolution stops, and
+    /// starts again once its bytes are appended.
+    pending: Option<inflate::Pending>,
 }
 
 impl<'r> Resolver<'r> {
@@ -917,6 +978,8 @@ impl<'r> Resolver<'r> {
             window: None,
             searched: Vec::new(),
             nesting: 0,
+            inflated: &[],
+            pending: None,
         }
     }
 }
@@ -931,9 +994,18 @@ pub(crate) fn check(layout: &Layout, data: &[u8], name: &str) -> Result<Vec<(Spa
     path_names(&layout.root.items, &mut keep);
     keep.sort_unstable();
     keep.dedup();
-    let mut r = Resolver::new(layout, data, name, Some(&keep));
-    r.resolve_struct(&layout.root, 0, true)?;
-    Ok(r.searched)
+    let mut inflated = inflate::Inflated::default();
+    loop {
+        let mut r = Resolver::new(layout, inflated.bytes(data), name, Some(&keep));
+        r.filesize = data.len() as u64;
+        r.end = r.filesize;
+        r.inflated = &inflated.regions;
+        let done = r.resolve_struct(&layout.root, 0, true);
+        match r.pending.take() {
+            Some(p) => inflated.add(data, p),
+            None => return done.map(|_| r.searched),
+        }
+    }
 }
 
 /// Every name in the field paths of the expressions of `items` (sizes,
@@ -962,7 +1034,7 @@ pub(crate) fn path_names<'l>(items: &'l [Item], out: &mut Vec<&'l str>) {
                 m.exprs().into_iter().for_each(|e| expr(e, out));
                 m.types().for_each(|t| ty(t, out));
             }
-            Type::Within { inner, size } => {
+            Type::Within { inner, size, .. } => {
                 expr(size, out);
                 ty(inner, out);
             }
@@ -1110,9 +1182,15 @@ impl Resolver<'_> {
             // Read elsewhere: anywhere in the file, before its struct too;
             // the cursor stays.
             let p = self.offset_of(e, f, bounded, true)?;
+            if let Some(parts) = f.ty.compressed() {
+                for m in self.resolve_compressed(f, parts, p, base, bounded, true)? {
+                    self.push_member(m)?;
+                }
+                return Ok(());
+            }
             let mut node = self.resolve_type(&f.ty, p, bounded, f)?;
             node.offset = 0;
-            let check = f.check.clone().map(Box::new);
+            let check = f.check.clone();
             let member = Member { name: f.name.clone(), node, check, decl: f.span, at: Some(p) };
             return self.verified(member, f, p, bounded).and_then(|m| self.push_member(m));
         }
@@ -1136,10 +1214,16 @@ impl Resolver<'_> {
                 p
             }
         };
+        if let Some(parts) = f.ty.compressed() {
+            for m in self.resolve_compressed(f, parts, pos, base, bounded, false)? {
+                *cursor = (*cursor).max(pos + if m.at.is_none() { m.node.size } else { 0 });
+                self.push_member(m)?;
+            }
+            return Ok(());
+        }
         let mut node = self.resolve_type(&f.ty, pos, bounded, f)?;
         node.offset = pos - base;
-        let member =
-            Member { name: f.name.clone(), node, check: f.check.clone().map(Box::new), decl: f.span, at: None };
+        let member = Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span, at: None };
         let member = self.verified(member, f, pos, bounded)?;
         *cursor = pos.checked_add(member.node.size).ok_or_else(|| {
             Error::data(format!("the size of {} overflows a 64-bit offset", self.layout.text(f.span)))
@@ -1337,7 +1421,16 @@ impl Resolver<'_> {
                 self.in_array -= 1;
                 return node;
             }
-            Type::Within { inner, size } => return self.resolve_within(inner, size, pos, bounded, f),
+            Type::Within { inner, size, codec: None } => return self.resolve_within(inner, size, pos, bounded, f),
+            Type::Within { codec: Some(c), .. } => {
+                return Err(self.layout_error(
+                    &format!(
+                        "a compressed window is a field's own type (`name: {}(T) within SIZE`), not an array's element or a match arm",
+                        c.name()
+                    ),
+                    f.span,
+                ));
+            }
             Type::Ref(r) => return self.resolve_ref(r, pos, bounded, f),
         };
         self.bounds(pos, node.size, f, bounded)?;
@@ -1537,8 +1630,8 @@ impl Resolver<'_> {
                 Type::Array { elem: Arc::new(self.settle_orders(elem, local)?), dims: dims.clone() }
             }
             Type::Struct(st) => Type::Struct(Arc::new(StructType { items: self.settle_items(&st.items, local)? })),
-            Type::Within { inner, size } => {
-                Type::Within { inner: Arc::new(self.settle_orders(inner, local)?), size: size.clone() }
+            Type::Within { inner, size, codec } => {
+                Type::Within { inner: Arc::new(self.settle_orders(inner, local)?), size: size.clone(), codec: *codec }
             }
             Type::Enum(def, base) => Type::Enum(def.clone(), Arc::new(self.settle_orders(base, local)?)),
             Type::Bits(b) => Type::Bits(Arc::new(crate::layout::BitsType {
@@ -1820,7 +1913,7 @@ fn collect_type_exprs<'t>(ty: &'t Type, out: &mut Vec<&'t Expr>) {
             collect_type_exprs(elem, out);
         }
         Type::Match(m) => out.push(&m.tag),
-        Type::Within { inner, size } => {
+        Type::Within { inner, size, .. } => {
             out.push(size);
             collect_type_exprs(inner, out);
         }
@@ -1905,7 +1998,8 @@ fn uniform_in(ty: &Type, local: &[&str]) -> bool {
         Type::Bits(b) => uniform_in(&b.container, local),
         // The arm may differ from one element to the next: walked.
         Type::Match(_) => false,
-        Type::Within { inner, size } => expr_is_outer(size, local) && uniform_in(inner, local),
+        Type::Within { inner, size, codec: None } => expr_is_outer(size, local) && uniform_in(inner, local),
+        Type::Within { codec: Some(_), .. } => false,
         // As deep as the data says.
         Type::Ref(_) => false,
     }

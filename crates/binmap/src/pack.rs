@@ -49,6 +49,7 @@ use crate::layout::{
 use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind, TextEnd};
 use crate::text::json_read::Doc;
 
+mod inflate;
 pub mod input;
 mod search;
 pub(crate) mod tuple;
@@ -411,11 +412,21 @@ fn too_large(size: u64) -> Error {
     Error::input(format!("the output would be {} bytes, more than this machine can hold", grouped(size)))
 }
 
+/// Why `pack` refuses to write a compressed window.
+fn read_only(c: crate::layout::Codec) -> Error {
+    Error::input(format!(
+        "binmap cannot write a {0}(...) region: it decompresses but does not compress (its output would not be the original's bytes). \
+         Describe the compressed bytes with a field of their own and read the region through a pointer to them \
+         (`data: bytes[n]` then `view: {0}(T) within n @ offsetof(data)`): pack then writes the bytes and checks the view against them",
+        c.name()
+    ))
+}
+
 /// True when an expression reads `filesize`.
 fn uses_filesize(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::FileSize => true,
-        ExprKind::Neg(x) | ExprKind::Not(x) | ExprKind::BitNot(x) => uses_filesize(x),
+        ExprKind::Neg(x) | ExprKind::Not(x) | ExprKind::BitNot(x) | ExprKind::OffsetOf(x) => uses_filesize(x),
         ExprKind::Binary(_, a, b) => uses_filesize(a) || uses_filesize(b),
         ExprKind::Cond(c, a, b) => uses_filesize(c) || uses_filesize(a) || uses_filesize(b),
         ExprKind::SizeOf(t) => type_uses_filesize(t),
@@ -440,7 +451,7 @@ fn type_uses_filesize(t: &Type) -> bool {
                 || dims.repeat().is_some_and(|(c, _)| uses_filesize(c))
                 || type_uses_filesize(elem)
         }
-        Type::Within { inner, size } => uses_filesize(size) || type_uses_filesize(inner),
+        Type::Within { inner, size, .. } => uses_filesize(size) || type_uses_filesize(inner),
         // Once, at a use after the definition; the uses inside it stop.
         Type::Ref(r) => r.definition().is_some_and(type_uses_filesize),
         Type::Struct(st) => items_use_filesize(&st.items),
@@ -962,6 +973,9 @@ impl Packer<'_> {
 
     fn field(&mut self, f: &Field, value: Option<&Doc>, base: u64, path: &Path<'_>) -> Result<()> {
         let fpath = Path::Field(path, f.name.as_deref().unwrap_or("_"));
+        if let (Some(parts), Some(ptr)) = (f.ty.compressed(), &f.pointer) {
+            return self.compressed_view(f, parts, ptr, value, &fpath);
+        }
         // A field read elsewhere (`name: T @ EXPR`) is written there, anywhere
         // in the file, and the cursor comes back.
         let back = f.pointer.as_ref().map(|_| (self.pos, self.floating));
@@ -1045,7 +1059,7 @@ impl Packer<'_> {
             && f.name.as_deref().is_some_and(|n| self.looked_up.binary_search(&n).is_ok())
         {
             // Names are unique (the parser and the input object make sure).
-            frame.push(Member { name: f.name.clone(), node, check: f.check.clone().map(Box::new), decl: f.span, at });
+            frame.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span, at });
         }
         Ok(())
     }
@@ -1142,7 +1156,8 @@ impl Packer<'_> {
             }
             Type::Struct(st) => self.structure(st, v, path),
             Type::Array { elem, dims } => self.array(elem, dims, v, path, keep_elems),
-            Type::Within { inner, size } => self.within(inner, size, v, path),
+            Type::Within { inner, size, codec: None } => self.within(inner, size, v, path),
+            Type::Within { codec: Some(c), .. } => Err(at(path, read_only(*c))),
             Type::Ref(r) => {
                 let t = r.target().ok_or_else(|| at(path, Error::input(format!("internal: no type {}", r.name))))?;
                 if self.nesting >= crate::map::MAX_NESTING {

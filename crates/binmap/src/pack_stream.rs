@@ -173,7 +173,14 @@ impl Plan {
             if f.name.is_some() && header.iter().any(|h: &HeaderField| h.name == f.name) {
                 return None;
             }
-            header.push(HeaderField { name: f.name.clone(), kind, size, offset, check: f.check.clone(), count });
+            header.push(HeaderField {
+                name: f.name.clone(),
+                kind,
+                size,
+                offset,
+                check: f.check.as_deref().cloned(),
+                count,
+            });
             offset = offset.checked_add(size)?;
         }
         if count_name.is_some() && !header.iter().any(|h| h.count) {

@@ -49,7 +49,8 @@ pub struct NumpyView {
 
 /// The numpy view of `path` in `map`, or `None` when numpy cannot express
 /// its bytes (elements of varying size, `utf8`, `cstr`, bf16 inside
-/// records, Fortran-ordered sub-arrays): those are decoded instead.
+/// records, Fortran-ordered sub-arrays, decompressed bytes): those are
+/// decoded instead.
 pub fn numpy_view(map: &Map<'_>, path: &str) -> Result<Option<NumpyView>> {
     let segs = parse_path(path)?;
     let sel = select(map, &segs)?;
@@ -62,6 +63,11 @@ pub fn numpy_view(map: &Map<'_>, path: &str) -> Result<Option<NumpyView>> {
             (array.abs + v.abs, v.node, a.shape.clone(), strides(&a.shape, *stride, a.fortran))
         }
     };
+    if abs.saturating_add(node.size) > map.filesize() {
+        // Decompressed bytes (`zlib(T) within n`), which only the map
+        // holds: decoded, never a view of the file.
+        return Ok(None);
+    }
     // A top-level array of bf16 values: uint16, widened by the caller.
     let leaf = leaf_of(node);
     let bf16 = matches!(&leaf.kind, NodeKind::Scalar(s) if s.kind == ScalarKind::BF16);

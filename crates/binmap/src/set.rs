@@ -69,6 +69,12 @@ pub fn plan(map: &Map<'_>, assignments: &[String]) -> Result<Vec<Edit>> {
             }
         };
         let Some(first) = targets.first() else { continue };
+        if targets.iter().any(|v| v.abs.saturating_add(v.node.size) > map.filesize()) {
+            return Err(Error::input(format!(
+                "'{}' is read from decompressed bytes (a zlib/deflate/gzip region), which binmap cannot write back",
+                path_to_string(&path)
+            )));
+        }
         if !is_leaf(&first.node.kind) {
             return Err(Error::usage(format!(
                 "'{}' is not a single value; set one field at a time (like {}[0] or a field of it)",
@@ -151,7 +157,7 @@ fn type_names(t: &Type, out: &mut Vec<String>) {
             }
             type_names(elem, out);
         }
-        Type::Within { inner, size } => {
+        Type::Within { inner, size, .. } => {
             expr_names(size, out);
             type_names(inner, out);
         }

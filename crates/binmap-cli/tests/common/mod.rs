@@ -169,3 +169,26 @@ fn measure_helper() {
     let report = format!("{} {wall} {user} {sys} {}\n", status as u32, usage.ru_maxrss);
     std::fs::write(job.join("usage"), report).expect("write the report");
 }
+
+/// The `binmap` binary, without `BINMAP_STRICT` from the environment.
+pub fn binmap_cmd() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("binmap").expect("binary");
+    c.env_remove("BINMAP_STRICT");
+    c
+}
+
+/// Run `binmap ARGS`: (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = binmap_cmd().args(args).output().expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `binmap pack -l LAYOUT -o - -` with `json` on stdin: (exit code, bytes, stderr).
+pub fn pack(layout: &str, json: &str) -> (i32, Vec<u8>, String) {
+    let out = binmap_cmd().args(["pack", "-l", layout, "-o", "-", "-"]).write_stdin(json).output().expect("run");
+    (out.status.code().unwrap_or(-1), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+}

@@ -109,7 +109,7 @@ const RESET: &[u8] = b"\x1b[0m";
 /// ```
 pub fn range_of(map: &Map<'_>, path: Option<&str>, rows: Option<Rows>) -> Result<(u64, u64)> {
     let segs = match (path, rows) {
-        (None, None) => return Ok((0, map.data().len() as u64)),
+        (None, None) => return Ok((0, map.filesize())),
         (Some(p), _) => select::parse_path(p)?,
         (None, Some(_)) => select::main_table(map)
             .ok_or_else(|| Error::usage("--rows selects elements of an array, and this layout has no array"))?,
@@ -187,7 +187,8 @@ fn rows_range(set: &RowSet<'_>) -> (u64, u64) {
 /// ```
 pub fn write_annotated(map: &Map<'_>, opts: &AnnotateOptions, out: &mut dyn Write) -> Result<()> {
     let data = map.data();
-    let len = data.len() as u64;
+    // The file's bytes only: not what its compressed regions decompress to.
+    let len = map.filesize();
     let (lo, hi) = (opts.start.min(len), opts.end.min(len));
     if lo >= hi {
         return Ok(());

@@ -385,6 +385,10 @@ pub enum Type {
     Within {
         inner: Arc<Type>,
         size: Box<Expr>,
+        /// `zlib(T) within SIZE`: the window's bytes are compressed, and
+        /// `T` is read from what they decompress to (read-only: see
+        /// `map/inflate.rs`).
+        codec: Option<Codec>,
     },
     /// A named type that refers to itself (`type Node = { kind: u8, body:
     /// match kind { 1 => Node[2], _ => u32 } }`), resolved when read.
@@ -395,6 +399,33 @@ pub enum Type {
     Enum(Arc<super::EnumDef>, Arc<Type>),
     /// `bits u16be { version: 3, flags: 5, length: 8 }`.
     Bits(Arc<super::BitsType>),
+}
+
+/// How the bytes of a compressed window (`zlib(T) within SIZE`) are
+/// decompressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Codec {
+    /// A zlib stream (RFC 1950): PNG's IDAT, MATLAB's miCOMPRESSED.
+    Zlib,
+    /// Raw DEFLATE (RFC 1951): ZIP members (method 8), npz.
+    Deflate,
+    /// A gzip member (RFC 1952), its header and trailer checked.
+    Gzip,
+}
+
+impl Codec {
+    /// The name a layout writes it with.
+    ///
+    /// ```
+    /// assert_eq!(binmap::layout::Codec::Deflate.name(), "deflate");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Codec::Zlib => "zlib",
+            Codec::Deflate => "deflate",
+            Codec::Gzip => "gzip",
+        }
+    }
 }
 
 /// A use of a recursive named type. Uses after the definition hold the
@@ -545,7 +576,8 @@ pub struct Field {
     /// bytes where it is declared.
     pub pointer: Option<Box<Expr>>,
     pub ty: Type,
-    pub check: Option<Literal>,
+    /// `== LITERAL` (shared: every resolved element of an array holds it).
+    pub check: Option<Arc<Literal>>,
     /// A check against an expression or a set: `== leader`, `in [1, 2]`.
     pub constraint: Option<Box<Constraint>>,
     /// The whole item, for error messages (`data: f64[rows, cols]`).
@@ -678,6 +710,10 @@ pub enum ExprKind {
     Path(Vec<Arc<str>>),
     FileSize,
     SizeOf(Arc<Type>),
+    /// `offsetof(data)`, `offsetof(chunks[2].data)`: where an earlier
+    /// field starts, as an absolute offset in the file (the field is a
+    /// `Path` or an `Index` expression).
+    OffsetOf(Box<Expr>),
     Neg(Box<Expr>),
     Not(Box<Expr>),
     /// `~x`: bitwise not, `-x - 1` (integers are exact, as in Python).
@@ -824,7 +860,7 @@ impl Expr {
     pub fn has_search(&self) -> bool {
         match &self.kind {
             ExprKind::Search(_) => true,
-            ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) => e.has_search(),
+            ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) | ExprKind::OffsetOf(e) => e.has_search(),
             ExprKind::Binary(_, a, b) => a.has_search() || b.has_search(),
             ExprKind::Cond(c, a, b) => c.has_search() || a.has_search() || b.has_search(),
             ExprKind::In(x, set) => x.has_search() || set.iter().flat_map(SetItem::exprs).any(Expr::has_search),
@@ -848,7 +884,7 @@ impl Expr {
     fn collect_paths<'a>(&'a self, out: &mut Vec<&'a [Arc<str>]>) {
         match &self.kind {
             ExprKind::Path(p) => out.push(p),
-            ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) => e.collect_paths(out),
+            ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) | ExprKind::OffsetOf(e) => e.collect_paths(out),
             ExprKind::Binary(_, a, b) => {
                 a.collect_paths(out);
                 b.collect_paths(out);
@@ -894,6 +930,7 @@ impl Expr {
             // Text compares only through the evaluator.
             ExprKind::Path(_)
             | ExprKind::FileSize
+            | ExprKind::OffsetOf(_)
             | ExprKind::Str(_)
             | ExprKind::In(..)
             | ExprKind::Index(..)
@@ -947,6 +984,21 @@ pub fn apply_binop(op: BinOp, a: i128, b: i128) -> Result<i128, &'static str> {
 }
 
 impl Type {
+    /// The parts of a compressed window (`zlib(T) within SIZE`): `T`,
+    /// `SIZE` and the codec.
+    ///
+    /// ```
+    /// let l = binmap::Layout::parse("n: u8; z: zlib(u8[..]) within n").unwrap();
+    /// let binmap::layout::Item::Field(f) = &l.root.items[1] else { panic!() };
+    /// assert_eq!(f.ty.compressed().map(|(_, _, c)| c), Some(binmap::layout::Codec::Zlib));
+    /// ```
+    pub fn compressed(&self) -> Option<(&Type, &Expr, Codec)> {
+        match self {
+            Type::Within { inner, size, codec: Some(c) } => Some((inner, size, *c)),
+            _ => None,
+        }
+    }
+
     /// The size in bytes when it does not depend on the data, else `None`.
     ///
     /// ```
@@ -966,7 +1018,9 @@ impl Type {
             // The chosen arm depends on the data; its size may differ per file.
             Type::Match(_) => None,
             Type::Struct(s) => s.fixed_size(),
-            Type::Within { size, .. } => u64::try_from(size.constant()?).ok(),
+            Type::Within { size, codec: None, .. } => u64::try_from(size.constant()?).ok(),
+            // Where the decompressed bytes are is known only once they are.
+            Type::Within { codec: Some(_), .. } => None,
             // Its size depends on how deep the data nests.
             Type::Ref(_) => None,
             Type::Array { elem, dims } => {
@@ -1018,7 +1072,12 @@ impl Type {
                 format!("{{{}}}", parts.join(", "))
             }
             Type::Array { elem, dims } => format!("{}[{}]", elem.describe(), dims.describe()),
-            Type::Within { inner, size } => format!("{} within {}", inner.describe(), size.describe_operand()),
+            Type::Within { inner, size, codec: None } => {
+                format!("{} within {}", inner.describe(), size.describe_operand())
+            }
+            Type::Within { inner, size, codec: Some(c) } => {
+                format!("{}({}) within {}", c.name(), inner.describe(), size.describe_operand())
+            }
             Type::Ref(r) => r.name.to_string(),
         }
     }
@@ -1083,6 +1142,7 @@ impl Expr {
             ExprKind::Path(p) | ExprKind::Const(p, _) => p.join("."),
             ExprKind::FileSize => "filesize".into(),
             ExprKind::SizeOf(t) => format!("sizeof({})", t.describe()),
+            ExprKind::OffsetOf(e) => format!("offsetof({})", e.describe()),
             ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::BitNot(e) => {
                 let op = match &self.kind {
                     ExprKind::Neg(_) => "-",

@@ -676,7 +676,7 @@ impl<'s> Parser<'s> {
             placement: placement.map(Box::new),
             pointer,
             ty,
-            check,
+            check: check.map(Arc::new),
             constraint: constraint.map(Box::new),
             span: Span { start, end: self.prev_end() },
         })
@@ -1028,6 +1028,28 @@ impl<'s> Parser<'s> {
                 }
             }
             Tok::Ident("bits") if matches!(self.peek_next(), Tok::Ident(_)) => self.bits_type(order.clone())?,
+            Tok::Ident(w @ ("zlib" | "deflate" | "gzip")) if matches!(self.peek_next(), Tok::Punct("(")) => {
+                // `zlib(T) within SIZE`: a compressed window, complete in itself.
+                self.bump();
+                self.bump();
+                let inner = self.ty(order.clone())?;
+                self.expect(")")?;
+                if !matches!(self.peek(), Tok::Ident("within")) {
+                    return Err(self.err_at(
+                        &format!("{w}(T) needs the size of its compressed bytes: `{w}(T) within SIZE`"),
+                        start_span,
+                    ));
+                }
+                self.bump();
+                let size = self.binary(COMPARISONS + 1)?;
+                let codec = match w {
+                    "zlib" => Codec::Zlib,
+                    "deflate" => Codec::Deflate,
+                    _ => Codec::Gzip,
+                };
+                self.depth -= 1;
+                return Ok(Type::Within { inner: Arc::new(inner), size: Box::new(size), codec: Some(codec) });
+            }
             Tok::Ident("match") if !matches!(self.peek_next(), Tok::Punct("[" | "," | ";" | "}" | ")")) => {
                 self.bump();
                 self.match_type(order.clone())?
@@ -1157,7 +1179,7 @@ impl<'s> Parser<'s> {
             // `T within SIZE`; SIZE stops before `==` and `in`, which check the field.
             self.bump();
             let size = self.binary(COMPARISONS + 1)?;
-            Type::Within { inner: Arc::new(ty), size: Box::new(size) }
+            Type::Within { inner: Arc::new(ty), size: Box::new(size), codec: None }
         } else {
             ty
         };
@@ -1268,6 +1290,19 @@ impl<'s> Parser<'s> {
                     return Err(self.err_at("sizeof needs a type whose size does not depend on the data", span));
                 }
                 ExprKind::SizeOf(Arc::new(ty))
+            }
+            Tok::Ident("offsetof") if matches!(self.peek_next(), Tok::Punct("(")) => {
+                self.bump();
+                self.bump();
+                let field = self.expr()?;
+                self.expect(")")?;
+                if !matches!(field.kind, ExprKind::Path(_) | ExprKind::Index(_)) {
+                    return Err(self.err_at(
+                        "offsetof(...) takes a field (`offsetof(data)`, `offsetof(chunks[2].data)`)",
+                        field.span,
+                    ));
+                }
+                ExprKind::OffsetOf(Box::new(field))
             }
             Tok::Ident(word @ ("find" | "rfind")) if matches!(self.peek_next(), Tok::Punct("(")) => {
                 if !self.in_placement {

@@ -134,7 +134,12 @@ pub fn type_text(ty: &Type) -> String {
             format!("{CSTR_ARRAY}{}]", ds[0].describe())
         }
         Type::Array { elem, dims } => format!("{}[{}]", type_text(elem), dims.describe()),
-        Type::Within { inner, size } => format!("{} within {}", type_text(inner), size.describe_operand()),
+        Type::Within { inner, size, codec: None } => {
+            format!("{} within {}", type_text(inner), size.describe_operand())
+        }
+        Type::Within { inner, size, codec: Some(c) } => {
+            format!("{}({}) within {}", c.name(), type_text(inner), size.describe_operand())
+        }
         other => other.describe(),
     }
 }

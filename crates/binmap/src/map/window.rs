@@ -25,7 +25,7 @@ use crate::layout::{Expr, Field, Type};
 pub(super) struct Window {
     start: u64,
     end: u64,
-    /// `body: Chunk within size`.
+    /// `` `body: Chunk within size` ``, or the decompressed bytes of one.
     decl: String,
 }
 
@@ -33,7 +33,7 @@ impl Window {
     /// Data inside the window needs bytes up to `needs`, past its end.
     pub(super) fn overflow(&self, needs: u64) -> Error {
         Error::data(format!(
-            "the window of `{}` ({} bytes at offset {:#x}) ends at {:#x}, but the layout inside it needs bytes up to {needs:#x}",
+            "the window of {} ({} bytes at offset {:#x}) ends at {:#x}, but the layout inside it needs bytes up to {needs:#x}",
             self.decl,
             grouped(self.end - self.start),
             self.start,
@@ -67,8 +67,22 @@ impl Resolver<'_> {
             )
             .with_bytes(self.data, pos.min(self.filesize))
         })?;
-        let window = Window { start: pos, end, decl: self.layout.text(f.span).to_string() };
-        let outer = (std::mem::replace(&mut self.end, end), self.window.replace(window));
+        self.resolve_window(inner, pos, end - pos, bounded, f, format!("`{}`", self.layout.text(f.span)))
+    }
+
+    /// `inner` read in the window of `w` bytes at `pos` (called `decl` in
+    /// messages): the node takes the whole window.
+    pub(super) fn resolve_window(
+        &mut self,
+        inner: &Type,
+        pos: u64,
+        w: u64,
+        bounded: bool,
+        f: &Field,
+        decl: String,
+    ) -> Result<Node> {
+        let window = Window { start: pos, end: pos + w, decl };
+        let outer = (std::mem::replace(&mut self.end, pos + w), self.window.replace(window));
         let node = self.resolve_type(inner, pos, bounded, f);
         (self.end, self.window) = outer;
         let mut node = node?;
@@ -76,12 +90,11 @@ impl Resolver<'_> {
         if node.size > w || (leaf && node.size != w) {
             let what = if leaf {
                 format!(
-                    "a {}-byte {} takes exactly its own bytes, not a window of {}: put it in a struct (`{{ v: {} }} within {}`) to leave the rest undescribed",
+                    "a {}-byte {} takes exactly its own bytes, not a window of {}: put it in a struct (`{{ v: {} }}`) to leave the rest undescribed",
                     node.size,
                     inner.describe(),
                     grouped(w),
                     inner.describe(),
-                    size.describe_operand()
                 )
             } else {
                 format!(
@@ -106,7 +119,7 @@ impl Resolver<'_> {
     /// The region's name for messages: the file's, or the window's.
     pub(super) fn region_name(&self) -> String {
         match &self.window {
-            Some(w) => format!("the window of `{}` (at {:#x}..{:#x})", w.decl, w.start, w.end),
+            Some(w) => format!("the window of {} (at {:#x}..{:#x})", w.decl, w.start, w.end),
             None => self.name.to_string(),
         }
     }
