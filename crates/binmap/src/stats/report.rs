@@ -10,15 +10,13 @@
 
 use std::io::Write;
 
-use super::{Group, Stats, summary::Summary};
+use super::{Group, Key, Stats, summary::Summary};
 use crate::decode::Value;
 use crate::error::Result;
 use crate::layout::ScalarKind;
+use crate::map::NodeKind;
 use crate::query::table::{ColumnRef, LeafType};
 use crate::sink::{Format, flush, write_json, write_json_str, write_text};
-
-/// Output is written a block of this many bytes at a time.
-const BLOCK: usize = 1 << 20;
 
 /// The statistics, in the order they are printed.
 const FIELDS: [&str; 7] = ["count", "nan", "min", "max", "mean", "std", "sum"];
@@ -41,51 +39,58 @@ const FIELDS: [&str; 7] = ["count", "nan", "min", "max", "mean", "std", "sum"];
 pub fn write(map: &crate::Map<'_>, stats: &Stats<'_>, format: Format, out: &mut dyn Write) -> Result<()> {
     let data = map.data();
     let key_name = stats.by.as_ref().map(|b| b.name.clone());
+    let ncols = stats.columns.len() as u64;
+    let cells = 0..stats.groups.len() as u64 * ncols;
+    // Cell `k`: the group and the column.
+    let cell = |k: u64| (&stats.groups[(k / ncols) as usize], (k % ncols) as usize);
     let mut buf = Vec::new();
     match format {
         Format::Json | Format::Jsonl => {
+            // Formatted in parallel blocks of cells, written in order.
             let lines = format == Format::Jsonl;
             if !lines {
                 buf.push(b'[');
             }
-            let mut first = true;
-            for (g, (c, col)) in cells(stats) {
-                if !lines && !std::mem::take(&mut first) {
-                    buf.push(b',');
-                }
-                buf.push(b'{');
-                if let (Some(name), Some(by)) = (&key_name, &stats.by) {
-                    write_json_str(&mut buf, name);
-                    buf.push(b':');
-                    write_json(&mut buf, &by.leaf(data, g.key_at)?);
-                    buf.push(b',');
-                }
-                buf.extend_from_slice(b"\"column\":");
-                write_json_str(&mut buf, &col.name);
-                for (k, v) in FIELDS.iter().zip(values(&g.summaries[c], col)) {
-                    buf.push(b',');
-                    write_json_str(&mut buf, k);
-                    buf.push(b':');
-                    match v {
-                        Some(v) => write_number(&mut buf, &v, true),
-                        None => buf.extend_from_slice(b"null"),
+            flush(&mut buf, out)?;
+            crate::sink::write_chunks(cells, out, |range, buf| {
+                for k in range {
+                    let (g, c) = cell(k);
+                    let col = &stats.columns[c];
+                    if !lines && k > 0 {
+                        buf.push(b',');
+                    }
+                    buf.push(b'{');
+                    if let (Some(name), Some(by)) = (&key_name, &stats.by) {
+                        write_json_str(buf, name);
+                        buf.push(b':');
+                        write_json(buf, &key_value(by, g, data)?);
+                        buf.push(b',');
+                    }
+                    buf.extend_from_slice(b"\"column\":");
+                    write_json_str(buf, &col.name);
+                    for (k, v) in FIELDS.iter().zip(values(&g.summaries[c], col)) {
+                        buf.push(b',');
+                        write_json_str(buf, k);
+                        buf.push(b':');
+                        match v {
+                            Some(v) => write_number(buf, &v, true),
+                            None => buf.extend_from_slice(b"null"),
+                        }
+                    }
+                    buf.push(b'}');
+                    if lines {
+                        buf.push(b'\n');
                     }
                 }
-                buf.push(b'}');
-                if lines {
-                    buf.push(b'\n');
-                }
-                if buf.len() >= BLOCK {
-                    flush(&mut buf, out)?;
-                }
-            }
+                Ok(())
+            })?;
             if !lines {
                 buf.extend_from_slice(b"]\n");
             }
         }
         Format::Csv => {
-            // Straight into the buffer, a block at a time: a million groups
-            // need no line kept in memory.
+            // Formatted in parallel blocks of cells, written in order: a
+            // million groups need no line kept in memory.
             let head = header(key_name.as_deref());
             for (k, f) in head.iter().enumerate() {
                 if k > 0 {
@@ -96,40 +101,45 @@ pub fn write(map: &crate::Map<'_>, stats: &Stats<'_>, format: Format, out: &mut 
                 crate::sink::csv::push_field(&mut buf, start);
             }
             buf.push(b'\n');
-            for (g, (c, col)) in cells(stats) {
-                if let Some(by) = &stats.by {
-                    let start = buf.len();
-                    write_text(&mut buf, &by.leaf(data, g.key_at)?);
-                    let text = String::from_utf8_lossy(&buf[start..]).into_owned();
-                    buf.truncate(start);
-                    buf.extend_from_slice(text.as_bytes());
-                    crate::sink::csv::push_field(&mut buf, start);
-                    buf.push(b',');
-                }
-                let start = buf.len();
-                buf.extend_from_slice(col.name.as_bytes());
-                crate::sink::csv::push_field(&mut buf, start);
-                for v in values(&g.summaries[c], col) {
-                    buf.push(b',');
-                    let start = buf.len();
-                    if let Some(v) = v {
-                        write_number(&mut buf, &v, false);
+            flush(&mut buf, out)?;
+            crate::sink::write_chunks(cells, out, |range, buf| {
+                for k in range {
+                    let (g, c) = cell(k);
+                    let col = &stats.columns[c];
+                    if let Some(by) = &stats.by {
+                        let start = buf.len();
+                        write_text(buf, &key_value(by, g, data)?);
+                        let text = String::from_utf8_lossy(&buf[start..]).into_owned();
+                        buf.truncate(start);
+                        buf.extend_from_slice(text.as_bytes());
+                        crate::sink::csv::push_field(buf, start);
+                        buf.push(b',');
                     }
-                    crate::sink::csv::push_field(&mut buf, start);
+                    let start = buf.len();
+                    buf.extend_from_slice(col.name.as_bytes());
+                    crate::sink::csv::push_field(buf, start);
+                    for v in values(&g.summaries[c], col) {
+                        buf.push(b',');
+                        let start = buf.len();
+                        if let Some(v) = v {
+                            write_number(buf, &v, false);
+                        }
+                        crate::sink::csv::push_field(buf, start);
+                    }
+                    buf.push(b'\n');
                 }
-                buf.push(b'\n');
-                if buf.len() >= BLOCK {
-                    flush(&mut buf, out)?;
-                }
-            }
+                Ok(())
+            })?;
         }
         Format::Table => {
             let mut lines: Vec<Vec<String>> = vec![header(key_name.as_deref())];
-            for (g, (c, col)) in cells(stats) {
+            for k in cells {
+                let (g, c) = cell(k);
+                let col = &stats.columns[c];
                 let mut line = Vec::new();
                 if let Some(by) = &stats.by {
                     let mut b = Vec::new();
-                    write_text(&mut b, &by.leaf(data, g.key_at)?);
+                    write_text(&mut b, &key_value(by, g, data)?);
                     line.push(String::from_utf8_lossy(&b).into_owned());
                 }
                 line.push(col.name.clone());
@@ -151,13 +161,22 @@ pub fn write(map: &crate::Map<'_>, stats: &Stats<'_>, format: Format, out: &mut 
     flush(&mut buf, out)
 }
 
-fn header(key: Option<&str>) -> Vec<String> {
-    key.into_iter().chain(std::iter::once("column")).chain(FIELDS).map(str::to_string).collect()
+/// The group's key as the `--by` field shows it: an integer key from the
+/// key itself, any other read from the group's first row (a million groups
+/// need no random read of the file each for integers).
+fn key_value<'m: 'd, 'd>(by: &ColumnRef<'m>, g: &Group, data: &'d [u8]) -> Result<Value<'d>> {
+    match (&g.key, &by.node.kind) {
+        (Key::Small(k), NodeKind::Scalar(s)) if s.kind.is_integer() => {
+            // Integer keys are stored with the sign bit flipped (see `Key`).
+            let v = (k ^ (1 << 127)) as i128;
+            Ok(if s.kind.is_signed() { Value::Int(v as i64) } else { Value::UInt(v as u64) })
+        }
+        _ => by.leaf(data, g.key_at),
+    }
 }
 
-/// Every (group, column) pair in print order.
-fn cells<'s, 'm>(stats: &'s Stats<'m>) -> impl Iterator<Item = (&'s Group, (usize, &'s ColumnRef<'m>))> {
-    stats.groups.iter().flat_map(move |g| stats.columns.iter().enumerate().map(move |c| (g, c)))
+fn header(key: Option<&str>) -> Vec<String> {
+    key.into_iter().chain(std::iter::once("column")).chain(FIELDS).map(str::to_string).collect()
 }
 
 /// A printable statistic.
