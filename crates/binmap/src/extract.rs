@@ -4,7 +4,7 @@
 //! layout (`--format bin`).
 //!
 //! A binary subset keeps the bytes before and after the table and writes
-//! the matching records in order; the record count in the header is
+//! the matching records (of the table's row range) in order; the record count in the header is
 //! rewritten when it is a single integer field (`n: u32`, `records:
 //! rec[n]`), and needs nothing when the table runs to the end (`rec[..]`).
 //! Any other count (`[rows * cols]`, `[filesize / 24]`) is refused rather
@@ -221,9 +221,6 @@ fn count_field(map: &Map<'_>, table: &Table<'_>) -> Result<Option<(u64, Scalar)>
             )));
         }
     };
-    if table.rows.start != 0 || table.rows.end != table.array.count {
-        return Err(Error::usage("--format bin writes whole files: leave out --rows (use --where on a field)"));
-    }
     let refuse = |why: &str| Error::usage(format!("--format bin cannot rewrite the size of '{name}': {why}"));
     let items = &map.layout().root.items;
     let field = items
