@@ -29,6 +29,10 @@ use crate::layout::{
 };
 use crate::operand::Operand;
 
+mod leaf;
+/// Re-exported: [`NodeKind::Text`] carries it.
+pub use crate::layout::TextEnd;
+pub use leaf::{decode_leaf, is_leaf};
 mod recursion;
 pub use recursion::MAX_NESTING;
 mod repeat;
@@ -61,38 +65,6 @@ pub enum NodeKind {
     /// One field of a bit-field container: the node spans the container's
     /// bytes (every field of a `bits` struct sits at its offset 0).
     Bits(Arc<BitLeaf>),
-}
-
-/// Whether the trailing NULs of a text are padding or part of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TextEnd {
-    /// A size fixed by the layout (`bytes[12]`, numpy `S12`): trailing NULs
-    /// are padding, stripped when shown and added by `pack`, as numpy does.
-    Padded,
-    /// A size read from the data (`utf8[M]`, `bytes[len]`): every byte is
-    /// the text's, NULs included, so `pack` finds the size in the text again.
-    Exact,
-}
-
-impl TextEnd {
-    /// How a text whose length is `len` ends: `Padded` when the layout fixes
-    /// the length, `Exact` when the file does.
-    ///
-    /// ```
-    /// use binmap::map::TextEnd;
-    /// let l = binmap::Layout::parse("n: u8; a: utf8[12]; b: utf8[n]").unwrap();
-    /// let lens: Vec<TextEnd> = l.root.items[1..].iter().map(|it| match it {
-    ///     binmap::layout::Item::Field(f) => match &f.ty {
-    ///         binmap::layout::Type::Text { len, .. } => TextEnd::of(len),
-    ///         _ => unreachable!(),
-    ///     },
-    ///     _ => unreachable!(),
-    /// }).collect();
-    /// assert_eq!(lens, [TextEnd::Padded, TextEnd::Exact]);
-    /// ```
-    pub fn of(len: &Expr) -> TextEnd {
-        if len.constant().is_some() { TextEnd::Padded } else { TextEnd::Exact }
-    }
 }
 
 /// A field of a resolved struct.
@@ -1733,13 +1705,11 @@ pub(crate) fn check_literal_written(
                 _ => (false, "a value of another type".into()),
             },
         },
-        NodeKind::Text(TextKind::Ascii(_), _) if !matches!(lit, Literal::Str(_)) => {
-            match crate::sink::decode_leaf(bytes, kind) {
-                Ok(Value::Int(x)) => (matches!(lit, Literal::Int(i) if *i == i128::from(x)), x.to_string()),
-                Ok(Value::F64(x)) => (literal_as_float(lit, ScalarKind::F64).is_some_and(|w| w == x), format!("{x:?}")),
-                _ => (false, "a blank or bad number".into()),
-            }
-        }
+        NodeKind::Text(TextKind::Ascii(_), _) if !matches!(lit, Literal::Str(_)) => match decode_leaf(bytes, kind) {
+            Ok(Value::Int(x)) => (matches!(lit, Literal::Int(i) if *i == i128::from(x)), x.to_string()),
+            Ok(Value::F64(x)) => (literal_as_float(lit, ScalarKind::F64).is_some_and(|w| w == x), format!("{x:?}")),
+            _ => (false, "a blank or bad number".into()),
+        },
         NodeKind::Enum(s, _) => check_literal_written(lit, written, &NodeKind::Scalar(*s), bytes),
         NodeKind::Text(..) | NodeKind::Char | NodeKind::Cstr => {
             let Literal::Str(want) = lit else { return (false, "text".into()) };

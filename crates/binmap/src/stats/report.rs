@@ -16,7 +16,8 @@ use crate::error::Result;
 use crate::layout::ScalarKind;
 use crate::map::NodeKind;
 use crate::query::table::{ColumnRef, LeafType};
-use crate::sink::{Format, flush, write_json, write_json_str, write_text};
+use crate::sink::{Format, flush, write_json, write_text};
+use crate::text::escape::write_json_str;
 
 /// The statistics, in the order they are printed.
 const FIELDS: [&str; 7] = ["count", "nan", "min", "max", "mean", "std", "sum"];
