@@ -393,7 +393,9 @@ def main():
     ap.add_argument("--skip-pandas", action="store_true")
     a = ap.parse_args()
     exe_src = find_binmap()
-    exe = "/tmp/i15_binmap"
+    # A copy of this run's own (a rebuild meanwhile does not change it;
+    # another run of this script at the same time does not replace it).
+    exe = "/tmp/i15_binmap.%d" % os.getpid()
     subprocess.run(["cp", exe_src, exe], check=True)
 
     def log(s):
@@ -434,6 +436,7 @@ def main():
     print()
     for v in ver:
         print("- " + v)
+    rm(exe)
 
 
 if __name__ == "__main__":
