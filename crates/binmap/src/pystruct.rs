@@ -38,6 +38,9 @@
 //! [`ErrorKind::Usage`] error, a bad value or buffer an
 //! [`ErrorKind::Input`] one.
 
+mod truth;
+pub use truth::literal_truth;
+
 use crate::error::{Error, Result};
 use crate::text::escape::to_hex;
 use crate::text::escape::write_json_str;
@@ -553,13 +556,16 @@ pub fn parse_bytes_arg(text: &str) -> Result<Vec<u8>> {
 
 /// The values of a command line for `fmt`: `s`, `p` and `c` items take
 /// their text as bytes ([`parse_bytes_arg`]), every other item
-/// [`parse_value`].
+/// [`parse_value`]; a `?` item that is no number takes the truth of the
+/// Python literal ([`literal_truth`]: `None` and `''` are False).
 ///
 /// ```
 /// use binmap::pystruct::{parse, parse_values, PyValue::*};
 /// let f = parse("<2s?d").unwrap();
 /// let v = parse_values(&f, &["12", "1", "5"]).unwrap();
 /// assert_eq!(v, [Bytes(b"12".to_vec()), Int(1), Int(5)]);
+/// let v = parse_values(&f, &["12", "None", "5"]).unwrap();
+/// assert_eq!(v[1], Bool(false));
 /// ```
 pub fn parse_values<S: AsRef<str>>(fmt: &Format, texts: &[S]) -> Result<Vec<PyValue>> {
     let mut codes = fmt.items.iter().flat_map(|it| {
@@ -574,6 +580,11 @@ pub fn parse_values<S: AsRef<str>>(fmt: &Format, texts: &[S]) -> Result<Vec<PyVa
         .iter()
         .map(|t| match codes.next() {
             Some(b's' | b'p' | b'c') => parse_bytes_arg(t.as_ref()).map(PyValue::Bytes),
+            // `?` packs Python's truth of any literal: `None`, `''`, `()`...
+            Some(b'?') => match parse_value(t.as_ref())? {
+                PyValue::Bytes(_) => literal_truth(t.as_ref()).map(PyValue::Bool),
+                number => Ok(number),
+            },
             _ => parse_value(t.as_ref()),
         })
         .collect()

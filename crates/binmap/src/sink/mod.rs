@@ -5,6 +5,7 @@
 //! float digits of [`crate::text::number`], and writes it out in large blocks.
 
 pub mod csv;
+pub mod fit;
 pub mod json;
 pub mod table;
 
