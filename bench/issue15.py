@@ -24,9 +24,15 @@ turns in each round, medians; peak RSS of every run from os.wait4):
   the group-by alone is timed inside the process too), pandas groupby.
   The results are checked against numpy (counts exactly; sum, mean, std
   within 1e-9 relative).
-- npy: `binmap convert f64_1GiB.npy -o out.npy` (a copy of the data range
-  from the map; temp file, fsync, rename) against `cp`, `dd bs=8M
-  conv=fsync` (a copy with the same fsync) and numpy `np.load` + `np.save`.
+- npy: `binmap convert f64_1GiB.npy -o out.npy` (the data range copied
+  from the input file by copy_file_range; temp file, fsync, rename), the
+  same with BINMAP_BENCH_NO_FSYNC=1 (no fsync: what the fsync costs),
+  against `cp`, `dd bs=8M conv=fsync` (a copy with the same fsync) and
+  numpy `np.load` + `np.save`.
+
+CPU time (user + sys) and peak RSS of every run come from /usr/bin/time
+(its wait4): on this shared machine the CPU time moves less with the load
+than the wall time.
 
 Data go to /tmp (made once, kept): /tmp/records_50M.bin (make_records.py),
 /tmp/i15_names4096_50M.bin, /tmp/i15_keys1M_50M.bin, /tmp/f64_1GiB.npy
@@ -54,39 +60,45 @@ OUT = "/tmp/i15_out.bin"
 RSS_FILE = "/tmp/i15_rss.txt"
 
 
-def run_once(argv, stdout=subprocess.DEVNULL):
-    """(wall seconds, peak RSS bytes, return code, stdout bytes or None, stderr text).
+def run_once(argv, stdout=subprocess.DEVNULL, env=None):
+    """(wall seconds, peak RSS bytes, CPU seconds (user + sys), return code,
+    stdout bytes or None, stderr text).
 
     The command runs under /usr/bin/time, which reports its peak RSS: a
     child of this (large) Python process would start from this process's
     peak (ru_maxrss is inherited at fork), /usr/bin/time's children do not."""
     t = time.perf_counter()
-    r = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", RSS_FILE] + argv, stdout=stdout,
-                       stderr=subprocess.PIPE)
+    r = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", RSS_FILE] + argv, stdout=stdout,
+                       stderr=subprocess.PIPE, env=env)
     wall = time.perf_counter() - t
     try:
-        rss = int(open(RSS_FILE).read().split()[-1]) * 1024
+        m, u, s = open(RSS_FILE).read().split()[-3:]
+        rss, cpu = int(m) * 1024, float(u) + float(s)
     except (OSError, ValueError, IndexError):
-        rss = 0
-    return wall, rss, r.returncode, r.stdout, r.stderr.decode(errors="replace")
+        rss, cpu = 0, None
+    return wall, rss, cpu, r.returncode, r.stdout, r.stderr.decode(errors="replace")
 
 
 class C:
     """A contender: a command, its times and peak memory."""
 
-    def __init__(self, label, argv, capture=False, once=False, after=None):
+    def __init__(self, label, argv, capture=False, once=False, after=None, env=None):
         self.label, self.argv, self.capture, self.once, self.after = label, argv, capture, once, after
-        self.times, self.rss, self.failed, self.out, self.inner = [], [], None, None, []
+        self.env = None if env is None else dict(os.environ, **env)
+        self.times, self.rss, self.cpu, self.failed, self.out, self.inner = [], [], [], None, None, []
 
     def run(self):
         if self.failed or (self.once and self.times):
             return
-        wall, rss, rc, out, err = run_once(self.argv, subprocess.PIPE if self.capture else subprocess.DEVNULL)
+        wall, rss, cpu, rc, out, err = run_once(self.argv, subprocess.PIPE if self.capture else subprocess.DEVNULL,
+                                                self.env)
         if rc != 0:
             self.failed = (err.strip().splitlines() or ["exit %d" % rc])[-1]
             return
         self.times.append(wall)
         self.rss.append(rss)
+        if cpu is not None:
+            self.cpu.append(cpu)
         self.out = out
         for line in (out or b"").splitlines():
             if line.startswith(b"INNER "):
@@ -105,6 +117,7 @@ def rounds(cs, runs, warm=True):
                 c.run()
                 c.times.clear()
                 c.rss.clear()
+                c.cpu.clear()
                 c.inner.clear()
     for _ in range(runs):
         for c in cs:
@@ -131,8 +144,9 @@ def table_rows(title, base, cs, notes=None):
             note = ("in-process part %s; " % fmt_s(statistics.median(c.inner))) + note
         if c.once and c.times:
             note = "1 run; " + note
-        rows.append("| %s | %s | %s | %s | %s | %s |" % (
-            title, c.label, fmt_s(m), ratio or ("1.00x" if c is base else "n/a"),
+        cpu = fmt_s(statistics.median(c.cpu)) if c.cpu else "n/a"
+        rows.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            title, c.label, fmt_s(m), ratio or ("1.00x" if c is base else "n/a"), cpu,
             fmt_mb(max(c.rss) if c.rss else 0), note.strip("; ")))
         title = ""
     return rows
@@ -347,6 +361,9 @@ def bench_npy(exe, runs, log):
 
     b = C("`binmap convert f64_1GiB.npy -o OUT.npy`", [exe, "convert", src, "-o", OUT + ".npy"],
           after=lambda: (os.replace(OUT + ".npy", OUT), checker("binmap")()))
+    bn = C("the same with `BINMAP_BENCH_NO_FSYNC=1` (no fsync)", [exe, "convert", src, "-o", OUT + ".npy"],
+           after=lambda: (os.replace(OUT + ".npy", OUT), checker("binmap-nofsync")()),
+           env={"BINMAP_BENCH_NO_FSYNC": "1"})
     cp = C("`cp f64_1GiB.npy OUT`", ["cp", src, OUT], after=checker("cp"))
     dd = C("`dd bs=8M conv=fsync` (a copy with an fsync)", ["dd", "if=" + src, "of=" + OUT, "bs=8M", "conv=fsync",
                                                            "status=none"], after=checker("dd"))
@@ -354,15 +371,18 @@ def bench_npy(exe, runs, log):
             py("import numpy as np; np.save(%r, np.load(%r))" % (OUT + ".npy", src)),
             after=lambda: (os.replace(OUT + ".npy", OUT), checker("numpy")()))
     log("npy: %d rounds" % runs)
-    rounds([b, cp, dd, npc], runs)
+    rounds([b, bn, cp, dd, npc], runs)
     notes = {c.label: "same bytes: %s" % ("yes" if same.get(k) else "NO")
-             for c, k in [(b, "binmap"), (cp, "cp"), (dd, "dd"), (npc, "numpy")]}
-    rows = table_rows(".npy 1 GiB -> .npy", b, [b, cp, dd, npc], notes)
+             for c, k in [(b, "binmap"), (bn, "binmap-nofsync"), (cp, "cp"), (dd, "dd"), (npc, "numpy")]}
+    rows = table_rows(".npy 1 GiB -> .npy", b, [b, bn, cp, dd, npc], notes)
     ver = []
     if b.med() and cp.med():
         r = b.med() / cp.med()
         ver.append("npy copy: %.2fx the time of cp (target <= 1.5x): %s; fsync's share: dd with fsync %s vs cp %s" % (
             r, "met" if r <= 1.5 else "MISSED", fmt_s(dd.med()), fmt_s(cp.med())))
+    if bn.med() and cp.med():
+        ver.append("npy copy without fsync (BINMAP_BENCH_NO_FSYNC=1): %s, %.2fx cp; the fsync costs binmap %s" % (
+            fmt_s(bn.med()), bn.med() / cp.med(), fmt_s(b.med() - bn.med())))
     return rows, ver
 
 
@@ -373,7 +393,9 @@ def main():
     ap.add_argument("--skip-pandas", action="store_true")
     a = ap.parse_args()
     exe_src = find_binmap()
-    exe = "/tmp/i15_binmap"
+    # A copy of this run's own (a rebuild meanwhile does not change it;
+    # another run of this script at the same time does not replace it).
+    exe = "/tmp/i15_binmap.%d" % os.getpid()
     subprocess.run(["cp", exe_src, exe], check=True)
 
     def log(s):
@@ -407,13 +429,14 @@ def main():
         numpy.__version__, pyarrow.__version__, pandas.__version__, duckdb.__version__, sys.version.split()[0]))
     print("command: %s" % " ".join(shlex.quote(x) for x in ["python3", "bench/issue15.py"] + sys.argv[1:]))
     print()
-    print("| workload | command | median | vs binmap | peak RSS | note |")
-    print("|---|---|---|---|---|---|")
+    print("| workload | command | median | vs binmap | CPU (user+sys) | peak RSS | note |")
+    print("|---|---|---|---|---|---|---|")
     for r in rows:
         print(r)
     print()
     for v in ver:
         print("- " + v)
+    rm(exe)
 
 
 if __name__ == "__main__":

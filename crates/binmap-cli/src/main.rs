@@ -2,6 +2,7 @@
 //! lives in `cmd/<command>.rs`; the work is done by the `binmap` library.
 
 mod cmd;
+mod copyout;
 mod fault;
 mod plot;
 mod progress;

@@ -160,7 +160,7 @@ pub fn open_file(path: impl AsRef<Path>, mode: Mode) -> Result<Source> {
 pub enum Output {
     Stdout(BufWriter<std::io::Stdout>),
     Special(BufWriter<std::fs::File>, String),
-    File { tmp: BufWriter<tempfile::NamedTempFile>, dest: PathBuf },
+    File { tmp: BufWriter<crate::copyout::CopyOut>, dest: PathBuf },
 }
 
 impl Output {
@@ -176,7 +176,17 @@ impl Output {
         // If a fatal signal (SIGBUS: the input shrank) ends binmap, no drop
         // handler runs: the signal handler removes this file instead.
         crate::fault::remove_on_fault(tmp.path());
-        Ok(Output::File { tmp: BufWriter::with_capacity(1 << 16, tmp), dest: dest.to_path_buf() })
+        let tmp = crate::copyout::CopyOut::new(tmp);
+        Ok(Output::File { tmp: BufWriter::with_capacity(crate::copyout::MIN_COPY, tmp), dest: dest.to_path_buf() })
+    }
+
+    /// Copy the bytes written straight from `src`'s map from its file
+    /// instead, file to file (an output file only; see [`crate::copyout`]).
+    pub fn copying_from(mut self, src: &Source) -> Result<Output> {
+        if let (Output::File { tmp, dest }, Some((file, mapped))) = (&mut self, src.mapped_file()) {
+            tmp.get_mut().copy_from(file, mapped).map_err(|e| Error::io(&dest.display().to_string(), &e))?;
+        }
+        Ok(self)
     }
 
     pub fn writer(&mut self) -> &mut dyn Write {
@@ -194,7 +204,7 @@ impl Output {
             Output::Special(mut w, name) => w.flush().map_err(|e| pipe_or_io(&name, &e)),
             Output::File { tmp, dest } => {
                 let name = dest.display().to_string();
-                let tmp = tmp.into_inner().map_err(|e| Error::io(&name, e.error()))?;
+                let tmp = tmp.into_inner().map_err(|e| Error::io(&name, e.error()))?.into_inner();
                 crate::fault::remove_on_fault_done();
                 binmap::write::persist(tmp, &dest)
             }

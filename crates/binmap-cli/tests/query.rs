@@ -570,16 +570,38 @@ fn select_bin_with_fields() {
 }
 
 #[test]
-fn select_bin_with_rows() {
+fn select_bin_of_a_row_range() {
+    // `--rows` without `--where`: the rows of the range, the count
+    // rewritten, the bytes before and after the table kept; with `--where`
+    // too, the matching rows of the range. Each reads back as `show --rows`
+    // (or `select --rows --where`) prints the same rows.
     let tmp = tempfile::tempdir().expect("tmp");
     let out = tmp.path().join("o.bin");
     let o = out.display().to_string();
-    fails(
-        &["select", "counted.bin", "-l", "counted.bml", "-w", "id > 0", "--rows", "1..", "-f", "bin", "-o", &o],
-        2,
-        "error: --format bin writes whole files: leave out --rows (use --where on a field)\n",
-    );
-    assert!(!out.exists(), "an output file was written");
+    for (rows, cond) in [("1..", None), ("1..3", None), ("-2..", Some("id > 0")), ("0..0", None)] {
+        let mut args = vec!["select", "counted.bin", "-l", "counted.bml", "--rows", rows, "-f", "bin", "-o", &o];
+        let mut list = vec!["select", "counted.bin", "-l", "counted.bml", "--rows", rows, "-f", "jsonl"];
+        if let Some(c) = cond {
+            args.extend(["-w", c]);
+            list.extend(["-w", c]);
+        }
+        let r = binmap().args(&args).output().expect("run");
+        assert!(r.status.success(), "{rows}: {}", String::from_utf8_lossy(&r.stderr));
+        let want = binmap().args(&list).output().expect("run");
+        let got = binmap().args(["show", &o, "-l", "counted.bml", "records", "-f", "jsonl"]).output().expect("run");
+        assert!(got.status.success(), "{rows}: {}", String::from_utf8_lossy(&got.stderr));
+        assert_eq!(String::from_utf8_lossy(&got.stdout), String::from_utf8_lossy(&want.stdout), "{rows}");
+        let n = want.stdout.iter().filter(|&&c| c == b'\n').count();
+        let shown = binmap().args(["show", &o, "-l", "counted.bml", "n"]).output().expect("run");
+        assert_eq!(String::from_utf8_lossy(&shown.stdout), format!("n: {n}\n"), "{rows}");
+        let tail = binmap().args(["show", &o, "-l", "counted.bml", "tail"]).output().expect("run");
+        assert_eq!(String::from_utf8_lossy(&tail.stdout), "tail: 48879\n", "{rows}");
+    }
+    // `--where` is optional in every format: all the rows of the range.
+    let all = binmap().args(["select", "counted.bin", "-l", "counted.bml", "--rows", "1..3", "-f", "csv"]).output();
+    let shown =
+        binmap().args(["show", "counted.bin", "-l", "counted.bml", "records", "--rows", "1..3", "-f", "csv"]).output();
+    assert_eq!(all.expect("run").stdout, shown.expect("run").stdout);
 }
 
 #[test]

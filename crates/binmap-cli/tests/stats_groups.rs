@@ -60,3 +60,67 @@ fn many_groups_are_exact_and_the_same_on_any_number_of_threads() {
         assert_eq!(stats(file, "3"), out, "3 threads, {keys} keys");
     }
 }
+
+/// Keys of 20 bytes (decoded strings, not packed in a `u128`), a `--where`
+/// and two columns, with more keys than the switch to key partitions: the
+/// same groups, counts and sums as computed here, on 1 and 2 threads.
+#[test]
+fn many_string_keys_with_a_condition() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("s.bin");
+    let layout = "r: { k: bytes[20], a: i16, v: f32 }[..]";
+    let (keys, rows) = (70_001u64, 4_400_000u64);
+    let mut data = Vec::with_capacity(rows as usize * 26);
+    // key -> (count, sum of a, sum of v); only rows with a >= 0 count.
+    let mut want: BTreeMap<Vec<u8>, (u64, i64, i64)> = BTreeMap::new();
+    for i in 0..rows {
+        let k = format!("key-{:016}", (i.wrapping_mul(104_729) % keys) * 3).into_bytes();
+        let a = ((i * 17) % 1001) as i16 - 300;
+        let v = ((i * 13) % 101) as i64 - 50;
+        data.extend_from_slice(&k);
+        data.extend_from_slice(&a.to_le_bytes());
+        data.extend_from_slice(&(v as f32).to_le_bytes());
+        if a >= 0 {
+            let e = want.entry(k).or_insert((0, 0, 0));
+            e.0 += 1;
+            e.1 += i64::from(a);
+            e.2 += v;
+        }
+    }
+    std::fs::write(&path, &data).expect("write");
+    let run = |threads: &str| {
+        let o = Command::new(BIN)
+            .args([
+                "stats",
+                path.to_str().expect("path"),
+                "-l",
+                layout,
+                "a",
+                "v",
+                "--by",
+                "k",
+                "-w",
+                "a >= 0",
+                "-f",
+                "csv",
+            ])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("run binmap");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).expect("utf8")
+    };
+    let out = run("2");
+    let mut lines = out.lines().skip(1);
+    for (k, (count, sa, sv)) in &want {
+        for (col, sum) in [("a", *sa), ("v", *sv)] {
+            let line = lines.next().expect("a line per group and column");
+            let f: Vec<&str> = line.split(',').collect();
+            assert_eq!((f[0].as_bytes(), f[1]), (k.as_slice(), col), "{line}");
+            assert_eq!(f[2], count.to_string(), "{line}");
+            assert_eq!(f[8].parse::<f64>().expect("sum"), sum as f64, "{line}");
+        }
+    }
+    assert_eq!(lines.next(), None);
+    assert_eq!(run("1"), out, "1 thread");
+}

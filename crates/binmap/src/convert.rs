@@ -69,10 +69,7 @@ pub fn write_npy(map: &Map<'_>, path: Option<&str>, rows: Option<Rows>, out: &mu
             return Err(Error::usage("internal: an array past the end of the address space"));
         };
         let bytes = data.get(start..end).ok_or_else(|| Error::data("internal: an array past the end of the file"))?;
-        for piece in bytes.chunks(COPY_PIECE) {
-            write_all(out, piece)?;
-        }
-        return Ok(());
+        return write_range(out, bytes);
     }
     let mut buf = Vec::with_capacity(1 << 20);
     for r in rs.rows.clone() {
@@ -90,6 +87,12 @@ pub fn write_npy(map: &Map<'_>, path: Option<&str>, rows: Option<Rows>, out: &mu
 
 /// Bytes per `write` when copying a contiguous range from the map.
 const COPY_PIECE: usize = 8 << 20;
+
+/// Write `bytes`, a range of the map, in large pieces (each may become a
+/// file-to-file copy: the CLI's output file recognises bytes of the map).
+pub(crate) fn write_range(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
+    bytes.chunks(COPY_PIECE).try_for_each(|piece| write_all(out, piece))
+}
 
 fn write_all(out: &mut dyn Write, b: &[u8]) -> Result<()> {
     out.write_all(b).map_err(|e| Error::io("<output>", &e))

@@ -4,7 +4,7 @@
 //! layout (`--format bin`).
 //!
 //! A binary subset keeps the bytes before and after the table and writes
-//! the matching records in order; the record count in the header is
+//! the matching records (of the table's row range) in order; the record count in the header is
 //! rewritten when it is a single integer field (`n: u32`, `records:
 //! rec[n]`), and needs nothing when the table runs to the end (`rec[..]`).
 //! Any other count (`[rows * cols]`, `[filesize / 24]`) is refused rather
@@ -88,13 +88,28 @@ fn pick(node: &Node, fields: &[Vec<Seg>]) -> Result<Node> {
     Ok(Node { kind: NodeKind::Struct(out), ..node.clone() })
 }
 
-/// Write the file with only the rows of `table` that pass `filter`: the
-/// bytes before the table, the matching elements, the bytes after it,
-/// with the header's count field rewritten. Returns the number of rows written.
+/// Write the file with only the rows of `table` that pass `filter` (every
+/// row of `table.rows` without one): the bytes before the table, the
+/// matching elements, the bytes after it, with the header's count field
+/// rewritten. Returns the number of rows written.
+///
+/// Matching rows that follow each other in the file are one range of the
+/// input, written straight from the map (which an output file may turn
+/// into a file-to-file copy).
+///
+/// ```
+/// use binmap::query::table::Table;
+/// let layout = binmap::Layout::parse("n: u8\nr: u16[n]").unwrap();
+/// let map = binmap::Map::new(&layout, &[3, 1, 0, 2, 0, 3, 0], "x").unwrap();
+/// let (table, _) = Table::for_paths(&map, &[], Some(binmap::select::Rows::parse("1..").unwrap())).unwrap();
+/// let mut out = Vec::new();
+/// assert_eq!(binmap::extract::write_bin(&map, &table, None, &(), &mut out).unwrap(), 2);
+/// assert_eq!(out, [2, 2, 0, 3, 0]);
+/// ```
 pub fn write_bin(
     map: &Map<'_>,
     table: &Table<'_>,
-    filter: &Predicate<'_>,
+    filter: Option<&Predicate<'_>>,
     progress: &dyn Progress,
     out: &mut dyn Write,
 ) -> Result<u64> {
@@ -104,9 +119,14 @@ pub fn write_bin(
     // The count goes into the header, before the rows: count them first.
     let mut matched = 0u64;
     for chunk in chunks(table.rows.clone(), LANE * 16) {
-        let mut ids = Vec::new();
-        filter.matching(chunk.clone(), &mut ids)?;
-        matched += ids.len() as u64;
+        matched += match filter {
+            Some(f) => {
+                let mut ids = Vec::new();
+                f.matching(chunk.clone(), &mut ids)?;
+                ids.len() as u64
+            }
+            None => chunk.end - chunk.start,
+        };
         progress.advance(chunk.end - chunk.start);
     }
     let mut head = data[..start as usize].to_vec();
@@ -117,25 +137,68 @@ pub fn write_bin(
         head[at as usize..at as usize + bytes.len()].copy_from_slice(&bytes);
     }
     write_all(out, &head)?;
-    let mut buf = Vec::with_capacity(1 << 20);
+    let mut rows = Rows { data, table, buf: Vec::with_capacity(1 << 20), run: None };
     let mut ids = Vec::new();
     for chunk in chunks(table.rows.clone(), LANE * 16) {
         ids.clear();
-        filter.matching(chunk.clone(), &mut ids)?;
-        for &r in &ids {
-            let (node, off) = table.array.elem(r);
-            let at = (table.abs + off) as usize;
-            buf.extend_from_slice(&data[at..at + node.size as usize]);
+        match filter {
+            Some(f) => f.matching(chunk.clone(), &mut ids)?,
+            None => ids.extend(chunk.clone()),
         }
-        if buf.len() >= 1 << 20 {
-            write_all(out, &buf)?;
-            buf.clear();
+        for &r in &ids {
+            rows.push(r, out)?;
         }
         progress.advance(chunk.end - chunk.start);
     }
-    write_all(out, &buf)?;
+    rows.end_run(out)?;
+    write_all(out, &rows.buf)?;
     write_all(out, &data[end as usize..])?;
     Ok(matched)
+}
+
+/// Matching rows on their way out: small pieces gathered in `buf`, runs
+/// of rows that follow each other in the file written as one range of the map.
+struct Rows<'a, 't> {
+    data: &'a [u8],
+    table: &'a Table<'t>,
+    buf: Vec<u8>,
+    /// The bytes of the current run of rows that follow each other in the file.
+    run: Option<std::ops::Range<usize>>,
+}
+
+/// A run at least this long is written from the map in one piece.
+const RUN_BYTES: usize = 1 << 16;
+
+impl Rows<'_, '_> {
+    fn push(&mut self, r: u64, out: &mut dyn Write) -> Result<()> {
+        let (node, off) = self.table.array.elem(r);
+        let at = (self.table.abs + off) as usize;
+        let bytes = at..at + node.size as usize;
+        match &mut self.run {
+            Some(run) if run.end == bytes.start => run.end = bytes.end,
+            _ => {
+                self.end_run(out)?;
+                self.run = Some(bytes);
+            }
+        }
+        Ok(())
+    }
+
+    /// Write out the current run: into `buf` if short, else (after `buf`) on its own.
+    fn end_run(&mut self, out: &mut dyn Write) -> Result<()> {
+        let Some(run) = self.run.take() else { return Ok(()) };
+        if run.len() < RUN_BYTES {
+            self.buf.extend_from_slice(&self.data[run]);
+            if self.buf.len() >= 1 << 20 {
+                write_all(out, &self.buf)?;
+                self.buf.clear();
+            }
+            return Ok(());
+        }
+        write_all(out, &self.buf)?;
+        self.buf.clear();
+        crate::convert::write_range(out, &self.data[run])
+    }
 }
 
 fn write_all(out: &mut dyn Write, b: &[u8]) -> Result<()> {
@@ -162,9 +225,6 @@ fn count_field(map: &Map<'_>, table: &Table<'_>) -> Result<Option<(u64, Scalar)>
             )));
         }
     };
-    if table.rows.start != 0 || table.rows.end != table.array.count {
-        return Err(Error::usage("--format bin writes whole files: leave out --rows (use --where on a field)"));
-    }
     let refuse = |why: &str| Error::usage(format!("--format bin cannot rewrite the size of '{name}': {why}"));
     let items = &map.layout().root.items;
     let field = items

@@ -201,6 +201,28 @@ impl Source {
         }
     }
 
+    /// The open file behind a read-only map, with the mapped bytes (byte
+    /// `i` of the slice is byte `i` of the file): for copying ranges of it
+    /// file to file (`copy_file_range`) instead of through the map. `None`
+    /// when the bytes are not a read-only map of a file (in memory, stdin,
+    /// a writable or private map, an empty file).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let p = dir.path().join("x.bin");
+    /// std::fs::write(&p, [1u8, 2, 3]).unwrap();
+    /// let s = binmap::Source::open(&p, binmap::Mode::Read).unwrap();
+    /// let (_file, bytes) = s.mapped_file().unwrap();
+    /// assert_eq!(bytes, &[1, 2, 3]);
+    /// assert!(binmap::Source::open_in_memory(&p).unwrap().mapped_file().is_none());
+    /// ```
+    pub fn mapped_file(&self) -> Option<(&File, &[u8])> {
+        match (&self.data, &self.stamp) {
+            (Data::Map(m), Some(st)) => Some((&st.file, m)),
+            _ => None,
+        }
+    }
+
     /// The bytes, writable: `None` for a read-only map.
     pub fn bytes_mut(&mut self) -> Option<&mut [u8]> {
         match &mut self.data {

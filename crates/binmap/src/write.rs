@@ -86,15 +86,23 @@ pub fn temp_for(dest: &Path) -> Result<NamedTempFile> {
 /// Move a complete temporary file from [`temp_for`] over `dest`: `fsync`
 /// it, give it the permissions of the file it replaces, rename it, and
 /// `fsync` the folder so the rename itself survives a crash.
+///
+/// The environment variable `BINMAP_BENCH_NO_FSYNC=1` leaves out both
+/// `fsync`s (the rename stays): for benchmarks that measure what the
+/// `fsync` costs, never for real use (a crash can then leave an empty or
+/// partial file under the destination's name).
 pub fn persist(tmp: NamedTempFile, dest: &Path) -> Result<()> {
     let name = dest.display().to_string();
-    tmp.as_file().sync_all().map_err(|e| Error::io(&name, &e))?;
+    let sync = std::env::var_os("BINMAP_BENCH_NO_FSYNC").is_none_or(|v| v != "1");
+    if sync {
+        tmp.as_file().sync_all().map_err(|e| Error::io(&name, &e))?;
+    }
     if let Ok(meta) = std::fs::metadata(dest) {
         let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
     }
     tmp.persist(dest).map_err(|e| Error::io(&name, &e.error))?;
     // Best effort: some filesystems cannot sync a folder.
-    if let Ok(d) = File::open(folder(dest)) {
+    if let (true, Ok(d)) = (sync, File::open(folder(dest))) {
         let _ = d.sync_all();
     }
     Ok(())

@@ -120,7 +120,8 @@ pub fn run(a: Args) -> Result<()> {
             )));
         }
     };
-    let mut out = Output::new(Some(&a.output))?;
+    // A `.npy` of whole elements is a range of the input: copied file to file.
+    let mut out = Output::new(Some(&a.output))?.copying_from(&src)?;
     match format {
         None => binmap::convert::write_npy(&map, input.path.as_deref(), rows, out.writer())?,
         Some(f) => render(&map, input.path.as_deref(), rows, f, out.writer())?,

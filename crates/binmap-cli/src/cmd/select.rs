@@ -1,8 +1,9 @@
-//! `binmap select FILE -l LAYOUT [PATH] --where EXPR [--fields a,b] [--rows A..B] [--format table|csv|json|jsonl|bin] [-o OUT]`
+//! `binmap select FILE -l LAYOUT [PATH] [--where EXPR] [--fields a,b] [--rows A..B] [--format table|csv|json|jsonl|bin] [-o OUT]`
 //!
-//! The records of a table (default: the main table) that match `--where`,
-//! in any of `show`'s formats, or as a binary file in the same layout
-//! (`--format bin -o OUT`). See [`binmap::extract`].
+//! The records of a table (default: the main table) that match `--where`
+//! (all of them without it), in any of `show`'s formats, or as a binary
+//! file in the same layout (`--format bin -o OUT`: rows that follow each
+//! other in the input are copied file to file). See [`binmap::extract`].
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,9 +27,10 @@ pub struct Args {
     /// `binmap help layout`.
     #[arg(short, long)]
     layout: Option<String>,
-    /// Only rows where this holds: `value < 0`, `name in ["A", "B"] && time >= 1000`.
+    /// Only rows where this holds: `value < 0`, `name in ["A", "B"] && time >= 1000`
+    /// (without it, every row of --rows).
     #[arg(short = 'w', long = "where", value_name = "EXPR", allow_hyphen_values = true)]
-    condition: String,
+    condition: Option<String>,
     /// Print only these fields, in this order: `name,value` or `coords.x`.
     #[arg(long, value_delimiter = ',')]
     fields: Vec<String>,
@@ -58,7 +60,7 @@ pub fn run(a: Args) -> Result<()> {
     if table.array.shape.len() > 1 {
         return Err(Error::usage("select works on one-dimensional arrays of records"));
     }
-    let filter = Predicate::new(&a.condition, &table)?;
+    let filter = a.condition.as_deref().map(|c| Predicate::new(c, &table)).transpose()?;
     if a.format == "bin" {
         let bar = crate::progress::Bar::new(2 * table.len(), "rows (counted, then written)");
         if !a.fields.is_empty() {
@@ -67,8 +69,8 @@ pub fn run(a: Args) -> Result<()> {
         if a.output.is_none() {
             return Err(Error::usage("--format bin needs an output file: -o OUT"));
         }
-        let mut out = Output::new(a.output.as_deref())?;
-        binmap::extract::write_bin(&map, &table, &filter, &bar, out.writer())?;
+        let mut out = Output::new(a.output.as_deref())?.copying_from(&src)?;
+        binmap::extract::write_bin(&map, &table, filter.as_ref(), &bar, out.writer())?;
         drop(bar);
         src.check_unchanged()?;
         return out.finish();
@@ -77,10 +79,11 @@ pub fn run(a: Args) -> Result<()> {
     let fields: Vec<Vec<Seg>> = a.fields.iter().map(|f| parse_path(f.trim())).collect::<Result<_>>()?;
     let picked = if fields.is_empty() { None } else { Some(binmap::extract::pick_fields(table.array, &fields)?) };
     let array = picked.as_ref().unwrap_or(table.array);
-    let bar = crate::progress::Bar::new(table.len(), "rows");
-    let filter = filter.with_progress(Box::new(bar));
-    let row_set =
-        RowSet::new(array, table.abs, table.rows.clone(), Vec::new(), table.path.clone()).with_filter(Arc::new(filter));
+    let mut row_set = RowSet::new(array, table.abs, table.rows.clone(), Vec::new(), table.path.clone());
+    if let Some(filter) = filter {
+        let bar = crate::progress::Bar::new(table.len(), "rows");
+        row_set = row_set.with_filter(Arc::new(filter.with_progress(Box::new(bar))));
+    }
     let mut out = Output::new(a.output.as_deref())?;
     render_rows(&map, &row_set, format, out.writer())?;
     // The bar is cleared with the row set, before any message.

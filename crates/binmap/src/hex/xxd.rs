@@ -208,6 +208,23 @@ const fn pairs(upper: bool) -> [[u8; 2]; 256] {
     t
 }
 
+/// The eight binary digits of every byte value (`-b`).
+const fn bit_digits() -> [[u8; 8]; 256] {
+    let mut t = [[0u8; 8]; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut k = 0;
+        while k < 8 {
+            t[i][k] = b'0' + ((i >> (7 - k)) & 1) as u8;
+            k += 1;
+        }
+        i += 1;
+    }
+    t
+}
+
+static BITS: [[u8; 8]; 256] = bit_digits();
+
 static LOWER: [[u8; 2]; 256] = pairs(false);
 static UPPER: [[u8; 2]; 256] = pairs(true);
 
@@ -327,12 +344,13 @@ fn plain(d: &[u8], cols: usize, hex: &[[u8; 2]; 256], out: &mut dyn Write, chunk
     let lines = d.len().div_ceil(cols);
     parallel_units(lines, chunk / cols, out, |r, buf| {
         let bytes = &d[r.start * cols..(r.end * cols).min(d.len())];
-        buf.reserve(bytes.len() * 2 + r.len());
-        for line in bytes.chunks(cols) {
-            for &b in line {
-                buf.extend_from_slice(&hex[b as usize]);
+        // Room for the lines, then filled in place (no growth check per byte).
+        let at = buf.len();
+        buf.resize(at + bytes.len() * 2 + r.len(), b'\n');
+        for (line, text) in bytes.chunks(cols).zip(buf[at..].chunks_mut(2 * cols + 1)) {
+            for (&b, pair) in line.iter().zip(text.chunks_exact_mut(2)) {
+                pair.copy_from_slice(&hex[b as usize]);
             }
-            buf.push(b'\n');
         }
     })
 }
@@ -417,7 +435,13 @@ struct LineFormat {
     chars: [u8; 256],
     /// Offset shown for the first byte.
     base: u64,
+    /// xxd's default layout (16 bytes a line, groups of 2, hex offsets):
+    /// full lines are written by [`LineFormat::line16`].
+    default: bool,
 }
+
+/// The length of a default line ([`LineFormat::line16`]).
+const LINE16: usize = 68;
 
 impl LineFormat {
     fn new(opts: &Options, cols: usize, group: usize, base: u64) -> LineFormat {
@@ -441,6 +465,7 @@ impl LineFormat {
             hex: if opts.upper { &UPPER } else { &LOWER },
             chars: char_table(opts.ebcdic),
             base,
+            default: opts.kind == Kind::Normal && cols == 16 && group == 2 && !opts.decimal,
         }
     }
 
@@ -450,11 +475,23 @@ impl LineFormat {
     }
 
     /// Append lines `r` of `d`.
-    fn lines(&self, d: &[u8], r: std::ops::Range<usize>, buf: &mut Vec<u8>) {
+    fn lines(&self, d: &[u8], mut r: std::ops::Range<usize>, buf: &mut Vec<u8>) {
         let cols = self.cols;
         let full = d.len() / cols;
         let partial = !d.len().is_multiple_of(cols);
         buf.reserve(r.len() * (self.chars_at + cols + 12));
+        if self.default && !self.autoskip && self.base.checked_add(d.len() as u64).is_some_and(|e| e <= 1 << 32) {
+            let end = r.end.min(full).max(r.start);
+            let at = buf.len();
+            buf.resize(at + (end - r.start) * LINE16, 0);
+            let text = buf[at..].chunks_exact_mut(LINE16);
+            for ((i, bytes), line) in (r.start..end).zip(d[r.start * 16..end * 16].chunks_exact(16)).zip(text) {
+                if let (Ok(bytes), Ok(line)) = (bytes.try_into(), line.try_into()) {
+                    self.line16(bytes, (self.base as usize + i * 16) as u32, line);
+                }
+            }
+            r.start = end;
+        }
         for i in r {
             let line = &d[i * cols..((i + 1) * cols).min(d.len())];
             if self.autoskip && i < full {
@@ -471,6 +508,26 @@ impl LineFormat {
         }
     }
 
+    /// xxd's default line of 16 bytes at an offset below 2^32, written at
+    /// fixed columns: `00000010: 6869 6e6d 6170 0a0b 0c0d 0e0f 1011 1213  binmap.........\n`.
+    #[inline]
+    fn line16(&self, bytes: &[u8; 16], addr: u32, line: &mut [u8; LINE16]) {
+        for (k, &a) in addr.to_be_bytes().iter().enumerate() {
+            line[2 * k..2 * k + 2].copy_from_slice(&LOWER[a as usize]);
+        }
+        line[8..10].copy_from_slice(b": ");
+        for g in 0..8 {
+            line[10 + 5 * g..12 + 5 * g].copy_from_slice(&self.hex[bytes[2 * g] as usize]);
+            line[12 + 5 * g..14 + 5 * g].copy_from_slice(&self.hex[bytes[2 * g + 1] as usize]);
+            line[14 + 5 * g] = b' ';
+        }
+        line[50] = b' ';
+        for k in 0..16 {
+            line[51 + k] = self.chars[bytes[k] as usize];
+        }
+        line[67] = b'\n';
+    }
+
     /// Append one line (`bytes` at most `cols` long) shown at offset `addr`.
     #[inline]
     fn line(&self, bytes: &[u8], addr: u64, buf: &mut Vec<u8>) {
@@ -483,9 +540,7 @@ impl LineFormat {
             let (digits, tail) = l.split_at_mut(self.chars_at);
             if self.bits {
                 for (&b, &h) in bytes.iter().zip(&self.hex_at) {
-                    for (k, slot) in digits[h..h + 8].iter_mut().enumerate() {
-                        *slot = b'0' + ((b >> (7 - k)) & 1);
-                    }
+                    digits[h..h + 8].copy_from_slice(&BITS[b as usize]);
                 }
             } else {
                 for (&b, &h) in bytes.iter().zip(&self.hex_at) {
@@ -502,9 +557,7 @@ impl LineFormat {
             let mut l = self.blank.clone();
             for (p, (&b, &h)) in bytes.iter().zip(&self.hex_at).enumerate() {
                 if self.bits {
-                    for k in 0..8 {
-                        l[h + k] = b'0' + ((b >> (7 - k)) & 1);
-                    }
+                    l[h..h + 8].copy_from_slice(&BITS[b as usize]);
                 } else {
                     l[h..h + 2].copy_from_slice(&self.hex[b as usize]);
                 }

@@ -9,17 +9,15 @@
 //! groups. Segments are then merged in row order, once each, into the
 //! total ([`Summary::merge`]: Chan's formula, compensated sums).
 //!
-//! With very many groups (more than [`MANY`] in the first segment: a
-//! million distinct keys), every segment would hold nearly every key and
-//! the merges would cost as much as the scan. The rows after the first
-//! segment then go to one task per key partition instead: each task reads
-//! every row and aggregates the keys of its partition (by a hash of the
-//! key), so each key is still summed in row order, whatever the number of
-//! partitions, and merged once, with the first segment's summary.
+//! With very many groups (the first segment reaches [`MANY`] keys: a
+//! million distinct keys), every segment would hold nearly every key, and
+//! each row would reach a random accumulator in tables of tens of MB. The
+//! first segment is then abandoned and all rows go through [`super::radix`]
+//! instead: partitioned by a hash of the key first, then aggregated a
+//! partition at a time in tables that stay in cache.
 //!
 //! Nothing is done per chunk for every group: 4,096 names cost about what
-//! seven do. A million keys cost more per row, in cache misses (each row
-//! reaches a random accumulator of a table of tens of MB).
+//! seven do.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -31,65 +29,142 @@ use super::summary::{FloatRun, IntRun, Summary};
 use super::{Group, Key, KeyLane, Scan};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::query::table::{LANE, Lane, chunks, picked as picked_rows};
+use crate::query::table::{Addrs, LANE, Lane, chunks, picked as picked_rows};
 use crate::select::Seg;
 
 /// Rows per segment (one hash table each, merged once into the total).
 const SEGMENT: u64 = 1 << 22;
-/// When the first segment finds more groups than this, the other rows are
-/// aggregated by key partitions instead of segments (see [`groups`]).
+/// When the first segment reaches this many groups, all rows are
+/// aggregated by [`super::radix`] instead of by segments.
 const MANY: usize = 1 << 16;
-/// A row whose key belongs to another partition.
-const SKIP: u32 = u32::MAX;
-
-/// The partition (of `of`) of a key's hash.
-#[inline]
-fn partition(h: u64, of: usize) -> usize {
-    ((h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) % of as u64) as usize
-}
 
 /// Groups by key: each key's group number; per group, where its key is
 /// in its first row.
 #[derive(Default)]
-struct Keys {
+pub(super) struct Keys {
     small: HashMap<u128, u32, FxBuildHasher>,
     bytes: HashMap<Box<[u8]>, u32, FxBuildHasher>,
     key_at: Vec<u64>,
 }
 
 impl Keys {
+    /// The group of key `k` (whose value is at `at`), and whether it is new.
     #[inline]
-    fn small(&mut self, k: u128, at: u64) -> (usize, bool) {
+    pub(super) fn small(&mut self, k: u128, at: impl FnOnce() -> u64) -> (usize, bool) {
         let next = self.key_at.len() as u32;
         let g = *self.small.entry(k).or_insert(next);
         if g == next {
-            self.key_at.push(at);
+            self.key_at.push(at());
         }
         (g as usize, g == next)
     }
 
+    /// The group of the byte-string key `k`, and whether it is new.
     #[inline]
-    fn bytes(&mut self, k: &[u8], at: u64) -> (usize, bool) {
+    pub(super) fn bytes(&mut self, k: &[u8], at: impl FnOnce() -> u64) -> (usize, bool) {
         if let Some(&g) = self.bytes.get(k) {
             return (g as usize, false);
         }
         let g = self.key_at.len() as u32;
         self.bytes.insert(k.into(), g);
-        self.key_at.push(at);
+        self.key_at.push(at());
         (g as usize, true)
     }
 
+    /// Number of groups.
+    pub(super) fn len(&self) -> usize {
+        self.key_at.len()
+    }
+
     /// Every key with its group number.
-    fn entries(&self) -> impl Iterator<Item = (Key, usize)> + '_ {
+    pub(super) fn entries(&self) -> impl Iterator<Item = (Key, usize)> + '_ {
         let small = self.small.iter().map(|(&k, &g)| (Key::Small(k), g as usize));
         small.chain(self.bytes.iter().map(|(k, &g)| (Key::Bytes(k.to_vec()), g as usize)))
+    }
+
+    /// Where group `g`'s key is in its first row.
+    pub(super) fn key_at(&self, g: usize) -> u64 {
+        self.key_at[g]
     }
 }
 
 /// One column's accumulators, one per group.
-enum Runs {
+pub(super) enum Runs {
     Float(Vec<FloatRun>),
     Int(Vec<IntRun>),
+}
+
+impl Runs {
+    /// Accumulators (none yet) for each column of `lanes`.
+    pub(super) fn for_lanes(scan: &Scan<'_, '_>, lanes: &[Lane]) -> Result<Vec<Runs>> {
+        scan.columns
+            .iter()
+            .zip(lanes)
+            .map(|(col, lane)| match lane {
+                Lane::Float(_) => Ok(Runs::Float(Vec::new())),
+                Lane::Int(_) => Ok(Runs::Int(Vec::new())),
+                _ => Err(Error::usage(format!("internal: '{}' is not numeric", col.name))),
+            })
+            .collect()
+    }
+
+    /// One more group.
+    #[inline]
+    pub(super) fn grow(&mut self) {
+        match self {
+            Runs::Float(v) => v.push(FloatRun::default()),
+            Runs::Int(v) => v.push(IntRun::default()),
+        }
+    }
+
+    /// Group `g`'s summary.
+    pub(super) fn summary(&self, g: usize) -> Summary {
+        match self {
+            Runs::Float(v) => v[g].summary(),
+            Runs::Int(v) => v[g].summary(),
+        }
+    }
+}
+
+/// One chunk of rows as the aggregation reads it: the value lanes (one
+/// per column), the keys, where the keys are, and whether every row passes
+/// the filter (else the passing rows are in the caller's `picked`).
+pub(super) struct ChunkRows {
+    pub lanes: Vec<Lane>,
+    pub keys: KeyLane,
+    pub addrs: Addrs,
+    pub all: bool,
+}
+
+/// Read `chunk`: `None` when no row of it passes the filter.
+pub(super) fn read_chunk(
+    scan: &Scan<'_, '_>,
+    chunk: Range<u64>,
+    mask: &mut Vec<bool>,
+    picked: &mut Vec<usize>,
+) -> Result<Option<ChunkRows>> {
+    let Some(by) = scan.by else { return Err(Error::usage("internal: grouping without --by")) };
+    let lanes: Vec<Lane> = scan
+        .columns
+        .iter()
+        .map(|col| col.load(scan.table.data, &scan.table.addresses(col, chunk.clone())?))
+        .collect::<Result<_>>()?;
+    let all = match scan.filter {
+        Some(f) => {
+            let given: Vec<(&[Seg], &Lane)> = scan.columns.iter().map(|c| c.path.as_slice()).zip(&lanes).collect();
+            mask.clear();
+            f.mask_with(chunk.clone(), mask, &given)?;
+            picked_rows(mask, picked);
+            if picked.is_empty() {
+                return Ok(None);
+            }
+            false
+        }
+        None => true,
+    };
+    let addrs = scan.table.addresses(by, chunk)?;
+    let keys = KeyLane::load(by, scan.table.data, &addrs)?;
+    Ok(Some(ChunkRows { lanes, keys, addrs, all }))
 }
 
 /// One segment's groups.
@@ -105,39 +180,27 @@ pub(super) fn groups(scan: &Scan<'_, '_>, progress: &dyn Progress) -> Result<Vec
     let mut keys = Keys::default();
     let mut total: Vec<Vec<Summary>> = vec![Vec::new(); ncols];
     let threads = rayon::current_num_threads().max(1);
-    let mut segments: Vec<Range<u64>> = chunks(all.clone(), SEGMENT).collect();
-    // The first segment alone: with many groups, segments would each hold
-    // nearly every key and merging them would cost as much as the scan. The
-    // other rows then go to one task per key partition, each reading every
-    // row and keeping its keys: each key is still summed in row order, so
-    // the result does not depend on the number of threads, and each key is
-    // merged once.
-    let mut partitioned = false;
+    let segments: Vec<Range<u64>> = chunks(all.clone(), SEGMENT).collect();
+    // The first segment alone, given up as soon as it holds MANY keys: then
+    // segments would each hold nearly every key, and all rows are
+    // partitioned by key instead. The choice depends on the data only, not
+    // on the number of threads.
     let mut start = 0;
     if segments.len() > 1 {
-        let first = segment(scan, segments[0].clone(), progress, (0, 1))?;
-        partitioned = first.keys.key_at.len() > MANY;
-        if partitioned {
-            segments = vec![segments[0].start..segments[0].end, segments[0].end..all.end];
-        }
-        start = 1;
+        let Some(first) = segment(scan, segments[0].clone(), &(), Some(MANY))? else {
+            return super::radix::groups(scan, progress);
+        };
+        progress.advance(segments[0].end - segments[0].start);
         absorb(&mut keys, &mut total, first);
+        start = 1;
     }
-    let rest: Vec<Result<Segment>> = if partitioned {
-        let rows = segments[1].clone();
-        (0..threads).into_par_iter().map(|p| segment(scan, rows.clone(), progress, (p, threads))).collect()
-    } else {
-        Vec::new()
-    };
-    for part in rest {
-        absorb(&mut keys, &mut total, part?);
-    }
-    let windows = if partitioned { &[][..] } else { &segments[start..] };
-    for window in windows.chunks(threads) {
-        let parts: Vec<Result<Segment>> =
-            window.par_iter().map(|rows| segment(scan, rows.clone(), progress, (0, 1))).collect();
+    for window in segments[start..].chunks(threads) {
+        let parts: Vec<Result<Option<Segment>>> =
+            window.par_iter().map(|rows| segment(scan, rows.clone(), progress, None)).collect();
         for part in parts {
-            absorb(&mut keys, &mut total, part?);
+            if let Some(part) = part? {
+                absorb(&mut keys, &mut total, part);
+            }
         }
     }
     Ok(keys
@@ -152,21 +215,17 @@ pub(super) fn groups(scan: &Scan<'_, '_>, progress: &dyn Progress) -> Result<Vec
 
 /// Merge a segment's groups (later rows) into the total.
 fn absorb(keys: &mut Keys, total: &mut [Vec<Summary>], part: Segment) {
-    let summary = |runs: &Runs, g: usize| match runs {
-        Runs::Float(v) => v[g].summary(),
-        Runs::Int(v) => v[g].summary(),
-    };
     if keys.key_at.is_empty() {
         // The first segment: its table becomes the total's.
         for (c, runs) in part.runs.iter().enumerate() {
-            total[c] = (0..part.keys.key_at.len()).map(|g| summary(runs, g)).collect();
+            total[c] = (0..part.keys.len()).map(|g| runs.summary(g)).collect();
         }
         *keys = part.keys;
         return;
     }
     let mut merge = |tg: usize, new: bool, g: usize| {
         for (c, runs) in part.runs.iter().enumerate() {
-            let s = summary(runs, g);
+            let s = runs.summary(g);
             if new {
                 total[c].push(s);
             } else {
@@ -175,96 +234,53 @@ fn absorb(keys: &mut Keys, total: &mut [Vec<Summary>], part: Segment) {
         }
     };
     for (&k, &g) in &part.keys.small {
-        let (tg, new) = keys.small(k, part.keys.key_at[g as usize]);
+        let (tg, new) = keys.small(k, || part.keys.key_at[g as usize]);
         merge(tg, new, g as usize);
     }
     for (k, &g) in &part.keys.bytes {
-        let (tg, new) = keys.bytes(k, part.keys.key_at[g as usize]);
+        let (tg, new) = keys.bytes(k, || part.keys.key_at[g as usize]);
         merge(tg, new, g as usize);
     }
 }
 
-/// Aggregate one segment of rows: of every key, or (`part` = (p, of)) of
-/// the keys of partition p only.
-fn segment(scan: &Scan<'_, '_>, rows: Range<u64>, progress: &dyn Progress, part: (usize, usize)) -> Result<Segment> {
-    let (me, of) = part;
-    let mine_small = |k: u128| of <= 1 || partition(k as u64 ^ (k >> 64) as u64, of) == me;
-    let mine_bytes = |b: &[u8]| {
-        of <= 1
-            || partition(
-                b.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| (h ^ u64::from(c)).wrapping_mul(0x100_0000_01b3)),
-                of,
-            ) == me
-    };
-    // Each partition reads every row: one of them reports the progress.
-    let progress: &dyn Progress = if me == 0 { progress } else { &() };
-    let Some(by) = scan.by else { return Err(Error::usage("internal: grouping without --by")) };
+/// Aggregate one segment of rows; `None` once it holds more than `limit`
+/// groups.
+fn segment(
+    scan: &Scan<'_, '_>,
+    rows: Range<u64>,
+    progress: &dyn Progress,
+    limit: Option<usize>,
+) -> Result<Option<Segment>> {
+    let limit = limit.unwrap_or(usize::MAX);
     let mut keys = Keys::default();
-    let mut runs: Vec<Runs> = Vec::with_capacity(scan.columns.len());
+    let mut runs: Vec<Runs> = Vec::new();
     let (mut mask, mut picked) = (Vec::new(), Vec::new());
     let mut groups: Vec<u32> = Vec::with_capacity(LANE as usize);
-    let mut first = true;
     for chunk in chunks(rows, LANE) {
         let n = (chunk.end - chunk.start) as usize;
-        let lanes: Vec<Lane> = scan
-            .columns
-            .iter()
-            .map(|col| col.load(scan.table.data, &scan.table.addresses(col, chunk.clone())?))
-            .collect::<Result<_>>()?;
-        if first {
-            for (col, lane) in scan.columns.iter().zip(&lanes) {
-                runs.push(match lane {
-                    Lane::Float(_) => Runs::Float(Vec::new()),
-                    Lane::Int(_) => Runs::Int(Vec::new()),
-                    _ => return Err(Error::usage(format!("internal: '{}' is not numeric", col.name))),
-                });
-            }
-            first = false;
-        }
-        let all = match scan.filter {
-            Some(f) => {
-                let given: Vec<(&[Seg], &Lane)> = scan.columns.iter().map(|c| c.path.as_slice()).zip(&lanes).collect();
-                mask.clear();
-                f.mask_with(chunk.clone(), &mut mask, &given)?;
-                picked_rows(&mask, &mut picked);
-                if picked.is_empty() {
-                    progress.advance(n as u64);
-                    continue;
-                }
-                false
-            }
-            None => true,
+        let Some(c) = read_chunk(scan, chunk, &mut mask, &mut picked)? else {
+            progress.advance(n as u64);
+            continue;
         };
-        let addrs = scan.table.addresses(by, chunk.clone())?;
-        let lane = KeyLane::load(by, scan.table.data, &addrs)?;
+        if runs.is_empty() {
+            runs = Runs::for_lanes(scan, &c.lanes)?;
+        }
         // The group of each row (of each picked row), new groups given accumulators.
         groups.clear();
-        let grow = |new: bool, runs: &mut Vec<Runs>| {
-            if new {
-                for r in runs.iter_mut() {
-                    match r {
-                        Runs::Float(v) => v.push(FloatRun::default()),
-                        Runs::Int(v) => v.push(IntRun::default()),
-                    }
-                }
-            }
-        };
-        let rows: &mut dyn Iterator<Item = usize> = if all { &mut (0..n) } else { &mut picked.iter().copied() };
-        match &lane {
+        let rows: &mut dyn Iterator<Item = usize> = if c.all { &mut (0..n) } else { &mut picked.iter().copied() };
+        match &c.keys {
             KeyLane::Small(v) => {
                 // Runs of equal keys (sorted or clustered data) skip the look-up.
                 let mut last: Option<(u128, u32)> = None;
                 for i in rows {
                     let k = v[i];
-                    if !mine_small(k) {
-                        groups.push(SKIP);
-                        continue;
-                    }
                     let g = match last {
                         Some((lk, lg)) if lk == k => lg,
                         _ => {
-                            let (g, new) = keys.small(k, addrs.get(i));
-                            grow(new, &mut runs);
+                            let (g, new) = keys.small(k, || c.addrs.get(i));
+                            if new {
+                                runs.iter_mut().for_each(Runs::grow);
+                            }
                             last = Some((k, g as u32));
                             g as u32
                         }
@@ -274,52 +290,46 @@ fn segment(scan: &Scan<'_, '_>, rows: Range<u64>, progress: &dyn Progress, part:
             }
             KeyLane::Strings(s) => {
                 for i in rows {
-                    if !mine_bytes(s.get(i)) {
-                        groups.push(SKIP);
-                        continue;
+                    let (g, new) = keys.bytes(s.get(i), || c.addrs.get(i));
+                    if new {
+                        runs.iter_mut().for_each(Runs::grow);
                     }
-                    let (g, new) = keys.bytes(s.get(i), addrs.get(i));
-                    grow(new, &mut runs);
                     groups.push(g as u32);
                 }
             }
         }
-        for (r, lane) in runs.iter_mut().zip(&lanes) {
+        if keys.len() > limit {
+            return Ok(None);
+        }
+        for (r, lane) in runs.iter_mut().zip(&c.lanes) {
             match (r, lane) {
-                (Runs::Float(acc), Lane::Float(v)) => {
-                    if all {
-                        for (&g, &x) in groups.iter().zip(v) {
-                            if g != SKIP {
-                                acc[g as usize].add(x);
-                            }
-                        }
-                    } else {
-                        for (&g, &i) in groups.iter().zip(&picked) {
-                            if g != SKIP {
-                                acc[g as usize].add(v[i]);
-                            }
-                        }
-                    }
-                }
-                (Runs::Int(acc), Lane::Int(v)) => {
-                    if all {
-                        for (&g, &x) in groups.iter().zip(v) {
-                            if g != SKIP {
-                                acc[g as usize].add(x);
-                            }
-                        }
-                    } else {
-                        for (&g, &i) in groups.iter().zip(&picked) {
-                            if g != SKIP {
-                                acc[g as usize].add(v[i]);
-                            }
-                        }
-                    }
-                }
+                (Runs::Float(acc), Lane::Float(v)) => add_each(acc, &groups, v, &picked, c.all, FloatRun::add),
+                (Runs::Int(acc), Lane::Int(v)) => add_each(acc, &groups, v, &picked, c.all, IntRun::add),
                 _ => return Err(Error::usage("internal: a column changed type")),
             }
         }
         progress.advance(n as u64);
     }
-    Ok(Segment { keys, runs })
+    Ok(Some(Segment { keys, runs }))
+}
+
+/// Add `values[i]` (each row, or each picked row) to the accumulator of its group.
+#[inline]
+pub(super) fn add_each<A, T: Copy>(
+    acc: &mut [A],
+    groups: &[u32],
+    values: &[T],
+    picked: &[usize],
+    all: bool,
+    add: impl Fn(&mut A, T),
+) {
+    if all {
+        for (&g, &x) in groups.iter().zip(values) {
+            add(&mut acc[g as usize], x);
+        }
+    } else {
+        for (&g, &i) in groups.iter().zip(picked) {
+            add(&mut acc[g as usize], values[i]);
+        }
+    }
 }

@@ -10,11 +10,14 @@
 //! With `--by`, each segment of rows aggregates into a hash table of its
 //! own, a row at a time, and segments are merged once each in row order
 //! ([`grouped`]): the cost per row does not grow with the number of groups,
-//! and memory is one accumulator per group and column per segment in flight. Groups are printed sorted by key, as
+//! and memory is one accumulator per group and column per segment in
+//! flight. With very many groups the rows are partitioned by key first and
+//! each partition aggregated in cache ([`radix`]). Groups are printed sorted by key, as
 //! pandas' `groupby` and `np.unique` order them: numbers by value,
 //! strings by their bytes.
 
 mod grouped;
+mod radix;
 pub mod report;
 pub mod summary;
 
@@ -133,7 +136,8 @@ pub fn compute<'m>(
     let scan = Scan { table, columns: &columns, filter, by: by.as_ref() };
     if by.is_some() {
         let mut groups = grouped::groups(&scan, progress)?;
-        groups.sort_by(|a, b| a.key.cmp(&b.key));
+        // Keys are unique: an unstable sort gives the one order.
+        groups.par_sort_unstable_by(|a, b| a.key.cmp(&b.key));
         return Ok(Stats { columns, by, groups });
     }
     let mut total = Partial::default();

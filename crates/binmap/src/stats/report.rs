@@ -15,17 +15,15 @@
 
 use std::io::Write;
 
-use super::{Group, Stats, summary::Summary};
+use super::{Group, Key, Stats, summary::Summary};
 use crate::decode::Value;
 use crate::error::{Error, Result};
 use crate::layout::ScalarKind;
+use crate::map::NodeKind;
 use crate::query::table::{ColumnRef, LeafType};
 use crate::sink::{Format, flush, write_json, write_text};
 use crate::text::escape::write_json_str;
 use crate::text::number::write_f64_sig;
-
-/// Output is written a block of this many bytes at a time.
-const BLOCK: usize = 1 << 20;
 
 /// Significant digits of the floats of a table (numpy prints 8 decimals,
 /// pandas 6; 7 is a float32's precision, so its sums read `20.2`, not
@@ -132,51 +130,58 @@ pub fn write(
 ) -> Result<()> {
     let data = map.data();
     let key_name = stats.by.as_ref().map(|b| b.name.clone());
+    let ncols = stats.columns.len() as u64;
+    let cells = 0..stats.groups.len() as u64 * ncols;
+    // Cell `k`: the group and the column.
+    let cell = |k: u64| (&stats.groups[(k / ncols) as usize], (k % ncols) as usize);
     let mut buf = Vec::new();
     match format {
         Format::Json | Format::Jsonl => {
+            // Formatted in parallel blocks of cells, written in order.
             let lines = format == Format::Jsonl;
             if !lines {
                 buf.push(b'[');
             }
-            let mut first = true;
-            for (g, (c, col)) in cells(stats) {
-                if !lines && !std::mem::take(&mut first) {
-                    buf.push(b',');
-                }
-                buf.push(b'{');
-                if let (Some(name), Some(by)) = (&key_name, &stats.by) {
-                    write_json_str(&mut buf, name);
-                    buf.push(b':');
-                    write_json(&mut buf, &by.leaf(data, g.key_at)?);
-                    buf.push(b',');
-                }
-                buf.extend_from_slice(b"\"column\":");
-                write_json_str(&mut buf, &col.name);
-                for (k, v) in picked(&g.summaries[c], col, &opts.stats) {
-                    buf.push(b',');
-                    write_json_str(&mut buf, k.name());
-                    buf.push(b':');
-                    match v {
-                        Some(v) => write_number(&mut buf, &v, true),
-                        None => buf.extend_from_slice(b"null"),
+            flush(&mut buf, out)?;
+            crate::sink::write_chunks(cells, out, |range, buf| {
+                for k in range {
+                    let (g, c) = cell(k);
+                    let col = &stats.columns[c];
+                    if !lines && k > 0 {
+                        buf.push(b',');
+                    }
+                    buf.push(b'{');
+                    if let (Some(name), Some(by)) = (&key_name, &stats.by) {
+                        write_json_str(buf, name);
+                        buf.push(b':');
+                        write_json(buf, &key_value(by, g, data)?);
+                        buf.push(b',');
+                    }
+                    buf.extend_from_slice(b"\"column\":");
+                    write_json_str(buf, &col.name);
+                    for (k, v) in picked(&g.summaries[c], col, &opts.stats) {
+                        buf.push(b',');
+                        write_json_str(buf, k.name());
+                        buf.push(b':');
+                        match v {
+                            Some(v) => write_number(buf, &v, true),
+                            None => buf.extend_from_slice(b"null"),
+                        }
+                    }
+                    buf.push(b'}');
+                    if lines {
+                        buf.push(b'\n');
                     }
                 }
-                buf.push(b'}');
-                if lines {
-                    buf.push(b'\n');
-                }
-                if buf.len() >= BLOCK {
-                    flush(&mut buf, out)?;
-                }
-            }
+                Ok(())
+            })?;
             if !lines {
                 buf.extend_from_slice(b"]\n");
             }
         }
         Format::Csv => {
-            // Straight into the buffer, a block at a time: a million groups
-            // need no line kept in memory.
+            // Formatted in parallel blocks of cells, written in order: a
+            // million groups need no line kept in memory.
             let head = header(key_name.as_deref(), &opts.stats);
             for (k, f) in head.iter().enumerate() {
                 if k > 0 {
@@ -187,40 +192,45 @@ pub fn write(
                 crate::sink::csv::push_field(&mut buf, start);
             }
             buf.push(b'\n');
-            for (g, (c, col)) in cells(stats) {
-                if let Some(by) = &stats.by {
-                    let start = buf.len();
-                    write_text(&mut buf, &by.leaf(data, g.key_at)?);
-                    let text = String::from_utf8_lossy(&buf[start..]).into_owned();
-                    buf.truncate(start);
-                    buf.extend_from_slice(text.as_bytes());
-                    crate::sink::csv::push_field(&mut buf, start);
-                    buf.push(b',');
-                }
-                let start = buf.len();
-                buf.extend_from_slice(col.name.as_bytes());
-                crate::sink::csv::push_field(&mut buf, start);
-                for (_, v) in picked(&g.summaries[c], col, &opts.stats) {
-                    buf.push(b',');
-                    let start = buf.len();
-                    if let Some(v) = v {
-                        write_number(&mut buf, &v, false);
+            flush(&mut buf, out)?;
+            crate::sink::write_chunks(cells, out, |range, buf| {
+                for k in range {
+                    let (g, c) = cell(k);
+                    let col = &stats.columns[c];
+                    if let Some(by) = &stats.by {
+                        let start = buf.len();
+                        write_text(buf, &key_value(by, g, data)?);
+                        let text = String::from_utf8_lossy(&buf[start..]).into_owned();
+                        buf.truncate(start);
+                        buf.extend_from_slice(text.as_bytes());
+                        crate::sink::csv::push_field(buf, start);
+                        buf.push(b',');
                     }
-                    crate::sink::csv::push_field(&mut buf, start);
+                    let start = buf.len();
+                    buf.extend_from_slice(col.name.as_bytes());
+                    crate::sink::csv::push_field(buf, start);
+                    for (_, v) in picked(&g.summaries[c], col, &opts.stats) {
+                        buf.push(b',');
+                        let start = buf.len();
+                        if let Some(v) = v {
+                            write_number(buf, &v, false);
+                        }
+                        crate::sink::csv::push_field(buf, start);
+                    }
+                    buf.push(b'\n');
                 }
-                buf.push(b'\n');
-                if buf.len() >= BLOCK {
-                    flush(&mut buf, out)?;
-                }
-            }
+                Ok(())
+            })?;
         }
         Format::Table => {
             let mut lines: Vec<Vec<String>> = vec![header(key_name.as_deref(), &opts.stats)];
-            for (g, (c, col)) in cells(stats) {
+            for k in cells {
+                let (g, c) = cell(k);
+                let col = &stats.columns[c];
                 let mut line = Vec::new();
                 if let Some(by) = &stats.by {
                     let mut b = Vec::new();
-                    write_text(&mut b, &by.leaf(data, g.key_at)?);
+                    write_text(&mut b, &key_value(by, g, data)?);
                     line.push(String::from_utf8_lossy(&b).into_owned());
                 }
                 line.push(col.name.clone());
@@ -241,17 +251,26 @@ pub fn write(
     flush(&mut buf, out)
 }
 
+/// The group's key as the `--by` field shows it: an integer key from the
+/// key itself, any other read from the group's first row (a million groups
+/// need no random read of the file each for integers).
+fn key_value<'m: 'd, 'd>(by: &ColumnRef<'m>, g: &Group, data: &'d [u8]) -> Result<Value<'d>> {
+    match (&g.key, &by.node.kind) {
+        (Key::Small(k), NodeKind::Scalar(s)) if s.kind.is_integer() => {
+            // Integer keys are stored with the sign bit flipped (see `Key`).
+            let v = (k ^ (1 << 127)) as i128;
+            Ok(if s.kind.is_signed() { Value::Int(v as i64) } else { Value::UInt(v as u64) })
+        }
+        _ => by.leaf(data, g.key_at),
+    }
+}
+
 fn header(key: Option<&str>, picked: &[Stat]) -> Vec<String> {
     key.into_iter()
         .chain(std::iter::once("column"))
         .chain(picked.iter().map(|s| s.name()))
         .map(str::to_string)
         .collect()
-}
-
-/// Every (group, column) pair in print order.
-fn cells<'s, 'm>(stats: &'s Stats<'m>) -> impl Iterator<Item = (&'s Group, (usize, &'s ColumnRef<'m>))> {
-    stats.groups.iter().flat_map(move |g| stats.columns.iter().enumerate().map(move |c| (g, c)))
 }
 
 /// A printable statistic.
