@@ -1612,7 +1612,7 @@ fn insert_cell(doc: &mut Doc, segs: &[Seg], value: Doc) -> std::result::Result<(
             let Doc::Object(kv) = doc else { return Err("a field inside a non-record".into()) };
             if !kv.iter().any(|(k, _)| k == &**name) {
                 let fresh = match rest.first() {
-                    Some(Seg::Index(_)) => Doc::Array(Vec::new()),
+                    Some(Seg::Index(_) | Seg::Take(_)) => Doc::Array(Vec::new()),
                     Some(Seg::Field(_)) => Doc::Object(Vec::new()),
                     None => Doc::Null,
                 };
@@ -1633,7 +1633,7 @@ fn insert_cell(doc: &mut Doc, segs: &[Seg], value: Doc) -> std::result::Result<(
                     } else {
                         match rest.first() {
                             Some(Seg::Field(_)) => Doc::Object(Vec::new()),
-                            Some(Seg::Index(_)) => Doc::Array(Vec::new()),
+                            Some(Seg::Index(_) | Seg::Take(_)) => Doc::Array(Vec::new()),
                             None => Doc::Null,
                         }
                     });
@@ -1644,5 +1644,6 @@ fn insert_cell(doc: &mut Doc, segs: &[Seg], value: Doc) -> std::result::Result<(
             }
             insert_cell(cur, rest, value)
         }
+        Seg::Take(_) => Err("a column name indexes with integers only (v[2], m[0,1])".into()),
     }
 }

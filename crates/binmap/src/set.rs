@@ -10,7 +10,7 @@ use crate::encode::{Origin, bit_field_value, encode_leaf, encode_scalar};
 use crate::error::{Error, Result};
 use crate::layout::{BitLeaf, Expr, Item, Layout, Type};
 use crate::map::{Map, NodeKind};
-use crate::select::{Seg, Selection, parse_path, path_to_string, project, select};
+use crate::select::{Seg, Selection, parse_path, path_to_string, select};
 use crate::sink::is_leaf;
 use crate::text::json_read::Doc;
 
@@ -57,15 +57,9 @@ pub fn plan(map: &Map<'_>, assignments: &[String]) -> Result<Vec<Edit>> {
         let sel = select(map, &path)?;
         let targets: Vec<crate::select::View<'_>> = match &sel {
             Selection::One(v) => vec![*v],
-            Selection::Each { .. } => {
-                let rows =
-                    sel.rows(Default::default(), &path)?.ok_or_else(|| Error::usage("internal: not an array"))?;
-                let mut v = Vec::new();
-                for i in 0..rows.array.count {
-                    let (e, off) = rows.array.elem(i);
-                    v.push(project(crate::select::View { node: e, abs: rows.abs + off }, &rows.proj, &path)?);
-                }
-                v
+            Selection::Many(p) => {
+                let n: u64 = p.shape().iter().product();
+                (0..n).map(|i| p.elem(i)).collect::<Result<_>>()?
             }
         };
         let Some(first) = targets.first() else { continue };

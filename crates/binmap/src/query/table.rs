@@ -150,12 +150,15 @@ impl<'m> Table<'m> {
         let rs: RowSet<'m> = sel
             .rows(rows.unwrap_or_default(), path)?
             .ok_or_else(|| Error::usage(format!("{} is not an array", describe(path))))?;
-        if !rs.proj.is_empty() {
-            return Err(Error::usage(format!("'{}' is not an array of records", path_to_string(path))));
-        }
+        let Some((array, abs)) = rs.picked().whole() else {
+            return Err(Error::usage(format!(
+                "'{}' is not a whole array: stats, select and --where scan the rows of an array (limit them with --rows)",
+                path_to_string(path)
+            )));
+        };
         let row_len = rs.row_len();
         let rows = rs.rows.start.saturating_mul(row_len)..rs.rows.end.saturating_mul(row_len);
-        Ok(Table { data: map.data(), array: rs.array, abs: rs.abs, rows, path: path.to_vec() })
+        Ok(Table { data: map.data(), array, abs, rows, path: path.to_vec() })
     }
 
     /// Number of rows.

@@ -87,7 +87,7 @@ pub fn render(
         (Format::Csv, Some(rs)) => csv::write_rows(data, &rs, w),
         (Format::Csv, None) => match sel {
             Selection::One(v) => csv::write_one(data, &[(if name.is_empty() { "value" } else { &name }, v)], w),
-            Selection::Each { .. } => Err(Error::usage("internal: a projection without rows")),
+            Selection::Many(_) => Err(Error::usage("internal: a projection without rows")),
         },
         (Format::Table, Some(rs)) if rows.is_some() => table::write_rows(map, &rs, w),
         (Format::Table, _) => table::write_selection(map, &sel, &path, &name, w),
@@ -130,7 +130,7 @@ pub fn render_paths(map: &crate::Map<'_>, paths: &[&str], format: Format, w: &mu
             for p in paths {
                 match select(map, &parse_path(p)?)? {
                     Selection::One(v) => views.push((*p, v)),
-                    Selection::Each { .. } => {
+                    Selection::Many(_) => {
                         return Err(Error::usage(format!(
                             "'{p}' has a value in every element: in one CSV row with other paths, index one element, or use --format json"
                         )));
