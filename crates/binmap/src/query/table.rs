@@ -293,6 +293,12 @@ fn split_at_array(map: &Map<'_>, segs: &[Seg]) -> Result<(Vec<Seg>, Vec<Seg>)> {
     for (k, seg) in segs.iter().enumerate() {
         match (&node.kind, seg) {
             (NodeKind::Array(_), Seg::Field(_)) => return Ok((segs[..k].to_vec(), segs[k..].to_vec())),
+            (NodeKind::Array(_), _) => {
+                return Err(Error::usage(format!(
+                    "'{}': stats, select and --where scan whole arrays, not slices of them; limit the rows with --rows A..B",
+                    path_to_string(segs)
+                )));
+            }
             (NodeKind::Struct(ms), Seg::Field(name)) => {
                 node = match ms.iter().find(|m| m.name.as_deref() == Some(&**name)) {
                     Some(m) => &m.node,

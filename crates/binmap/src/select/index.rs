@@ -283,6 +283,14 @@ impl<'m> Picked<'m> {
         Ok(true)
     }
 
+    /// The same selection with the dimensions of elements that are arrays
+    /// of uniform elements appended (`records.vals` in numpy's shape
+    /// `(n, 3)`, every element a `vals` value).
+    pub fn flattened(mut self) -> Picked<'m> {
+        while let Ok(true) = self.expand(&[]) {}
+        self
+    }
+
     /// The field `name` of every element.
     fn field(mut self, name: &Arc<str>, path: &[Seg]) -> Result<Picked<'m>> {
         self.whole = None;
