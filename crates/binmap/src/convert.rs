@@ -3,11 +3,11 @@
 //! layout type ([`crate::layout::numpy::descr`]), the data are the
 //! elements' bytes in C order, byte order kept as it is in the file.
 
-use std::io::Write;
 use crate::error::{Error, Result};
 use crate::layout::Type;
 use crate::map::{Map, NodeKind, slice};
 use crate::select::{Rows, Seg, Selection, main_table, parse_path, path_to_string, select};
+use std::io::Write;
 
 /// Write `path` of `map` (default: the main table) as `.npy` bytes.
 ///

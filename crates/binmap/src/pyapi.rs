@@ -72,7 +72,9 @@ pub fn numpy_view(map: &Map<'_>, path: &str) -> Result<Option<NumpyView>> {
     let elem = match &elem.kind {
         NodeKind::Array(a) => match &a.elems {
             Elems::Uniform { stride, elem } => {
-                st.extend(crate::select::byte_strides(&a.shape, *stride, a.fortran).into_iter().map(|s| s.unsigned_abs()));
+                st.extend(
+                    crate::select::byte_strides(&a.shape, *stride, a.fortran).into_iter().map(|s| s.unsigned_abs()),
+                );
                 shape.extend(a.shape.iter().copied());
                 elem
             }

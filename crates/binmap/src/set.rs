@@ -149,11 +149,10 @@ fn broadcast(text: &str, target: &[u64], path: &[Seg]) -> Result<Values> {
         }
     }
     let mut docs = Vec::new();
-    flatten(&doc, &shape, &mut docs).map_err(|why| {
-        Error::input(format!("'{}': the list is not rectangular: {why}", path_to_string(path)))
-    })?;
-    let fits = shape.len() <= target.len()
-        && shape.iter().rev().zip(target.iter().rev()).all(|(v, t)| *v == 1 || v == t);
+    flatten(&doc, &shape, &mut docs)
+        .map_err(|why| Error::input(format!("'{}': the list is not rectangular: {why}", path_to_string(path))))?;
+    let fits =
+        shape.len() <= target.len() && shape.iter().rev().zip(target.iter().rev()).all(|(v, t)| *v == 1 || v == t);
     if !fits {
         let show = |s: &[u64]| match s {
             [one] => format!("({one},)"),

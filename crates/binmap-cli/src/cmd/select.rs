@@ -79,8 +79,7 @@ pub fn run(a: Args) -> Result<()> {
     let array = picked.as_ref().unwrap_or(table.array);
     let bar = crate::progress::Bar::new(table.len(), "rows");
     let filter = filter.with_progress(Box::new(bar));
-    let row_set =
-        RowSet::new(array, table.abs, table.rows.clone(), table.path.clone()).with_filter(Arc::new(filter));
+    let row_set = RowSet::new(array, table.abs, table.rows.clone(), table.path.clone()).with_filter(Arc::new(filter));
     let mut out = Output::new(a.output.as_deref())?;
     render_rows(&map, &row_set, format, out.writer())?;
     // The bar is cleared with the row set, before any message.

@@ -88,8 +88,10 @@ const RESET: &[u8] = b"\x1b[0m";
 /// `coords.x`) or of rows of the outermost array; the whole file when both
 /// are `None`.
 ///
-/// A projection through an array (`records.value`, `coords.x`) or a
-/// slice (`records[::2]`) gives the bytes from its lowest to its highest. `rows` selects elements of the array the path
+/// A projection through an array (`records.value`, `coords.x`) gives the
+/// range of the elements it projects (the whole array, or the elements of
+/// a slice: `records[::2].value` those of `records[::2]`); a slice, the
+/// bytes from its lowest element to its highest. `rows` selects elements of the array the path
 /// names (or projects through); without a path, of the file's main table
 /// ([`select::main_table`]: `records` of db.dat, `coords` of
 /// flight_path.b). An empty row range gives an empty range where the rows
@@ -103,8 +105,9 @@ const RESET: &[u8] = b"\x1b[0m";
 /// assert_eq!(range_of(&map, None, None).unwrap(), (0, 7));
 /// assert_eq!(range_of(&map, Some("v"), None).unwrap(), (1, 7));
 /// assert_eq!(range_of(&map, Some("v[1].b"), None).unwrap(), (5, 7));
-/// assert_eq!(range_of(&map, Some("v.b"), None).unwrap(), (2, 7));
-/// assert_eq!(range_of(&map, Some("v[::-1].a"), None).unwrap(), (1, 5));
+/// assert_eq!(range_of(&map, Some("v.b"), None).unwrap(), (1, 7));
+/// assert_eq!(range_of(&map, Some("v[::-1]"), None).unwrap(), (1, 7));
+/// assert_eq!(range_of(&map, Some("v[1:]"), None).unwrap(), (4, 7));
 /// assert_eq!(range_of(&map, None, Some(Rows::parse("-1..").unwrap())).unwrap(), (4, 7));
 /// assert!(range_of(&map, Some("n"), Some(Rows::parse("0..1").unwrap())).is_err());
 /// ```
@@ -115,6 +118,7 @@ pub fn range_of(map: &Map<'_>, path: Option<&str>, rows: Option<Rows>) -> Result
         (None, Some(_)) => select::main_table(map)
             .ok_or_else(|| Error::usage("--rows selects elements of an array, and this layout has no array"))?,
     };
+    let segs = whole_elements(map, segs)?;
     let sel = select::select(map, &segs)?;
     if let (None, Selection::One(v)) = (rows, &sel) {
         return Ok((v.abs, v.abs.saturating_add(extent(v.node))));
@@ -126,6 +130,17 @@ pub fn range_of(map: &Map<'_>, path: Option<&str>, rows: Option<Rows>) -> Result
         )));
     };
     Ok(set.span())
+}
+
+/// A path up to its first field of every element of an array
+/// (`records[::2]` of `records[::2].value`): the dump shows whole elements.
+fn whole_elements(map: &Map<'_>, segs: Vec<select::Seg>) -> Result<Vec<select::Seg>> {
+    for k in 0..segs.len() {
+        if matches!(segs[k], select::Seg::Field(_)) && k > 0 && select::select(map, &segs[..k])?.picked().is_some() {
+            return Ok(segs[..k].to_vec());
+        }
+    }
+    Ok(segs)
 }
 
 /// Write the annotated dump of bytes `[opts.start, opts.end)` of `map`'s

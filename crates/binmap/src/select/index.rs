@@ -103,7 +103,13 @@ pub(crate) fn walk<'m>(map: &'m Map<'_>, path: &[Seg]) -> Result<std::result::Re
                 NodeKind::Array(a) => {
                     Picked::enter(a, v.abs).take(&entries(map, scope, seg, at)?, at, &path[..k])?.collapse()?
                 }
-                _ => return Err(Error::usage(format!("'{}': a {} cannot be indexed", path_to_string(at), kind_name(v.node)))),
+                _ => {
+                    return Err(Error::usage(format!(
+                        "'{}': too many indices: a {} cannot be indexed",
+                        path_to_string(at),
+                        kind_name(v.node)
+                    )));
+                }
             },
             (Cur::Many(p), Seg::Field(name)) => Cur::Many(p.field(name, at)?),
             (Cur::Many(p), _) => p.take(&entries(map, scope, seg, at)?, at, &path[..k])?.collapse()?,
@@ -178,7 +184,12 @@ fn eval(map: &Map<'_>, scope: View<'_>, e: &IExpr, path: &[Seg]) -> Result<i64> 
 }
 
 /// Python's `slice(start, stop, step).indices(len)`: (first, step, count).
-fn slice_indices(a: Option<i64>, b: Option<i64>, c: Option<i64>, len: u64) -> std::result::Result<(u64, i64, u64), String> {
+fn slice_indices(
+    a: Option<i64>,
+    b: Option<i64>,
+    c: Option<i64>,
+    len: u64,
+) -> std::result::Result<(u64, i64, u64), String> {
     let step = c.unwrap_or(1);
     if step == 0 {
         return Err("slice step cannot be zero".into());
@@ -473,7 +484,8 @@ impl<'m> Picked<'m> {
     pub fn span(&self, rows: std::ops::Range<u64>) -> (u64, u64) {
         let empty = rows.is_empty() || self.shape.iter().skip(1).any(|&d| d == 0);
         // Per dimension, the lowest and highest index the rows use.
-        let ends = |k: usize, d: u64| if k == 0 { (rows.start, rows.end.saturating_sub(1)) } else { (0, d.saturating_sub(1)) };
+        let ends =
+            |k: usize, d: u64| if k == 0 { (rows.start, rows.end.saturating_sub(1)) } else { (0, d.saturating_sub(1)) };
         match &self.place {
             Place::Strided { base, strides, node } => {
                 let (mut lo, mut hi) = (i128::from(*base), i128::from(*base));

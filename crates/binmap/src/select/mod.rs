@@ -128,9 +128,11 @@ pub(crate) fn step<'m>(view: View<'m>, seg: &Seg, path: &[Seg]) -> Result<View<'
             "'{}': a slice or an expression inside elements of varying size; select one element first (like records[3].items[1:])",
             path_to_string(path)
         ))),
-        (Seg::Index(_) | Seg::Take(_), _) => {
-            Err(Error::usage(format!("'{}': a {} cannot be indexed", path_to_string(path), kind_name(view.node))))
-        }
+        (Seg::Index(_) | Seg::Take(_), _) => Err(Error::usage(format!(
+            "'{}': too many indices: a {} cannot be indexed",
+            path_to_string(path),
+            kind_name(view.node)
+        ))),
     }
 }
 

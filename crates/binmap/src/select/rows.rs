@@ -125,9 +125,12 @@ impl<'m> RowSet<'m> {
         let fixed = picked.strided().and_then(|(base, shape, strides, node)| {
             // One stride for all: that of the innermost dimension with more
             // than one element, and every other dimension a multiple of it.
-            let inner = shape.iter().zip(strides).rev().find(|(d, _)| **d > 1).map_or(node.size, |(_, s)| {
-                u64::try_from(*s).unwrap_or(0)
-            });
+            let inner = shape
+                .iter()
+                .zip(strides)
+                .rev()
+                .find(|(d, _)| **d > 1)
+                .map_or(node.size, |(_, s)| u64::try_from(*s).unwrap_or(0));
             let mut step = inner;
             for (d, s) in shape.iter().zip(strides).rev() {
                 if *d > 1 && i128::from(*s) != i128::from(step) {
