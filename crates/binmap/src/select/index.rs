@@ -366,30 +366,44 @@ impl<'m> Picked<'m> {
                 dims.iter().filter_map(|d| if let Dim::Range { len, .. } = d { Some(*len) } else { None }).collect();
             return Ok(self);
         }
-        let (mut k, mut ndim) = (0, self.shape.len());
+        // numpy counts the indices first: the selection's dimensions and
+        // those of elements that are arrays of uniform elements.
+        let mut ndim = self.shape.len();
+        if let Place::Strided { node, .. } = &self.place {
+            let mut n: &Node = node;
+            while let NodeKind::Array(a) = &n.kind
+                && let Elems::Uniform { elem, .. } = &a.elems
+            {
+                ndim += a.shape.len();
+                n = elem;
+            }
+        }
+        if entries.len() > ndim {
+            return Err(Error::usage(format!(
+                "'{}': too many indices: {} has {ndim} dimension(s), and {} were indexed",
+                path_to_string(path),
+                if array.is_empty() { "the file".to_string() } else { format!("'{}'", path_to_string(array)) },
+                entries.len()
+            )));
+        }
+        // `k`: the dimension the next entry indexes; `dropped`: the
+        // dimensions before it that single indexes removed (for messages).
+        let (mut k, mut dropped) = (0, 0);
         for e in entries {
             while k >= self.shape.len() {
-                let before = self.shape.len();
-                if self.expand(path)? {
-                    ndim += self.shape.len() - before;
-                } else {
-                    return Err(Error::usage(format!(
-                        "'{}': too many indices: {} has {} dimension(s), and {} were indexed",
-                        path_to_string(path),
-                        if array.is_empty() { "the file".to_string() } else { format!("'{}'", path_to_string(array)) },
-                        ndim,
-                        entries.len()
-                    )));
+                if !self.expand(path)? {
+                    return Err(Error::usage(format!("internal: '{}' has fewer dimensions than counted", path_to_string(path))));
                 }
             }
             let Place::Strided { base, strides, .. } = &mut self.place else { unreachable!("checked above") };
             let len = self.shape[k];
             match *e {
                 Entry::At(i) => {
-                    let i = checked_index(i, len, k, array, path)?;
+                    let i = checked_index(i, len, k + dropped, array, path)?;
                     *base = offset(*base, i, strides[k]);
                     strides.remove(k);
                     self.shape.remove(k);
+                    dropped += 1;
                 }
                 Entry::Slice(a, b, c) => {
                     let (first, step, n) = slice_indices(a, b, c, len).map_err(slice_err)?;

@@ -78,11 +78,12 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
         if shape.len() <= 1 {
             return self.node(rows.elem(r)?);
         }
-        self.dims(rows, &shape[1..], r * rows.row_len())
+        self.dims(&|f| rows.elem(f), &shape[1..], r * rows.row_len())
     }
 
-    /// Nested lists over `dims`, elements from flat index `start`.
-    fn dims(&mut self, rows: &RowSet<'_>, dims: &[u64], start: u64) -> Result<()> {
+    /// Nested lists over `dims`, element `f` from `elem(f)`, from flat
+    /// index `start`.
+    fn dims<'v>(&mut self, elem: &dyn Fn(u64) -> Result<View<'v>>, dims: &[u64], start: u64) -> Result<()> {
         self.buf.push(b'[');
         let inner: u64 = dims[1..].iter().product();
         for i in 0..dims[0] {
@@ -90,9 +91,9 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
                 self.buf.push(b',');
             }
             if dims.len() == 1 {
-                self.node(rows.elem(start + i)?)?;
+                self.node(elem(start + i)?)?;
             } else {
-                self.dims(rows, &dims[1..], start + i * inner)?;
+                self.dims(elem, &dims[1..], start + i * inner)?;
             }
             maybe_flush(&mut self.buf, self.out)?;
         }
@@ -123,8 +124,11 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
                 if a.shape.is_empty() {
                     self.buf.extend_from_slice(b"[]");
                 } else {
-                    let rows = RowSet::new(a, v.abs, 0..a.shape[0], Vec::new());
-                    self.rows_list(&rows)?;
+                    let elem = |f: u64| {
+                        let (e, off) = a.elem(f);
+                        Ok(View { node: e, abs: v.abs + off })
+                    };
+                    self.dims(&elem, &a.shape, 0)?;
                 }
             }
             _ => {}

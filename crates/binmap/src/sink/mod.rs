@@ -66,6 +66,7 @@ pub fn render(
 ) -> Result<()> {
     use crate::select::{Selection, main_table, parse_path, path_to_string, select};
     let wants_table = matches!(format, Format::Csv | Format::Jsonl) || rows.is_some();
+    let given = path;
     let path = match (path, wants_table) {
         (Some(p), _) => parse_path(p)?,
         (None, true) => main_table(map).unwrap_or_default(),
@@ -78,7 +79,8 @@ pub fn render(
         let what = if path.is_empty() { "the file".to_string() } else { path_to_string(&path) };
         return Err(Error::usage(format!("--rows needs an array; {what} is not one")));
     }
-    let name = path_to_string(&path);
+    // A path is shown as it was written (`x[n-1]`).
+    let name = given.map_or_else(|| path_to_string(&path), |p| p.trim().to_string());
     match (format, row_set) {
         (Format::Json, Some(rs)) if rows.is_some() => json::JsonWriter::new(data, w).rows_document(&rs),
         (Format::Json, _) => json::JsonWriter::new(data, w).document(&sel, &path),
