@@ -392,7 +392,10 @@ impl<'m> Picked<'m> {
         for e in entries {
             while k >= self.shape.len() {
                 if !self.expand(path)? {
-                    return Err(Error::usage(format!("internal: '{}' has fewer dimensions than counted", path_to_string(path))));
+                    return Err(Error::usage(format!(
+                        "internal: '{}' has fewer dimensions than counted",
+                        path_to_string(path)
+                    )));
                 }
             }
             let Place::Strided { base, strides, .. } = &mut self.place else { unreachable!("checked above") };
