@@ -6,7 +6,9 @@
 Each case draws a random format and checks, against CPython:
   * `binmap struct calcsize FMT` (or its error),
   * `binmap struct pack FMT V...` with random values (bytes, or the error
-    message), values spelled as a user would type them,
+    message), values spelled as a user would type them (for `?` any Python
+    literal, whose truth CPython packs), and `pack --repr` against
+    `repr(bytes)`,
   * `binmap struct unpack FMT` of random bytes (the tuple repr, or the error),
   * `binmap struct iter-unpack FMT` of several random records (in repr and
     json form; one binmap run checks many records).
@@ -16,6 +18,7 @@ BINMAP names the binary (default target/release/binmap). The last line is
 """
 
 import argparse
+import ast
 import json
 import math
 import os
@@ -89,6 +92,14 @@ def bytes_text(b):
     return "".join(out)
 
 
+# Literals for `?`, evaluated by ast.literal_eval (and `set()`) as the oracle.
+TRUTH_LITERALS = [
+    "None", "''", '""', "()", "[]", "{}", "0j", "0.0", "b''", "False", "0", "-0.0", "0x0", "0.0j", "0+0j",
+    "(0)", "(())", "set()", "'a'", '"0"', "b'\\x00'", "(0,)", "[0]", "{0: 0}", "{0}", "1j", "1-1j", "-2",
+    "0.5", "True", "(1)", "rb'x'", "1e-300j", "1_0",
+]
+
+
 def rand_value(rng, code):
     """(python value, command-line text)."""
     r = rng.random()
@@ -99,8 +110,12 @@ def rand_value(rng, code):
         b = rng.randbytes(1) if r < 0.95 else b"ab"
         return b, bytes_text(b)
     if code == "?":
-        v = rng.choice([True, False, 0, 3, -1, 0.0, 1.5])
-        return v, repr(v)
+        if r < 0.5:
+            v = rng.choice([True, False, 0, 3, -1, 0.0, 1.5])
+            return v, repr(v)
+        # Any Python literal: CPython packs its truth (None, '', () are False).
+        text = rng.choice(TRUTH_LITERALS)
+        return (set() if text == "set()" else ast.literal_eval(text)), text
     if code in "efd":
         if r < 0.1:
             v = rng.randint(-100000, 100000)
@@ -180,6 +195,10 @@ def one_case(seed, k):
     rc, out, errtext = run(["pack", "--", fmt, *texts])
     if want_err is None:
         check("pack", rc == 0 and out == want_bytes, f"values {texts}: want {want_bytes.hex()}, got rc={rc} {out.hex()} {errtext!r}")
+        # What a terminal shows: Python's repr of the bytes.
+        want_repr = (repr(want_bytes) + "\n").encode()
+        rc, out, errtext = run(["pack", "--repr", "--", fmt, *texts])
+        check("pack --repr", rc == 0 and out == want_repr, f"values {texts}: want {want_repr!r}, got rc={rc} {out!r} {errtext!r}")
     else:
         check("pack", rc == 1 and want_err in errtext, f"values {texts}: want error {want_err!r}, got rc={rc} {errtext!r}")
 

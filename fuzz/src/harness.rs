@@ -210,7 +210,7 @@ pub fn pack_input(bytes: &[u8]) {
     {
         map_and_render(&layout, &packed);
     }
-    if let Ok(doc) = binmap::pack::csv_doc(&layout, &text)
+    if let Ok(doc) = binmap::pack::csv_doc(&layout, &text, &Default::default()).map(|t| t.doc)
         && let Ok(packed) = binmap::pack::pack(&layout, &doc, Origin::Text)
     {
         map_and_render(&layout, &packed);

@@ -369,7 +369,13 @@ impl File {
             };
             let stats = binmap::stats::compute(&table, columns, filter.as_ref(), by, &())?;
             let mut out = Vec::new();
-            binmap::stats::report::write(&m.map, &stats, binmap::sink::Format::Json, &mut out)?;
+            binmap::stats::report::write(
+                &m.map,
+                &stats,
+                binmap::sink::Format::Json,
+                &binmap::stats::report::Options::default(),
+                &mut out,
+            )?;
             String::from_utf8(out).map_err(|_| Error::data("internal: stats JSON is not UTF-8"))
         })
         .py()

@@ -86,6 +86,32 @@ def test_duckdb_over_the_arrow_reader(files) -> None:
         assert s == pytest.approx(float(sel.astype(np.float64).sum()), rel=1e-6, abs=1e-6)
 
 
+def test_polars_over_the_arrow_reader(files) -> None:
+    """Polars reads the stream eagerly (``from_arrow``) and scans it lazily
+    (``scan_arrow_c_stream``), batch by batch: the same group sums as numpy."""
+    pl = pytest.importorskip("polars")
+    p = files[-1]
+    ref = np.fromfile(p, TICK)
+    f = binmap.open(p, binmap.layout_from_dtype(TICK))
+    want = {
+        n.decode(): float(ref["value"][ref["name"] == n].astype(np.float64).sum()) for n in NAMES
+    }
+    df = pl.from_arrow(f.to_arrow_reader("records", batch_rows=10_000))
+    assert df.shape == (len(ref), 3)
+    assert df["time"].to_list() == ref["time"].tolist()
+    lazy = pl.scan_arrow_c_stream(f.to_arrow_reader("records", batch_rows=7_777))
+    got = (
+        lazy.filter(pl.col("value") > -100)
+        .group_by("name")
+        .agg(pl.col("value").cast(pl.Float64).sum().alias("s"), pl.len().alias("n"))
+        .collect()
+    )
+    assert sorted(got["name"].to_list()) == sorted(want)
+    for name, s, n in got.iter_rows():
+        assert n == int((ref["name"] == name.encode()).sum())
+        assert s == pytest.approx(want[name], rel=1e-9, abs=1e-9)
+
+
 def test_gil_is_released_during_scans(tmp_path: pathlib.Path) -> None:
     """Another Python thread keeps running during one long scan (with the GIL
     held it could not run at all until the call returns)."""

@@ -138,8 +138,17 @@ def test_every_dtype_kind_as_numpy_writes_it(tmp_path: pathlib.Path) -> None:
     arr.tofile(path)
     f = binmap.open(path, binmap.layout_from_dtype(dt))
     same(f["records"], np.fromfile(path, dt))
+    whole = f["records"]
+    assert np.shares_memory(whole, f.memory())
     for name in dt.names:
-        same(np.ascontiguousarray(f[f"records.{name}"]), np.ascontiguousarray(arr[name]))
+        got = f[f"records.{name}"]
+        same(np.ascontiguousarray(got), np.ascontiguousarray(arr[name]))
+        # Zero copy for every kind (S, U both orders, V, complex, f16,
+        # big-endian, sub-arrays, nested records): a strided view of the
+        # map at the field's offset, with numpy's own dtype.
+        assert np.shares_memory(got, f.memory()), name
+        assert address(got) == address(whole) + dt.fields[name][1], name
+        assert got.strides[0] == dt.itemsize and got.dtype == dt[name].base, name
     same(np.ascontiguousarray(f["records.n.b"]), np.ascontiguousarray(arr["n"]["b"]))
     # Values that numpy cannot express are decoded, as the CLI's JSON.
     c0 = f.values("records.c")[0]  # the CLI's shortest f32 digits

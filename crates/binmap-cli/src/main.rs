@@ -51,6 +51,10 @@ enum Command {
     Plot(cmd::plot::Args),
     /// The reference: `binmap help layout|where|paths|json`, or a command's help.
     Help(cmd::help::Args),
+    /// Shell completions: `binmap completions bash > ...` (see the README).
+    Completions(cmd::completions::Args),
+    /// The man page (roff): `binmap man > binmap.1`, `binmap man show`, `binmap man --dir DIR`.
+    Man(cmd::man::Args),
 }
 
 fn main() {
@@ -75,6 +79,8 @@ fn main() {
         Command::Guess(a) => cmd::guess::run(a),
         Command::Plot(a) => cmd::plot::run(a),
         Command::Help(a) => cmd::help::run(a, &mut Cli::command()),
+        Command::Completions(a) => cmd::completions::run(a, &mut Cli::command()),
+        Command::Man(a) => cmd::man::run(a, Cli::command()),
     };
     if let Err(e) = result {
         if util::is_broken_pipe(&e) {

@@ -219,3 +219,28 @@ fn pipe_or_io(name: &str, e: &std::io::Error) -> Error {
 pub fn is_broken_pipe(e: &Error) -> bool {
     e.kind == ErrorKind::Io && e.message == "broken pipe"
 }
+
+/// Write `bytes` to `w` (standard output) and flush it; a closed pipe is
+/// the broken-pipe error ([`is_broken_pipe`]).
+pub fn write_out(w: &mut dyn Write, bytes: &[u8]) -> Result<()> {
+    w.write_all(bytes).and_then(|()| w.flush()).map_err(|e| pipe_or_io("<stdout>", &e))
+}
+
+/// Write `bytes` to standard output ([`write_out`]).
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    write_out(&mut std::io::stdout().lock(), bytes)
+}
+
+/// The width to fit a table written to `dest` (`None`: stdout) to:
+/// `COLUMNS` when set to a number (as Python's `shutil.get_terminal_size`
+/// reads it), else the width of the terminal that standard output is when
+/// the table goes there, else 80.
+pub fn terminal_width(dest: Option<&Path>) -> usize {
+    if let Some(n) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&n| n > 0) {
+        return n;
+    }
+    if dest.is_some_and(|d| !is_stdout(d)) {
+        return 80;
+    }
+    terminal_size::terminal_size_of(std::io::stdout()).map_or(80, |(w, _)| usize::from(w.0))
+}

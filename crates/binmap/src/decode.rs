@@ -8,8 +8,8 @@ use half::{bf16, f16};
 
 use crate::f80::F80;
 use crate::ibm::Ibm;
+use crate::layout::TextEnd;
 use crate::layout::{Endian, EnumDef, Scalar, ScalarKind, TextKind};
-use crate::map::TextEnd;
 use crate::text::ascii_num::{self, Read};
 use crate::text::datetime::TimeUnit;
 
@@ -201,7 +201,7 @@ fn odd_int(b: &[u8], n: usize, e: Endian, signed: bool) -> i64 {
 /// ```
 /// use binmap::decode::{Value, decode_text};
 /// use binmap::layout::TextKind;
-/// use binmap::map::TextEnd;
+/// use binmap::layout::TextEnd;
 /// assert_eq!(decode_text(b"ab\0\0", TextKind::Bytes, TextEnd::Padded), Ok(Value::Bytes(b"ab")));
 /// assert_eq!(decode_text(b"ab\0\0", TextKind::Bytes, TextEnd::Exact), Ok(Value::Bytes(b"ab\0\0")));
 /// ```

@@ -206,7 +206,8 @@ pub fn encode_scalar(doc: &Doc, s: Scalar, origin: Origin, out: &mut Vec<u8>) ->
     let Some(t) = number_text(doc, origin) else {
         return Err(Error::input(format!("expected an integer for a {}, found {}", s.kind.name(), what(doc))));
     };
-    let v = number::parse_int(t)
+    // Text from a table may spell an integer as a float (`1.0e+01`, as `np.savetxt` does).
+    let v = if origin == Origin::Text { number::parse_int_text(t) } else { number::parse_int(t) }
         .ok_or_else(|| Error::input(format!("'{t}' is not an integer (for a {})", s.kind.name())))?;
     let (lo, hi) = s.kind.int_range().unwrap_or((0, 0));
     if v < lo || v > hi {

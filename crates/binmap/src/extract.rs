@@ -58,7 +58,11 @@ fn pick(node: &Node, fields: &[Vec<Seg>]) -> Result<Node> {
         };
         let m = members.iter().find(|m| m.name.as_deref() == Some(&**first)).ok_or_else(|| {
             let names: Vec<&str> = members.iter().filter_map(|m| m.name.as_deref()).collect();
-            Error::usage(format!("--fields: no field '{first}'; the records have: {}", names.join(", ")))
+            Error::usage(format!(
+                "--fields: no field '{first}'; the records have: {}{}",
+                names.join(", "),
+                crate::suggest::hint(first, names.iter().copied())
+            ))
         })?;
         let picked = if rest.is_empty() {
             m.clone()

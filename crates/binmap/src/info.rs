@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use crate::map::{Elems, Map, NamedValue, Node, NodeKind};
-use crate::sink::write_json_str;
+use crate::text::escape::write_json_str;
 
 /// One line of `info`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -18,6 +18,21 @@
 //! nothing of terminals or process exits: the `binmap` command is a thin
 //! layer over it.
 //!
+//! ## Layers
+//!
+//! Each module calls only modules of its own or a lower layer; there is no
+//! import circle (`tests/layers.rs` reads the sources and fails on one):
+//!
+//! | layer | modules |
+//! |---|---|
+//! | 0. foundations | `error`, `text` (number and string formatting, JSON escaping), `suggest`, `progress` |
+//! | 1. the language and the bytes | `layout` (incl. Python `struct` formats, [`layout::struct_format`]), `source`, `ibm`, `f80` |
+//! | 2. values | `decode` (a scalar or text from bytes), `npy`, `pystruct` |
+//! | 3. the map | `map` (offsets, shapes, checks, and [`map::decode_leaf`]: a leaf's value) |
+//! | 4. navigation | `select` (paths to views), `coverage`, `encode` |
+//! | 5. readers and writers | `sink`, `column`, `convert`, `info`, `pack`, `pack_stream`, `set` |
+//! | 6. queries and exports | `query`, `export`, `hex`, `guess`; then `stats`, `extract`, `pyapi` |
+//!
 //! ```
 //! use binmap::{Layout, Map};
 //! use binmap::column::Column;

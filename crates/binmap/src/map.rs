@@ -29,6 +29,10 @@ use crate::layout::{
 };
 use crate::operand::Operand;
 
+mod leaf;
+/// Re-exported: [`NodeKind::Text`] carries it.
+pub use crate::layout::TextEnd;
+pub use leaf::{decode_leaf, is_leaf};
 mod recursion;
 pub use recursion::MAX_NESTING;
 mod repeat;
@@ -63,45 +67,15 @@ pub enum NodeKind {
     Bits(Arc<BitLeaf>),
 }
 
-/// Whether the trailing NULs of a text are padding or part of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TextEnd {
-    /// A size fixed by the layout (`bytes[12]`, numpy `S12`): trailing NULs
-    /// are padding, stripped when shown and added by `pack`, as numpy does.
-    Padded,
-    /// A size read from the data (`utf8[M]`, `bytes[len]`): every byte is
-    /// the text's, NULs included, so `pack` finds the size in the text again.
-    Exact,
-}
-
-impl TextEnd {
-    /// How a text whose length is `len` ends: `Padded` when the layout fixes
-    /// the length, `Exact` when the file does.
-    ///
-    /// ```
-    /// use binmap::map::TextEnd;
-    /// let l = binmap::Layout::parse("n: u8; a: utf8[12]; b: utf8[n]").unwrap();
-    /// let lens: Vec<TextEnd> = l.root.items[1..].iter().map(|it| match it {
-    ///     binmap::layout::Item::Field(f) => match &f.ty {
-    ///         binmap::layout::Type::Text { len, .. } => TextEnd::of(len),
-    ///         _ => unreachable!(),
-    ///     },
-    ///     _ => unreachable!(),
-    /// }).collect();
-    /// assert_eq!(lens, [TextEnd::Padded, TextEnd::Exact]);
-    /// ```
-    pub fn of(len: &Expr) -> TextEnd {
-        if len.constant().is_some() { TextEnd::Padded } else { TextEnd::Exact }
-    }
-}
-
 /// A field of a resolved struct.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
     /// `None` for `_` padding and `align` gaps.
     pub name: Option<Arc<str>>,
     pub node: Node,
-    pub check: Option<Literal>,
+    /// Boxed: a member is stored once per field of every walked element,
+    /// and most have no check.
+    pub check: Option<Box<Literal>>,
     /// The declaration in the layout text.
     pub decl: Span,
     /// Where a field read elsewhere (`name: T @ EXPR`) is, as an absolute
@@ -440,7 +414,7 @@ impl Env<'_> {
             ExprKind::Search(s) => self.search(s, e.span)?,
             ExprKind::Index(ix) => {
                 let v = self.index_operand(ix, e)?;
-                self.as_integer(v, &e.describe(), e.span)?
+                self.as_integer(v, &|| e.describe(), e.span)?
             }
             ExprKind::Str(_) => {
                 return Err(self.layout_error(
@@ -528,17 +502,20 @@ impl Env<'_> {
     /// The integer value of the field or `let` at `path`, searched from the innermost struct out.
     pub(crate) fn lookup(&self, path: &[Arc<str>], span: Span) -> Result<i128> {
         let v = self.lookup_operand(path, span)?;
-        self.as_integer(v, &path.join("."), span)
+        self.as_integer(v, &|| path.join("."), span)
     }
 
     /// A field's value as a number (a `char` is its byte; text is an error).
-    fn as_integer(&self, v: Operand<'_>, name: &str, span: Span) -> Result<i128> {
+    /// `name` names the field in a message (made only for one: sizes are
+    /// looked up once per element of a walked array).
+    fn as_integer(&self, v: Operand<'_>, name: &dyn Fn() -> String, span: Span) -> Result<i128> {
         match v {
             Operand::Int(v) => Ok(v),
             Operand::Char(c) => Ok(c.into()),
             Operand::Bytes { .. } => Err(self.layout_error(
                 &format!(
-                    "'{name}' is text, not a number: compare it (== \"...\", in [...]) rather than compute with it"
+                    "'{}' is text, not a number: compare it (== \"...\", in [...]) rather than compute with it",
+                    name()
                 ),
                 span,
             )),
@@ -568,23 +545,21 @@ impl Env<'_> {
     /// The value of the field or `let` at `path`, as compared by `==`.
     pub(crate) fn lookup_operand(&self, path: &[Arc<str>], span: Span) -> Result<Operand<'_>> {
         let place = self.locate(path, span)?;
-        self.place_operand(place, &path.join("."), span)
+        self.place_operand(place, &|| path.join("."), span)
     }
 
-    /// The value of the field at `place`, called `name` in messages.
-    fn place_operand(&self, place: Place<'_>, name: &str, span: Span) -> Result<Operand<'_>> {
+    /// The value of the field at `place`, called `name()` in messages.
+    fn place_operand(&self, place: Place<'_>, name: &dyn Fn() -> String, span: Span) -> Result<Operand<'_>> {
         let (node, abs) = match place {
             Place::Value(v) => return Ok(Operand::Int(v)),
             Place::Node(node, abs) => (node, abs),
         };
         match node_operand(node, slice(self.data, abs, node.size)) {
             Some(Ok(v)) => Ok(v),
-            Some(Err(())) => {
-                Err(Error::data(format!("'{name}' at offset {abs:#x} is not a valid integer"))
-                    .with_bytes(self.data, abs))
-            }
+            Some(Err(())) => Err(Error::data(format!("'{}' at offset {abs:#x} is not a valid integer", name()))
+                .with_bytes(self.data, abs)),
             None => Err(self.layout_error(
-                &format!("'{name}' is not an integer or text field, so it cannot be used in an expression"),
+                &format!("'{}' is not an integer or text field, so it cannot be used in an expression", name()),
                 span,
             )),
         }
@@ -593,7 +568,7 @@ impl Env<'_> {
     /// `base[i, j].rest`: an element of an earlier array, then fields of it.
     fn index_operand(&self, ix: &Indexed, whole: &Expr) -> Result<Operand<'_>> {
         let place = self.locate_index(ix, whole)?;
-        self.place_operand(place, &whole.describe(), whole.span)
+        self.place_operand(place, &|| whole.describe(), whole.span)
     }
 
     /// Where `ix` (the expression `whole`) is.
@@ -723,7 +698,8 @@ impl Env<'_> {
                     ));
                 };
                 let Some(c) = ms.iter().find(|c| c.name.as_deref() == Some(seg)) else {
-                    return Err(self.layout_error(&format!("no field '{seg}' in '{}'", path.join(".")), span));
+                    let hint = crate::suggest::hint(seg, ms.iter().filter_map(|m| m.name.as_deref()));
+                    return Err(self.layout_error(&format!("no field '{seg}' in '{}'{hint}", path.join(".")), span));
                 };
                 abs = c.abs(abs);
                 node = &c.node;
@@ -1136,7 +1112,8 @@ impl Resolver<'_> {
             let p = self.offset_of(e, f, bounded, true)?;
             let mut node = self.resolve_type(&f.ty, p, bounded, f)?;
             node.offset = 0;
-            let member = Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span, at: Some(p) };
+            let check = f.check.clone().map(Box::new);
+            let member = Member { name: f.name.clone(), node, check, decl: f.span, at: Some(p) };
             return self.verified(member, f, p, bounded).and_then(|m| self.push_member(m));
         }
         let pos = match &f.placement {
@@ -1161,7 +1138,8 @@ impl Resolver<'_> {
         };
         let mut node = self.resolve_type(&f.ty, pos, bounded, f)?;
         node.offset = pos - base;
-        let member = Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span, at: None };
+        let member =
+            Member { name: f.name.clone(), node, check: f.check.clone().map(Box::new), decl: f.span, at: None };
         let member = self.verified(member, f, pos, bounded)?;
         *cursor = pos.checked_add(member.node.size).ok_or_else(|| {
             Error::data(format!("the size of {} overflows a 64-bit offset", self.layout.text(f.span)))
@@ -1608,7 +1586,7 @@ impl Resolver<'_> {
     }
 
     fn verify_check(&mut self, m: &Member, abs: u64) -> Result<()> {
-        let Some(lit) = &m.check else { return Ok(()) };
+        let Some(lit) = m.check.as_deref() else { return Ok(()) };
         let bytes = slice(self.data, abs, m.node.size);
         let decl = self.layout.text(m.decl);
         let written = written_literal(decl).filter(|_| matches!(lit, Literal::Int(_)));
@@ -1733,13 +1711,11 @@ pub(crate) fn check_literal_written(
                 _ => (false, "a value of another type".into()),
             },
         },
-        NodeKind::Text(TextKind::Ascii(_), _) if !matches!(lit, Literal::Str(_)) => {
-            match crate::sink::decode_leaf(bytes, kind) {
-                Ok(Value::Int(x)) => (matches!(lit, Literal::Int(i) if *i == i128::from(x)), x.to_string()),
-                Ok(Value::F64(x)) => (literal_as_float(lit, ScalarKind::F64).is_some_and(|w| w == x), format!("{x:?}")),
-                _ => (false, "a blank or bad number".into()),
-            }
-        }
+        NodeKind::Text(TextKind::Ascii(_), _) if !matches!(lit, Literal::Str(_)) => match decode_leaf(bytes, kind) {
+            Ok(Value::Int(x)) => (matches!(lit, Literal::Int(i) if *i == i128::from(x)), x.to_string()),
+            Ok(Value::F64(x)) => (literal_as_float(lit, ScalarKind::F64).is_some_and(|w| w == x), format!("{x:?}")),
+            _ => (false, "a blank or bad number".into()),
+        },
         NodeKind::Enum(s, _) => check_literal_written(lit, written, &NodeKind::Scalar(*s), bytes),
         NodeKind::Text(..) | NodeKind::Char | NodeKind::Cstr => {
             let Literal::Str(want) = lit else { return (false, "text".into()) };

@@ -47,11 +47,14 @@ use crate::layout::{
     Type, align_up,
 };
 use crate::map::{ArrayNode, Elems, Env, Frame, Member, Node, NodeKind, TextEnd};
-use crate::select::{Seg, parse_path};
 use crate::text::json_read::Doc;
 
+pub mod input;
 mod search;
+pub(crate) mod tuple;
 mod window;
+
+pub use input::csv_doc;
 
 /// Pack `doc` (the whole file's object) with `layout` into bytes.
 ///
@@ -881,8 +884,20 @@ impl Packer<'_> {
     }
 
     fn structure(&mut self, st: &StructType, doc: &Doc, path: &Path<'_>) -> Result<Node> {
-        let Doc::Object(kv) = doc else {
-            return Err(at(path, Error::input(format!("expected an object with fields {}", field_list(&st.items)))));
+        let from_list;
+        let kv = match doc {
+            Doc::Object(kv) => kv,
+            // A record given as a list of its fields' values, in order.
+            Doc::Array(list) => {
+                from_list = tuple::as_object(st, list).map_err(|e| at(path, e))?;
+                &from_list
+            }
+            _ => {
+                return Err(at(
+                    path,
+                    Error::input(format!("expected an object with fields {}", field_list(&st.items))),
+                ));
+            }
         };
         let mut values = Values::new(&st.items, kv);
         let mut derived = derive_sizes(&st.items, kv, &values, self.origin);
@@ -1030,7 +1045,7 @@ impl Packer<'_> {
             && f.name.as_deref().is_some_and(|n| self.looked_up.binary_search(&n).is_ok())
         {
             // Names are unique (the parser and the input object make sure).
-            frame.push(Member { name: f.name.clone(), node, check: f.check.clone(), decl: f.span, at });
+            frame.push(Member { name: f.name.clone(), node, check: f.check.clone().map(Box::new), decl: f.span, at });
         }
         Ok(())
     }
@@ -1534,116 +1549,5 @@ fn insert_if_missing(kv: &mut Vec<(String, Doc)>, path: &[Arc<str>], n: u64) {
         Some(_) => {}
         None if rest.is_empty() => kv.push((first.to_string(), Doc::Number(n.to_string()))),
         None => {}
-    }
-}
-
-/// Turn CSV text into the document `pack` takes: the rows fill the layout's
-/// last top-level field, which must be an array (of records, or a 2-D
-/// numeric matrix written without a header). The other top-level fields
-/// must be derivable sizes or `==` constants.
-pub fn csv_doc(layout: &Layout, text: &str) -> Result<Doc> {
-    let Some(Item::Field(last)) =
-        layout.root.items.iter().rev().find(|i| matches!(i, Item::Field(f) if f.name.is_some()))
-    else {
-        return Err(Error::input("CSV input needs a layout whose last field is an array of records"));
-    };
-    let Type::Array { elem, dims } = &last.ty else {
-        return Err(Error::input("CSV input needs a layout whose last field is an array of records"));
-    };
-    let name = last.name.as_deref().unwrap_or("_").to_string();
-    let matrix = dims.exprs().is_some_and(|d| d.len() == 2) && !matches!(**elem, Type::Struct(_) | Type::Array { .. });
-    // The CSV reader drops a byte-order mark that starts the text. Before a
-    // header it marks the encoding; in a matrix of text (`show` writes no
-    // mark) it is the first cell's first character: keep it.
-    let kept;
-    let text = if matrix && matches!(**elem, Type::Char | Type::Text { .. }) && text.starts_with('\u{feff}') {
-        kept = format!("\u{feff}{text}");
-        kept.as_str()
-    } else {
-        text
-    };
-    let mut rdr = csv::ReaderBuilder::new().has_headers(!matrix).flexible(false).from_reader(text.as_bytes());
-    let csv_err = |e: csv::Error| {
-        let pos = e.position().map_or(String::new(), |p| format!(" (CSV line {})", p.line()));
-        Error::input(format!("bad CSV{pos}: {e}"))
-    };
-    let mut rows = Vec::new();
-    if matrix {
-        for rec in rdr.records() {
-            let rec = rec.map_err(csv_err)?;
-            rows.push(Doc::Array(rec.iter().map(|c| Doc::String(c.to_string())).collect()));
-        }
-        return Ok(Doc::Object(vec![(name, Doc::Array(rows))]));
-    }
-    let header: Vec<Vec<Seg>> = rdr
-        .headers()
-        .map_err(csv_err)?
-        .iter()
-        .map(|h| parse_path(h).map_err(|e| Error::input(format!("bad CSV column name '{h}': {}", e.message))))
-        .collect::<Result<_>>()?;
-    let scalar_rows = !matches!(**elem, Type::Struct(_) | Type::Array { .. });
-    for (line, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(csv_err)?;
-        if scalar_rows {
-            let cell = rec.get(0).unwrap_or_default();
-            rows.push(Doc::String(cell.to_string()));
-            continue;
-        }
-        let mut obj = Doc::Object(Vec::new());
-        for (segs, cell) in header.iter().zip(rec.iter()) {
-            insert_cell(&mut obj, segs, Doc::String(cell.to_string())).map_err(|why| {
-                Error::input(format!("CSV row {}: column '{}': {why}", line + 1, crate::select::path_to_string(segs)))
-            })?;
-        }
-        rows.push(obj);
-    }
-    Ok(Doc::Object(vec![(name, Doc::Array(rows))]))
-}
-
-/// Put `value` at `segs` (`coords.x`, `v[2]`, `m[0,1]`) inside `doc`, creating
-/// objects and lists on the way; list indexes must come in order.
-fn insert_cell(doc: &mut Doc, segs: &[Seg], value: Doc) -> std::result::Result<(), String> {
-    let Some((first, rest)) = segs.split_first() else {
-        *doc = value;
-        return Ok(());
-    };
-    match first {
-        Seg::Field(name) => {
-            let Doc::Object(kv) = doc else { return Err("a field inside a non-record".into()) };
-            if !kv.iter().any(|(k, _)| k == &**name) {
-                let fresh = match rest.first() {
-                    Some(Seg::Index(_) | Seg::Take(_)) => Doc::Array(Vec::new()),
-                    Some(Seg::Field(_)) => Doc::Object(Vec::new()),
-                    None => Doc::Null,
-                };
-                kv.push((name.to_string(), fresh));
-            }
-            let slot = kv.iter_mut().find(|(k, _)| k == &**name).map(|(_, v)| v).ok_or("internal")?;
-            insert_cell(slot, rest, value)
-        }
-        Seg::Index(ix) => {
-            let mut cur = doc;
-            for (k, &i) in ix.iter().enumerate() {
-                let Doc::Array(items) = cur else { return Err("an index inside a non-list".into()) };
-                let i = usize::try_from(i).map_err(|_| "negative index".to_string())?;
-                if i == items.len() {
-                    let last = k + 1 == ix.len();
-                    items.push(if !last {
-                        Doc::Array(Vec::new())
-                    } else {
-                        match rest.first() {
-                            Some(Seg::Field(_)) => Doc::Object(Vec::new()),
-                            Some(Seg::Index(_) | Seg::Take(_)) => Doc::Array(Vec::new()),
-                            None => Doc::Null,
-                        }
-                    });
-                } else if i > items.len() {
-                    return Err("columns of a sub-array must come in index order".into());
-                }
-                cur = &mut items[i];
-            }
-            insert_cell(cur, rest, value)
-        }
-        Seg::Take(_) => Err("a column name indexes with integers only (v[2], m[0,1])".into()),
     }
 }

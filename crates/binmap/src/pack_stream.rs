@@ -45,6 +45,7 @@ use crate::error::{Error, Result};
 use crate::layout::{Dims, Endian, ExprKind, Item, Layout, Literal, ScalarKind, StructType, TextKind, Type, align_up};
 use crate::map::{NodeKind, TextEnd};
 use crate::select::{Seg, parse_path, path_to_string};
+use crate::text::csv_in::{self, CsvOptions, Delimiter};
 use crate::text::json_read::{Doc, parse_json};
 use crate::text::number;
 
@@ -59,12 +60,22 @@ const MAX_LEAVES: usize = 4096;
 /// The input's format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputFormat {
-    /// CSV with a header line, one record per line.
+    /// CSV, one record per line (see [`CsvOptions`]).
     Csv,
     /// JSON Lines: one element per line, as `show --format jsonl` prints.
     Jsonl,
-    /// One JSON document, the shape `show --format json` prints.
+    /// One JSON document, the shape `show --format json` prints: an object
+    /// of the file's fields, or a list of the array's elements.
     Json,
+}
+
+/// How to read the input.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub format: InputFormat,
+    pub csv: CsvOptions,
+    /// Header values given beside the input (`--set n=5`): top-level names.
+    pub set: Vec<(String, Doc)>,
 }
 
 /// A top-level field before the array.
@@ -118,13 +129,13 @@ impl Plan {
     /// path packs those).
     ///
     /// ```
-    /// use binmap::pack_stream::{InputFormat, Plan};
+    /// use binmap::pack_stream::Plan;
     /// let l = binmap::Layout::parse("n: u32\nr: { t: i64, v: f32 }[n]").unwrap();
-    /// assert!(Plan::new(&l, InputFormat::Csv).is_some());
+    /// assert!(Plan::new(&l).is_some());
     /// let l = binmap::Layout::parse("n: u32\nr: { len: u8, s: utf8[len] }[n]").unwrap();
-    /// assert!(Plan::new(&l, InputFormat::Csv).is_none());
+    /// assert!(Plan::new(&l).is_none());
     /// ```
-    pub fn new(layout: &Layout, format: InputFormat) -> Option<Plan> {
+    pub fn new(layout: &Layout) -> Option<Plan> {
         let items = &layout.root.items;
         let (last, head) = items.split_last()?;
         let Item::Field(arr) = last else { return None };
@@ -157,10 +168,6 @@ impl Plan {
             };
             let count = f.name.is_some() && f.name == count_name;
             if count && (f.check.is_some() || !matches!(kind, NodeKind::Scalar(s) if s.kind.is_integer())) {
-                return None;
-            }
-            // Plain values come from a JSON document only.
-            if f.name.is_some() && !count && f.check.is_none() && format != InputFormat::Json {
                 return None;
             }
             if f.name.is_some() && header.iter().any(|h: &HeaderField| h.name == f.name) {
@@ -280,7 +287,7 @@ pub enum Outcome {
     /// Every record was written after the provisional header; `header` is
     /// the final one, to be written over the first `header.len()` bytes
     /// (the same bytes as the provisional header when it was constant).
-    Done { records: u64, header: Vec<u8> },
+    Done { records: u64, header: Vec<u8>, notes: Vec<String> },
     /// The stream cannot pack this input (a CSV header that does not match
     /// the leaves, an error in a small input): here is the whole input, for
     /// the general path. Nothing written so far is valid.
@@ -339,29 +346,24 @@ impl Input<'_> {
 /// what the caller does next.
 ///
 /// ```
-/// use binmap::pack_stream::{InputFormat, Outcome, Plan, stream};
+/// use binmap::pack_stream::{InputFormat, Options, Outcome, Plan, stream};
 /// let l = binmap::Layout::parse("n: u16\nr: { t: u8, v: f32 }[n]").unwrap();
-/// let plan = Plan::new(&l, InputFormat::Csv).unwrap();
+/// let plan = Plan::new(&l).unwrap();
 /// let csv = "t,v\n1,1.5\n2,-2\n";
+/// let opts = Options { format: InputFormat::Csv, csv: Default::default(), set: Vec::new() };
 /// let mut out = Vec::new();
-/// let Outcome::Done { records, header } = stream(&plan, InputFormat::Csv, &mut csv.as_bytes(), "x.csv", &mut out).unwrap()
+/// let Outcome::Done { records, header, .. } = stream(&plan, &opts, &mut csv.as_bytes(), "x.csv", &mut out).unwrap()
 /// else { panic!() };
 /// out[..header.len()].copy_from_slice(&header);
 /// assert_eq!(records, 2);
 /// assert_eq!(out, [2, 0, 1, 0, 0, 0xc0, 0x3f, 2, 0, 0, 0, 0xc0]);
 /// ```
-pub fn stream(
-    plan: &Plan,
-    format: InputFormat,
-    input: &mut dyn Read,
-    name: &str,
-    out: &mut dyn Write,
-) -> Result<Outcome> {
+pub fn stream(plan: &Plan, opts: &Options, input: &mut dyn Read, name: &str, out: &mut dyn Write) -> Result<Outcome> {
     let mut input = Input { r: input, replay: Some(Vec::new()), eof: false, name };
-    let mut s = Streamer::new(plan, format);
+    let mut s = Streamer::new(plan, opts);
     match s.run(&mut input, out) {
         Ok(Some(records)) => match s.header(records) {
-            Ok(header) => Ok(Outcome::Done { records, header }),
+            Ok(header) => Ok(Outcome::Done { records, header, notes: s.notes }),
             Err(e) => fall_back(input, e),
         },
         Ok(None) => match input.rest()? {
@@ -412,7 +414,11 @@ fn encode_cell(leaf: &Leaf, cell: Cell<'_>, out: &mut [u8], scratch: &mut Vec<u8
                 F64 => number::parse_f64(t).filter(|x| !x.is_infinite()).map(|x| put!(x, s.endian, out)),
                 I8 | U8 | I16 | U16 | I32 | U32 | I64 | U64 => {
                     let (lo, hi) = s.kind.int_range().unwrap_or((0, 0));
-                    number::parse_int(t).filter(|v| (lo..=hi).contains(v)).map(|v| match s.kind {
+                    let v = match cell {
+                        Cell::Text(_) => number::parse_int_text(t),
+                        _ => number::parse_int(t),
+                    };
+                    v.filter(|v| (lo..=hi).contains(v)).map(|v| match s.kind {
                         I8 => out[0] = v as i8 as u8,
                         U8 => out[0] = v as u8,
                         I16 => put!(v as i16, s.endian, out),
@@ -462,24 +468,46 @@ fn encode_doc(leaf: &Leaf, doc: &Doc, origin: Origin, out: &mut [u8], scratch: &
     Ok(())
 }
 
-/// An error in a record: the record's index in its part, and the error.
-type RecError = (u64, Error);
+/// An error in a record, as its part found it.
+struct RecError {
+    /// The record's index in its part.
+    row: u64,
+    /// The line where the record starts, from the part's first (0-based).
+    line: u64,
+    /// CSV: the column (in the file) whose cell is wrong.
+    column: Option<usize>,
+    error: Error,
+}
 
 /// One part of a block, encoded.
 #[derive(Default)]
 struct Part {
     out: Vec<u8>,
     records: u64,
+    /// Lines the part read (its line ends).
+    lines: u64,
     err: Option<RecError>,
 }
 
 struct Streamer<'p> {
     plan: &'p Plan,
     format: InputFormat,
-    /// CSV: for each column, its leaf.
-    columns: Vec<usize>,
-    /// JSON: the header values given before or after the array.
+    /// CSV: the options, the delimiter decided once the first line is read.
+    csv: CsvOptions,
+    /// CSV: each column's leaf (`None`: a column skipped, pandas' index).
+    columns: Vec<Option<usize>>,
+    /// CSV: each column's name, from the header (or the leaf's path).
+    names: Vec<String>,
+    /// The header values given: by `--set`, and by a JSON document.
     given: Vec<(String, Doc)>,
+    /// The names `--set` gives: the input's values for them are replaced.
+    set: Vec<String>,
+    /// The JSON document is a list: the array's elements, nothing else.
+    bare: bool,
+    /// The line (1-based) where the text of the next block starts.
+    line: u64,
+    /// What was decided about the input, for the user.
+    notes: Vec<String>,
     parts: Vec<Part>,
 }
 
@@ -489,13 +517,19 @@ fn at(e: Error, where_: String) -> Error {
 }
 
 impl<'p> Streamer<'p> {
-    fn new(plan: &'p Plan, format: InputFormat) -> Streamer<'p> {
+    fn new(plan: &'p Plan, opts: &Options) -> Streamer<'p> {
         let n = 2 * rayon::current_num_threads().max(1);
         Streamer {
             plan,
-            format,
+            format: opts.format,
+            csv: opts.csv,
             columns: Vec::new(),
-            given: Vec::new(),
+            names: Vec::new(),
+            given: opts.set.clone(),
+            set: opts.set.iter().map(|(k, _)| k.clone()).collect(),
+            bare: false,
+            line: 1,
+            notes: Vec::new(),
             parts: (0..n).map(|_| Part::default()).collect(),
         }
     }
@@ -556,6 +590,22 @@ impl<'p> Streamer<'p> {
 
     /// Stream every record; `None` when this input needs the general path.
     fn run(&mut self, input: &mut Input<'_>, out: &mut dyn Write) -> Result<Option<u64>> {
+        if self.given.iter().any(|(k, _)| **k == *self.plan.array) {
+            let a = &self.plan.array;
+            return Err(Error::input(format!("--set {a}: the elements of {a} come from the input")));
+        }
+        if self.format != InputFormat::Json
+            && let Some(h) = self.plan.header.iter().find(|h| {
+                h.name.is_some()
+                    && !h.count
+                    && h.check.is_none()
+                    && !self.set.iter().any(|k| h.name.as_deref() == Some(k))
+            })
+        {
+            let name = h.name.as_deref().unwrap_or_default();
+            return Err(Error::input(format!("field '{name}' is missing from the input"))
+                .note(format!("the input does not give {name}: give it with --set {name}=VALUE")));
+        }
         let mut buf: Vec<u8> = Vec::with_capacity(2 * BLOCK);
         let mut start = 0usize;
         input.fill(&mut buf)?;
@@ -578,10 +628,24 @@ impl<'p> Streamer<'p> {
             };
             let Ok(line) = std::str::from_utf8(&buf[start..line_end]) else { return Ok(None) };
             let line = line.strip_suffix('\r').unwrap_or(line);
-            if line.contains('"') || !self.csv_header(line) {
-                return Ok(None);
+            // One column without a header: a space or `;` is the text's own.
+            let delim = match self.csv.delimiter {
+                Delimiter::Auto if !self.csv.header && self.plan.leaves.len() == 1 => csv_in::ONE_COLUMN,
+                d => d.resolve(line),
+            };
+            self.notes.extend(csv_in::delimiter_note(self.csv.delimiter, delim));
+            self.csv.delimiter = delim;
+            if self.csv.header {
+                let Ok((names, index)) = csv_in::header_names(line, delim) else { return Ok(None) };
+                if !self.csv_header(names, index && delim != Delimiter::Whitespace) {
+                    return Ok(None);
+                }
+                start = (line_end + 1).min(buf.len());
+                self.line = 2;
+            } else {
+                self.columns = (0..self.plan.leaves.len()).map(Some).collect();
+                self.names = self.plan.leaves.iter().map(|l| l.name.clone()).collect();
             }
-            start = (line_end + 1).min(buf.len());
         }
         let mut records = 0u64;
         let mut json = JsonState::Start;
@@ -610,7 +674,8 @@ impl<'p> Streamer<'p> {
                 };
                 let used = match self.format {
                     InputFormat::Csv => {
-                        let pieces = split_lines(text, self.parts.len(), quote_or_cr(text.as_bytes()));
+                        let quoted = self.csv.delimiter != Delimiter::Whitespace && quote_or_cr(text.as_bytes());
+                        let pieces = split_lines(text, self.parts.len(), quoted);
                         self.encode_parts(&pieces, records, out, |s, piece, part| s.csv_piece(piece, part))?;
                         text.len()
                     }
@@ -628,6 +693,7 @@ impl<'p> Streamer<'p> {
                     }
                 };
                 records += self.parts.iter().map(|p| p.records).sum::<u64>();
+                self.line += self.parts.iter().map(|p| p.lines).sum::<u64>();
                 start += used;
             }
             if input.eof {
@@ -660,15 +726,16 @@ impl<'p> Streamer<'p> {
         for p in &mut parts {
             p.out.clear();
             p.records = 0;
+            p.lines = 0;
             p.err = None;
         }
         let me = &*self;
         parts.par_iter_mut().zip(pieces.par_iter()).for_each(|(part, piece)| f(me, piece, part));
-        let mut seen = before;
+        let (mut seen, mut line) = (before, self.line);
         let mut result = Ok(());
         for p in &mut parts {
-            if let Some((row, e)) = p.err.take() {
-                result = Err(at(e, format!("{}[{}]", self.plan.array, seen + row)));
+            if let Some(r) = p.err.take() {
+                result = Err(self.place(r, seen, line));
                 break;
             }
             if let Err(e) = out.write_all(&p.out) {
@@ -676,147 +743,218 @@ impl<'p> Streamer<'p> {
                 break;
             }
             seen += p.records;
+            line += p.lines;
         }
         self.parts = parts;
         result
     }
 
+    /// An error in a record, with its place: `at records[41].value`, and
+    /// the line (and CSV column) where the record is.
+    fn place(&self, r: RecError, before: u64, line: u64) -> Error {
+        let row = format!("{}[{}]", self.plan.array, before + r.row);
+        let line = line + r.line;
+        match self.format {
+            InputFormat::Csv => {
+                let leaf = r.column.and_then(|k| self.columns.get(k).copied().flatten()).map(|l| &self.plan.leaves[l]);
+                let path = match leaf {
+                    Some(l) if !l.name.is_empty() => format!("{row}.{}", l.name),
+                    _ => row,
+                };
+                let column = r.column.map(|k| (k, self.names.get(k).map_or("", String::as_str)));
+                at(r.error, path).note(csv_in::place(line, column))
+            }
+            InputFormat::Jsonl => at(r.error, row).note(format!("in JSON Lines line {line}")),
+            InputFormat::Json => at(r.error, row),
+        }
+    }
+
     /// Match the CSV header's columns to the leaves; false when they do not
-    /// match one for one (the general path then says why).
-    fn csv_header(&mut self, line: &str) -> bool {
-        let names: Vec<&str> = line.split(',').collect();
+    /// match one for one (the general path then says why). With `index`,
+    /// the first column (pandas' index) is skipped.
+    fn csv_header(&mut self, names: Vec<String>, index: bool) -> bool {
+        let skip = usize::from(index);
+        let mut cols = vec![None; skip];
         if self.plan.scalar_rows {
-            if names.len() != 1 {
+            if names.len() != 1 + skip {
                 return false;
             }
-            self.columns = vec![0];
-            return true;
-        }
-        let mut cols = Vec::with_capacity(names.len());
-        let mut used = vec![false; self.plan.leaves.len()];
-        for n in names {
-            let Ok(p) = parse_path(n) else { return false };
-            let Some(k) = self.plan.leaves.iter().position(|l| l.path == p) else { return false };
-            if std::mem::replace(&mut used[k], true) {
+            cols.push(Some(0));
+        } else {
+            let mut used = vec![false; self.plan.leaves.len()];
+            for n in &names[skip..] {
+                let Ok(p) = parse_path(n) else { return false };
+                let Some(k) = self.plan.leaves.iter().position(|l| l.path == p) else { return false };
+                if std::mem::replace(&mut used[k], true) {
+                    return false;
+                }
+                cols.push(Some(k));
+            }
+            if used.iter().any(|u| !u) {
                 return false;
             }
-            cols.push(k);
         }
-        if used.iter().any(|u| !u) {
-            return false;
+        if index {
+            self.notes.push(csv_in::INDEX_NOTE.into());
         }
         self.columns = cols;
+        self.names = names;
         true
     }
 
-    fn csv_piece(&self, piece: &Piece<'_>, part: &mut Part) {
-        let rec = self.plan.rec_size;
-        let ncols = self.columns.len();
-        let mut scratch = Vec::new();
-        if !piece.quoted {
-            // Plain CSV: cells between commas, no quoting to undo.
-            for line in piece.text.split('\n') {
-                if line.is_empty() {
-                    continue;
-                }
-                let b = line.as_bytes();
-                let base = part.out.len();
-                part.out.resize(base + rec, 0);
-                let (mut k, mut start) = (0usize, 0usize);
-                let r = loop {
-                    let end = b[start..].iter().position(|&c| c == b',').map_or(b.len(), |p| start + p);
-                    if let Some(&leaf) = self.columns.get(k) {
-                        let l = &self.plan.leaves[leaf];
-                        let slot = &mut part.out[base + l.offset..base + l.offset + l.size];
-                        if let Err(e) = encode_cell(l, Cell::Text(&line[start..end]), slot, &mut scratch) {
-                            break Err(self.leaf_note(e, l));
-                        }
-                    }
-                    k += 1;
-                    if end == b.len() {
-                        break if k == ncols {
-                            Ok(())
-                        } else {
-                            Err(Error::input(format!(
-                                "bad CSV: found record with {k} fields, but the header has {ncols} fields"
-                            )))
-                        };
-                    }
-                    start = end + 1;
-                };
-                if let Err(e) = r {
-                    part.err = Some((part.records, e));
-                    return;
-                }
-                part.records += 1;
-            }
-            return;
-        }
-        let mut row = |cells: &mut dyn Iterator<Item = &str>, part: &mut Part| -> Result<()> {
-            let base = part.out.len();
-            part.out.resize(base + rec, 0);
-            let mut k = 0;
-            for cell in cells {
-                let Some(&leaf) = self.columns.get(k) else {
-                    k += 1;
-                    continue;
-                };
+    /// One record's cells into the part: `Err` with the column to blame.
+    #[inline]
+    fn csv_row<'a>(
+        &self,
+        cells: impl Iterator<Item = &'a str>,
+        part: &mut Part,
+        scratch: &mut Vec<u8>,
+    ) -> std::result::Result<(), (Option<usize>, Error)> {
+        let base = part.out.len();
+        part.out.resize(base + self.plan.rec_size, 0);
+        let mut k = 0;
+        for cell in cells {
+            if let Some(&Some(leaf)) = self.columns.get(k) {
                 let l = &self.plan.leaves[leaf];
                 let slot = &mut part.out[base + l.offset..base + l.offset + l.size];
-                encode_cell(l, Cell::Text(cell), slot, &mut scratch).map_err(|e| self.leaf_note(e, l))?;
-                k += 1;
+                encode_cell(l, Cell::Text(cell), slot, scratch).map_err(|e| (Some(k), e))?;
             }
-            if k != ncols {
-                return Err(Error::input(format!(
-                    "bad CSV: found record with {k} fields, but the header has {ncols} fields"
-                )));
+            k += 1;
+        }
+        if k != self.columns.len() {
+            return Err((None, csv_in::count_error(k, self.columns.len(), self.csv.header)));
+        }
+        Ok(())
+    }
+
+    fn csv_piece(&self, piece: &Piece<'_>, part: &mut Part) {
+        let mut scratch = Vec::new();
+        let delim = self.csv.delimiter;
+        match (piece.quoted, delim) {
+            (false, Delimiter::Byte(d)) => return self.plain_piece(piece.text, d, part, &mut scratch),
+            (false, _) => {
+                // Runs of whitespace, no quoting.
+                let mut lines = 0;
+                for (j, line) in piece.text.split('\n').enumerate() {
+                    lines = j as u64;
+                    if line.trim_ascii().is_empty() {
+                        continue;
+                    }
+                    if let Err((column, error)) = self.csv_row(line.split_ascii_whitespace(), part, &mut scratch) {
+                        part.err = Some(RecError { row: part.records, line: j as u64, column, error });
+                        return;
+                    }
+                    part.records += 1;
+                }
+                part.lines = lines;
+                return;
             }
-            Ok(())
+            (true, _) => {}
+        }
+        let d = match delim {
+            Delimiter::Byte(d) => d,
+            _ => b',',
         };
-        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(piece.text.as_bytes());
+        let mut rdr = csv_in::quoted_reader(piece.text, d);
         let mut r = csv::StringRecord::new();
+        let mut lines = csv_in::Lines::new(piece.text.as_bytes());
         loop {
             match rdr.read_record(&mut r) {
-                Ok(false) => return,
+                Ok(false) => break,
                 Ok(true) => {
-                    if let Err(e) = row(&mut r.iter(), part) {
-                        part.err = Some((part.records, e));
+                    let line = lines.at(r.position().map_or(0, |p| p.byte())) - 1;
+                    if let Err((column, error)) = self.csv_row(r.iter(), part, &mut scratch) {
+                        part.err = Some(RecError { row: part.records, line, column, error });
                         return;
                     }
                     part.records += 1;
                 }
                 Err(e) => {
-                    part.err = Some((part.records, Error::input(format!("bad CSV: {e}"))));
+                    let line = e.position().map_or(1, |p| lines.at(p.byte())) - 1;
+                    let error = Error::input(format!("bad CSV: {e}"));
+                    part.err = Some(RecError { row: part.records, line, column: None, error });
                     return;
                 }
             }
         }
+        part.lines = piece.text.bytes().filter(|&c| c == b'\n').count() as u64;
     }
 
-    fn leaf_note(&self, e: Error, l: &Leaf) -> Error {
-        if l.name.is_empty() { e } else { e.note(format!("in {}", l.name)) }
+    /// Plain CSV (no quote, no `\r`) delimited by `d`: one pass over the
+    /// bytes, each cell encoded as it ends.
+    fn plain_piece(&self, text: &str, d: u8, part: &mut Part, scratch: &mut Vec<u8>) {
+        let b = text.as_bytes();
+        let ncols = self.columns.len();
+        let (mut i, mut line) = (0usize, 0u64);
+        while i < b.len() {
+            if b[i] == b'\n' {
+                // A blank line.
+                i += 1;
+                line += 1;
+                continue;
+            }
+            let base = part.out.len();
+            part.out.resize(base + self.plan.rec_size, 0);
+            let mut k = 0usize;
+            let mut err = loop {
+                let start = i;
+                while i < b.len() && b[i] != d && b[i] != b'\n' {
+                    i += 1;
+                }
+                if let Some(&Some(leaf)) = self.columns.get(k) {
+                    let l = &self.plan.leaves[leaf];
+                    // `d` and the line end are ASCII: the cell is whole characters.
+                    let cell = &text[start..i];
+                    let slot = &mut part.out[base + l.offset..base + l.offset + l.size];
+                    if let Err(e) = encode_cell(l, Cell::Text(cell), slot, scratch) {
+                        break Some((Some(k), e));
+                    }
+                }
+                k += 1;
+                if i >= b.len() || b[i] == b'\n' {
+                    break None;
+                }
+                i += 1;
+            };
+            if err.is_none() && k != ncols {
+                err = Some((None, csv_in::count_error(k, ncols, self.csv.header)));
+            }
+            if let Some((column, error)) = err {
+                part.err = Some(RecError { row: part.records, line, column, error });
+                return;
+            }
+            part.records += 1;
+            if i < b.len() {
+                line += 1;
+            }
+            i += 1;
+        }
+        part.lines = line;
     }
 
     fn jsonl_piece(&self, piece: &Piece<'_>, part: &mut Part) {
         let mut scratch = Vec::new();
-        for line in piece.text.split('\n') {
+        let mut lines = 0;
+        for (j, line) in piece.text.split('\n').enumerate() {
+            lines = j as u64;
             let line = line.trim_ascii();
             if line.is_empty() {
                 continue;
             }
-            if let Err(e) = self.json_record(line, part, &mut scratch) {
-                part.err = Some((part.records, e));
+            if let Err(error) = self.json_record(line, part, &mut scratch) {
+                part.err = Some(RecError { row: part.records, line: j as u64, column: None, error });
                 return;
             }
             part.records += 1;
         }
+        part.lines = lines;
     }
 
     fn json_elems(&self, text: &str, piece: &&[(usize, usize)], part: &mut Part) {
         let mut scratch = Vec::new();
         for &(a, b) in piece.iter() {
-            if let Err(e) = self.json_record(&text[a..b], part, &mut scratch) {
-                part.err = Some((part.records, e));
+            if let Err(error) = self.json_record(&text[a..b], part, &mut scratch) {
+                part.err = Some(RecError { row: part.records, line: 0, column: None, error });
                 return;
             }
             part.records += 1;
@@ -858,11 +996,22 @@ impl<'p> Streamer<'p> {
             }
             match state {
                 JsonState::Start => {
-                    if b[i] != b'{' {
-                        return Err(bad("expected an object with the file's fields"));
+                    match b[i] {
+                        b'{' => state = JsonState::Key(false),
+                        // A list: the array's elements (`show FILE records -f json`).
+                        b'[' => {
+                            self.given.push((self.plan.array.to_string(), Doc::Null));
+                            self.bare = true;
+                            state = JsonState::Elems(false);
+                        }
+                        _ => {
+                            return Err(bad(&format!(
+                                "expected an object with the file's fields, or a list of the elements of {}",
+                                self.plan.array
+                            )));
+                        }
                     }
                     i += 1;
-                    state = JsonState::Key(false);
                     used = i;
                 }
                 JsonState::Key(after) => {
@@ -930,10 +1079,13 @@ impl<'p> Streamer<'p> {
                         return Ok((used, elems, state));
                     };
                     let v = parse_json(&text[j..vend]).map_err(|e| bad(&e.message))?;
-                    if self.given.iter().any(|(k, _)| *k == key) {
-                        return Err(bad(&format!("the key '{key}' is given twice")));
+                    // A value `--set` gives replaces the document's.
+                    if !self.set.contains(&key) {
+                        if self.given.iter().any(|(k, _)| *k == key) {
+                            return Err(bad(&format!("the key '{key}' is given twice")));
+                        }
+                        self.given.push((key, v));
                     }
-                    self.given.push((key, v));
                     i = vend;
                     used = i;
                     state = JsonState::Key(true);
@@ -942,7 +1094,7 @@ impl<'p> Streamer<'p> {
                     if b[i] == b']' {
                         i += 1;
                         used = i;
-                        state = JsonState::Key(true);
+                        state = if self.bare { JsonState::Done } else { JsonState::Key(true) };
                         continue;
                     }
                     if b[i] == b',' {
@@ -1190,6 +1342,7 @@ impl<'a> JsonCursor<'a> {
                     None => Err(note(Error::input("bad JSON: a value is missing"))),
                 }
             }
+            Shape::Struct(children) if self.b.get(self.i) == Some(&b'[') => self.tuple(children, leaves, rec, scratch),
             Shape::Struct(children) => {
                 self.expect(b'{')?;
                 // Which fields were given: a bit each (a list past 64 fields).
@@ -1266,6 +1419,45 @@ impl<'a> JsonCursor<'a> {
                 Ok(())
             }
         }
+    }
+
+    /// A record given as a list of its fields' values, in order.
+    fn tuple(
+        &mut self,
+        children: &[(Arc<str>, Shape)],
+        leaves: &[Leaf],
+        rec: &mut [u8],
+        scratch: &mut Vec<u8>,
+    ) -> Result<()> {
+        self.i += 1;
+        let mut got = 0usize;
+        self.ws();
+        if self.b.get(self.i) == Some(&b']') {
+            self.i += 1;
+        } else {
+            loop {
+                match children.get(got) {
+                    Some((_, shape)) => self.value(shape, leaves, rec, scratch)?,
+                    // One value too many: counted, for the message.
+                    None => self.i = skip_value(self.b, self.i).unwrap_or(self.b.len()),
+                }
+                got += 1;
+                self.ws();
+                match self.b.get(self.i) {
+                    Some(b',') => self.i += 1,
+                    Some(b']') => {
+                        self.i += 1;
+                        break;
+                    }
+                    _ => return Err(Error::input("bad JSON: expected ',' or ']' in a record given as a list")),
+                }
+            }
+        }
+        if got != children.len() {
+            let names: Vec<&str> = children.iter().map(|(n, _)| &**n).collect();
+            return Err(crate::pack::tuple::length_error(&names, got));
+        }
+        Ok(())
     }
 
     fn list(
@@ -1368,26 +1560,4 @@ fn literal_doc(lit: &Literal) -> Doc {
         Literal::Bool(b) => Doc::Bool(*b),
         Literal::Str(s) => Doc::Object(vec![("hex".into(), Doc::String(crate::text::escape::to_hex(s)))]),
     }
-}
-
-/// The document the general path takes for JSON Lines: one element per
-/// non-blank line, as the layout's last field.
-pub fn jsonl_doc(layout: &Layout, text: &str) -> Result<Doc> {
-    let Some(Item::Field(last)) =
-        layout.root.items.iter().rev().find(|i| matches!(i, Item::Field(f) if f.name.is_some()))
-    else {
-        return Err(Error::input("JSON Lines input needs a layout whose last field is an array"));
-    };
-    if !matches!(last.ty, Type::Array { .. }) {
-        return Err(Error::input("JSON Lines input needs a layout whose last field is an array"));
-    }
-    let mut rows = Vec::new();
-    for (k, line) in text.split('\n').enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        rows.push(parse_json(line).map_err(|e| Error::input(format!("bad JSON on line {}: {}", k + 1, e.message)))?);
-    }
-    Ok(Doc::Object(vec![(last.name.as_deref().unwrap_or("_").to_string(), Doc::Array(rows))]))
 }

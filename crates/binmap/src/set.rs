@@ -9,9 +9,9 @@
 use crate::encode::{Origin, bit_field_value, encode_leaf, encode_scalar};
 use crate::error::{Error, Result};
 use crate::layout::{BitLeaf, Expr, Item, Layout, Type};
+use crate::map::is_leaf;
 use crate::map::{Map, NodeKind};
 use crate::select::{Seg, Selection, View, parse_path, path_to_string, select};
-use crate::sink::is_leaf;
 use crate::text::json_read::{Doc, parse_json};
 
 /// One planned write: these bytes at each of these offsets.

@@ -1525,7 +1525,7 @@ fn show_csv(layout: &Layout, bytes: &[u8]) -> Result<String, String> {
 }
 
 fn pack_csv(layout: &Layout, csv: &str) -> Result<Vec<u8>, String> {
-    let doc = csv_doc(layout, csv).map_err(|e| format!("csv_doc failed: {e}"))?;
+    let doc = csv_doc(layout, csv, &Default::default()).map_err(|e| format!("csv_doc failed: {e}"))?.doc;
     pack(layout, &doc, Origin::Text).map_err(|e| format!("pack failed: {e}"))
 }
 
@@ -2192,7 +2192,7 @@ fn ucs4_fields_pack() {
 fn pack_text(layout: &str, input: &str, csv: bool) -> Result<Vec<u8>, String> {
     let l = Layout::parse(layout).map_err(|e| e.to_string())?;
     let doc = if csv {
-        csv_doc(&l, input).map_err(|e| e.to_string())?
+        csv_doc(&l, input, &Default::default()).map_err(|e| e.to_string())?.doc
     } else {
         parse_json(input).map_err(|e| e.to_string())?
     };

@@ -58,6 +58,7 @@ the values of -c -g -l -o -s must be numbers):
 
 Annotated dump:
   --layout L          the layout (a .bml file or the layout text): colour bytes by field
+                      (the language: binmap help layout)
   --color WHEN        auto (a terminal, NO_COLOR unset), always or never
   --path P            only this field or array
   --rows A..B         only these rows of the outermost array

@@ -25,8 +25,10 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use binmap::encode::Origin;
-use binmap::pack::{csv_doc, pack, pack_onto};
-use binmap::pack_stream::{InputFormat, Outcome, Plan, jsonl_doc, stream};
+use binmap::pack::input::{SetValue, TextDoc, apply_sets, csv_doc, json_doc, jsonl_doc, missing_hint, parse_set};
+use binmap::pack::{pack, pack_onto};
+use binmap::pack_stream::{InputFormat, Options, Outcome, Plan, stream};
+use binmap::text::csv_in::{CsvOptions, Delimiter};
 use binmap::text::json_read::parse_json;
 use binmap::{Error, ErrorKind, Layout, Mode, Result};
 
@@ -43,9 +45,17 @@ that are not UTF-8. Size fields may be left out: they are derived from the data.
   {\"info\": \"Around the block\", \"coords\": [{\"x\": -96.58, \"y\": 39.19, \"z\": 200}]}
   $ binmap pack -l examples/flight_path.bml path.json -o path.b
 
-CSV (one row per record, a header of field names) and JSON Lines (one record per
-line) work for a layout whose last field is an array of records. The full
-reference: binmap help json.";
+A JSON list is the elements of the layout's last field (what `show FILE records -f
+json` and `select -f json` print); a record may be a list of its fields' values in
+order (`[\"MSFT\", 10, 6.2]`). JSON Lines (one element per line) and CSV (one
+record per line) work for a layout whose last field is an array; header values
+they do not hold go beside them:
+
+  $ binmap pack -l examples/flight_path.bml coords.csv --set info=\"Around\" -o path.b
+  $ python3 -c 'import numpy as np; np.savetxt(\"v.txt\", np.arange(6.0).reshape(3, 2))'
+  $ binmap pack -l 'r: { x: f64, y: f64 }[..]' v.txt --no-header -o v.b
+
+The full reference: binmap help json.";
 
 /// Build a binary file from JSON or CSV.
 #[derive(clap::Args)]
@@ -60,10 +70,25 @@ pub struct Args {
     /// The binary file to write (`-` for stdout).
     #[arg(short, long)]
     output: PathBuf,
-    /// Input format (default: from INPUT's extension, .csv, .jsonl or
-    /// .ndjson; JSON otherwise and for stdin).
+    /// Input format (default: from INPUT's extension: .csv, .tsv and .txt
+    /// are CSV, .jsonl and .ndjson JSON Lines; JSON otherwise and for stdin).
     #[arg(long, value_parser = ["json", "csv", "jsonl", "ndjson"])]
     format: Option<String>,
+    /// CSV: the first line is a record, not a header; the columns are the
+    /// record's fields in the layout's order (as `show -f csv` prints
+    /// them), as `np.savetxt` writes them.
+    #[arg(long)]
+    no_header: bool,
+    /// CSV: what separates the cells: one character (`,` `;` `|`), `tab`,
+    /// `whitespace` (runs of spaces and tabs; also `' '`), or `auto`: from
+    /// the first line (the first of `,`, tab, `;` found, else whitespace).
+    #[arg(long, default_value = "auto", value_name = "DELIM")]
+    delimiter: String,
+    /// A value beside the input, for a field the input does not give (or
+    /// to replace it): `--set info="Flight path"`, `--set hdr.version=2`.
+    /// VALUE is JSON when it reads as JSON, otherwise text. Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
     /// Start from this file's bytes and keep every byte the input does not
     /// set (bytes the layout does not describe, padding); it is not changed.
     #[arg(long, value_name = "ORIGINAL")]
@@ -73,7 +98,16 @@ pub struct Args {
 impl Args {
     /// Pack `input` with `layout` into `output` (the format from the extension).
     pub fn new(input: String, layout: String, output: PathBuf) -> Args {
-        Args { input, layout, output, format: None, onto: None }
+        Args {
+            input,
+            layout,
+            output,
+            format: None,
+            no_header: false,
+            delimiter: "auto".into(),
+            set: Vec::new(),
+            onto: None,
+        }
     }
 }
 
@@ -84,15 +118,20 @@ pub fn run(a: Args) -> Result<()> {
         Some("csv") => InputFormat::Csv,
         Some("jsonl" | "ndjson") => InputFormat::Jsonl,
         Some(_) => InputFormat::Json,
-        None if lower.ends_with(".csv") => InputFormat::Csv,
+        None if [".csv", ".tsv", ".txt"].iter().any(|e| lower.ends_with(e)) => InputFormat::Csv,
         None if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") => InputFormat::Jsonl,
         None => InputFormat::Json,
     };
+    let csv = CsvOptions { header: !a.no_header, delimiter: Delimiter::parse(&a.delimiter)? };
+    let sets: Vec<SetValue> = a.set.iter().map(|s| parse_set(&layout, s)).collect::<Result<_>>()?;
     if a.onto.is_none()
-        && let Some(plan) = Plan::new(&layout, format)
+        && let Some(plan) = Plan::new(&layout)
+        && sets.iter().all(|s| s.path.len() == 1)
     {
-        return match streamed(&a, &plan, format)? {
-            Some(all) => general(&a, &layout, format, all),
+        let set = sets.iter().map(|s| (s.path[0].to_string(), s.value.clone())).collect();
+        let opts = Options { format, csv, set };
+        return match streamed(&a, &plan, &opts)? {
+            Some(all) => general(&a, &layout, &opts.csv, &sets, format, all),
             None => Ok(()),
         };
     }
@@ -102,7 +141,14 @@ pub fn run(a: Args) -> Result<()> {
     } else {
         bytes = std::fs::read(&a.input).map_err(|e| Error::io(&a.input, &e))?;
     }
-    general(&a, &layout, format, bytes)
+    general(&a, &layout, &csv, &sets, format, bytes)
+}
+
+/// Print what was decided about the input (`note: ...` on stderr).
+fn print_notes(notes: &[String]) {
+    for n in notes {
+        eprintln!("note: {n}");
+    }
 }
 
 /// Output held in memory up to a size (stdout, devices): so that a stream
@@ -154,7 +200,7 @@ fn io_out(name: &str, e: &std::io::Error) -> Error {
 }
 
 /// Stream the input into OUT; `Some(input)` when the general path must pack it.
-fn streamed(a: &Args, plan: &Plan, format: InputFormat) -> Result<Option<Vec<u8>>> {
+fn streamed(a: &Args, plan: &Plan, opts: &Options) -> Result<Option<Vec<u8>>> {
     let mut stdin;
     let mut file;
     let input: &mut dyn Read = if a.input == "-" {
@@ -180,8 +226,9 @@ fn streamed(a: &Args, plan: &Plan, format: InputFormat) -> Result<Option<Vec<u8>
             }
         };
         let mut held = Held { buf: Vec::new(), all: !plan.header_is_constant(), released: false, inner };
-        match stream(plan, format, input, &a.input, &mut held)? {
-            Outcome::Done { header, .. } => {
+        match stream(plan, opts, input, &a.input, &mut held)? {
+            Outcome::Done { header, notes, .. } => {
+                print_notes(&notes);
                 if !held.released {
                     held.buf[..header.len()].copy_from_slice(&header);
                 }
@@ -198,9 +245,10 @@ fn streamed(a: &Args, plan: &Plan, format: InputFormat) -> Result<Option<Vec<u8>
         let tmp = binmap::write::temp_for(&a.output)?;
         crate::fault::remove_on_fault(tmp.path());
         let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
-        let r = stream(plan, format, input, &a.input, &mut w);
+        let r = stream(plan, opts, input, &a.input, &mut w);
         let done = match r {
-            Ok(Outcome::Done { header, .. }) => {
+            Ok(Outcome::Done { header, notes, .. }) => {
+                print_notes(&notes);
                 let tmp = w.into_inner().map_err(|e| Error::io(&name, e.error()))?;
                 use std::os::unix::fs::FileExt;
                 tmp.as_file().write_all_at(&header, 0).map_err(|e| Error::io(&name, &e))?;
@@ -224,27 +272,56 @@ fn streamed(a: &Args, plan: &Plan, format: InputFormat) -> Result<Option<Vec<u8>
 }
 
 /// The general path: the whole input as a document, then [`pack`].
-fn general(a: &Args, layout: &Layout, format: InputFormat, bytes: Vec<u8>) -> Result<()> {
+fn general(
+    a: &Args,
+    layout: &Layout,
+    csv: &CsvOptions,
+    sets: &[SetValue],
+    format: InputFormat,
+    bytes: Vec<u8>,
+) -> Result<()> {
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::input(format!("{} is not UTF-8 text (bad byte at offset {:#x})", a.input, e.utf8_error().valid_up_to()))
     })?;
-    let (doc, origin) = match format {
-        InputFormat::Csv => (csv_doc(layout, &text)?, Origin::Text),
-        InputFormat::Jsonl => (jsonl_doc(layout, &text)?, Origin::Json),
-        InputFormat::Json => {
+    let mut read: Option<TextDoc> = match format {
+        InputFormat::Csv => Some(csv_doc(layout, &text, csv)?),
+        InputFormat::Jsonl => Some(jsonl_doc(layout, &text)?),
+        InputFormat::Json => None,
+    };
+    let (mut doc, origin) = match read.as_mut() {
+        Some(t) => {
+            print_notes(&t.notes);
+            (std::mem::replace(&mut t.doc, binmap::text::json_read::Doc::Null), t.origin)
+        }
+        None => {
             let doc =
                 parse_json(&text).map_err(|e| Error::new(ErrorKind::Input, format!("{}: bad JSON: {e}", a.input)))?;
-            (doc, Origin::Json)
+            (json_doc(layout, doc), Origin::Json)
         }
     };
-    let out = match &a.onto {
+    drop(text);
+    apply_sets(&mut doc, sets)?;
+    let packed = match &a.onto {
         // Read in full before OUT is written: OUT may be ORIGINAL itself.
         Some(original) => {
             let src = open_file(original, Mode::Read)?;
-            pack_onto(layout, &doc, origin, src.bytes())?
+            pack_onto(layout, &doc, origin, src.bytes())
         }
-        None => pack(layout, &doc, origin)?,
+        None => pack(layout, &doc, origin),
     };
+    let out = packed.map_err(|e| {
+        let e = if e.message.ends_with("is missing from the input")
+            && let Some(hint) = missing_hint(layout, &doc)
+        {
+            e.note(hint)
+        } else {
+            e
+        };
+        match &read {
+            Some(t) => t.locate(e),
+            None => e,
+        }
+    })?;
     let name = a.output.display().to_string();
     let mut o = Output::new(Some(&a.output))?;
     o.writer().write_all(&out).map_err(|e| match e.kind() {

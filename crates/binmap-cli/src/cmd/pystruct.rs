@@ -1,4 +1,4 @@
-//! `binmap struct pack FMT V... [-o OUT]`
+//! `binmap struct pack FMT V... [-o OUT] [--repr|--raw]`
 //! `binmap struct unpack FMT [FILE] [--format repr|json]`
 //! `binmap struct iter-unpack FMT [FILE] [--format repr|json]`
 //! `binmap struct calcsize FMT`
@@ -7,14 +7,19 @@
 //! semantics and error messages (see `binmap::pystruct`). Values are given
 //! as Python would write them (`123`, `0.1`, `-1e300`, `nan`, `True`); `s`,
 //! `p` and `c` values are text where `\xNN` escapes a byte (or a `b'...'`
-//! literal). `unpack` prints the tuple as Python's `repr` does;
+//! literal); a `?` value is the truth of the Python literal (`None`, `''`,
+//! `()` are False). `pack` prints Python's `repr` of the bytes on a
+//! terminal and writes them raw otherwise. `unpack` prints the tuple as
+//! Python's `repr` does;
 //! `iter-unpack` one tuple per line, formatted on all cores.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use binmap::pystruct::{self, Format, Style};
 use binmap::{Error, ErrorKind, Mode, Result, Source};
+
+use crate::util::write_out;
 
 /// Python's struct module: pack, unpack, iter-unpack, calcsize.
 #[derive(clap::Args)]
@@ -25,7 +30,8 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Sub {
-    /// Pack values into bytes (struct.pack).
+    /// Pack values into bytes (struct.pack): Python's repr of them on a
+    /// terminal, the raw bytes into a pipe or with -o.
     Pack {
         /// The struct format (`<id5s`, `@bq`...).
         #[arg(allow_hyphen_values = true)]
@@ -37,6 +43,13 @@ enum Sub {
         /// FMT or after the last value.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Print Python's repr of the bytes (`b'\x07\x00'`) and a newline:
+        /// the default on a terminal. Before FMT or after the last value.
+        #[arg(long, conflicts_with = "raw")]
+        repr: bool,
+        /// Write the raw bytes: the default into a pipe, a file or `-o`.
+        #[arg(long)]
+        raw: bool,
     },
     /// Unpack exactly one struct from FILE or stdin (struct.unpack).
     Unpack {
@@ -82,22 +95,43 @@ impl OutFormat {
 
 pub fn run(a: Args) -> Result<()> {
     match a.command {
-        Sub::Pack { fmt, mut values, mut output } => {
-            // Values may start with `-`, so clap takes a trailing `-o OUT`
-            // as two more values: take it back. (A last bytes value that is
-            // literally `-o` is written `\x2do`.)
-            if let [.., flag, path] = values.as_slice()
-                && (flag == "-o" || flag == "--output")
-            {
-                output = Some(PathBuf::from(path));
-                values.truncate(values.len() - 2);
-            } else if let Some(path) = values.last().and_then(|v| v.strip_prefix("--output=")) {
-                output = Some(PathBuf::from(path));
-                values.pop();
+        Sub::Pack { fmt, mut values, mut output, mut repr, mut raw } => {
+            // Values may start with `-`, so clap takes trailing options
+            // (`-o OUT`, `--repr`, `--raw`) as more values: take them back.
+            // (A last bytes value that is literally `-o` is written `\x2do`.)
+            loop {
+                if let [.., flag, path] = values.as_slice()
+                    && (flag == "-o" || flag == "--output")
+                {
+                    output = Some(PathBuf::from(path));
+                    values.truncate(values.len() - 2);
+                } else if let Some(path) = values.last().and_then(|v| v.strip_prefix("--output=")) {
+                    output = Some(PathBuf::from(path));
+                    values.pop();
+                } else if values.last().is_some_and(|v| v == "--repr") {
+                    repr = true;
+                    values.pop();
+                } else if values.last().is_some_and(|v| v == "--raw") {
+                    raw = true;
+                    values.pop();
+                } else {
+                    break;
+                }
+            }
+            if repr && raw {
+                return Err(Error::usage("--repr and --raw: give one"));
             }
             let f = pystruct::parse(&fmt)?;
             let vals = pystruct::parse_values(&f, &values)?;
-            let bytes = pystruct::pack(&f, &vals)?;
+            let mut bytes = pystruct::pack(&f, &vals)?;
+            // On a terminal raw bytes are garbage (or escape sequences): show
+            // what Python's REPL shows.
+            if repr || (!raw && output.is_none() && std::io::stdout().is_terminal()) {
+                let mut text = Vec::with_capacity(bytes.len() * 4 + 4);
+                pystruct::write_bytes_repr(&mut text, &bytes);
+                text.push(b'\n');
+                bytes = text;
+            }
             match output {
                 Some(p) => binmap::write::write_atomic(&p, &bytes),
                 None => write_out(&mut std::io::stdout().lock(), &bytes),
@@ -132,15 +166,6 @@ fn open(file: Option<&str>) -> Result<Source> {
     match file {
         None | Some("-") => Source::stdin(),
         Some(p) => crate::util::open_file(p, Mode::Read),
-    }
-}
-
-fn write_out(w: &mut dyn Write, bytes: &[u8]) -> Result<()> {
-    let r = w.write_all(bytes).and_then(|()| w.flush());
-    match r {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Error::new(ErrorKind::Io, "broken pipe")),
-        Err(e) => Err(Error::io("<stdout>", &e)),
     }
 }
 

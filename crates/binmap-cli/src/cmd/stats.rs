@@ -1,9 +1,11 @@
-//! `binmap stats FILE -l LAYOUT [PATH ...] [--where EXPR] [--by FIELD] [--rows A..B] [--format table|csv|json|jsonl] [-o OUT]`
+//! `binmap stats FILE -l LAYOUT [PATH ...] [--where EXPR] [--by FIELD] [--rows A..B] [--stat NAMES] [--format table|csv|json|jsonl] [-o OUT]`
 //!
 //! Count, NaN count, min, max, mean, population std and sum of numeric
 //! columns (default: every numeric field of the main table), over all rows
 //! or those matching `--where`, optionally one row per group of `--by`
-//! (sorted by key). See [`binmap::stats`].
+//! (sorted by key); `--stat` picks and orders the statistics. The table
+//! fits the terminal ([`crate::util::terminal_width`]). See
+//! [`binmap::stats`].
 
 use std::path::PathBuf;
 
@@ -11,6 +13,7 @@ use binmap::query::Predicate;
 use binmap::query::table::Table;
 use binmap::select::parse_path;
 use binmap::sink::Format;
+use binmap::stats::report::{Options, Stat};
 use binmap::{Map, Result};
 
 use crate::util::{Output, open_with_layout};
@@ -35,7 +38,13 @@ pub struct Args {
     /// Rows of the table: `A..B`, `A..`, `..B`, `-10..` (Python slice rules).
     #[arg(long, allow_hyphen_values = true)]
     rows: Option<String>,
-    /// Output format.
+    /// Which statistics, in this order: `sum,mean` (count, nan, min, max,
+    /// mean, std, sum; default: all).
+    #[arg(long = "stat", value_name = "NAMES", value_delimiter = ',')]
+    stat: Vec<String>,
+    /// Output format. The table is for reading: floats to 7 significant
+    /// digits, wrapped to the terminal's width (COLUMNS, else 80 into a
+    /// pipe or -o FILE); csv and json keep every digit.
     #[arg(short, long, default_value = "table", value_parser = ["table", "csv", "json", "jsonl"])]
     format: String,
     /// Write to this file (atomically) instead of stdout.
@@ -45,6 +54,7 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     let format: Format = a.format.parse()?;
+    let opts = Options { stats: Stat::parse_list(&a.stat)?, width: crate::util::terminal_width(a.output.as_deref()) };
     let rows = a.rows.as_deref().map(binmap::select::Rows::parse).transpose()?;
     let (src, layout) = open_with_layout(&a.file, a.layout.as_deref())?;
     let map = Map::new(&layout, src.bytes(), src.name())?;
@@ -60,7 +70,7 @@ pub fn run(a: Args) -> Result<()> {
     let stats = binmap::stats::compute(&table, columns, filter.as_ref(), by, &bar)?;
     drop(bar);
     let mut out = Output::new(a.output.as_deref())?;
-    binmap::stats::report::write(&map, &stats, format, out.writer())?;
+    binmap::stats::report::write(&map, &stats, format, &opts, out.writer())?;
     // A file rewritten while it was read gives no output (-o) and an error.
     src.check_unchanged()?;
     out.finish()

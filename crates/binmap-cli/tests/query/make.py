@@ -36,7 +36,9 @@ nanmean, nanstd (ddof=0) and nansum in float64, integer sums exact.
 
 import importlib.util
 import json
+import math
 import os
+import struct
 import sys
 from pathlib import Path
 
@@ -460,19 +462,54 @@ def dumps_stat_line(d, mask, col):
     return dumps({"column": S(col.encode()), **dict(zip(STAT_NAMES, stat_values(d.arr[mask][col])))})
 
 
+def fvalue(v):
+    """The Python float an F stands for."""
+    if v.kind == "f64":
+        return struct.unpack("<d", struct.pack("<Q", v.bits))[0]
+    if v.kind == "f32":
+        return float(np.array([v.bits], np.uint32).view(np.float32)[0])
+    if v.kind == "f16":
+        return float(np.array([v.bits], np.uint16).view(np.float16)[0])
+    return float(np.array([v.bits << 16], np.uint32).view(np.float32)[0])
+
+
+def readable_cell(v):
+    """A statistic as stats' table shows it: integers whole, floats as C's
+    %.7g with repr's '.0' (17.0) and spellings (nan, inf)."""
+    if isinstance(v, int):
+        return str(v)
+    x = fvalue(v)
+    if x != x or x in (math.inf, -math.inf):
+        return repr(x)
+    t = "%.7g" % x
+    return t if any(ch in t for ch in ".e") else t + ".0"
+
+
 def stats_text(d, mask, columns, fmt):
-    """stats as CSV or a table, for data whose statistics numpy computes exactly."""
+    """stats as CSV or a table (80 columns wide, floats at 7 digits, lined
+    up on the point), for data whose statistics numpy computes exactly."""
     sel = d.arr[mask]
     lines = [["column"] + STAT_NAMES]
     for c in columns:
         vals = stat_values(sel[c])
         cells = [c]
         for v in vals:
-            cells.append(table_cell(v) if v is not None else ("nan" if fmt == "table" else ""))
+            if fmt == "table":
+                cells.append(readable_cell(v) if v is not None else "nan")
+            else:
+                cells.append(table_cell(v) if v is not None else "")
         lines.append(cells)
     if fmt == "csv":
         return "".join(",".join(line) + "\n" for line in lines)
+    for k in range(1, len(lines[0])):
+        col = [line[k] for line in lines[1:]]
+        at = [min([i for i in (c.find("."), c.find("e")) if i >= 0], default=len(c)) for c in col]
+        left = max(a for a in at)
+        right = max(len(c) - a for c, a in zip(col, at))
+        for line, a in zip(lines[1:], at):
+            line[k] = " " * (left - a) + line[k] + " " * (right - (len(line[k]) - a))
     width = [max(len(line[k]) for line in lines) for k in range(len(lines[0]))]
+    assert sum(width) + 2 * (len(width) - 1) <= 80, "this table would wrap"
     return "".join("  ".join(cell.ljust(w) if k == 0 else cell.rjust(w)
                              for k, (cell, w) in enumerate(zip(line, width))).rstrip() + "\n" for line in lines)
 

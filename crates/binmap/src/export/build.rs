@@ -4,7 +4,7 @@
 //! Numbers are read with `from_le_bytes`/`from_be_bytes` in a loop chosen
 //! once per (type, byte order), into the array's own buffer: no decoded
 //! value enum in the loop. Strings, bools and opaque bytes go through the
-//! same leaf decoder as `binmap show` ([`crate::sink::decode_leaf`]), so a
+//! same leaf decoder as `binmap show` ([`crate::map::decode_leaf`]), so a
 //! value is exactly what `show` prints and a bad value (a `bool` that is 7,
 //! invalid UTF-8 in a `utf8[N]`) is the same error, with its offset.
 
@@ -28,9 +28,10 @@ use super::pos::{LeafPos, Pos};
 use crate::decode::{Value, ucs4_char};
 use crate::error::{Error, Result};
 use crate::layout::{BitLeaf, Endian, Scalar, ScalarKind};
+use crate::map::decode_leaf;
 use crate::map::{Node, NodeKind, slice};
 use crate::select::View;
-use crate::sink::{decode_leaf, leaf};
+use crate::sink::leaf;
 
 /// The array of the values of `plan` at `pos`; `what` names the column in errors.
 pub(crate) fn build(plan: &Plan, pos: &Pos<'_>, data: &[u8], what: &str) -> Result<ArrayRef> {

@@ -95,12 +95,15 @@ pub(crate) enum Gather {
 }
 
 impl Gather {
-    /// An empty record of the shape of `plan`.
-    pub fn new(plan: &Plan) -> Gather {
+    /// An empty record of the shape of `plan`, with room for `rows` values
+    /// at the row's own level (a batch's leaves are filled without growing).
+    pub fn new(plan: &Plan, rows: usize) -> Gather {
         match plan {
-            Plan::Struct(fields) => Gather::Struct(fields.iter().map(|(_, p)| Gather::new(p)).collect()),
-            Plan::List { item, .. } => Gather::List { lens: Vec::new(), item: Box::new(Gather::new(item)) },
-            _ => Gather::Leaf(Vec::new()),
+            Plan::Struct(fields) => Gather::Struct(fields.iter().map(|(_, p)| Gather::new(p, rows)).collect()),
+            Plan::List { item, .. } => {
+                Gather::List { lens: Vec::with_capacity(rows), item: Box::new(Gather::new(item, 0)) }
+            }
+            _ => Gather::Leaf(Vec::with_capacity(rows)),
         }
     }
 

@@ -252,7 +252,9 @@ impl<'m> Table<'m> {
                 Ok(Batch::Affine(a))
             }
             Source::Walked { rows: rs, inner } => {
-                let mut g = Gather::new(&self.row_plan);
+                // A batch's rows are counted, so its vectors never grow (the
+                // count was bounded by the file when the map was resolved).
+                let mut g = Gather::new(&self.row_plan, usize::try_from(count).unwrap_or(0));
                 let row_len: u64 = inner.iter().product();
                 for r in rows {
                     if inner.is_empty() {
@@ -268,7 +270,7 @@ impl<'m> Table<'m> {
                 Ok(Batch::Gathered(g))
             }
             Source::One(v) => {
-                let mut g = Gather::new(&self.row_plan);
+                let mut g = Gather::new(&self.row_plan, 1);
                 if count > 0 {
                     g.push(&self.row_plan, v.node, v.abs)?;
                 }

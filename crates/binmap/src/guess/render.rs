@@ -7,7 +7,7 @@
 
 use super::{Draft, Field, Kind, Part};
 use crate::layout::Endian;
-use crate::sink::write_json_str;
+use crate::text::escape::write_json_str;
 
 /// Comments start at this column at most (longer code pushes them right).
 const COMMENT_COLUMN: usize = 28;

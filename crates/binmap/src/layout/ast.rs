@@ -267,6 +267,38 @@ impl std::fmt::Display for Scalar {
     }
 }
 
+/// Whether the trailing NULs of a text are padding or part of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TextEnd {
+    /// A size fixed by the layout (`bytes[12]`, numpy `S12`): trailing NULs
+    /// are padding, stripped when shown and added by `pack`, as numpy does.
+    Padded,
+    /// A size read from the data (`utf8[M]`, `bytes[len]`): every byte is
+    /// the text's, NULs included, so `pack` finds the size in the text again.
+    Exact,
+}
+
+impl TextEnd {
+    /// How a text whose length is `len` ends: `Padded` when the layout fixes
+    /// the length, `Exact` when the file does.
+    ///
+    /// ```
+    /// use binmap::layout::TextEnd;
+    /// let l = binmap::Layout::parse("n: u8; a: utf8[12]; b: utf8[n]").unwrap();
+    /// let lens: Vec<TextEnd> = l.root.items[1..].iter().map(|it| match it {
+    ///     binmap::layout::Item::Field(f) => match &f.ty {
+    ///         binmap::layout::Type::Text { len, .. } => TextEnd::of(len),
+    ///         _ => unreachable!(),
+    ///     },
+    ///     _ => unreachable!(),
+    /// }).collect();
+    /// assert_eq!(lens, [TextEnd::Padded, TextEnd::Exact]);
+    /// ```
+    pub fn of(len: &Expr) -> TextEnd {
+        if len.constant().is_some() { TextEnd::Padded } else { TextEnd::Exact }
+    }
+}
+
 /// How a run of bytes is shown as text (or, for the `ascii_*` kinds, read
 /// as a number).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

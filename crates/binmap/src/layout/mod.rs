@@ -11,6 +11,7 @@ pub(crate) mod lex;
 pub mod numpy;
 mod parse;
 pub mod print;
+pub mod struct_format;
 
 pub use ast::*;
 pub use bits::{BitField, BitKind, BitLeaf, BitsType};

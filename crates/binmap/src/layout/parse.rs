@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::Layout;
 use super::ast::*;
 use super::lex::{LexError, Lexer, Tok, Token};
-use super::{BitField, BitKind, BitsType, EnumDef};
+use super::{BitField, BitKind, BitsType, EnumDef, struct_format};
 use crate::error::{Error, ErrorKind};
 use crate::text::ascii_num::AsciiKind;
 
@@ -1022,9 +1022,9 @@ impl<'s> Parser<'s> {
                 if w == "dtype" {
                     super::numpy::dtype(&text).map_err(|m| self.err_at(&format!("numpy dtype: {m}"), text_span))?
                 } else {
-                    let fmt = crate::pystruct::parse(&text)
+                    let fmt = struct_format::parse(&text)
                         .map_err(|e| self.err_at(&format!("struct format: {}", e.message), text_span))?;
-                    Type::Struct(Arc::new(crate::pystruct::to_struct_type(&fmt)))
+                    Type::Struct(Arc::new(struct_format::to_struct_type(&fmt)))
                 }
             }
             Tok::Ident("bits") if matches!(self.peek_next(), Tok::Ident(_)) => self.bits_type(order.clone())?,

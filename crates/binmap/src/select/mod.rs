@@ -90,9 +90,10 @@ pub(crate) fn step<'m>(view: View<'m>, seg: &Seg, path: &[Seg]) -> Result<View<'
             let m = members.iter().find(|m| m.name.as_deref() == Some(name)).ok_or_else(|| {
                 let names: Vec<&str> = members.iter().filter_map(|m| m.name.as_deref()).collect();
                 Error::usage(format!(
-                    "no field '{name}' in path '{}'; fields here: {}",
+                    "no field '{name}' in path '{}'; fields here: {}{}",
                     path_to_string(path),
-                    names.join(", ")
+                    names.join(", "),
+                    crate::suggest::hint(name, names.iter().copied())
                 ))
             })?;
             Ok(View { node: &m.node, abs: m.abs(view.abs) })

@@ -5,17 +5,18 @@
 //! float digits of [`crate::text::number`], and writes it out in large blocks.
 
 pub mod csv;
+pub mod fit;
 pub mod json;
 pub mod table;
 
 use std::io::Write;
 
-use crate::decode::{DecodeError, Value, decode_scalar, decode_text, ucs4_string, utf16_string};
+use crate::decode::{DecodeError, Value, ucs4_string, utf16_string};
 use crate::error::{Error, Result};
-use crate::layout::{BitKind, Shown};
-use crate::map::{NodeKind, slice};
+use crate::layout::Shown;
+use crate::map::{NodeKind, decode_leaf, is_leaf, slice};
 use crate::select::View;
-use crate::text::escape::{escape_bytes, to_hex};
+use crate::text::escape::{escape_bytes, to_hex, write_json_str};
 use crate::text::number::{self, NonFinite};
 
 /// Output is written out whenever the buffer grows past this.
@@ -196,46 +197,11 @@ pub fn leaf<'a>(data: &'a [u8], view: View<'a>) -> Result<Value<'a>> {
     })
 }
 
-/// Decode a leaf from exactly its bytes (`b.len()` is the node's size).
-#[inline]
-pub fn decode_leaf<'a>(b: &'a [u8], kind: &'a NodeKind) -> Result<Value<'a>, DecodeError> {
-    match kind {
-        NodeKind::Scalar(s) => decode_scalar(b, *s),
-        NodeKind::Enum(s, def) => Ok(Value::Enum(int_bits(decode_scalar(b, *s)?), def)),
-        NodeKind::Bits(leaf) => {
-            let v = leaf.extract(int_bits(decode_scalar(b, leaf.container)?) as u64);
-            Ok(match &leaf.kind {
-                BitKind::Bool => Value::Bool(v != 0),
-                BitKind::Signed => Value::Int(v as i64),
-                BitKind::Unsigned => Value::UInt(v as u64),
-                BitKind::Enum(def) => Value::Enum(v as i64, def),
-            })
-        }
-        NodeKind::Cstr => Ok(Value::Bytes(b.split_last().map_or(b, |(_, rest)| rest))),
-        NodeKind::Text(k, end) => decode_text(b, *k, *end),
-        NodeKind::Char | NodeKind::Struct(_) | NodeKind::Array(_) => Ok(Value::Bytes(b)),
-    }
-}
-
-/// The 64 bits of an integer value (a `u64` above `i64::MAX` wraps).
-fn int_bits(v: Value<'_>) -> i64 {
-    match v {
-        Value::Int(i) => i,
-        Value::UInt(u) => u as i64,
-        _ => 0,
-    }
-}
-
 /// Append an enum value as its names (`green`, `read|write`), or its number.
 fn write_enum_text(out: &mut Vec<u8>, v: &Value<'_>) {
     if let (Value::Enum(_, def), Some(x)) = (v, v.as_int()) {
         out.extend_from_slice(def.show(x).to_string().as_bytes());
     }
-}
-
-/// True for nodes that hold one value.
-pub fn is_leaf(kind: &NodeKind) -> bool {
-    !matches!(kind, NodeKind::Struct(_) | NodeKind::Array(_))
 }
 
 /// Append `v` as text: CSV and table style (`nan`, `inf`, `True`, escaped bytes).
@@ -327,35 +293,6 @@ fn write_complex_json(out: &mut Vec<u8>, re: &Value<'_>, im: &Value<'_>) {
     out.extend_from_slice(b",\"imag\":");
     write_json(out, im);
     out.push(b'}');
-}
-
-/// A JSON string, escaped as Python's `json.dumps(ensure_ascii=False)` does.
-pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
-    let b = s.as_bytes();
-    let mut start = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let esc: &[u8] = match c {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            0..0x20 => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&b[start..i]);
-        if esc.is_empty() {
-            out.extend_from_slice(format!("\\u{c:04x}").as_bytes());
-        } else {
-            out.extend_from_slice(esc);
-        }
-        start = i + 1;
-    }
-    out.extend_from_slice(&b[start..]);
-    out.push(b'"');
 }
 
 /// Rows per chunk when rows are formatted in parallel.

@@ -3,6 +3,7 @@
 //! every value is rounded once, straight to its field's own precision.
 
 pub mod ascii_num;
+pub mod csv_in;
 pub mod datetime;
 pub mod ebcdic;
 pub mod escape;

@@ -74,11 +74,17 @@ fn write_zero(out: &mut Vec<u8>, neg: bool) {
 /// Lays out `0.DIGITS × 10^decpt` by Python's `repr` rules. `digits` is
 /// non-empty, has no leading zero and no trailing zero.
 pub(crate) fn write_layout(out: &mut Vec<u8>, neg: bool, digits: &[u8], decpt: i32) {
+    write_layout_upto(out, neg, digits, decpt, 16);
+}
+
+/// [`write_layout`] with fixed notation up to `decpt <= fixed_max` (16 for
+/// `repr`; the number of significant digits for C's `%g`).
+fn write_layout_upto(out: &mut Vec<u8>, neg: bool, digits: &[u8], decpt: i32, fixed_max: i32) {
     if neg {
         out.push(b'-');
     }
     let n = digits.len() as i32;
-    if -4 < decpt && decpt <= 16 {
+    if -4 < decpt && decpt <= fixed_max {
         if decpt <= 0 {
             out.extend_from_slice(b"0.");
             out.extend_from_slice(&ZEROS[..(-decpt) as usize]);
@@ -183,6 +189,38 @@ fn relayout_ryu(out: &mut Vec<u8>, s: &[u8]) {
 /// ```
 pub fn write_f64(out: &mut Vec<u8>, x: f64, nf: NonFinite) {
     write_ryu(out, x, x.is_finite(), x.is_nan(), x.is_sign_negative(), x == 0.0, nf);
+}
+
+/// Writes an `f64` rounded to `sig` significant digits (1 to 17), for
+/// reading rather than reading back: C's `%.{sig}g` (fixed notation when
+/// the exponent is from -4 to `sig - 1`, else scientific), with trailing
+/// zeros dropped but one decimal kept, and the exponent spelled as `repr`
+/// spells it (`e+07`, `e-05`).
+///
+/// ```
+/// use binmap::text::number::write_f64_sig;
+/// let mut out = Vec::new();
+/// for x in [1.2036978877217839, 20.19999933242798, -0.6249999776482582, 12345678.9, 1e-5, 3.0, 0.0, f64::NAN] {
+///     write_f64_sig(&mut out, x, 7);
+///     out.push(b' ');
+/// }
+/// assert_eq!(out, b"1.203698 20.2 -0.625 1.234568e+07 1e-05 3.0 0.0 nan ");
+/// ```
+pub fn write_f64_sig(out: &mut Vec<u8>, x: f64, sig: usize) {
+    let sig = sig.clamp(1, 17);
+    if !x.is_finite() || x == 0.0 {
+        write_f64(out, x, NonFinite::Text);
+        return;
+    }
+    // Rust's `{:.N e}` rounds the exact binary value correctly (ties to even).
+    let text = format!("{:.*e}", sig - 1, x.abs());
+    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    while digits.len() > 1 && digits.last() == Some(&b'0') {
+        digits.pop();
+    }
+    write_layout_upto(out, x < 0.0, &digits, exp + 1, sig as i32);
 }
 
 /// Writes ryu's output for a finite non-zero value in Python's layout,
@@ -779,6 +817,13 @@ pub fn is_infinity(s: &str) -> bool {
 /// assert_eq!(parse_f64("0x10"), None);
 /// ```
 pub fn parse_f64(s: &str) -> Option<f64> {
+    // The common case first: the standard parser (correctly rounded; a
+    // finite value it reads is one Python reads alike).
+    if let Ok(x) = s.parse::<f64>()
+        && x.is_finite()
+    {
+        return Some(x);
+    }
     match scan_float(s)? {
         Scanned::Nan => Some(f64::from_bits(0x7ff8_0000_0000_0000)),
         Scanned::Inf(neg) => Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
@@ -801,6 +846,12 @@ pub fn parse_f64(s: &str) -> Option<f64> {
 /// assert_eq!(parse_f32("3.4028236e38"), Some(f32::INFINITY));
 /// ```
 pub fn parse_f32(s: &str) -> Option<f32> {
+    // As in `parse_f64`: straight to f32, correctly rounded.
+    if let Ok(x) = s.parse::<f32>()
+        && x.is_finite()
+    {
+        return Some(x);
+    }
     match scan_float(s)? {
         Scanned::Nan => Some(f32::from_bits(0x7fc0_0000)),
         Scanned::Inf(neg) => Some(if neg { f32::NEG_INFINITY } else { f32::INFINITY }),
@@ -1036,6 +1087,10 @@ pub fn parse_bf16(s: &str) -> Option<bf16> {
 /// assert_eq!(parse_int(""), None);
 /// ```
 pub fn parse_int(s: &str) -> Option<i128> {
+    // The common case first: plain decimal that fits 64 bits.
+    if let Ok(v) = s.parse::<i64>() {
+        return Some(i128::from(v));
+    }
     let t = trim(s.as_bytes());
     let (neg, body) = match t.first() {
         Some(b'-') => (true, &t[1..]),
@@ -1063,6 +1118,58 @@ pub fn parse_int(s: &str) -> Option<i128> {
             Some(i128::MIN)
         } else {
             None
+        }
+    } else {
+        i128::try_from(mag).ok()
+    }
+}
+
+/// Parses an integer from text a table may hold: what [`parse_int`]
+/// takes, or a decimal number that is an integer exactly, in any notation
+/// (`np.savetxt`'s default `%.18e` writes 10 as `1.000000000000000000e+01`;
+/// `10.0`). A number with a fraction is `None`, never rounded.
+///
+/// ```
+/// use binmap::text::number::parse_int_text;
+/// assert_eq!(parse_int_text("1.000000000000000000e+01"), Some(10));
+/// assert_eq!(parse_int_text("-4.611686018427387904e+18"), Some(-4611686018427387904));
+/// assert_eq!(parse_int_text("12.50e1"), Some(125));
+/// assert_eq!(parse_int_text("1.5"), None);
+/// assert_eq!(parse_int_text("1e400"), None);
+/// assert_eq!(parse_int_text("nan"), None);
+/// ```
+pub fn parse_int_text(s: &str) -> Option<i128> {
+    if let Some(v) = parse_int(s) {
+        return Some(v);
+    }
+    let Scanned::Num(neg, d, _) = scan_float(s)? else { return None };
+    // The digits, and the power of ten of the last one.
+    let digits: Vec<u8> = d.int.iter().chain(d.frac).copied().collect();
+    let mut exp = d.exp.checked_sub(i64::try_from(d.frac.len()).ok()?)?;
+    let mut end = digits.len();
+    while end > 0 && digits[end - 1] == b'0' {
+        end -= 1;
+        exp += 1;
+    }
+    let digits = &digits[digits.iter().position(|&c| c != b'0').unwrap_or(end).min(end)..end];
+    if digits.is_empty() {
+        return Some(0);
+    }
+    if exp < 0 || exp > 40 {
+        return None;
+    }
+    let mut mag: u128 = 0;
+    for &c in digits {
+        mag = mag.checked_mul(10)?.checked_add(u128::from(c - b'0'))?;
+    }
+    for _ in 0..exp {
+        mag = mag.checked_mul(10)?;
+    }
+    if neg {
+        if mag <= i128::MAX as u128 {
+            Some(-(mag as i128))
+        } else {
+            (mag == i128::MIN.unsigned_abs()).then_some(i128::MIN)
         }
     } else {
         i128::try_from(mag).ok()

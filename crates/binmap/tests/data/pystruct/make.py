@@ -320,6 +320,9 @@ def main():
         for c in "bBhHiIqQefd?":
             for t in texts_num:
                 clis.append(do_cli(p + c, [t]))
+        for t in ["None", "''", '""', "()", "[]", "{}", "0j", "0.0j", "-0j", "0+0j", "1-1j", "(0)", "(0,)", "[0]",
+                  "{0: 0}", "'a'", "set()", "...", "false", "none", "yes", "1+"]:
+            clis.append(do_cli(p + "?", [t]))
         for c in ["c", "3s", "5p", "0s", "1p"]:
             for t in texts_bytes:
                 clis.append(do_cli(p + c, [t]))
@@ -400,6 +403,14 @@ def cli_value(code, text):
         return float(t)
     except ValueError:
         pass
+    if code == "?":
+        # `?` packs the truth of any Python literal (None, '', (), 0j...); an
+        # empty argument is the empty string; a word that is no literal
+        # (`true`, `abc`) is an error, as it is a NameError in Python.
+        try:
+            return t != "" and bool(ast.literal_eval(t))
+        except (ValueError, SyntaxError):
+            raise ValueError(f"not a Python literal: {t!r}") from None
     return codecs.escape_decode(text.encode("utf-8"))[0]  # noqa
 
 
