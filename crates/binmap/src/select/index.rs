@@ -29,6 +29,17 @@ use super::path::{IExpr, Ix, Op, Seg, path_to_string};
 use super::{View, kind_name, project};
 
 /// An array-shaped selection: numpy's view of what a path names.
+///
+/// ```
+/// use binmap::select::{parse_path, select};
+/// let layout = binmap::Layout::parse("n: u8; r: { a: u8, v: u8[2] }[n]").unwrap();
+/// let map = binmap::Map::new(&layout, &[3, 1, 10, 11, 2, 20, 21, 3, 30, 31], "x").unwrap();
+/// let p = select(&map, &parse_path("r[::-2].v[:, 1]").unwrap()).unwrap().picked().unwrap();
+/// assert_eq!(p.shape(), [2]);
+/// // Element 0 is r[2].v[1], element 1 is r[0].v[1]: a stride of -6 bytes.
+/// assert_eq!(p.strided().map(|(base, _, strides, _)| (base, strides.to_vec())), Some((9, vec![-6])));
+/// assert_eq!(p.span(0..2), (3, 10));
+/// ```
 #[derive(Clone, Debug)]
 pub struct Picked<'m> {
     /// The shape (numpy's shape, without the dimensions of an element
@@ -447,6 +458,15 @@ impl<'m> Picked<'m> {
                 Ok(View { node, abs: at as u64 })
             }
             Place::Walked { array, abs, dims, proj } => {
+                if let [d] = dims.as_slice() {
+                    // One dimension (the common case): no index vector.
+                    let orig = match *d {
+                        Dim::At(i) => i,
+                        Dim::Range { start, step, .. } => offset(start, flat, step),
+                    };
+                    let (e, off) = array.elem(orig);
+                    return project(View { node: e, abs: abs + off }, proj, proj);
+                }
                 let mut idx = vec![0u64; dims.len()];
                 let mut rest = flat;
                 for (k, d) in dims.iter().enumerate().rev() {
