@@ -1155,7 +1155,7 @@ pub fn parse_int_text(s: &str) -> Option<i128> {
     if digits.is_empty() {
         return Some(0);
     }
-    if exp < 0 || exp > 40 {
+    if !(0..=40).contains(&exp) {
         return None;
     }
     let mut mag: u128 = 0;
