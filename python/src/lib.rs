@@ -320,11 +320,10 @@ impl File {
         let m = self.mapped()?;
         let segs = parse_path(path).py()?;
         let sel = select(&m.map, &segs).py()?;
-        let size = match &sel {
-            binmap::select::Selection::One(v) => v.node.size,
-            binmap::select::Selection::Each { array, .. } => array.node.size,
-        };
-        Ok(sel.rows(Rows::default(), &segs).py()?.map(|rs| (rs.rows.end - rs.rows.start, size)))
+        Ok(sel.rows(Rows::default(), &segs).py()?.map(|rs| {
+            let (start, end) = rs.span();
+            (rs.rows.end - rs.rows.start, end - start)
+        }))
     }
 
     /// The map as `binmap info -f json` prints it.

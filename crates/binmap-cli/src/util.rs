@@ -32,7 +32,7 @@ pub fn load_layout(arg: &str) -> Result<Layout> {
 pub struct Selection {
     /// The binary file (`-` for stdin; a .npy needs no layout).
     pub file: String,
-    /// What to read: `records`, `records.value`, `coords.x`, `data[0,1]`, `header.rows`
+    /// What to read: `records`, `records.value`, `coords.x`, `data[0,1]`, `data[:, 1]`, `x[n-1]`, `header.rows`
     /// (default: everything, or the main table for row formats).
     pub path: Option<String>,
     /// The layout: a .bml file or the layout text itself (not needed for .npy

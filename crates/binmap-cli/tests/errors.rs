@@ -284,7 +284,7 @@ fn bad_command_lines_exit_2() {
         bytes: &[1, 2],
         args: &["x[5]"],
         code: 2,
-        expect: &["index 5 is out of range for a dimension of 2"],
+        expect: &["index 5 is out of range for 'x', whose axis 0 has 2 elements: 0..2, or -2..-1 from the end"],
     });
     run(&Case {
         layout: "x: u8[2]",
@@ -377,7 +377,7 @@ fn set_errors() {
         ("n=1", 1, "'n' sizes or places other fields in the layout"),
         ("v[9]=1", 2, "index 9 is out of range"),
         ("v", 2, "'v' is not PATH=VALUE"),
-        ("v=1", 2, "'v' is not a single value"),
+        ("v=[1,2,3]", 1, "'v': could not broadcast 3 values (shape (3,)) into shape (2,)"),
     ] {
         let out = Command::cargo_bin("binmap")
             .expect("bin")

@@ -93,7 +93,7 @@ impl<'a, T: Element> Column<'a, T> {
         let first = rs.rows.start * row_len;
         Ok(Column {
             data: map.data(),
-            start: rs.abs + start + first * stride,
+            start: start + first * stride,
             stride,
             len: (rs.rows.end - rs.rows.start) * row_len,
             scalar: *scalar,

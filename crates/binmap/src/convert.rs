@@ -3,13 +3,11 @@
 //! layout type ([`crate::layout::numpy::descr`]), the data are the
 //! elements' bytes in C order, byte order kept as it is in the file.
 
-use std::io::Write;
-use std::sync::Arc;
-
 use crate::error::{Error, Result};
-use crate::layout::{Item, Type};
+use crate::layout::Type;
 use crate::map::{Map, NodeKind, slice};
 use crate::select::{Rows, Seg, Selection, main_table, parse_path, path_to_string, select};
+use std::io::Write;
 
 /// Write `path` of `map` (default: the main table) as `.npy` bytes.
 ///
@@ -45,22 +43,23 @@ pub fn write_npy(map: &Map<'_>, path: Option<&str>, rows: Option<Rows>, out: &mu
         write_all(out, &crate::npy::header_bytes(&descr, false, &[]))?;
         return write_all(out, slice(map.data(), v.abs, v.node.size));
     };
-    let elem_type = project_type(&rs.array.elem_type, &rs.proj)
+    let elem_type = rs
+        .leaf_type()
         .ok_or_else(|| Error::usage(format!("{what}: its element type cannot be followed through the path")))?;
     let descr = descr_of(&elem_type, &what)?;
     let mut shape = vec![rs.rows.end - rs.rows.start];
-    shape.extend_from_slice(&rs.array.shape[1.min(rs.array.shape.len())..]);
+    shape.extend_from_slice(&rs.shape()[1.min(rs.shape().len())..]);
     write_all(out, &crate::npy::header_bytes(&descr, false, &shape))?;
     let row_len = rs.row_len();
     // Whole elements of a C-order array, no filter: the bytes are one
     // contiguous range of the input, written straight from the map (a
     // copy, not an element-by-element decode).
-    if let Some((0, stride, node)) = rs.fixed()
+    if let Some((first, stride, node)) = rs.fixed()
         && node.size == stride
         && !rs.is_filtered()
     {
         let span =
-            |r: u64| r.checked_mul(row_len).and_then(|e| e.checked_mul(stride)).and_then(|b| b.checked_add(rs.abs));
+            |r: u64| r.checked_mul(row_len).and_then(|e| e.checked_mul(stride)).and_then(|b| b.checked_add(first));
         let (Some(start), Some(end)) = (span(rs.rows.start), span(rs.rows.end)) else {
             return Err(Error::usage("internal: an array past the end of the address space"));
         };
@@ -110,28 +109,4 @@ fn leaf_type(kind: &NodeKind) -> Option<Type> {
         NodeKind::Char => Some(Type::Char),
         _ => None,
     }
-}
-
-/// Follow a projection (`value` of `records.value`) through a type.
-fn project_type(ty: &Arc<Type>, proj: &[Seg]) -> Option<Type> {
-    let mut cur: Type = (**ty).clone();
-    for seg in proj {
-        while let Type::Within { inner, .. } = cur {
-            cur = (*inner).clone();
-        }
-        cur = match (seg, &cur) {
-            (Seg::Field(name), Type::Struct(st)) => find_field(&st.items, name)?,
-            (Seg::Index(_), Type::Array { elem, .. }) => (**elem).clone(),
-            _ => return None,
-        };
-    }
-    Some(cur)
-}
-
-fn find_field(items: &[Item], name: &str) -> Option<Type> {
-    items.iter().find_map(|it| match it {
-        Item::Field(f) if f.name.as_deref() == Some(name) => Some(f.ty.clone()),
-        Item::If { body, .. } => find_field(body, name),
-        _ => None,
-    })
 }

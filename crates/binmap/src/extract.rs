@@ -33,7 +33,7 @@ use crate::select::{RowFilter, Seg, path_to_string};
 /// let binmap::map::NodeKind::Array(a) = &ms[0].node.kind else { panic!() };
 /// let fields = vec![parse_path("c").unwrap(), parse_path("a").unwrap()];
 /// let picked = binmap::extract::pick_fields(a, &fields).unwrap();
-/// let rows = binmap::select::RowSet::new(&picked, 0, 0..2, vec![], vec![Seg::Field("r".into())]);
+/// let rows = binmap::select::RowSet::new(&picked, 0, 0..2, vec![Seg::Field("r".into())]);
 /// let mut out = Vec::new();
 /// binmap::sink::csv::write_rows(map.data(), &rows, &mut out).unwrap();
 /// assert_eq!(out, b"c,a\n3,1\n6,4\n");

@@ -26,7 +26,7 @@ use crate::layout::{Endian, ScalarKind, TextKind};
 use crate::map::{Elems, Map, Node, NodeKind, TextEnd};
 use crate::query::Predicate;
 use crate::query::table::{Table, chunks};
-use crate::select::{RowFilter, Selection, View, parse_path, project, select};
+use crate::select::{RowFilter, Selection, parse_path, select};
 
 /// A path's bytes as a numpy array: `np.ndarray(shape, np.dtype(descr),
 /// buffer=file, offset=offset, strides=strides)`.
@@ -56,11 +56,14 @@ pub fn numpy_view(map: &Map<'_>, path: &str) -> Result<Option<NumpyView>> {
     let sel = select(map, &segs)?;
     let (abs, node, outer_shape, outer_strides) = match sel {
         Selection::One(v) => (v.abs, v.node, Vec::new(), Vec::new()),
-        Selection::Each { array, proj } => {
-            let NodeKind::Array(a) = &array.node.kind else { return Ok(None) };
-            let Elems::Uniform { stride, elem } = &a.elems else { return Ok(None) };
-            let v = project(View { node: elem, abs: 0 }, &proj, &segs)?;
-            (array.abs + v.abs, v.node, a.shape.clone(), strides(&a.shape, *stride, a.fortran))
+        Selection::Many(p) => {
+            let Some((base, shape, st, node)) = p.strided() else { return Ok(None) };
+            // numpy takes negative strides, but a view of a buffer starts at
+            // its lowest byte: reversed selections are decoded instead.
+            let Ok(st) = st.iter().map(|s| u64::try_from(*s)).collect::<std::result::Result<Vec<u64>, _>>() else {
+                return Ok(None);
+            };
+            (base, node, shape.to_vec(), st)
         }
     };
     if abs.saturating_add(node.size) > map.filesize() {
@@ -75,7 +78,9 @@ pub fn numpy_view(map: &Map<'_>, path: &str) -> Result<Option<NumpyView>> {
     let elem = match &elem.kind {
         NodeKind::Array(a) => match &a.elems {
             Elems::Uniform { stride, elem } => {
-                st.extend(strides(&a.shape, *stride, a.fortran));
+                st.extend(
+                    crate::select::byte_strides(&a.shape, *stride, a.fortran).into_iter().map(|s| s.unsigned_abs()),
+                );
                 shape.extend(a.shape.iter().copied());
                 elem
             }
@@ -106,24 +111,6 @@ fn leaf_of(node: &Node) -> &Node {
         },
         _ => node,
     }
-}
-
-/// Byte strides of an array of `shape` whose elements are `stride` apart.
-fn strides(shape: &[u64], stride: u64, fortran: bool) -> Vec<u64> {
-    let mut out = vec![0u64; shape.len()];
-    let mut step = stride;
-    if fortran {
-        for (k, d) in shape.iter().enumerate() {
-            out[k] = step;
-            step = step.saturating_mul(*d);
-        }
-    } else {
-        for (k, d) in shape.iter().enumerate().rev() {
-            out[k] = step;
-            step = step.saturating_mul(*d);
-        }
-    }
-    out
 }
 
 /// The numpy dtype literal of one resolved node, if numpy can express it.

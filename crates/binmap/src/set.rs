@@ -11,8 +11,8 @@ use crate::error::{Error, Result};
 use crate::layout::{BitLeaf, Expr, Item, Layout, Type};
 use crate::map::is_leaf;
 use crate::map::{Map, NodeKind};
-use crate::select::{Seg, Selection, parse_path, path_to_string, project, select};
-use crate::text::json_read::Doc;
+use crate::select::{Seg, Selection, View, parse_path, path_to_string, select};
+use crate::text::json_read::{Doc, parse_json};
 
 /// One planned write: these bytes at each of these offsets.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,8 +26,13 @@ pub struct Edit {
 
 /// Check and encode `PATH=VALUE` assignments against `map`.
 ///
-/// `records.value=0` sets the field in every record (like numpy's
-/// `arr['value'] = 0`).
+/// A value goes to every element the path selects, as numpy assigns:
+/// `records.value=0` sets the field in every record (numpy's
+/// `arr['value'] = 0`), `data[0]=7` a whole row, `data[:, 1]=2` a column.
+/// A JSON list (`data[0]=[1,2,3,4,5]`) is broadcast against the
+/// selection's shape with numpy's rules, or refused when it does not fit.
+/// A field that sizes or places others may only be set to the value it
+/// has (then nothing is written).
 ///
 /// ```
 /// let layout = binmap::Layout::parse("a: u8\nb: i16be[2]").unwrap();
@@ -37,6 +42,10 @@ pub struct Edit {
 /// assert_eq!(edits[0].offsets, [3]);
 /// assert_eq!(edits[0].bytes, [0xff, 0xfe]);
 /// assert!(binmap::set::plan(&map, &["a=300".to_string()]).is_err());
+/// let edits = binmap::set::plan(&map, &["b=[1, 2]".to_string()]).unwrap();
+/// assert_eq!((edits[0].offsets.as_slice(), edits[1].offsets.as_slice()), (&[1][..], &[3][..]));
+/// let err = binmap::set::plan(&map, &["b=[1, 2, 3]".to_string()]).unwrap_err();
+/// assert!(err.to_string().contains("could not broadcast 3 values (shape (3,)) into shape (2,)"), "{err}");
 /// ```
 pub fn plan(map: &Map<'_>, assignments: &[String]) -> Result<Vec<Edit>> {
     let sizing = sizing_names(map.layout());
@@ -46,27 +55,21 @@ pub fn plan(map: &Map<'_>, assignments: &[String]) -> Result<Vec<Edit>> {
             return Err(Error::usage(format!("'{a}' is not PATH=VALUE")));
         };
         let path = parse_path(path_text.trim())?;
-        if let Some(Seg::Field(name)) = path.iter().rev().find(|s| matches!(s, Seg::Field(_)))
-            && sizing.iter().any(|s| s == &**name)
-        {
-            return Err(Error::input(format!(
-                "'{name}' sizes or places other fields in the layout; changing it in place would reinterpret the rest of the file (rewrite it with show + pack instead)"
-            )));
-        }
-        let doc = Doc::String(value.to_string());
+        let sizes = match path.iter().rev().find(|s| matches!(s, Seg::Field(_))) {
+            Some(Seg::Field(name)) if sizing.iter().any(|s| s == &**name) => Some(name.clone()),
+            _ => None,
+        };
         let sel = select(map, &path)?;
-        let targets: Vec<crate::select::View<'_>> = match &sel {
-            Selection::One(v) => vec![*v],
-            Selection::Each { .. } => {
-                let rows =
-                    sel.rows(Default::default(), &path)?.ok_or_else(|| Error::usage("internal: not an array"))?;
-                let mut v = Vec::new();
-                for i in 0..rows.array.count {
-                    let (e, off) = rows.array.elem(i);
-                    v.push(project(crate::select::View { node: e, abs: rows.abs + off }, &rows.proj, &path)?);
-                }
-                v
+        let (shape, targets): (Vec<u64>, Vec<View<'_>>) = match sel.picked() {
+            Some(p) => {
+                let p = p.flattened();
+                let n: u64 = p.shape().iter().product();
+                (p.shape().to_vec(), (0..n).map(|i| p.elem(i)).collect::<Result<_>>()?)
             }
+            None => match sel {
+                Selection::One(v) => (Vec::new(), vec![v]),
+                Selection::Many(_) => return Err(Error::usage("internal: an array selection without a shape")),
+            },
         };
         let Some(first) = targets.first() else { continue };
         if targets.iter().any(|v| v.abs.saturating_add(v.node.size) > map.filesize()) {
@@ -82,33 +85,154 @@ pub fn plan(map: &Map<'_>, assignments: &[String]) -> Result<Vec<Edit>> {
                 path_to_string(&path)
             )));
         }
-        let mut bytes = Vec::new();
-        let mut mask = None;
-        if let NodeKind::Bits(leaf) = &first.node.kind {
-            // The field's bits, and a mask of them, both in the container's byte order.
-            let v = bit_field_value(&doc, leaf, Origin::Text).map_err(|e| e.note(format!("in {a}")))?;
-            let full = BitLeaf { kind: crate::layout::BitKind::Unsigned, ..(**leaf).clone() };
-            let ones = full.insert(0, full.range().1).map_err(Error::input)?;
-            let raw = leaf.insert(0, v).map_err(Error::input)?;
-            let mut m = Vec::new();
-            encode_scalar(&Doc::Number(ones.to_string()), leaf.container, Origin::Json, &mut m)?;
-            encode_scalar(&Doc::Number(raw.to_string()), leaf.container, Origin::Json, &mut bytes)?;
-            mask = Some(m);
-        } else {
-            encode_leaf(&doc, &first.node.kind, first.node.size, Origin::Text, &mut bytes)
-                .map_err(|e| e.note(format!("in {a}")))?;
+        let values = broadcast(value, &shape, &path)?;
+        // The targets of each value, in one pass.
+        let mut offsets: Vec<Vec<u64>> = vec![Vec::new(); values.docs.len()];
+        for (t, v) in targets.iter().enumerate() {
+            offsets[values.value_of(t as u64, &shape)].push(v.abs);
         }
-        if bytes.len() as u64 != first.node.size {
+        let mut planned = Vec::new();
+        for (doc, offsets) in values.docs.iter().zip(offsets) {
+            let (bytes, mask) = encode(doc, first, values.origin, &path).map_err(|e| e.note(format!("in {a}")))?;
+            planned.push(Edit { bytes, offsets, mask });
+        }
+        if let Some(name) = sizes {
+            if planned.iter().all(|e| unchanged(map.data(), e)) {
+                continue;
+            }
             return Err(Error::input(format!(
-                "'{}' takes exactly {} bytes in the file; the new value needs {}",
-                path_to_string(&path),
-                first.node.size,
-                bytes.len()
+                "'{name}' sizes or places other fields in the layout; changing it in place would reinterpret the rest of the file (rewrite it with show + pack instead)"
             )));
         }
-        edits.push(Edit { bytes, offsets: targets.iter().map(|v| v.abs).collect(), mask });
+        edits.extend(planned);
     }
     Ok(edits)
+}
+
+/// The values of an assignment: one for every target, or a list (numpy's
+/// array on the right of `=`) broadcast against the targets' shape.
+struct Values {
+    docs: Vec<Doc>,
+    /// The list's shape (`[]` for one value).
+    shape: Vec<u64>,
+    origin: Origin,
+}
+
+impl Values {
+    /// The value that target `t` (flat over `target`) takes: numpy's
+    /// broadcasting, the list's dimensions aligned to the right.
+    fn value_of(&self, mut t: u64, target: &[u64]) -> usize {
+        let skip = target.len() - self.shape.len();
+        let (mut k, mut step) = (0u64, 1u64);
+        for (i, d) in target.iter().enumerate().rev() {
+            let idx = if *d > 0 { t % d } else { 0 };
+            t = if *d > 0 { t / d } else { 0 };
+            if i >= skip {
+                let v = self.shape[i - skip];
+                k += if v == 1 { 0 } else { idx } * step;
+                step *= v;
+            }
+        }
+        k as usize
+    }
+}
+
+/// Read `text` as one value, or, when the targets have a shape and the
+/// text is a JSON list, as a list broadcast to that shape.
+fn broadcast(text: &str, target: &[u64], path: &[Seg]) -> Result<Values> {
+    let one = || Values { docs: vec![Doc::String(text.to_string())], shape: Vec::new(), origin: Origin::Text };
+    if target.is_empty() || !text.trim_start().starts_with('[') {
+        return Ok(one());
+    }
+    let Ok(doc) = parse_json(text) else { return Ok(one()) };
+    let mut shape = Vec::new();
+    let mut level = &doc;
+    while let Doc::Array(items) = level {
+        shape.push(items.len() as u64);
+        match items.first() {
+            Some(first) => level = first,
+            None => break,
+        }
+    }
+    let mut docs = Vec::new();
+    flatten(&doc, &shape, &mut docs)
+        .map_err(|why| Error::input(format!("'{}': the list is not rectangular: {why}", path_to_string(path))))?;
+    let fits =
+        shape.len() <= target.len() && shape.iter().rev().zip(target.iter().rev()).all(|(v, t)| *v == 1 || v == t);
+    if !fits {
+        let show = |s: &[u64]| match s {
+            [one] => format!("({one},)"),
+            s => format!("({})", s.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")),
+        };
+        return Err(Error::input(format!(
+            "'{}': could not broadcast {} values (shape {}) into shape {}",
+            path_to_string(path),
+            docs.len(),
+            show(&shape),
+            show(target)
+        )));
+    }
+    Ok(Values { docs, shape, origin: Origin::Json })
+}
+
+/// The leaves of a nested list of `shape`, in C order.
+fn flatten(doc: &Doc, shape: &[u64], out: &mut Vec<Doc>) -> std::result::Result<(), String> {
+    match (doc, shape.split_first()) {
+        (Doc::Array(items), Some((n, rest))) => {
+            if items.len() as u64 != *n {
+                return Err(format!("a list of {} where one of {n} came before", items.len()));
+            }
+            items.iter().try_for_each(|d| flatten(d, rest, out))
+        }
+        (Doc::Array(_), None) => Err("a list where a value came before".into()),
+        (_, Some(_)) => Err("a value where a list came before".into()),
+        (d, None) => {
+            out.push(d.clone());
+            Ok(())
+        }
+    }
+}
+
+/// The bytes (and, for a bit field, the mask of its bits) of `doc` as a
+/// value of `target`'s type.
+fn encode(doc: &Doc, target: &View<'_>, origin: Origin, path: &[Seg]) -> Result<(Vec<u8>, Option<Vec<u8>>)> {
+    let mut bytes = Vec::new();
+    let mut mask = None;
+    if let NodeKind::Bits(leaf) = &target.node.kind {
+        // The field's bits, and a mask of them, both in the container's byte order.
+        let v = bit_field_value(doc, leaf, origin)?;
+        let full = BitLeaf { kind: crate::layout::BitKind::Unsigned, ..(**leaf).clone() };
+        let ones = full.insert(0, full.range().1).map_err(Error::input)?;
+        let raw = leaf.insert(0, v).map_err(Error::input)?;
+        let mut m = Vec::new();
+        encode_scalar(&Doc::Number(ones.to_string()), leaf.container, Origin::Json, &mut m)?;
+        encode_scalar(&Doc::Number(raw.to_string()), leaf.container, Origin::Json, &mut bytes)?;
+        mask = Some(m);
+    } else {
+        encode_leaf(doc, &target.node.kind, target.node.size, origin, &mut bytes)?;
+    }
+    if bytes.len() as u64 != target.node.size {
+        return Err(Error::input(format!(
+            "'{}' takes exactly {} bytes in the file; the new value needs {}",
+            path_to_string(path),
+            target.node.size,
+            bytes.len()
+        )));
+    }
+    Ok((bytes, mask))
+}
+
+/// True when the file already holds `edit`'s bytes at every offset.
+fn unchanged(data: &[u8], edit: &Edit) -> bool {
+    edit.offsets.iter().all(|&off| {
+        let Some(have) = usize::try_from(off).ok().and_then(|s| data.get(s..s + edit.bytes.len())) else {
+            return false;
+        };
+        match &edit.mask {
+            None => have == edit.bytes.as_slice(),
+            Some(m) => have.iter().zip(&edit.bytes).zip(m).all(|((h, b), m)| h & m == b & m),
+        }
+    })
 }
 
 /// Apply checked edits to writable bytes.

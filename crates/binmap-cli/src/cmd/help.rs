@@ -13,7 +13,7 @@ const README: &str = include_str!("../../../../README.md");
 pub const TOPICS: &[(&str, &str)] = &[
     ("layout", "the layout language: fields, types, expressions, checks, let, if, endian"),
     ("where", "--where conditions of select and stats"),
-    ("paths", "paths (records.value, data[0,1]) and --rows"),
+    ("paths", "paths (records.value, data[:, 1], x[n-1]) and --rows"),
     ("json", "the JSON that show prints and pack reads"),
 ];
 

@@ -79,7 +79,7 @@ pub fn run(a: Args) -> Result<()> {
     let fields: Vec<Vec<Seg>> = a.fields.iter().map(|f| parse_path(f.trim())).collect::<Result<_>>()?;
     let picked = if fields.is_empty() { None } else { Some(binmap::extract::pick_fields(table.array, &fields)?) };
     let array = picked.as_ref().unwrap_or(table.array);
-    let mut row_set = RowSet::new(array, table.abs, table.rows.clone(), Vec::new(), table.path.clone());
+    let mut row_set = RowSet::new(array, table.abs, table.rows.clone(), table.path.clone());
     if let Some(filter) = filter {
         let bar = crate::progress::Bar::new(table.len(), "rows");
         row_set = row_set.with_filter(Arc::new(filter.with_progress(Box::new(bar))));

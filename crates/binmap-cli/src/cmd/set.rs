@@ -20,7 +20,8 @@ pub struct Args {
     /// `binmap help layout`.
     #[arg(short, long)]
     layout: String,
-    /// Assignments: `data[0,1]=42`, `records[3].name=GOOG_profit`, `records.value=0` (every record).
+    /// Assignments: `data[0,1]=42`, `records[3].name=GOOG_profit`, `records.value=0` (every record),
+    /// `data[:, 1]=2`, `data[-1]=[1,2,3,4,5]` (numpy's broadcasting: `binmap help paths`).
     #[arg(required = true)]
     assignments: Vec<String>,
 }

@@ -54,16 +54,15 @@ pub(crate) fn record_batches(
     };
     let sel = select(map, &segs)?;
     let Some(rs) = sel.rows(rows.unwrap_or_default(), &segs)? else { return Ok(None) };
-    if rs.array.shape.len() != 1 || !rs.proj.is_empty() {
+    if rs.shape().len() != 1 {
         return Ok(None);
     }
-    let Some((rel, stride, node)) = rs.fixed() else { return Ok(None) };
+    let Some((first, stride, node)) = rs.fixed() else { return Ok(None) };
     let Ok(Plan::Struct(fields)) = Plan::of(node) else { return Ok(None) };
     let text_col = |p: &Plan| matches!(p, Plan::Str { kind: NodeKind::Text(TextKind::Bytes, TextEnd::Padded), .. });
     if fields.iter().any(|(_, p)| matches!(p, Plan::Str { .. }) && !text_col(p)) {
         return Ok(None);
     }
-    let first = rs.abs + rel;
     let data = map.data();
     let size = batch_rows.unwrap_or_else(|| (BATCH_BYTES / node.size.max(1)).clamp(1, BATCH_ROWS)).max(1);
     let mut ranges: Vec<Range<u64>> = Vec::new();

@@ -20,7 +20,7 @@ use super::pos::{Affine, Gather, LeafPos, Pos, visit_leaves};
 use super::{Format, batches};
 use crate::error::{Error, Result};
 use crate::layout::TextKind;
-use crate::map::{ArrayNode, Elems, Map, Node, NodeKind, slice};
+use crate::map::{Elems, Map, Node, NodeKind, slice};
 use crate::progress::Progress;
 use crate::select::{RowSet, Rows, Selection, View, main_table, parse_path, path_to_string, select};
 
@@ -134,7 +134,7 @@ impl<'m> Table<'m> {
         let (row_bytes, budget) = match &source {
             Source::Affine { node, inner, .. } => (node.size.saturating_mul(inner.iter().product()), BATCH_BYTES),
             Source::Walked { rows, inner } => {
-                (mean_size(rows.array).saturating_mul(inner.iter().product()), WALKED_BATCH_BYTES)
+                (rows.picked().elem_size().saturating_mul(inner.iter().product()), WALKED_BATCH_BYTES)
             }
             Source::One(v) => (v.node.size, WALKED_BATCH_BYTES),
         };
@@ -324,12 +324,11 @@ impl Batch<'_> {
 
 /// The source, rows, element plan and inner shape of an array selection.
 fn rows_source<'m>(rs: RowSet<'m>, what: &str) -> Result<(Source<'m>, Range<u64>, Plan, Vec<u64>)> {
-    let inner: Vec<u64> = rs.array.shape.iter().skip(1).copied().collect();
+    let inner: Vec<u64> = rs.shape().iter().skip(1).copied().collect();
     let range = rs.rows.clone();
     let row_len = rs.row_len();
-    if let Some((rel, stride, node)) = rs.fixed() {
+    if let Some((first, stride, node)) = rs.fixed() {
         let plan = Plan::of(node).map_err(|why| Error::usage(format!("{what}: {why}")))?;
-        let first = rs.abs + rel;
         let source =
             Source::Affine { node, first, row_stride: row_len * stride, inner: inner.clone(), elem_stride: stride };
         return Ok((source, range, plan, inner));
@@ -337,7 +336,7 @@ fn rows_source<'m>(rs: RowSet<'m>, what: &str) -> Result<(Source<'m>, Range<u64>
     // Elements of varying shape: every selected one must fit one plan.
     let mut plan = Plan::Unknown;
     let elems = range.start * row_len..range.end * row_len;
-    let probe = if elems.is_empty() && rs.array.count > 0 { 0..1 } else { elems };
+    let probe = if elems.is_empty() && rs.shape().iter().product::<u64>() > 0 { 0..1 } else { elems };
     for i in probe {
         plan.absorb(rs.elem(i)?.node).map_err(|why| {
             Error::usage(format!(
@@ -352,14 +351,6 @@ fn rows_source<'m>(rs: RowSet<'m>, what: &str) -> Result<(Source<'m>, Range<u64>
         )));
     }
     Ok((Source::Walked { rows: rs, inner: inner.clone() }, range, plan, inner))
-}
-
-/// The mean size of an array's elements.
-fn mean_size(a: &ArrayNode) -> u64 {
-    match &a.elems {
-        Elems::Uniform { stride, .. } => *stride,
-        Elems::Walked(v) => v.last().map_or(0, |n| n.offset + n.size) / (v.len() as u64).max(1),
-    }
 }
 
 /// True when a node holds no array of varying elements (it is one template).

@@ -39,7 +39,7 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::layout::{Item, Type};
 use crate::map::{ArrayNode, Elems, Map, Member, Node, NodeKind};
-use crate::select::{self, RowSet, Rows, Selection};
+use crate::select::{self, Rows, Selection};
 
 /// How to lay out the annotated dump: `xxd`'s geometry (`-c`, `-g`, `-u`),
 /// colour on or off, and the byte range `[start, end)` (clamped to the file).
@@ -89,7 +89,9 @@ const RESET: &[u8] = b"\x1b[0m";
 /// are `None`.
 ///
 /// A projection through an array (`records.value`, `coords.x`) gives the
-/// range of the whole array. `rows` selects elements of the array the path
+/// range of the elements it projects (the whole array, or the elements of
+/// a slice: `records[::2].value` those of `records[::2]`); a slice, the
+/// bytes from its lowest element to its highest. `rows` selects elements of the array the path
 /// names (or projects through); without a path, of the file's main table
 /// ([`select::main_table`]: `records` of db.dat, `coords` of
 /// flight_path.b). An empty row range gives an empty range where the rows
@@ -104,6 +106,8 @@ const RESET: &[u8] = b"\x1b[0m";
 /// assert_eq!(range_of(&map, Some("v"), None).unwrap(), (1, 7));
 /// assert_eq!(range_of(&map, Some("v[1].b"), None).unwrap(), (5, 7));
 /// assert_eq!(range_of(&map, Some("v.b"), None).unwrap(), (1, 7));
+/// assert_eq!(range_of(&map, Some("v[::-1]"), None).unwrap(), (1, 7));
+/// assert_eq!(range_of(&map, Some("v[1:]"), None).unwrap(), (4, 7));
 /// assert_eq!(range_of(&map, None, Some(Rows::parse("-1..").unwrap())).unwrap(), (4, 7));
 /// assert!(range_of(&map, Some("n"), Some(Rows::parse("0..1").unwrap())).is_err());
 /// ```
@@ -114,51 +118,29 @@ pub fn range_of(map: &Map<'_>, path: Option<&str>, rows: Option<Rows>) -> Result
         (None, Some(_)) => select::main_table(map)
             .ok_or_else(|| Error::usage("--rows selects elements of an array, and this layout has no array"))?,
     };
+    let segs = whole_elements(map, segs)?;
     let sel = select::select(map, &segs)?;
-    let Some(rows) = rows else {
-        let v = match &sel {
-            Selection::One(v) => *v,
-            Selection::Each { array, .. } => *array,
-        };
+    if let (None, Selection::One(v)) = (rows, &sel) {
         return Ok((v.abs, v.abs.saturating_add(extent(v.node))));
-    };
-    let Some(set) = sel.rows(rows, &segs)? else {
+    }
+    let Some(set) = sel.rows(rows.unwrap_or_default(), &segs)? else {
         return Err(Error::usage(format!(
             "--rows selects elements of an array, and '{}' is not an array",
             select::path_to_string(&segs)
         )));
     };
-    Ok(rows_range(&set))
+    Ok(set.span())
 }
 
-/// The bytes of rows `set.rows` of `set.array`.
-fn rows_range(set: &RowSet<'_>) -> (u64, u64) {
-    let a = set.array;
-    let row_len = set.row_len();
-    let first = set.rows.start.saturating_mul(row_len).min(a.count);
-    let last = set.rows.end.saturating_mul(row_len).min(a.count);
-    let (size, start_of, end_of) = match &a.elems {
-        Elems::Uniform { stride, .. } => {
-            let size = stride.saturating_mul(a.count);
-            if a.fortran && a.shape.len() > 1 && first < last {
-                // Rows of a Fortran-ordered array are strided: show the array.
-                return (set.abs, set.abs.saturating_add(size));
-            }
-            (size, first.saturating_mul(*stride), last.saturating_mul(*stride))
+/// A path up to its first field of every element of an array
+/// (`records[::2]` of `records[::2].value`): the dump shows whole elements.
+fn whole_elements(map: &Map<'_>, segs: Vec<select::Seg>) -> Result<Vec<select::Seg>> {
+    for k in 0..segs.len() {
+        if matches!(segs[k], select::Seg::Field(_)) && k > 0 && select::select(map, &segs[..k])?.picked().is_some() {
+            return Ok(segs[..k].to_vec());
         }
-        Elems::Walked(v) => {
-            let size = v.last().map_or(0, |n| n.offset.saturating_add(n.size));
-            let at = |i: u64| usize::try_from(i).ok().and_then(|i| v.get(i));
-            let start_of = at(first).map_or(size, |n| n.offset);
-            let end_of = match last.checked_sub(1).and_then(at) {
-                Some(n) if last > first => n.offset.saturating_add(n.size),
-                _ => start_of,
-            };
-            (size, start_of, end_of)
-        }
-    };
-    let s = set.abs.saturating_add(start_of.min(size));
-    (s, set.abs.saturating_add(end_of.min(size)).max(s))
+    }
+    Ok(segs)
 }
 
 /// Write the annotated dump of bytes `[opts.start, opts.end)` of `map`'s

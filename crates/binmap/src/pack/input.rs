@@ -386,7 +386,7 @@ fn insert_cell(doc: &mut Doc, segs: &[Seg], value: Doc) -> std::result::Result<(
             let Doc::Object(kv) = doc else { return Err("a field inside a non-record".into()) };
             if !kv.iter().any(|(k, _)| k == &**name) {
                 let fresh = match rest.first() {
-                    Some(Seg::Index(_)) => Doc::Array(Vec::new()),
+                    Some(Seg::Index(_) | Seg::Take(_)) => Doc::Array(Vec::new()),
                     Some(Seg::Field(_)) => Doc::Object(Vec::new()),
                     None => Doc::Null,
                 };
@@ -407,7 +407,7 @@ fn insert_cell(doc: &mut Doc, segs: &[Seg], value: Doc) -> std::result::Result<(
                     } else {
                         match rest.first() {
                             Some(Seg::Field(_)) => Doc::Object(Vec::new()),
-                            Some(Seg::Index(_)) => Doc::Array(Vec::new()),
+                            Some(Seg::Index(_) | Seg::Take(_)) => Doc::Array(Vec::new()),
                             None => Doc::Null,
                         }
                     });
@@ -418,6 +418,7 @@ fn insert_cell(doc: &mut Doc, segs: &[Seg], value: Doc) -> std::result::Result<(
             }
             insert_cell(cur, rest, value)
         }
+        Seg::Take(_) => Err("a column name indexes with integers only (v[2], m[0,1])".into()),
     }
 }
 
@@ -453,7 +454,7 @@ pub fn parse_set(layout: &Layout, text: &str) -> Result<SetValue> {
             .into_iter()
             .filter_map(|s| match s {
                 Seg::Field(n) => Some(n),
-                Seg::Index(_) => None,
+                Seg::Index(_) | Seg::Take(_) => None,
             })
             .collect(),
         _ => return Err(Error::usage(format!("bad --set '{text}': PATH is a field's name or dotted path, no index"))),

@@ -150,12 +150,15 @@ impl<'m> Table<'m> {
         let rs: RowSet<'m> = sel
             .rows(rows.unwrap_or_default(), path)?
             .ok_or_else(|| Error::usage(format!("{} is not an array", describe(path))))?;
-        if !rs.proj.is_empty() {
-            return Err(Error::usage(format!("'{}' is not an array of records", path_to_string(path))));
-        }
+        let Some((array, abs)) = rs.picked().whole() else {
+            return Err(Error::usage(format!(
+                "'{}' is not a whole array: stats, select and --where scan the rows of an array (limit them with --rows)",
+                path_to_string(path)
+            )));
+        };
         let row_len = rs.row_len();
         let rows = rs.rows.start.saturating_mul(row_len)..rs.rows.end.saturating_mul(row_len);
-        Ok(Table { data: map.data(), array: rs.array, abs: rs.abs, rows, path: path.to_vec() })
+        Ok(Table { data: map.data(), array, abs, rows, path: path.to_vec() })
     }
 
     /// Number of rows.
@@ -290,6 +293,12 @@ fn split_at_array(map: &Map<'_>, segs: &[Seg]) -> Result<(Vec<Seg>, Vec<Seg>)> {
     for (k, seg) in segs.iter().enumerate() {
         match (&node.kind, seg) {
             (NodeKind::Array(_), Seg::Field(_)) => return Ok((segs[..k].to_vec(), segs[k..].to_vec())),
+            (NodeKind::Array(_), _) => {
+                return Err(Error::usage(format!(
+                    "'{}': stats, select and --where scan whole arrays, not slices of them; limit the rows with --rows A..B",
+                    path_to_string(segs)
+                )));
+            }
             (NodeKind::Struct(ms), Seg::Field(name)) => {
                 node = match ms.iter().find(|m| m.name.as_deref() == Some(&**name)) {
                     Some(m) => &m.node,

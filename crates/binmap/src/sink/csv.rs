@@ -130,23 +130,17 @@ pub(crate) fn push_field(out: &mut Vec<u8>, start: usize) {
 /// Write `rows` as CSV. `name` heads a column of scalars (`value` for `records.value`).
 pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result<()> {
     let mut buf = Vec::with_capacity(super::FLUSH_AT + 4096);
-    let a = rows.array;
-    let matrix = a.shape.len() == 2;
+    let shape = rows.shape();
+    let matrix = shape.len() == 2;
     let row_len = rows.row_len();
     let default_name = match rows.path.iter().rev().find_map(|s| if let Seg::Field(n) = s { Some(n) } else { None }) {
         Some(n) => n.to_string(),
         None => "value".to_string(),
     };
-    // The element shape that fixes the columns: the uniform template, projected.
-    // Fortran order is not a stride: such arrays take the general path.
-    let template = match &a.elems {
-        Elems::Uniform { elem, .. } if !a.fortran => {
-            Some(crate::select::project(View { node: elem, abs: 0 }, &rows.proj, &rows.path)?)
-        }
-        _ => None,
-    };
+    // The element shape that fixes the columns: the uniform template.
+    let template = rows.template();
     if let Some(t) = template {
-        let per_row = leaf_count(t.node).saturating_mul(row_len);
+        let per_row = leaf_count(t).saturating_mul(row_len);
         if per_row > MAX_COLUMNS {
             return Err(Error::usage(format!(
                 "each CSV row would have {per_row} columns; select a field with a path (like records.value) or use json"
@@ -155,7 +149,7 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
     }
     let leaf_elems = template.map_or_else(
         || rows.rows.start < rows.rows.end && rows.elem(rows.rows.start * row_len).is_ok_and(|v| is_leaf(&v.node.kind)),
-        |t| is_leaf(&t.node.kind),
+        |t| is_leaf(&t.kind),
     );
     if matrix && leaf_elems {
         // A 2-D numeric array: a bare matrix, like numpy.savetxt(delimiter=',').
@@ -179,10 +173,10 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
         let mut cols = Vec::new();
         for j in 0..row_len {
             let v = rows.elem(r * row_len + j)?;
-            let prefix = if a.shape.len() > 1 { format!("[{}]", index_text(&a.shape[1..], j)) } else { String::new() };
+            let prefix = if shape.len() > 1 { format!("[{}]", index_text(&shape[1..], j)) } else { String::new() };
             let start = cols.len();
             columns(v.node, &prefix, v.abs, &mut cols);
-            if is_leaf(&v.node.kind) && a.shape.len() <= 1 {
+            if is_leaf(&v.node.kind) && shape.len() <= 1 {
                 cols[start].name = default_name.clone();
             }
         }
@@ -192,8 +186,8 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
         // No rows: the header alone, from the template when there is one.
         if let Some(t) = template {
             let mut cols = Vec::new();
-            columns(t.node, "", 0, &mut cols);
-            if is_leaf(&t.node.kind) {
+            columns(t, "", 0, &mut cols);
+            if is_leaf(&t.kind) {
                 cols[0].name = default_name;
             }
             write_header(&mut buf, &cols);
@@ -202,14 +196,12 @@ pub fn write_rows(data: &[u8], rows: &RowSet<'_>, out: &mut dyn Write) -> Result
     };
     let first = row_columns(first_row)?;
     write_header(&mut buf, &first);
-    if let (Some(_), Elems::Uniform { stride, .. }) = (template, &a.elems) {
+    if let (Some(_), Some(first_abs)) = (template, rows.row_start(first_row)) {
         // Uniform rows: fixed offsets relative to the row's first element.
-        let first_abs = rows.abs + first_row * row_len * stride;
         let rels: Vec<(u64, &Node)> = first.iter().map(|c| (c.rel - first_abs, c.node)).collect();
-        let row_stride = row_len * stride;
         flush(&mut buf, out)?;
         return super::write_chunks(rows.rows.clone(), out, |range, buf| {
-            rows.each_row(range, |r| write_record(buf, data, rows.abs + r * row_stride, &rels))
+            rows.each_row(range, |r| write_record(buf, data, rows.row_start(r).unwrap_or_default(), &rels))
         });
     }
     rows.each_row(rows.rows.clone(), |r| {

@@ -7,8 +7,8 @@ use std::io::Write;
 
 use super::{flush, is_leaf, leaf, maybe_flush, write_json, write_json_str};
 use crate::error::Result;
-use crate::map::{ArrayNode, NodeKind};
-use crate::select::{RowSet, Selection, View, project};
+use crate::map::NodeKind;
+use crate::select::{RowSet, Selection, View};
 
 /// Streams JSON for views of one map's bytes.
 pub struct JsonWriter<'w, 'd> {
@@ -27,7 +27,7 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
     pub fn document(&mut self, sel: &Selection<'_>, path: &[crate::select::Seg]) -> Result<()> {
         match sel {
             Selection::One(v) => self.node(*v)?,
-            Selection::Each { .. } => {
+            Selection::Many(_) => {
                 let rows =
                     sel.rows(Default::default(), path)?.ok_or_else(|| crate::Error::usage("internal: not an array"))?;
                 self.rows_list(&rows)?;
@@ -74,24 +74,16 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
     }
 
     fn row(&mut self, rows: &RowSet<'_>, r: u64) -> Result<()> {
-        let inner = &rows.array.shape[1.min(rows.array.shape.len())..];
-        let len = rows.row_len();
-        if rows.array.shape.len() <= 1 {
+        let shape = rows.shape();
+        if shape.len() <= 1 {
             return self.node(rows.elem(r)?);
         }
-        self.dims(rows.array, rows.abs, inner, r * len, &rows.proj, &rows.path)
+        self.dims(&|f| rows.elem(f), &shape[1..], r * rows.row_len())
     }
 
-    /// Nested lists over `dims`, elements from flat index `start`.
-    fn dims(
-        &mut self,
-        a: &ArrayNode,
-        abs: u64,
-        dims: &[u64],
-        start: u64,
-        proj: &[crate::select::Seg],
-        path: &[crate::select::Seg],
-    ) -> Result<()> {
+    /// Nested lists over `dims`, element `f` from `elem(f)`, from flat
+    /// index `start`.
+    fn dims<'v>(&mut self, elem: &dyn Fn(u64) -> Result<View<'v>>, dims: &[u64], start: u64) -> Result<()> {
         self.buf.push(b'[');
         let inner: u64 = dims[1..].iter().product();
         for i in 0..dims[0] {
@@ -99,11 +91,9 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
                 self.buf.push(b',');
             }
             if dims.len() == 1 {
-                let (e, off) = a.elem(start + i);
-                let v = project(View { node: e, abs: abs + off }, proj, path)?;
-                self.node(v)?;
+                self.node(elem(start + i)?)?;
             } else {
-                self.dims(a, abs, &dims[1..], start + i * inner, proj, path)?;
+                self.dims(elem, &dims[1..], start + i * inner)?;
             }
             maybe_flush(&mut self.buf, self.out)?;
         }
@@ -134,7 +124,11 @@ impl<'w, 'd> JsonWriter<'w, 'd> {
                 if a.shape.is_empty() {
                     self.buf.extend_from_slice(b"[]");
                 } else {
-                    self.dims(a, v.abs, &a.shape, 0, &[], &[])?;
+                    let elem = |f: u64| {
+                        let (e, off) = a.elem(f);
+                        Ok(View { node: e, abs: v.abs + off })
+                    };
+                    self.dims(&elem, &a.shape, 0)?;
                 }
             }
             _ => {}

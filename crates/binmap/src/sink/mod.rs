@@ -67,6 +67,7 @@ pub fn render(
 ) -> Result<()> {
     use crate::select::{Selection, main_table, parse_path, path_to_string, select};
     let wants_table = matches!(format, Format::Csv | Format::Jsonl) || rows.is_some();
+    let given = path;
     let path = match (path, wants_table) {
         (Some(p), _) => parse_path(p)?,
         (None, true) => main_table(map).unwrap_or_default(),
@@ -79,7 +80,8 @@ pub fn render(
         let what = if path.is_empty() { "the file".to_string() } else { path_to_string(&path) };
         return Err(Error::usage(format!("--rows needs an array; {what} is not one")));
     }
-    let name = path_to_string(&path);
+    // A path is shown as it was written (`x[n-1]`).
+    let name = given.map_or_else(|| path_to_string(&path), |p| p.trim().to_string());
     match (format, row_set) {
         (Format::Json, Some(rs)) if rows.is_some() => json::JsonWriter::new(data, w).rows_document(&rs),
         (Format::Json, _) => json::JsonWriter::new(data, w).document(&sel, &path),
@@ -88,7 +90,7 @@ pub fn render(
         (Format::Csv, Some(rs)) => csv::write_rows(data, &rs, w),
         (Format::Csv, None) => match sel {
             Selection::One(v) => csv::write_one(data, &[(if name.is_empty() { "value" } else { &name }, v)], w),
-            Selection::Each { .. } => Err(Error::usage("internal: a projection without rows")),
+            Selection::Many(_) => Err(Error::usage("internal: a projection without rows")),
         },
         (Format::Table, Some(rs)) if rows.is_some() => table::write_rows(map, &rs, w),
         (Format::Table, _) => table::write_selection(map, &sel, &path, &name, w),
@@ -131,7 +133,7 @@ pub fn render_paths(map: &crate::Map<'_>, paths: &[&str], format: Format, w: &mu
             for p in paths {
                 match select(map, &parse_path(p)?)? {
                     Selection::One(v) => views.push((*p, v)),
-                    Selection::Each { .. } => {
+                    Selection::Many(_) => {
                         return Err(Error::usage(format!(
                             "'{p}' has a value in every element: in one CSV row with other paths, index one element, or use --format json"
                         )));

@@ -61,7 +61,6 @@ fn node_lines(map: &Map<'_>, v: View<'_>, name: &str, buf: &mut Vec<u8>) -> Resu
                 a,
                 v.abs,
                 0..a.shape.first().copied().unwrap_or(0),
-                Vec::new(),
                 vec![crate::select::Seg::Field(name.rsplit('.').next().unwrap_or(name).into())],
             );
             table(map.data(), &rows, buf)?;
@@ -135,7 +134,6 @@ fn shown_rows(rows: &RowSet<'_>) -> Result<Vec<Option<u64>>> {
 type Row = (u64, Vec<(usize, String)>);
 
 fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
-    let a = rows.array;
     let row_len = rows.row_len();
     if rows.rows.start < rows.rows.end {
         let per_row = super::csv::leaf_count(rows.elem(rows.rows.start * row_len)?.node).saturating_mul(row_len);
@@ -145,7 +143,7 @@ fn table(data: &[u8], rows: &RowSet<'_>, buf: &mut Vec<u8>) -> Result<()> {
             )));
         }
     }
-    let multi = a.shape.len() > 1;
+    let multi = rows.shape().len() > 1;
     // The header is the union of the rows' columns in order of first
     // appearance: rows of different shapes (match arms) put each value
     // under its own name and leave the other columns blank.
@@ -231,8 +229,7 @@ fn leaf_column_name(rows: &RowSet<'_>) -> String {
 /// The column names (and right-alignment) of a table of `rows` that shows
 /// no row: those of its element template, for arrays of uniform elements.
 fn empty_header(rows: &RowSet<'_>) -> (Vec<String>, Vec<bool>) {
-    let uniform = matches!(rows.array.elems, crate::map::Elems::Uniform { .. });
-    if !uniform || rows.array.shape.len() > 1 {
+    if rows.template().is_none() || rows.shape().len() > 1 {
         return (Vec::new(), Vec::new());
     }
     let Ok(v) = rows.elem(0) else { return (Vec::new(), Vec::new()) };
