@@ -1301,6 +1301,30 @@ impl<'a> JsonCursor<'a> {
         self.s[self.i..].chars().next().unwrap_or(' ')
     }
 
+    /// The items of a JSON list whose `[` is read, through `item` (given
+    /// the item's index), up to and including its `]`; returns how many.
+    fn list_items(&mut self, what: &str, mut item: impl FnMut(&mut Self, u64) -> Result<()>) -> Result<u64> {
+        let mut got = 0u64;
+        self.ws();
+        if self.b.get(self.i) == Some(&b']') {
+            self.i += 1;
+            return Ok(0);
+        }
+        loop {
+            item(self, got)?;
+            got += 1;
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(got);
+                }
+                _ => return Err(Error::input(format!("bad JSON: expected ',' or ']' {what}"))),
+            }
+        }
+    }
+
     fn expect(&mut self, c: u8) -> Result<()> {
         self.ws();
         if self.b.get(self.i) == Some(&c) {
@@ -1480,29 +1504,14 @@ impl<'a> JsonCursor<'a> {
         scratch: &mut Vec<u8>,
     ) -> Result<()> {
         self.i += 1;
-        let mut got = 0usize;
-        self.ws();
-        if self.b.get(self.i) == Some(&b']') {
-            self.i += 1;
-        } else {
-            loop {
-                match children.get(got) {
-                    Some((_, shape)) => self.value(shape, leaves, rec, scratch)?,
-                    // One value too many: counted, for the message.
-                    None => self.i = skip_value(self.b, self.i).unwrap_or(self.b.len()),
-                }
-                got += 1;
-                self.ws();
-                match self.b.get(self.i) {
-                    Some(b',') => self.i += 1,
-                    Some(b']') => {
-                        self.i += 1;
-                        break;
-                    }
-                    _ => return Err(Error::input("bad JSON: expected ',' or ']' in a record given as a list")),
-                }
+        let got = self.list_items("in a record given as a list", |p, got| match children.get(got as usize) {
+            Some((_, shape)) => p.value(shape, leaves, rec, scratch),
+            // One value too many: counted, for the message.
+            None => {
+                p.i = skip_value(p.b, p.i).unwrap_or(p.b.len());
+                Ok(())
             }
-        }
+        })? as usize;
         if got != children.len() {
             let names: Vec<&str> = children.iter().map(|(n, _)| &**n).collect();
             return Err(crate::pack::tuple::length_error(&names, got));
@@ -1525,28 +1534,12 @@ impl<'a> JsonCursor<'a> {
             return self.value(e, leaves, rec, scratch);
         };
         self.expect(b'[')?;
-        let mut got = 0u64;
-        self.ws();
-        if self.b.get(self.i) == Some(&b']') {
-            self.i += 1;
-        } else {
-            loop {
-                if got == n {
-                    return Err(Error::input(format!("expected a list of {n} elements, found more")));
-                }
-                self.list(inner, elems, leaves, rec, scratch, k)?;
-                got += 1;
-                self.ws();
-                match self.b.get(self.i) {
-                    Some(b',') => self.i += 1,
-                    Some(b']') => {
-                        self.i += 1;
-                        break;
-                    }
-                    _ => return Err(Error::input("bad JSON: expected ',' or ']' in a list")),
-                }
+        let got = self.list_items("in a list", |p, got| {
+            if got == n {
+                return Err(Error::input(format!("expected a list of {n} elements, found more")));
             }
-        }
+            p.list(inner, elems, leaves, rec, scratch, k)
+        })?;
         if got != n {
             return Err(Error::input(format!("expected a list of {n} elements, found {got}")));
         }
