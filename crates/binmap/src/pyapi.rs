@@ -14,6 +14,12 @@
 //! assert_eq!(v.descr, "'<f4'");
 //! let r = numpy_view(&map, "r").unwrap().unwrap();
 //! assert_eq!(r.descr, "{'names': ['t', 'v'], 'formats': ['>u2', '<f4'], 'offsets': [0, 2], 'itemsize': 6}");
+//!
+//! // An empty file of records: `r.v` is still a (0,) view, as numpy's.
+//! let layout = binmap::Layout::parse("r: { t: u16be, v: f32 }[..]").unwrap();
+//! let map = binmap::Map::new(&layout, &[], "empty").unwrap();
+//! let v = numpy_view(&map, "r.v").unwrap().unwrap();
+//! assert_eq!((v.shape.as_slice(), v.descr.as_str()), (&[0][..], "'<f4'"));
 //! ```
 
 use std::ops::Range;
@@ -66,7 +72,8 @@ pub fn numpy_view(map: &Map<'_>, path: &str) -> Result<Option<NumpyView>> {
             (base, node, shape.to_vec(), st)
         }
     };
-    if abs.saturating_add(node.size) > map.filesize() {
+    // (An empty selection has no bytes: its template may lie past the end.)
+    if !outer_shape.contains(&0) && abs.saturating_add(node.size) > map.filesize() {
         // Decompressed bytes (`zlib(T) within n`), which only the map
         // holds: decoded, never a view of the file.
         return Ok(None);
