@@ -2276,3 +2276,12 @@ fn set_refuses_floats_out_of_range() {
     assert_eq!(ok[0].bytes, [0xff, 0x7b]);
     assert_eq!(ok[1].bytes, f32::NEG_INFINITY.to_le_bytes());
 }
+
+/// A matrix of timedelta64 values written without a header: the cells hold
+/// spaces of their own (`-3356315744212776502 microseconds`), so `pack`
+/// reads them with commas, not as whitespace-separated columns.
+#[test]
+fn csv_timedelta_matrix_roundtrips() {
+    assert_csv_roundtrip("f1: timedelta64[us][1, 1]\n", &[0xca, 0x89, 0x25, 0xf8, 0x9c, 0xf8, 0x6b, 0xd1]);
+    assert_csv_roundtrip("f1: m8[s][2, 2]\n", &[7u8; 32]);
+}

@@ -257,6 +257,9 @@ pub fn csv_doc(layout: &Layout, text: &str, opts: &CsvOptions) -> Result<TextDoc
     // matrix of text (`show` writes no mark) it is the first cell's first character.
     let text_matrix = matrix && matches!(elem, Some((Type::Char | Type::Text { .. }, _)));
     let text = if text_matrix { text } else { text.strip_prefix('\u{feff}').unwrap_or(text) };
+    // Cells that hold spaces of their own (timedelta64's `5 seconds`).
+    let spaced_matrix = matrix
+        && matches!(elem, Some((Type::Scalar(s), _)) if matches!(s.kind, crate::layout::ScalarKind::TimeDelta(_)));
     // Without a header, the columns are the record's fields in order.
     let fields = if opts.header || matrix {
         Vec::new()
@@ -279,7 +282,7 @@ pub fn csv_doc(layout: &Layout, text: &str, opts: &CsvOptions) -> Result<TextDoc
     let body = text.trim_start_matches(['\n', '\r']);
     let first = &body[..csv_in::first_record_end(body.as_bytes()).unwrap_or(body.len())];
     let delim = match opts.delimiter {
-        Delimiter::Auto if text_matrix => Delimiter::Byte(b','),
+        Delimiter::Auto if text_matrix || spaced_matrix => Delimiter::Byte(b','),
         Delimiter::Auto if !opts.header && fields.len() == 1 => Delimiter::Byte(b','),
         d => d.resolve(first.strip_suffix('\r').unwrap_or(first)),
     };
