@@ -1589,28 +1589,23 @@ fn json_number_end(b: &[u8], i: usize) -> Option<usize> {
         }
         _ => return None,
     }
-    if b.get(j) == Some(&b'.') {
-        j += 1;
-        let s = j;
+    // The end of the run of at least one digit at `j`.
+    let digits = |mut j: usize| {
+        let start = j;
         while digit(j) {
             j += 1;
         }
-        if j == s {
-            return None;
-        }
+        (j > start).then_some(j)
+    };
+    if b.get(j) == Some(&b'.') {
+        j = digits(j + 1)?;
     }
     if matches!(b.get(j), Some(b'e' | b'E')) {
         j += 1;
         if matches!(b.get(j), Some(b'+' | b'-')) {
             j += 1;
         }
-        let s = j;
-        while digit(j) {
-            j += 1;
-        }
-        if j == s {
-            return None;
-        }
+        j = digits(j)?;
     }
     match b.get(j) {
         Some(b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'.' | b'+' | b'-') => None,
